@@ -1,0 +1,23 @@
+// `npm run bench`: runs kubesim's benchmark suites and writes bench/results/<suite>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { runHoldModel } from './holdModel.js';
+
+const only = process.argv[2];
+mkdirSync('bench/results', { recursive: true });
+
+if (!only || only === 'engine') {
+  const rows = await runHoldModel();
+  console.table(rows);
+  const fastestRaw = (n) => Math.max(...rows.filter((r) => r.n === n && r.task !== 'engine').map((r) => r.eventsPerSecond));
+  const ratio = (n) => rows.find((r) => r.n === n && r.task === 'engine').eventsPerSecond / fastestRaw(n);
+  const result = { suite: 'engine-hold-model', node: process.version, rows, engineVsFastestRaw: { '1e5': ratio(100_000), '1e6': ratio(1_000_000) } };
+  console.log('engine / fastest raw queue:', result.engineVsFastestRaw);
+  writeFileSync('bench/results/engine.json', JSON.stringify(result, null, 2) + '\n');
+}
+
+if (!only || only === 'scale') {
+  const { runScale } = await import('./scale.js');
+  const result = await runScale('bench/scale-5k.yaml');
+  console.log(result);
+  writeFileSync('bench/results/scale-5k.json', JSON.stringify(result, null, 2) + '\n');
+}
