@@ -1,0 +1,318 @@
+/**
+ * Kubernetes API object types, shaped like the real API (k8s.io/api core/v1, apps/v1, batch/v1) so that real
+ * manifests load. Two internal representations differ from the wire format, both parsed once at load:
+ * resource quantities are numbers (see resources.ts) and timestamps are integer µs of simulated time.
+ */
+import type { Micros } from '../engine/time.js';
+import type { ResourceList } from './resources.js';
+
+/** metav1.OwnerReference. */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** metav1.ObjectMeta (the fields kubesim models). */
+export interface ObjectMeta {
+  name: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: number;
+  generation?: number;
+  creationTimestamp?: Micros;
+  deletionTimestamp?: Micros;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+}
+
+/** metav1.LabelSelectorRequirement. */
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+/** metav1.LabelSelector. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+/** v1.NodeSelectorRequirement (adds Gt and Lt to the label operators). */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/** v1.NodeSelectorTerm: expressions and fields are ANDed. */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** v1.NodeAffinity. */
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+  preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
+}
+
+/** v1.Affinity (pod affinity terms are carried for later plugins). */
+export interface Affinity {
+  nodeAffinity?: NodeAffinity;
+  podAffinity?: unknown;
+  podAntiAffinity?: unknown;
+}
+
+/** Taint effects. */
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** v1.Taint. */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAdded?: Micros;
+}
+
+/** v1.Toleration. */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: TaintEffect;
+  tolerationSeconds?: number;
+}
+
+/** v1.ResourceRequirements with parsed amounts. */
+export interface ResourceRequirements {
+  requests?: ResourceList;
+  limits?: ResourceList;
+}
+
+/** v1.ContainerPort. */
+export interface ContainerPort {
+  containerPort: number;
+  hostPort?: number;
+  protocol?: string;
+  name?: string;
+}
+
+/** v1.Container (modelled fields). */
+export interface Container {
+  name: string;
+  image: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  resources?: ResourceRequirements;
+  ports?: ContainerPort[];
+}
+
+/** Pod restart policies. */
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
+
+/** v1.PodSpec (modelled fields). */
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+  tolerations?: Toleration[];
+  schedulerName?: string;
+  priority?: number;
+  priorityClassName?: string;
+  restartPolicy?: RestartPolicy;
+  terminationGracePeriodSeconds?: number;
+  activeDeadlineSeconds?: number;
+  overhead?: ResourceList;
+}
+
+/** Pod phases (v1.PodPhase). */
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+/** v1.PodCondition. */
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: Micros;
+}
+
+/** v1.PodStatus (modelled fields). */
+export interface PodStatus {
+  phase: PodPhase;
+  conditions?: PodCondition[];
+  reason?: string;
+  message?: string;
+  startTime?: Micros;
+  nominatedNodeName?: string;
+}
+
+/** v1.Pod. */
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status: PodStatus;
+}
+
+/** v1.PodTemplateSpec. */
+export interface PodTemplateSpec {
+  metadata?: Omit<ObjectMeta, 'name'> & { name?: string };
+  spec: PodSpec;
+}
+
+/** v1.NodeSpec. */
+export interface NodeSpec {
+  unschedulable?: boolean;
+  taints?: Taint[];
+  providerID?: string;
+}
+
+/** v1.ContainerImage. */
+export interface ContainerImage {
+  names: string[];
+  sizeBytes: number;
+}
+
+/** v1.NodeCondition (Ready is the one modelled so far). */
+export interface NodeCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  lastTransitionTime?: Micros;
+}
+
+/** v1.NodeStatus. */
+export interface NodeStatus {
+  capacity: ResourceList;
+  allocatable: ResourceList;
+  conditions?: NodeCondition[];
+  images?: ContainerImage[];
+}
+
+/** v1.Node. */
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec: NodeSpec;
+  status: NodeStatus;
+}
+
+/** apps/v1 ReplicaSet. */
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelector; template: PodTemplateSpec };
+  status: { replicas: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+}
+
+/** apps/v1 DeploymentStrategy. */
+export interface DeploymentStrategy {
+  type?: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+}
+
+/** apps/v1 Deployment. */
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy?: DeploymentStrategy;
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+    paused?: boolean;
+  };
+  status: { replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+}
+
+/** batch/v1 JobCondition. */
+export interface JobCondition {
+  type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget' | 'SuccessCriteriaMet';
+  status: 'True' | 'False';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: Micros;
+}
+
+/** batch/v1 Job. */
+export interface Job {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  metadata: ObjectMeta;
+  spec: {
+    parallelism?: number;
+    completions?: number;
+    backoffLimit?: number;
+    activeDeadlineSeconds?: number;
+    ttlSecondsAfterFinished?: number;
+    completionMode?: 'NonIndexed' | 'Indexed';
+    suspend?: boolean;
+    selector?: LabelSelector;
+    template: PodTemplateSpec;
+  };
+  status: {
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    startTime?: Micros;
+    completionTime?: Micros;
+    conditions?: JobCondition[];
+  };
+}
+
+/** v1.ServicePort. */
+export interface ServicePort {
+  name?: string;
+  protocol?: string;
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+/** v1.Service. */
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: {
+    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    selector?: Record<string, string>;
+    ports?: ServicePort[];
+    clusterIP?: string;
+    sessionAffinity?: 'None' | 'ClientIP';
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+    internalTrafficPolicy?: 'Cluster' | 'Local';
+  };
+  status: Record<string, never>;
+}
+
+/** Every object kind the store holds. */
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | Job | Service;
+
+/** The kind names of KubeObject. */
+export type Kind = KubeObject['kind'];
+
+/** The object type of a kind name. */
+export type ObjectOfKind<K extends Kind> = Extract<KubeObject, { kind: K }>;
+
+/** `namespace/name` (or `name` for cluster-scoped objects): the store's key, as client-go's MetaNamespaceKeyFunc. */
+export function objectKey(meta: ObjectMeta): string {
+  return meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
+}
