@@ -1,0 +1,56 @@
+/**
+ * Defaults of every scenario setting, in one place. Upstream values cite their source; values kubesim had to pick
+ * are marked GUESS and can be overridden in the scenario (and calibrated by later work).
+ */
+import type { Distribution } from '../engine/distribution.js';
+
+const ms = 1_000;
+const s = 1_000_000;
+
+export const DEFAULTS = {
+  apiServer: {
+    /** GUESS: API server + etcd write round trip, median 5 ms (the SLO is p99 ≤ 1 s; healthy clusters sit far below). */
+    writeLatency: { kind: 'lognormal', medianUs: 5 * ms, sigma: 0.5 } as Distribution,
+    /** GUESS: commit → watch delivery through the watch cache, median 2 ms. */
+    watchLatency: { kind: 'lognormal', medianUs: 2 * ms, sigma: 0.5 } as Distribution,
+  },
+  clients: {
+    /** kube-scheduler client QPS/burst 50/100: pkg/scheduler/apis/config/v1/defaults.go. */
+    scheduler: { qps: 50, burst: 100 },
+    /** kube-controller-manager --kube-api-qps 20, --kube-api-burst 30 (kube-controller-manager flag defaults). */
+    controllerManager: { qps: 20, burst: 30 },
+    /** kubelet kubeAPIQPS 50, kubeAPIBurst 100 (pkg/kubelet/apis/config/v1beta1/defaults.go, since v1.27). */
+    kubelet: { qps: 50, burst: 100 },
+  },
+  scheduler: {
+    /** 0 = adaptive (pkg/scheduler/apis/config/types.go `DefaultPercentageOfNodesToScore`). */
+    percentageOfNodesToScore: 0,
+    /** podInitialBackoffSeconds 1, podMaxBackoffSeconds 10 (pkg/scheduler/apis/config/v1/defaults.go). */
+    podInitialBackoffUs: 1 * s,
+    podMaxBackoffUs: 10 * s,
+    /**
+     * GUESS (to be calibrated against scheduler_perf): a cycle costs base + per node filtered + per node scored.
+     * At 5,000 nodes (500 scored) this gives ≈ 1.4 ms per pod, i.e. ≈ 700 pods/s, the SchedulingBasic range.
+     */
+    cycleCost: { baseUs: 300, perNodeFilteredUs: 1, perNodeScoredUs: 1 },
+  },
+  kubelet: {
+    /** GUESS: RunPodSandbox (pause container + network setup), median 300 ms. */
+    sandboxLatency: { kind: 'lognormal', medianUs: 300 * ms, sigma: 0.3 } as Distribution,
+    /** GUESS: create + start of one container with its image present, median 500 ms (warm docker run ≈ 0.57 s). */
+    containerStartLatency: { kind: 'lognormal', medianUs: 500 * ms, sigma: 0.3 } as Distribution,
+    /** GUESS: time for containers to exit after SIGTERM (capped by the grace period), median 1 s. */
+    containerStopLatency: { kind: 'lognormal', medianUs: 1 * s, sigma: 0.5 } as Distribution,
+    /** GUESS: registry round trips and unpack set-up of one pull, on top of size / bandwidth. */
+    imagePullOverhead: { kind: 'constant', valueUs: 500 * ms } as Distribution,
+    /** GUESS: 50 MiB/s of pull + extraction per node. */
+    imagePullBandwidthBytesPerSecond: 50 * 1024 * 1024,
+    /** GUESS: size of an image the scenario's `images` table does not list. */
+    defaultImageSizeBytes: 100 * 1024 * 1024,
+    /** serializeImagePulls true; registryPullQPS 5, registryBurst 10 (pkg/kubelet/apis/config/v1beta1/defaults.go). */
+    serializeImagePulls: true,
+    registryPullQPS: 5,
+    registryBurst: 10,
+  },
+  metrics: { intervalUs: 10 * s },
+} as const;

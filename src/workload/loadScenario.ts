@@ -1,0 +1,234 @@
+/**
+ * Loading a scenario, in phases:
+ *   1. read the scenario file (YAML or JSON) and apply `--set` overrides to it;
+ *   2. validate and convert it with the scenario schema;
+ *   3. load its manifests (files, directories, inline objects), each validated with its kind's schema;
+ *   4. check cross-object rules and limits (duplicate names, node count, expected job count);
+ *   5. return the typed Scenario.
+ * Every problem is an InputError naming file:line:col, the path, what was found and what was expected.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import type { Job, KubeObject } from '../cluster/types.js';
+import { objectKey } from '../cluster/types.js';
+import { type Override, applyOverrides, parseOverride } from './overrides.js';
+import { InputError, describeValue, formatPath } from './errors.js';
+import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from './yamlSource.js';
+import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
+import { MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
+import { type ManifestProblem, toObject } from './manifests.js';
+import type { PoissonJobsWorkload, Scenario } from './scenario.js';
+
+/** Options of loadScenario. */
+export interface LoadOptions {
+  overrides?: readonly string[];
+}
+
+/** Most Jobs a PoissonJobs workload may be expected to create. */
+export const MAX_GENERATED_JOBS = 1_000_000;
+
+/** Loads, validates and converts a scenario file. Throws InputError on bad input. */
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  const hash = createHash('sha256');
+  const text = readText(file, 'scenario');
+  hash.update(text);
+  const docs = parseYamlDocuments(text, file);
+  if (docs.length !== 1) throw new InputError(`${file}: expected one scenario document, found ${docs.length}`);
+  const src = docs[0]!;
+  const overrides: Override[] = (opts.overrides ?? []).map(parseOverride);
+  if (overrides.length > 0) {
+    applyOverrides(src.doc, overrides);
+    src.value = src.doc.toJS({ maxAliasCount: 1000 });
+    for (const o of overrides) hash.update(`\0--set ${o.text}`);
+  }
+  const doc = validate(scenarioSchema, src, [], overrides);
+  const base = dirname(resolve(file));
+
+  const objects: KubeObject[] = [];
+  doc.spec.manifests.forEach((entry, i) => {
+    if (typeof entry === 'string') {
+      for (const m of manifestDocs(resolve(base, entry), `${locate(src, ['spec', 'manifests', i])}: spec.manifests[${i}]`)) {
+        hash.update(`\0${m.file}\0`);
+        hash.update(m.text);
+        for (const d of m.docs) objects.push(manifestObject(d, []));
+      }
+    } else {
+      objects.push(manifestObject(src, ['spec', 'manifests', i]));
+    }
+  });
+  checkObjects(objects, doc, src);
+
+  const workloads: PoissonJobsWorkload[] = doc.spec.workloads.map((w, i) => {
+    const path = ['spec', 'workloads', i];
+    let template: KubeObject;
+    if (typeof w.template === 'string') {
+      const files = manifestDocs(resolve(base, w.template), `${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}`);
+      const all = files.flatMap((f) => f.docs);
+      if (all.length !== 1) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a file with one Job manifest, found ${all.length} documents`);
+      hash.update(files[0]!.text);
+      template = manifestObject(all[0]!, []);
+    } else {
+      template = manifestObject(src, [...path, 'template']);
+    }
+    if (template.kind !== 'Job') throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a Job template, found kind ${template.kind}`);
+    const startUs = w.start ?? 0;
+    const stopUs = Math.min(w.stop ?? doc.spec.duration, doc.spec.duration);
+    const expected = (w.rate * Math.max(0, stopUs - startUs)) / 1e6;
+    const maxJobs = w.maxJobs ?? MAX_GENERATED_JOBS;
+    if (Math.min(expected, maxJobs) > MAX_GENERATED_JOBS) {
+      throw new InputError(`${locate(src, [...path, 'rate'])}: ${formatPath([...path, 'rate'])}: this rate creates about ${Math.round(expected)} Jobs over the run; the limit is ${MAX_GENERATED_JOBS} (lower the rate or set maxJobs)`);
+    }
+    return {
+      kind: 'PoissonJobs',
+      name: w.name ?? template.metadata.name,
+      ratePerSecond: w.rate,
+      template: template as Job,
+      duration: w.duration,
+      startUs,
+      stopUs,
+      maxJobs,
+    };
+  });
+
+  return {
+    name: doc.metadata.name,
+    description: doc.metadata.description,
+    file,
+    hash: hash.digest('hex'),
+    overrides: overrides.map((o) => o.text),
+    seed: doc.spec.seed,
+    durationUs: doc.spec.duration,
+    nodePools: doc.spec.cluster.nodePools,
+    objects,
+    workloads,
+    images: doc.spec.images,
+    apiServer: doc.spec.apiServer,
+    clients: doc.spec.clients,
+    scheduler: doc.spec.scheduler,
+    kubelet: doc.spec.kubelet,
+    metrics: doc.spec.metrics,
+  };
+}
+
+/** Validates `valueAt(src.value, prefix)` against `schema`; throws the first problem as an InputError. */
+function validate<S extends z.ZodType>(schema: S, src: SourceDoc, prefix: (string | number)[], overrides: readonly Override[] = []): z.output<S> {
+  const value = valueAt(src.value, prefix);
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = [...r.error.issues].sort((a, b) => rank(a.code) - rank(b.code));
+  const issue = issues[0]!;
+  const path = [...prefix, ...(issue.path as (string | number)[])];
+  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const where = locate(src, path, key);
+  const shownPath = formatPath(key !== undefined ? [...path, key] : path);
+  const found = valueAt(src.value, path);
+  const fromOverride = overrides.find((o) => o.path.every((p, i) => path[i] === p));
+  const more = issues.length > 1 ? ` (${issues.length - 1} more problem${issues.length > 2 ? 's' : ''} after this one)` : '';
+  throw new InputError(`${where}: ${shownPath}: ${message(issue, found)}${fromOverride ? ` (from --set ${fromOverride.text})` : ''}${more}`);
+}
+
+function rank(code: string): number {
+  return code === 'unrecognized_keys' ? 0 : 1;
+}
+
+const ZOD_DEFAULT = /^(Invalid input|Too small|Too big|Invalid option|Invalid literal|Expected)/;
+
+function message(issue: z.core.$ZodIssue, found: unknown): string {
+  if (!ZOD_DEFAULT.test(issue.message)) {
+    return issue.code === 'unrecognized_keys' || found === undefined || issue.message.includes('found') || issue.message.includes(JSON.stringify(found)) ? issue.message : `${issue.message}, found ${describeValue(found)}`;
+  }
+  switch (issue.code) {
+    case 'invalid_type':
+      if (found === undefined) return `missing required field (expected ${typeName(issue.expected)})`;
+      return `expected ${typeName(issue.expected)}, found ${describeValue(found)}`;
+    case 'too_small':
+      return `expected ${issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : issue.origin === 'string' ? 'a non-empty string' : `a value ≥ ${issue.minimum}`}, found ${describeValue(found)}`;
+    case 'too_big':
+      return `expected ${issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : `a value ≤ ${issue.maximum}`}, found ${describeValue(found)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${describeValue(found)}`;
+    default:
+      return `${issue.message}, found ${describeValue(found)}`;
+  }
+}
+
+function typeName(t: string): string {
+  return ({ int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list', record: 'a mapping' } as Record<string, string>)[t] ?? t;
+}
+
+interface ManifestFile {
+  file: string;
+  text: string;
+  docs: SourceDoc[];
+}
+
+/** Reads a manifest file or every *.yaml, *.yml, *.json file of a directory (not recursive, as `kubectl apply -f`). */
+function manifestDocs(path: string, where: string): ManifestFile[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new InputError(`${where}: manifest path ${path} not found`);
+  }
+  const files = isDir
+    ? readdirSync(path)
+        .filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
+  return files.map((file) => {
+    const text = readText(file, 'manifest');
+    return { file, text, docs: parseYamlDocuments(text, file) };
+  });
+}
+
+/** Validates one manifest (the document at `prefix` of `src`) and converts it. */
+function manifestObject(src: SourceDoc, prefix: (string | number)[]): KubeObject {
+  const value = valueAt(src.value, prefix) as Record<string, unknown> | undefined;
+  const head = (what: string) => `${locate(src, [...prefix, what])}: ${formatPath([...prefix, what])}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(`${locate(src, prefix)}: ${formatPath(prefix)}: expected a Kubernetes manifest (a mapping with apiVersion and kind)`);
+  }
+  const kind = value.kind;
+  if (typeof kind !== 'string') throw new InputError(`${head('kind')}: missing kind; expected one of ${SUPPORTED_KINDS.join(', ')}`);
+  const schema = (MANIFEST_SCHEMAS as Record<string, z.ZodType>)[`${String(value.apiVersion)}/${kind}`];
+  if (schema === undefined) {
+    const known = Object.keys(MANIFEST_SCHEMAS).find((k) => k.endsWith(`/${kind}`));
+    if (known) throw new InputError(`${head('apiVersion')}: expected apiVersion "${known.slice(0, -kind.length - 1)}" for kind ${kind}, found ${describeValue(value.apiVersion)}`);
+    throw new InputError(`${head('kind')}: kind ${kind} is not supported; expected one of ${SUPPORTED_KINDS.join(', ')}`);
+  }
+  const parsed = validate(schema, src, prefix) as ParsedManifest;
+  const problems: ManifestProblem[] = [];
+  const obj = toObject(parsed, problems);
+  const p = problems[0];
+  if (p !== undefined) {
+    const path = [...prefix, ...p.path];
+    throw new InputError(`${locate(src, path)}: ${formatPath(path)}: ${p.message}`);
+  }
+  return obj;
+}
+
+function checkObjects(objects: KubeObject[], doc: ScenarioDocument, src: SourceDoc): void {
+  const seen = new Set<string>();
+  let nodes = 0;
+  for (const pool of doc.spec.cluster.nodePools) {
+    nodes += pool.count;
+    for (let i = 0; i < Math.min(pool.count, MAX_NODES); i++) seen.add(`Node/${pool.name}-${i}`);
+  }
+  const poolNames = new Set<string>();
+  doc.spec.cluster.nodePools.forEach((p, i) => {
+    if (poolNames.has(p.name)) throw new InputError(`${locate(src, ['spec', 'cluster', 'nodePools', i, 'name'])}: spec.cluster.nodePools[${i}].name: duplicate pool name "${p.name}"`);
+    poolNames.add(p.name);
+  });
+  for (const o of objects) {
+    const key = `${o.kind}/${objectKey(o.metadata)}`;
+    if (o.metadata.name && seen.has(key)) throw new InputError(`${src.file}: ${o.kind} "${objectKey(o.metadata)}" is defined twice (node pools name their nodes <pool>-<index>)`);
+    seen.add(key);
+    if (o.kind === 'Node') nodes++;
+    const replicas = o.kind === 'Deployment' || o.kind === 'ReplicaSet' ? o.spec.replicas ?? 1 : o.kind === 'Job' ? Math.max(o.spec.completions ?? 0, o.spec.parallelism ?? 0) : 0;
+    if (replicas > MAX_REPLICAS) throw new InputError(`${src.file}: ${o.kind} "${objectKey(o.metadata)}" asks for ${replicas} pods; the limit is ${MAX_REPLICAS}`);
+  }
+  if (nodes > MAX_NODES) throw new InputError(`${locate(src, ['spec', 'cluster', 'nodePools'])}: spec.cluster.nodePools: ${nodes} nodes in all; the limit is ${MAX_NODES}`);
+}

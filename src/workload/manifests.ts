@@ -1,0 +1,172 @@
+/**
+ * Turning validated manifests into API objects with upstream defaults:
+ * - pods: pkg/apis/core/v1/defaults.go (`SetDefaults_Pod`, `SetDefaults_PodSpec`, `SetDefaults_Container`):
+ *   restartPolicy Always, terminationGracePeriodSeconds 30, schedulerName default-scheduler, imagePullPolicy Always
+ *   for `:latest` or untagged images and IfNotPresent otherwise;
+ * - apps/v1 (pkg/apis/apps/v1/defaults.go): replicas 1, RollingUpdate 25 %/25 %, revisionHistoryLimit 10,
+ *   progressDeadlineSeconds 600;
+ * - batch/v1 (pkg/apis/batch/v1/defaults.go): completions = parallelism = 1 when both unset, backoffLimit 6,
+ *   completionMode NonIndexed, suspend false.
+ * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
+ */
+import type { Container, Deployment, Job, KubeObject, Node, Pod, PodSpec, PodTemplateSpec, ReplicaSet, Service } from '../cluster/types.js';
+import { compileLabelSelector } from '../cluster/selector.js';
+import { parseDuration } from './duration.js';
+import { DURATION_ANNOTATION } from './annotations.js';
+import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
+
+/** A validation problem found after the schema: path inside the manifest and message. */
+export interface ManifestProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Upstream's default scheduler name. */
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+/** `SetDefaults_Container`'s imagePullPolicy rule. */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  if (image.includes('@')) return 'IfNotPresent';
+  const colon = lastSegment.lastIndexOf(':');
+  const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultContainer(c: Container): Container {
+  return { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultPullPolicy(c.image) };
+}
+
+/** Applies pod spec defaults. */
+export function defaultPodSpec(spec: PodSpec): PodSpec {
+  return {
+    ...spec,
+    containers: spec.containers.map(defaultContainer),
+    ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
+    restartPolicy: spec.restartPolicy ?? 'Always',
+    terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
+    schedulerName: spec.schedulerName ?? DEFAULT_SCHEDULER_NAME,
+    priority: spec.priority ?? 0,
+  };
+}
+
+function template(t: ParsedPodTemplate): PodTemplateSpec {
+  return { metadata: { ...(t.metadata ?? {}) }, spec: defaultPodSpec(t.spec as PodSpec) };
+}
+
+function checkAnnotations(annotations: Record<string, string> | undefined, path: (string | number)[], problems: ManifestProblem[]): void {
+  const d = annotations?.[DURATION_ANNOTATION];
+  if (d !== undefined && parseDuration(d) === undefined) {
+    problems.push({ path: [...path, DURATION_ANNOTATION], message: `expected a duration such as 500ms, 90s, 10m or 6h, found "${d}"` });
+  }
+}
+
+function checkSelector(selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }, t: PodTemplateSpec, problems: ManifestProblem[]): void {
+  if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
+    problems.push({ path: ['spec', 'selector'], message: 'empty selector is invalid for a workload; it must select the template labels' });
+  } else if (!compileLabelSelector(selector as never)(t.metadata?.labels)) {
+    problems.push({ path: ['spec', 'template', 'metadata', 'labels'], message: '`selector` does not match template `labels`' });
+  }
+}
+
+/** Converts one validated manifest into an API object with defaults; problems are pushed, not thrown. */
+export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeObject {
+  const metadata = { ...m.metadata, name: m.metadata.name ?? '' } as KubeObject['metadata'];
+  checkAnnotations(m.metadata.annotations, ['metadata', 'annotations'], problems);
+  switch (m.kind) {
+    case 'Node': {
+      const capacity = m.status.capacity;
+      const node: Node = {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { ...metadata, namespace: undefined },
+        spec: { ...(m.spec ?? {}) },
+        status: { capacity, allocatable: m.status.allocatable ?? { ...capacity }, images: m.status.images ?? [] },
+      };
+      delete node.metadata.namespace;
+      return node;
+    }
+    case 'Pod': {
+      const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: defaultPodSpec(m.spec as PodSpec), status: { phase: 'Pending' } };
+      return pod;
+    }
+    case 'Service': {
+      const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { type: 'ClusterIP', sessionAffinity: 'None', ...(m.spec ?? {}) } as Service['spec'], status: {} };
+      return svc;
+    }
+    case 'Deployment': {
+      const t = template(m.spec.template);
+      checkSelector(m.spec.selector, t, problems);
+      checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+      const d: Deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: {
+          ...m.spec,
+          template: t,
+          replicas: m.spec.replicas ?? 1,
+          strategy:
+            m.spec.strategy?.type === 'Recreate'
+              ? { type: 'Recreate' }
+              : { type: 'RollingUpdate', rollingUpdate: { maxSurge: m.spec.strategy?.rollingUpdate?.maxSurge ?? '25%', maxUnavailable: m.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%' } },
+          revisionHistoryLimit: m.spec.revisionHistoryLimit ?? 10,
+          progressDeadlineSeconds: m.spec.progressDeadlineSeconds ?? 600,
+          minReadySeconds: m.spec.minReadySeconds ?? 0,
+        },
+        status: {},
+      };
+      return d;
+    }
+    case 'ReplicaSet': {
+      const t = template(m.spec.template);
+      checkSelector(m.spec.selector, t, problems);
+      checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+      const rs: ReplicaSet = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: { ...m.spec, template: t, replicas: m.spec.replicas ?? 1, minReadySeconds: m.spec.minReadySeconds ?? 0 },
+        status: { replicas: 0 },
+      };
+      return rs;
+    }
+    case 'Job':
+      return toJob(m, metadata, problems);
+  }
+}
+
+function toJob(m: Extract<ParsedManifest, { kind: 'Job' }>, metadata: KubeObject['metadata'], problems: ManifestProblem[]): Job {
+  const t = template(m.spec.template);
+  checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+  const rp = m.spec.template.spec.restartPolicy;
+  if (rp !== 'Never' && rp !== 'OnFailure') {
+    problems.push({ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `a Job's pods need restartPolicy Never or OnFailure, found ${rp ?? 'nothing (defaults to Always)'}` });
+  }
+  // SetDefaults_Job: both unset → 1/1; only parallelism set → completions stay unset (work queue);
+  // only completions set → parallelism 1.
+  let { completions, parallelism } = m.spec;
+  if (completions === undefined && parallelism === undefined) {
+    completions = 1;
+    parallelism = 1;
+  }
+  parallelism ??= 1;
+  if (m.spec.completionMode === 'Indexed' && completions === undefined) {
+    problems.push({ path: ['spec', 'completions'], message: 'an Indexed Job needs completions' });
+  }
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+    spec: {
+      ...m.spec,
+      template: t,
+      parallelism,
+      ...(completions !== undefined ? { completions } : {}),
+      backoffLimit: m.spec.backoffLimit ?? 6,
+      completionMode: m.spec.completionMode ?? 'NonIndexed',
+      suspend: m.spec.suspend ?? false,
+    },
+    status: {},
+  };
+}

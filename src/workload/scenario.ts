@@ -1,0 +1,61 @@
+/** The typed scenario that the simulation builds its world from. Nothing downstream sees raw YAML. */
+import type { Distribution } from '../engine/distribution.js';
+import type { Micros } from '../engine/time.js';
+import type { Job, KubeObject } from '../cluster/types.js';
+import type { ClientLimits } from '../models/apiserver/apiServer.js';
+import type { NodePoolSpec } from './schema/scenario.js';
+
+/** A stream of Jobs with Poisson arrivals, stamped from a template. */
+export interface PoissonJobsWorkload {
+  kind: 'PoissonJobs';
+  name: string;
+  /** Jobs per second. */
+  ratePerSecond: number;
+  template: Job;
+  /** Run time of each Job's pods (written as the `kubesim.dev/duration` annotation); none keeps the template's. */
+  duration: Distribution | undefined;
+  startUs: Micros;
+  stopUs: Micros;
+  maxJobs: number;
+}
+
+/** A validated, defaulted scenario. */
+export interface Scenario {
+  name: string;
+  description: string | undefined;
+  /** The scenario file (absent for scenarios built in code). */
+  file: string | undefined;
+  /** sha256 of the scenario text, every manifest it loads, and the overrides. */
+  hash: string;
+  /** The `--set` overrides applied, as given. */
+  overrides: string[];
+  seed: number | string;
+  durationUs: Micros;
+  nodePools: NodePoolSpec[];
+  /** Objects from manifests, in load order (Nodes, Deployments, ReplicaSets, Jobs, Pods, Services). */
+  objects: KubeObject[];
+  workloads: PoissonJobsWorkload[];
+  /** Image name → size in bytes. */
+  images: Record<string, number>;
+  apiServer: { writeLatency: Distribution; watchLatency: Distribution };
+  clients: { scheduler: ClientLimits; controllerManager: ClientLimits; kubelet: ClientLimits };
+  scheduler: {
+    percentageOfNodesToScore: number;
+    podInitialBackoff: Micros;
+    podMaxBackoff: Micros;
+    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros };
+  };
+  kubelet: {
+    sandboxLatency: Distribution;
+    containerStartLatency: Distribution;
+    containerStopLatency: Distribution;
+    imagePullOverhead: Distribution;
+    /** Bytes per second. */
+    imagePullBandwidth: number;
+    defaultImageSize: number;
+    serializeImagePulls: boolean;
+    registryPullQPS: number;
+    registryBurst: number;
+  };
+  metrics: { interval: Micros; nodes: boolean };
+}

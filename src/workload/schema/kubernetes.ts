@@ -1,0 +1,286 @@
+/**
+ * Schemas of the Kubernetes manifests kubesim loads (v1 Pod, Node, Service; apps/v1 Deployment, ReplicaSet;
+ * batch/v1 Job). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
+ * but a field unknown to Kubernetes is an error with a "did you mean", like `kubectl apply --validate=strict`.
+ * Quantities are parsed here; defaults are applied by defaults.ts.
+ */
+import { z } from 'zod';
+import { requirementError } from '../../cluster/selector.js';
+import { k8sObject, labelMap, nonNegativeInt, resourceList, strict } from './common.js';
+
+const META_UNMODELLED = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers', 'managedFields', 'selfLink', 'ownerReferences'];
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** An object name (DNS subdomain, at most 253 characters). */
+const objectName = z
+  .string({ error: 'expected a name' })
+  .max(253, { error: 'names are at most 253 characters' })
+  .regex(DNS_SUBDOMAIN, { error: 'expected a lowercase DNS subdomain name (a-z, 0-9, "-" and ".")' });
+
+/** metav1.ObjectMeta. */
+export const objectMeta = k8sObject(
+  {
+    name: objectName.optional(),
+    generateName: z.string().optional(),
+    namespace: z.string().regex(DNS_LABEL, { error: 'expected a DNS label namespace' }).optional(),
+    labels: labelMap.optional(),
+    annotations: labelMap.optional(),
+  },
+  META_UNMODELLED,
+  'metadata',
+).refine((m) => m.name !== undefined || m.generateName !== undefined, { message: 'metadata needs a name (or generateName)' });
+
+const operator = z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+const requirement = strict({ key: z.string().min(1), operator, values: z.array(z.string()).optional() }, 'a label selector requirement').superRefine(
+  (r, ctx) => {
+    const e = requirementError(r);
+    if (e) ctx.addIssue({ code: 'custom', message: e });
+  },
+);
+
+/** metav1.LabelSelector. */
+export const labelSelector = strict({ matchLabels: labelMap.optional(), matchExpressions: z.array(requirement).optional() }, 'a label selector');
+
+const nodeRequirement = strict(
+  { key: z.string().min(1), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']), values: z.array(z.string()).optional() },
+  'a node selector requirement',
+).superRefine((r, ctx) => {
+  const e = requirementError(r);
+  if (e) ctx.addIssue({ code: 'custom', message: e });
+});
+
+const nodeSelectorTerm = strict({ matchExpressions: z.array(nodeRequirement).optional(), matchFields: z.array(nodeRequirement).optional() }, 'a node selector term');
+
+const nodeAffinity = strict(
+  {
+    requiredDuringSchedulingIgnoredDuringExecution: strict({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1) }).optional(),
+    preferredDuringSchedulingIgnoredDuringExecution: z
+      .array(strict({ weight: z.int().min(1, { error: 'weight must be 1–100' }).max(100, { error: 'weight must be 1–100' }), preference: nodeSelectorTerm }))
+      .optional(),
+  },
+  'nodeAffinity',
+);
+
+const affinity = strict({ nodeAffinity: nodeAffinity.optional(), podAffinity: z.unknown().optional(), podAntiAffinity: z.unknown().optional() }, 'affinity');
+
+const effect = z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+
+/** v1.Toleration. */
+export const toleration = strict(
+  {
+    key: z.string().optional(),
+    operator: z.enum(['Exists', 'Equal']).optional(),
+    value: z.string().optional(),
+    effect: effect.optional(),
+    tolerationSeconds: z.int().optional(),
+  },
+  'a toleration',
+);
+
+/** v1.Taint. */
+export const taint = strict({ key: z.string().min(1), value: z.string().optional(), effect, timeAdded: z.unknown().optional() }, 'a taint').transform(
+  ({ timeAdded: _t, ...t }) => t,
+);
+
+const containerPort = k8sObject(
+  { containerPort: z.int().min(1).max(65535), hostPort: z.int().min(0).max(65535).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(), name: z.string().optional() },
+  ['hostIP'],
+  'a container port',
+);
+
+const CONTAINER_UNMODELLED = [
+  'args', 'command', 'env', 'envFrom', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe', 'resizePolicy', 'restartPolicy',
+  'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+];
+
+/** v1.Container. */
+export const container = k8sObject(
+  {
+    name: z.string().regex(DNS_LABEL, { error: 'expected a DNS label container name' }),
+    image: z.string().min(1, { error: 'expected an image reference' }),
+    imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+    resources: k8sObject({ requests: resourceList.optional(), limits: resourceList.optional() }, ['claims'], 'resources').optional(),
+    ports: z.array(containerPort).optional(),
+  },
+  CONTAINER_UNMODELLED,
+  'a container',
+);
+
+const POD_SPEC_UNMODELLED = [
+  'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy', 'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork',
+  'hostPID', 'hostUsers', 'hostname', 'imagePullSecrets', 'os', 'preemptionPolicy', 'readinessGates', 'resourceClaims', 'resources',
+  'runtimeClassName', 'schedulingGates', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN', 'shareProcessNamespace',
+  'subdomain', 'topologySpreadConstraints', 'volumes',
+];
+
+/** v1.PodSpec. */
+export const podSpec = k8sObject(
+  {
+    containers: z.array(container).min(1, { error: 'a pod needs at least one container' }),
+    initContainers: z.array(container).optional(),
+    nodeName: z.string().optional(),
+    nodeSelector: labelMap.optional(),
+    affinity: affinity.optional(),
+    tolerations: z.array(toleration).optional(),
+    schedulerName: z.string().optional(),
+    priority: z.int().optional(),
+    priorityClassName: z.string().optional(),
+    restartPolicy: z.enum(['Always', 'OnFailure', 'Never']).optional(),
+    terminationGracePeriodSeconds: nonNegativeInt.optional(),
+    activeDeadlineSeconds: z.int().min(1).optional(),
+    overhead: resourceList.optional(),
+  },
+  POD_SPEC_UNMODELLED,
+  'a pod spec',
+);
+
+/** v1.PodTemplateSpec. */
+export const podTemplate = strict(
+  {
+    metadata: k8sObject({ name: z.string().optional(), labels: labelMap.optional(), annotations: labelMap.optional(), namespace: z.string().optional() }, META_UNMODELLED.concat('generateName'), 'template metadata').optional(),
+    spec: podSpec,
+  },
+  'a pod template',
+);
+
+const apiVersionKind = <V extends string, K extends string>(apiVersion: V, kind: K) => ({
+  apiVersion: z.literal(apiVersion, { error: `expected apiVersion "${apiVersion}" for kind ${kind}` }),
+  kind: z.literal(kind),
+});
+
+/** v1.Pod. */
+export const podManifest = strict({ ...apiVersionKind('v1', 'Pod'), metadata: objectMeta, spec: podSpec, status: z.unknown().optional() }, 'a Pod');
+
+/** v1.Node. */
+export const nodeManifest = strict(
+  {
+    ...apiVersionKind('v1', 'Node'),
+    metadata: objectMeta,
+    spec: k8sObject({ unschedulable: z.boolean().optional(), taints: z.array(taint).optional(), providerID: z.string().optional() }, ['configSource', 'externalID', 'podCIDR', 'podCIDRs'], 'a node spec').optional(),
+    status: k8sObject(
+      {
+        capacity: resourceList,
+        allocatable: resourceList.optional(),
+        images: z.array(strict({ names: z.array(z.string()).min(1), sizeBytes: nonNegativeInt })).optional(),
+      },
+      ['addresses', 'conditions', 'config', 'daemonEndpoints', 'features', 'nodeInfo', 'phase', 'runtimeHandlers', 'volumesAttached', 'volumesInUse'],
+      'a node status',
+    ),
+  },
+  'a Node',
+);
+
+const intOrPercent = z.union([nonNegativeInt, z.string().regex(/^\d+%$/, { error: 'expected an integer or a percentage like 25%' })]);
+
+/** apps/v1 Deployment. */
+export const deploymentManifest = strict(
+  {
+    ...apiVersionKind('apps/v1', 'Deployment'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        replicas: nonNegativeInt.optional(),
+        selector: labelSelector,
+        template: podTemplate,
+        strategy: strict({ type: z.enum(['RollingUpdate', 'Recreate']).optional(), rollingUpdate: strict({ maxSurge: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() }).optional() }).optional(),
+        minReadySeconds: nonNegativeInt.optional(),
+        revisionHistoryLimit: nonNegativeInt.optional(),
+        progressDeadlineSeconds: z.int().min(1).optional(),
+        paused: z.boolean().optional(),
+      },
+      'a Deployment spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a Deployment',
+);
+
+/** apps/v1 ReplicaSet. */
+export const replicaSetManifest = strict(
+  {
+    ...apiVersionKind('apps/v1', 'ReplicaSet'),
+    metadata: objectMeta,
+    spec: strict({ replicas: nonNegativeInt.optional(), selector: labelSelector, template: podTemplate, minReadySeconds: nonNegativeInt.optional() }, 'a ReplicaSet spec'),
+    status: z.unknown().optional(),
+  },
+  'a ReplicaSet',
+);
+
+/** batch/v1 Job. */
+export const jobManifest = strict(
+  {
+    ...apiVersionKind('batch/v1', 'Job'),
+    metadata: objectMeta,
+    spec: k8sObject(
+      {
+        parallelism: nonNegativeInt.optional(),
+        completions: nonNegativeInt.optional(),
+        backoffLimit: nonNegativeInt.optional(),
+        activeDeadlineSeconds: z.int().min(1).optional(),
+        ttlSecondsAfterFinished: nonNegativeInt.optional(),
+        completionMode: z.enum(['NonIndexed', 'Indexed']).optional(),
+        suspend: z.boolean().optional(),
+        selector: labelSelector.optional(),
+        template: podTemplate,
+      },
+      ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'manualSelector', 'podReplacementPolicy', 'managedBy'],
+      'a Job spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a Job',
+);
+
+/** v1.Service. */
+export const serviceManifest = strict(
+  {
+    ...apiVersionKind('v1', 'Service'),
+    metadata: objectMeta,
+    spec: k8sObject(
+      {
+        type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).optional(),
+        selector: labelMap.optional(),
+        ports: z
+          .array(k8sObject({ name: z.string().optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(), port: z.int().min(1).max(65535), targetPort: z.union([z.int(), z.string()]).optional(), nodePort: z.int().optional() }, ['appProtocol'], 'a service port'))
+          .optional(),
+        clusterIP: z.string().optional(),
+        sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
+        externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+        internalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+      },
+      ['allocateLoadBalancerNodePorts', 'clusterIPs', 'externalIPs', 'externalName', 'healthCheckNodePort', 'ipFamilies', 'ipFamilyPolicy', 'loadBalancerClass', 'loadBalancerIP', 'loadBalancerSourceRanges', 'publishNotReadyAddresses', 'sessionAffinityConfig', 'trafficDistribution'],
+      'a Service spec',
+    ).optional(),
+    status: z.unknown().optional(),
+  },
+  'a Service',
+);
+
+/** The manifest schema of each supported `apiVersion/kind`. */
+export const MANIFEST_SCHEMAS = {
+  'v1/Pod': podManifest,
+  'v1/Node': nodeManifest,
+  'v1/Service': serviceManifest,
+  'apps/v1/Deployment': deploymentManifest,
+  'apps/v1/ReplicaSet': replicaSetManifest,
+  'batch/v1/Job': jobManifest,
+} as const;
+
+/** Kinds kubesim loads from manifests. */
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'Job'] as const;
+
+/** A manifest as parsed (before defaults). */
+export type ParsedManifest =
+  | z.output<typeof podManifest>
+  | z.output<typeof nodeManifest>
+  | z.output<typeof serviceManifest>
+  | z.output<typeof deploymentManifest>
+  | z.output<typeof replicaSetManifest>
+  | z.output<typeof jobManifest>;
+
+/** Parsed pod template. */
+export type ParsedPodTemplate = z.output<typeof podTemplate>;
+/** Parsed Job manifest. */
+export type ParsedJob = z.output<typeof jobManifest>;

@@ -1,0 +1,119 @@
+/**
+ * The scenario format (`apiVersion: kubesim.dev/v1`, `kind: Scenario`), DESIGN §8. This one schema validates input,
+ * converts text to typed values, and generates the published JSON Schema (schema/scenario.schema.json).
+ * Defaults are upstream's where Kubernetes has one (cited in defaults.ts) and marked GUESS where kubesim had to pick.
+ */
+import { z } from 'zod';
+import { DEFAULTS } from '../defaults.js';
+import { boundedDuration, distribution, duration, labelMap, nonNegativeInt, positiveInt, positiveNumber, quantity, rate, resourceList, strict } from './common.js';
+import { taint } from './kubernetes.js';
+
+/** Most nodes a scenario may declare (20× upstream's 5,000-node scalability limit); refused up front, not at OOM. */
+export const MAX_NODES = 100_000;
+/** Most replicas/completions one object may ask for. */
+export const MAX_REPLICAS = 1_000_000;
+/** Longest simulated duration. */
+export const MAX_DURATION_US = 366 * 24 * 3_600_000_000;
+
+const clientLimits = strict({ qps: positiveNumber, burst: positiveInt }, 'client limits');
+
+/** A node pool: `count` identical nodes. Label values given as a list are spread round-robin across the pool. */
+export const nodePool = strict(
+  {
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label pool name' }),
+    count: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_NODES, { error: `expected at most ${MAX_NODES} nodes` }),
+    capacity: resourceList,
+    allocatable: resourceList.optional(),
+    labels: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]), { error: 'expected label: value or label: [values…]' }).optional(),
+    taints: z.array(taint).optional(),
+    unschedulable: z.boolean().optional(),
+    images: z.array(strict({ name: z.string().min(1), size: quantity('storage') }, 'a pre-pulled image')).optional(),
+    imagePullBandwidth: quantity('storage').refine((b) => b > 0, { message: 'expected a bandwidth > 0 (bytes per second)' }).optional(),
+  },
+  'a node pool',
+);
+
+/** A stream of Jobs with Poisson arrivals. */
+export const poissonJobs = strict(
+  {
+    kind: z.literal('PoissonJobs'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    rate,
+    template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Job manifest or an inline Job' }),
+    duration: distribution.optional(),
+    start: duration.optional(),
+    stop: duration.optional(),
+    maxJobs: positiveInt.optional(),
+  },
+  'a PoissonJobs workload',
+);
+
+/** The whole scenario document. */
+export const scenarioSchema = strict(
+  {
+    apiVersion: z.literal('kubesim.dev/v1', { error: 'expected apiVersion "kubesim.dev/v1"' }),
+    kind: z.literal('Scenario', { error: 'expected kind "Scenario"' }),
+    metadata: strict({ name: z.string().regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, { error: 'expected a lowercase name (a-z, 0-9, "-", "." and "_")' }), description: z.string().optional() }, 'metadata'),
+    spec: strict(
+      {
+        seed: z.union([z.int(), z.string().min(1)], { error: 'expected an integer or a string seed' }).default(1),
+        duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }),
+        cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster'),
+        manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
+        workloads: z.array(poissonJobs).default([]),
+        images: z.record(z.string(), quantity('storage'), { error: 'expected image: size' }).default({}),
+        apiServer: strict({ writeLatency: distribution.default(DEFAULTS.apiServer.writeLatency), watchLatency: distribution.default(DEFAULTS.apiServer.watchLatency) }, 'apiServer').prefault({}),
+        clients: strict(
+          {
+            scheduler: clientLimits.default(DEFAULTS.clients.scheduler),
+            controllerManager: clientLimits.default(DEFAULTS.clients.controllerManager),
+            kubelet: clientLimits.default(DEFAULTS.clients.kubelet),
+          },
+          'clients',
+        ).prefault({}),
+        scheduler: strict(
+          {
+            percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
+            podInitialBackoff: duration.default(DEFAULTS.scheduler.podInitialBackoffUs),
+            podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),
+            cycleCost: strict(
+              {
+                base: duration.default(DEFAULTS.scheduler.cycleCost.baseUs),
+                perNodeFiltered: duration.default(DEFAULTS.scheduler.cycleCost.perNodeFilteredUs),
+                perNodeScored: duration.default(DEFAULTS.scheduler.cycleCost.perNodeScoredUs),
+              },
+              'scheduler.cycleCost',
+            ).prefault({}),
+          },
+          'scheduler',
+        ).prefault({}),
+        kubelet: strict(
+          {
+            sandboxLatency: distribution.default(DEFAULTS.kubelet.sandboxLatency),
+            containerStartLatency: distribution.default(DEFAULTS.kubelet.containerStartLatency),
+            containerStopLatency: distribution.default(DEFAULTS.kubelet.containerStopLatency),
+            imagePullOverhead: distribution.default(DEFAULTS.kubelet.imagePullOverhead),
+            imagePullBandwidth: quantity('storage').default(DEFAULTS.kubelet.imagePullBandwidthBytesPerSecond),
+            defaultImageSize: quantity('storage').default(DEFAULTS.kubelet.defaultImageSizeBytes),
+            serializeImagePulls: z.boolean().default(DEFAULTS.kubelet.serializeImagePulls),
+            registryPullQPS: positiveNumber.default(DEFAULTS.kubelet.registryPullQPS),
+            registryBurst: positiveInt.default(DEFAULTS.kubelet.registryBurst),
+          },
+          'kubelet',
+        ).prefault({}),
+        metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
+      },
+      'spec',
+    ),
+  },
+  'a Scenario',
+);
+
+/** The scenario document after validation and conversion (durations in µs, quantities as numbers). */
+export type ScenarioDocument = z.output<typeof scenarioSchema>;
+/** One node pool after validation. */
+export type NodePoolSpec = z.output<typeof nodePool>;
+/** One PoissonJobs workload after validation. */
+export type PoissonJobsSpec = z.output<typeof poissonJobs>;
+
+export { labelMap, nonNegativeInt };
