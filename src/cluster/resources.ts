@@ -1,4 +1,4 @@
-import { CPU, MEMORY, PODS } from './quantity.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './quantity.js';
 
 /**
  * A resource list as kubesim stores it: resource name → amount (milli-CPU for cpu, bytes for memory and storage,
@@ -26,4 +26,4 @@ export function maxInto(a: ResourceList, b: ResourceList): void {
   for (const k in b) if ((a[k] ?? 0) < b[k]!) a[k] = b[k]!;
 }
 
-export { CPU, MEMORY, PODS };
+export { CPU, EPHEMERAL_STORAGE, MEMORY, PODS };

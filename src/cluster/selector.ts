@@ -93,8 +93,12 @@ export function compileNodeSelectorTerms(terms: readonly NodeSelectorTerm[]): No
   };
 }
 
-/** Compiles one term: label expressions and field expressions (only `metadata.name` exists upstream) ANDed. */
+/**
+ * Compiles one term: label expressions and field expressions (only `metadata.name` exists upstream) ANDed. A term
+ * with no requirements matches nothing.
+ */
 export function compileNodeSelectorTerm(term: NodeSelectorTerm): NodeMatcher {
+  if ((term.matchExpressions?.length ?? 0) + (term.matchFields?.length ?? 0) === 0) return () => false;
   const labels = compileRequirements(term.matchExpressions ?? []);
   const fields = compileRequirements(term.matchFields ?? []);
   const hasFields = (term.matchFields?.length ?? 0) > 0;

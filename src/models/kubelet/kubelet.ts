@@ -1,0 +1,251 @@
+/**
+ * The kubelet of one node: the pod lifecycle (pkg/kubelet/kubelet.go `SyncPod`, pkg/kubelet/kuberuntime).
+ *
+ * A pod bound to the node is admitted (the resource-fit admission of pkg/kubelet/lifecycle/predicate.go: a pod
+ * that does not fit fails with reason Out<resource>), then: sandbox creation; each init container and then each
+ * container in order: image by `imagePullPolicy` (IfNotPresent uses the node's cache, Always pulls, Never fails
+ * with ErrImageNeverPull if the image is absent), create + start; then the status goes to Running with the
+ * Initialized, ContainersReady and Ready conditions (no probes yet: ready when started).
+ * A pod annotated `kubesim.dev/duration` exits 0 after that long: Succeeded under restartPolicy Never or OnFailure;
+ * under Always the container restarts after CrashLoopBackOff (10 s doubling to 300 s, reset after 10 min running).
+ * `activeDeadlineSeconds` fails the pod with DeadlineExceeded. A pod given a deletionTimestamp is stopped
+ * (containers exit within the grace period) and the kubelet then removes it from the API.
+ */
+import type { Engine, EventHandle } from '../../engine/engine.js';
+import { type Distribution, sample } from '../../engine/distribution.js';
+import type { Rng } from '../../engine/rng.js';
+import type { Micros } from '../../engine/time.js';
+import type { Container, Node, Pod, PodCondition, PodPhase } from '../../cluster/types.js';
+import { objectKey } from '../../cluster/types.js';
+import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
+import type { EventRecorder } from '../eventRecorder.js';
+import { runDurationUs } from '../../workload/annotations.js';
+import { NodeInfo } from '../scheduler/nodeInfo.js';
+import { podInfo } from '../scheduler/podInfo.js';
+import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
+import { ImageManager, type PullConfig } from './imageManager.js';
+
+/** Kubelet timing settings (scenario `spec.kubelet`). */
+export interface KubeletConfig {
+  sandboxLatency: Distribution;
+  containerStartLatency: Distribution;
+  containerStopLatency: Distribution;
+}
+
+/** CrashLoopBackOff: 10 s initial (kubelet.go `backOffPeriod`), doubling, max 300 s (`MaxContainerBackOff`). */
+export const CRASHLOOP_INITIAL_US = 10_000_000;
+export const CRASHLOOP_MAX_US = 300_000_000;
+/** The backoff resets after a container ran for 2 × max = 10 min (client-go flowcontrol backoff). */
+export const CRASHLOOP_RESET_US = 600_000_000;
+
+interface Worker {
+  pod: Pod;
+  timer: EventHandle | undefined;
+  state: 'starting' | 'running' | 'backoff' | 'terminating' | 'done';
+  restarts: number;
+  /** When the kubelet admitted the pod (status.startTime). */
+  admittedAt: Micros;
+  /** When the containers last started (for the CrashLoopBackOff reset). */
+  startedAt: Micros;
+  backoffUs: Micros;
+}
+
+/** The kubelet of one node. */
+export class Kubelet {
+  private readonly workers = new Map<string, Worker>();
+  /** Admission accounting: the pods admitted and not terminated (same layout as the scheduler's NodeInfo). */
+  private readonly admitted: NodeInfo;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly api: ApiServer,
+    private readonly client: ApiClient,
+    node: Node,
+    private readonly rng: Rng,
+    private readonly config: KubeletConfig,
+    pull: PullConfig,
+    private readonly recorder: EventRecorder,
+    readonly images: ImageManager = new ImageManager(engine, rng, pull, (node.status.images ?? []).flatMap((i) => i.names)),
+  ) {
+    this.admitted = new NodeInfo(node);
+  }
+
+  /** Name of the node. */
+  get nodeName(): string {
+    return this.admitted.name;
+  }
+
+  /** Starts watching the pods bound to this node. */
+  start(): void {
+    this.api.watch('Pod', { nodeName: this.nodeName }, (ev) => this.onPod(ev));
+  }
+
+  private onPod(ev: WatchEvent<Pod>): void {
+    const pod = ev.object;
+    const uid = pod.metadata.uid!;
+    const w = this.workers.get(uid);
+    if (ev.type === 'DELETED') {
+      if (w !== undefined) this.forget(uid, w);
+      return;
+    }
+    if (w === undefined) {
+      if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return;
+      if (pod.metadata.deletionTimestamp !== undefined) {
+        this.client.delete('Pod', objectKey(pod.metadata), { gracePeriodSeconds: 0 });
+        return;
+      }
+      this.admit(pod);
+      return;
+    }
+    w.pod = pod;
+    if (pod.metadata.deletionTimestamp !== undefined && w.state !== 'terminating' && w.state !== 'done') this.terminate(w);
+  }
+
+  private admit(pod: Pod): void {
+    const info = podInfo(pod);
+    const missing = insufficientResources(info, this.admitted);
+    if (missing.length > 0) {
+      const first = missing[0]!;
+      const resource = first === 'Too many pods' ? 'pods' : first.replace('Insufficient ', '');
+      const reason = `Out${resource}`;
+      const message = `Pod was rejected: Node didn't have enough resource: ${resource}`;
+      this.recorder.record(pod, 'Warning', reason, 'kubelet', message, this.nodeName);
+      this.writeStatus(pod, 'Failed', [], { reason, message });
+      return;
+    }
+    this.admitted.addPod(info);
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts: 0, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0 };
+    this.workers.set(pod.metadata.uid!, w);
+    const deadline = pod.spec.activeDeadlineSeconds;
+    if (deadline !== undefined) {
+      this.engine.schedule(deadline * 1_000_000, () => {
+        if (w.state === 'done' || w.state === 'terminating') return;
+        this.cancelTimer(w);
+        this.finish(w, 'Failed', { reason: 'DeadlineExceeded', message: `Pod was active on the node longer than the specified deadline` });
+      });
+    }
+    w.timer = this.engine.schedule(sample(this.config.sandboxLatency, this.rng), () => {
+      w.timer = undefined;
+      this.startContainers(w, [...(pod.spec.initContainers ?? []), ...pod.spec.containers], 0);
+    });
+  }
+
+  /** Starts containers[i…] one after another (images first), then marks the pod running. */
+  private startContainers(w: Worker, containers: Container[], i: number): void {
+    if (w.state !== 'starting') return;
+    const c = containers[i];
+    if (c === undefined) return this.running(w);
+    const pod = w.pod;
+    const policy = c.imagePullPolicy ?? 'IfNotPresent';
+    const start = () => {
+      if (w.state !== 'starting') return;
+      w.timer = this.engine.schedule(sample(this.config.containerStartLatency, this.rng), () => {
+        w.timer = undefined;
+        this.recorder.record(pod, 'Normal', 'Started', 'kubelet', `Started container ${c.name}`, this.nodeName);
+        this.startContainers(w, containers, i + 1);
+      });
+    };
+    const present = this.images.has(c.image);
+    if (policy === 'Never' && !present) {
+      this.recorder.record(pod, 'Warning', 'ErrImageNeverPull', 'kubelet', `Container image "${c.image}" is not present with pull policy of Never`, this.nodeName);
+      return; // the container waits; the pod stays Pending
+    }
+    if (policy === 'IfNotPresent' && present) {
+      this.recorder.record(pod, 'Normal', 'Pulled', 'kubelet', `Container image "${c.image}" already present on machine`, this.nodeName);
+      return start();
+    }
+    this.recorder.record(pod, 'Normal', 'Pulling', 'kubelet', `Pulling image "${c.image}"`, this.nodeName);
+    this.images.pull(c.image, (waitedUs) => {
+      if (w.state !== 'starting') return;
+      this.recorder.record(pod, 'Normal', 'Pulled', 'kubelet', `Successfully pulled image "${c.image}" in ${(waitedUs / 1e6).toFixed(3)}s`, this.nodeName);
+      start();
+    });
+  }
+
+  private running(w: Worker): void {
+    w.state = 'running';
+    w.startedAt = this.engine.now;
+    this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
+    const d = runDurationUs(w.pod.metadata.annotations);
+    if (d === undefined) return;
+    w.timer = this.engine.schedule(d, () => {
+      w.timer = undefined;
+      this.containersExited(w);
+    });
+  }
+
+  /** All containers exited with code 0. */
+  private containersExited(w: Worker): void {
+    const policy = w.pod.spec.restartPolicy ?? 'Always';
+    if (policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
+    // Restart with CrashLoopBackOff.
+    const ranUs = this.engine.now - w.startedAt;
+    w.backoffUs = ranUs >= CRASHLOOP_RESET_US || w.backoffUs === 0 ? CRASHLOOP_INITIAL_US : Math.min(w.backoffUs * 2, CRASHLOOP_MAX_US);
+    w.restarts++;
+    w.state = 'backoff';
+    this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
+    this.recorder.record(w.pod, 'Warning', 'BackOff', 'kubelet', 'Back-off restarting failed container', this.nodeName);
+    w.timer = this.engine.schedule(w.backoffUs, () => {
+      w.timer = undefined;
+      w.state = 'starting';
+      this.startContainers(w, w.pod.spec.containers, 0);
+    });
+  }
+
+  private finish(w: Worker, phase: PodPhase, why: { reason: string; message?: string }): void {
+    w.state = 'done';
+    this.admitted.removePod(w.pod.metadata.uid!);
+    this.writeStatus(w.pod, phase, [['ContainersReady', 'False'], ['Ready', 'False']], phase === 'Failed' ? why : { reason: why.reason });
+  }
+
+  private terminate(w: Worker): void {
+    this.cancelTimer(w);
+    const wasRunning = w.state === 'running' || w.state === 'backoff';
+    w.state = 'terminating';
+    for (const c of w.pod.spec.containers) this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Stopping container ${c.name}`, this.nodeName);
+    const graceUs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1_000_000;
+    const stopUs = wasRunning ? Math.min(sample(this.config.containerStopLatency, this.rng), graceUs) : 0;
+    w.timer = this.engine.schedule(stopUs, () => {
+      w.timer = undefined;
+      this.admitted.removePod(w.pod.metadata.uid!);
+      this.client.delete('Pod', objectKey(w.pod.metadata), { gracePeriodSeconds: 0 });
+    });
+  }
+
+  private forget(uid: string, w: Worker): void {
+    this.cancelTimer(w);
+    w.state = 'done';
+    this.admitted.removePod(uid);
+    this.workers.delete(uid);
+  }
+
+  private cancelTimer(w: Worker): void {
+    if (w.timer !== undefined) this.engine.cancel(w.timer);
+    w.timer = undefined;
+  }
+
+  /** The status manager's write: phase, conditions, and startTime (set once). */
+  private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }): void {
+    const now = this.engine.now;
+    const startTime = this.workers.get(pod.metadata.uid!)?.admittedAt;
+    this.client.update('Pod', objectKey(pod.metadata), (p) => {
+      if (p.status.phase === 'Succeeded' || p.status.phase === 'Failed') return p;
+      const merged = new Map<string, PodCondition>((p.status.conditions ?? []).map((c) => [c.type, c]));
+      for (const [type, status] of conditions) {
+        const prev = merged.get(type);
+        merged.set(type, prev?.status === status ? prev : { type, status, lastTransitionTime: now });
+      }
+      return {
+        ...p,
+        status: {
+          ...p.status,
+          phase,
+          conditions: [...merged.values()],
+          ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
+          ...(why?.reason !== undefined ? { reason: why.reason } : {}),
+          ...(why?.message !== undefined ? { message: why.message } : {}),
+        },
+      };
+    });
+  }
+}

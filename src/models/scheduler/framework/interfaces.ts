@@ -1,0 +1,101 @@
+/**
+ * Extension points of the scheduling framework (pkg/scheduler/framework/interface.go). A plugin is a name plus only
+ * the methods of the points it implements; the profile sorts plugins into per-point lists at construction, so the
+ * cycle never asks a plugin what it implements.
+ */
+import type { Pod } from '../../../cluster/types.js';
+import type { NodeInfo } from '../nodeInfo.js';
+import type { PodInfo } from '../podInfo.js';
+import type { QueuedPodInfo } from '../queue/queuedPodInfo.js';
+import type { ClusterEventType } from '../queue/schedulingQueue.js';
+import type { StatusOrSuccess } from './status.js';
+
+/** Per-cycle scratch space shared by the plugins of one cycle (framework.CycleState). */
+export type CycleState = Map<string, unknown>;
+
+/** Highest and lowest node scores (framework.MaxNodeScore / MinNodeScore). */
+export const MAX_NODE_SCORE = 100;
+export const MIN_NODE_SCORE = 0;
+
+/** Every plugin has a name. */
+export interface Plugin {
+  readonly name: string;
+  /**
+   * Cluster events that may make a pod this plugin rejected schedulable (upstream's EventsToRegister): the queue
+   * moves such a pod out of unschedulablePods only on these.
+   */
+  readonly events?: readonly ClusterEventType[];
+}
+
+/** PreEnqueue: gates a pod before it enters activeQ (SchedulingGates). */
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: Pod): StatusOrSuccess;
+}
+
+/** QueueSort: the order of activeQ. Exactly one per profile. */
+export interface QueueSortPlugin extends Plugin {
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
+}
+
+/** PreFilter: per-pod precomputation and early rejection. */
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): StatusOrSuccess;
+}
+
+/** Filter: can the pod run on this node? */
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: PodInfo, node: NodeInfo): StatusOrSuccess;
+}
+
+/** PostFilter: runs when no node is feasible (preemption). */
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: PodInfo, rejected: ReadonlyMap<string, StatusOrSuccess>): { status: StatusOrSuccess; nominatedNodeName?: string };
+}
+
+/** PreScore: per-pod precomputation over the feasible nodes. */
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): StatusOrSuccess;
+}
+
+/** Score: an integer score per feasible node; NormalizeScore maps the scores into [0, 100] in place. */
+export interface ScorePlugin extends Plugin {
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number;
+  normalizeScore?(state: CycleState, pod: PodInfo, scores: number[]): void;
+}
+
+/** Reserve/Unreserve: claim and release resources in plugin state when a node is chosen. */
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: PodInfo, nodeName: string): StatusOrSuccess;
+  unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+/** Permit: approve, deny or delay binding. */
+export interface PermitPlugin extends Plugin {
+  permit(state: CycleState, pod: PodInfo, nodeName: string): StatusOrSuccess;
+}
+
+/** PreBind: work before binding (volumes). */
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: PodInfo, nodeName: string): StatusOrSuccess;
+}
+
+/** Bind: writes the binding. Returns a Skip status when it does not handle the pod; otherwise calls `done`. */
+export interface BindPlugin extends Plugin {
+  bind(state: CycleState, pod: PodInfo, nodeName: string, done: (s: StatusOrSuccess) => void): StatusOrSuccess;
+}
+
+/** PostBind: informational, after a successful bind. */
+export interface PostBindPlugin extends Plugin {
+  postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+/** What a plugin factory gets: the scheduler's shared handles. */
+export interface PluginHandle {
+  /** Writes a binding through the scheduler's API client. */
+  bindPod(pod: Pod, nodeName: string, done: (ok: boolean, message?: string) => void): void;
+  /** All nodes of the snapshot, in cache order. */
+  nodes(): readonly NodeInfo[];
+}
+
+/** A plugin factory: plugin args (from pluginConfig) and the handle → plugin. */
+export type PluginFactory = (args: Record<string, unknown> | undefined, handle: PluginHandle) => Plugin;

@@ -1,0 +1,96 @@
+/**
+ * A scheduling profile: the plugins of each extension point, in order, with score weights
+ * (pkg/scheduler/framework/runtime/framework.go). The default profile reproduces upstream's MultiPoint default set
+ * (pkg/scheduler/apis/config/v1/default_plugins.go) for the plugins kubesim implements, with the same weights.
+ */
+import type {
+  BindPlugin,
+  FilterPlugin,
+  Plugin,
+  PluginHandle,
+  PostBindPlugin,
+  PostFilterPlugin,
+  PreBindPlugin,
+  PreEnqueuePlugin,
+  PreFilterPlugin,
+  PreScorePlugin,
+  QueueSortPlugin,
+  ReservePlugin,
+  PermitPlugin,
+  ScorePlugin,
+} from './interfaces.js';
+import type { Registry } from './registry.js';
+
+/** One enabled plugin with its score weight. */
+export interface PluginConfig {
+  name: string;
+  weight?: number;
+  args?: Record<string, unknown>;
+}
+
+/** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far. */
+export const DEFAULT_PLUGINS: PluginConfig[] = [
+  { name: 'PrioritySort' },
+  { name: 'NodeUnschedulable' },
+  { name: 'NodeName' },
+  { name: 'TaintToleration', weight: 3 },
+  { name: 'NodeAffinity', weight: 2 },
+  { name: 'NodeResourcesFit', weight: 1 },
+  { name: 'NodeResourcesBalancedAllocation', weight: 1 },
+  { name: 'DefaultBinder' },
+];
+
+/** Upstream's default scheduler name. */
+export const DEFAULT_PROFILE_NAME = 'default-scheduler';
+
+/** A built profile. */
+export class Profile {
+  readonly preEnqueue: PreEnqueuePlugin[] = [];
+  readonly queueSort: QueueSortPlugin;
+  readonly preFilter: PreFilterPlugin[] = [];
+  readonly filter: FilterPlugin[] = [];
+  readonly postFilter: PostFilterPlugin[] = [];
+  readonly preScore: PreScorePlugin[] = [];
+  readonly score: ScorePlugin[] = [];
+  readonly scoreWeights: number[] = [];
+  readonly reserve: ReservePlugin[] = [];
+  readonly permit: PermitPlugin[] = [];
+  readonly preBind: PreBindPlugin[] = [];
+  readonly bind: BindPlugin[] = [];
+  readonly postBind: PostBindPlugin[] = [];
+
+  constructor(
+    readonly schedulerName: string,
+    plugins: readonly PluginConfig[],
+    registry: Registry,
+    handle: PluginHandle,
+  ) {
+    let queueSort: QueueSortPlugin | undefined;
+    for (const cfg of plugins) {
+      const factory = registry.get(cfg.name);
+      if (factory === undefined) throw new Error(`profile ${schedulerName}: plugin "${cfg.name}" is not registered`);
+      const p = factory(cfg.args, handle) as Plugin & Record<string, unknown>;
+      if ('preEnqueue' in p) this.preEnqueue.push(p as unknown as PreEnqueuePlugin);
+      if ('less' in p) {
+        if (queueSort !== undefined) throw new Error(`profile ${schedulerName}: only one QueueSort plugin may be enabled`);
+        queueSort = p as unknown as QueueSortPlugin;
+      }
+      if ('preFilter' in p) this.preFilter.push(p as unknown as PreFilterPlugin);
+      if ('filter' in p) this.filter.push(p as unknown as FilterPlugin);
+      if ('postFilter' in p) this.postFilter.push(p as unknown as PostFilterPlugin);
+      if ('preScore' in p) this.preScore.push(p as unknown as PreScorePlugin);
+      if ('score' in p) {
+        this.score.push(p as unknown as ScorePlugin);
+        this.scoreWeights.push(cfg.weight ?? 1);
+      }
+      if ('reserve' in p) this.reserve.push(p as unknown as ReservePlugin);
+      if ('permit' in p) this.permit.push(p as unknown as PermitPlugin);
+      if ('preBind' in p) this.preBind.push(p as unknown as PreBindPlugin);
+      if ('bind' in p) this.bind.push(p as unknown as BindPlugin);
+      if ('postBind' in p) this.postBind.push(p as unknown as PostBindPlugin);
+    }
+    if (queueSort === undefined) throw new Error(`profile ${schedulerName}: a QueueSort plugin is required`);
+    if (this.bind.length === 0) throw new Error(`profile ${schedulerName}: a Bind plugin is required`);
+    this.queueSort = queueSort;
+  }
+}

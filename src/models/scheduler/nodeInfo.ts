@@ -1,0 +1,76 @@
+/**
+ * A node as the scheduler's cache sees it (pkg/scheduler/framework/types.go `NodeInfo`): allocatable, the sum of the
+ * requests of the pods on it (`Requested`, and `NonZeroRequested` with the scoring defaults), and its pods.
+ */
+import type { Node } from '../../cluster/types.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
+import type { PodInfo } from './podInfo.js';
+
+/** Scheduler-side state of one node. */
+export class NodeInfo {
+  node: Node;
+  readonly name: string;
+  allocMilliCPU = 0;
+  allocMemory = 0;
+  allocEphemeralStorage = 0;
+  allowedPodNumber = 0;
+  allocScalar: Record<string, number> = {};
+  reqMilliCPU = 0;
+  reqMemory = 0;
+  reqEphemeralStorage = 0;
+  reqScalar: Record<string, number> = {};
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
+  /** Pods on the node (bound or assumed), by uid, in arrival order. */
+  readonly pods = new Map<string, PodInfo>();
+  /** Bumped on every change, like upstream's generation. */
+  generation = 0;
+
+  constructor(node: Node) {
+    this.node = node;
+    this.name = node.metadata.name;
+    this.setNode(node);
+  }
+
+  /** Replaces the node object (allocatable, labels, taints may change). */
+  setNode(node: Node): void {
+    this.node = node;
+    const a = node.status.allocatable;
+    this.allocMilliCPU = a[CPU] ?? 0;
+    this.allocMemory = a[MEMORY] ?? 0;
+    this.allocEphemeralStorage = a[EPHEMERAL_STORAGE] ?? 0;
+    this.allowedPodNumber = a[PODS] ?? 0;
+    const scalar: Record<string, number> = {};
+    for (const k in a) if (k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS) scalar[k] = a[k]!;
+    this.allocScalar = scalar;
+    this.generation++;
+  }
+
+  /** Adds a pod's requests. */
+  addPod(p: PodInfo): void {
+    const uid = p.pod.metadata.uid!;
+    if (this.pods.has(uid)) return;
+    this.pods.set(uid, p);
+    this.apply(p, 1);
+  }
+
+  /** Removes a pod's requests; returns false if it was not here. */
+  removePod(uid: string): boolean {
+    const p = this.pods.get(uid);
+    if (p === undefined) return false;
+    this.pods.delete(uid);
+    this.apply(p, -1);
+    return true;
+  }
+
+  private apply(p: PodInfo, sign: 1 | -1): void {
+    const r = p.requests;
+    this.reqMilliCPU += sign * r.milliCPU;
+    this.reqMemory += sign * r.memory;
+    this.reqEphemeralStorage += sign * r.ephemeralStorage;
+    for (const [k, v] of r.scalar) this.reqScalar[k] = (this.reqScalar[k] ?? 0) + sign * v;
+    this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
+    this.nonZeroMemory += sign * p.nonZeroMemory;
+    this.generation++;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * NodeResourcesFit (pkg/scheduler/framework/plugins/noderesources/fit.go, least_allocated.go).
+ *
+ * Filter (`fitsRequest`): "Too many pods" when the node already has `allocatable.pods` pods; then, for a pod that
+ * requests anything, "Insufficient <resource>" for every resource whose request exceeds allocatable − requested
+ * (cpu, memory, ephemeral-storage, extended). All failures are Unschedulable.
+ *
+ * Score, LeastAllocated strategy (the default, resources cpu and memory with weight 1): per resource
+ * (allocatable − requested) × 100 / allocatable in integer arithmetic (0 if over-requested), where requested is the
+ * node's NonZeroRequested plus the pod's non-zero request; the node score is Σ score·weight / Σ weight over
+ * resources with allocatable > 0.
+ */
+import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../../cluster/resources.js';
+import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE } from '../framework/interfaces.js';
+import { Code, status, type StatusOrSuccess } from '../framework/status.js';
+import type { NodeInfo } from '../nodeInfo.js';
+import type { PodInfo } from '../podInfo.js';
+
+export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
+
+/** A resource and its weight in scoring (config.ResourceSpec). */
+export interface ResourceSpec {
+  name: string;
+  weight: number;
+}
+
+/** Default scoring resources: cpu and memory, weight 1 each (pkg/scheduler/apis/config/v1/defaults.go). */
+export const DEFAULT_RESOURCES: ResourceSpec[] = [
+  { name: CPU, weight: 1 },
+  { name: MEMORY, weight: 1 },
+];
+
+/** The resources a pod does not fit on a node (empty when it fits). Reasons in upstream's order. */
+export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
+  const out: string[] = [];
+  if (node.pods.size + 1 > node.allowedPodNumber) out.push('Too many pods');
+  const r = pod.requests;
+  if (r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalar.length === 0) return out;
+  if (r.milliCPU > 0 && r.milliCPU > node.allocMilliCPU - node.reqMilliCPU) out.push('Insufficient cpu');
+  if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) out.push('Insufficient memory');
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.allocEphemeralStorage - node.reqEphemeralStorage) out.push('Insufficient ephemeral-storage');
+  for (const [name, q] of r.scalar) {
+    if (q === 0) continue;
+    if (q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) out.push(`Insufficient ${name}`);
+  }
+  return out;
+}
+
+/** Fast fit check with no allocation (the common case); falls back to the full reasons on failure. */
+function fits(pod: PodInfo, node: NodeInfo): boolean {
+  if (node.pods.size + 1 > node.allowedPodNumber) return false;
+  const r = pod.requests;
+  if (r.milliCPU > 0 && r.milliCPU > node.allocMilliCPU - node.reqMilliCPU) return false;
+  if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) return false;
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.allocEphemeralStorage - node.reqEphemeralStorage) return false;
+  for (const [name, q] of r.scalar) if (q > 0 && q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) return false;
+  return true;
+}
+
+/** `leastRequestedScore`: (capacity − requested) × MaxNodeScore / capacity, integer; 0 when over capacity. */
+export function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/** Allocatable and requested (NonZeroRequested + pod's non-zero request) of one resource, as resource_allocation.go computes them for scoring. */
+export function scoringAllocatableRequested(pod: PodInfo, node: NodeInfo, resource: string): [number, number] {
+  switch (resource) {
+    case CPU:
+      return [node.allocMilliCPU, node.nonZeroMilliCPU + pod.nonZeroMilliCPU];
+    case MEMORY:
+      return [node.allocMemory, node.nonZeroMemory + pod.nonZeroMemory];
+    case EPHEMERAL_STORAGE:
+      return [node.allocEphemeralStorage, node.reqEphemeralStorage + pod.requests.ephemeralStorage];
+    default: {
+      const podReq = pod.requests.scalar.find(([n]) => n === resource)?.[1] ?? 0;
+      // An extended resource the pod does not request is left out of the score.
+      if (podReq === 0) return [0, 0];
+      return [node.allocScalar[resource] ?? 0, (node.reqScalar[resource] ?? 0) + podReq];
+    }
+  }
+}
+
+/** Creates the plugin (args: `scoringStrategy: {type: LeastAllocated, resources: [{name, weight}]}`). */
+export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin & ScorePlugin {
+  const strategy = (args?.scoringStrategy ?? {}) as { resources?: ResourceSpec[] };
+  const resources = strategy.resources ?? DEFAULT_RESOURCES;
+  const isDefault = resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
+  return {
+    name: NODE_RESOURCES_FIT,
+    events: ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete'],
+    filter(_state, pod, node): StatusOrSuccess {
+      if (fits(pod, node)) return null;
+      return status(Code.Unschedulable, ...insufficientResources(pod, node));
+    },
+    score(_state, pod, node) {
+      if (isDefault) {
+        // Hot path: cpu and memory inline.
+        let total = 0;
+        let wsum = 0;
+        if (node.allocMilliCPU > 0) {
+          total += leastRequestedScore(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocMilliCPU) * resources[0]!.weight;
+          wsum += resources[0]!.weight;
+        }
+        if (node.allocMemory > 0) {
+          total += leastRequestedScore(node.nonZeroMemory + pod.nonZeroMemory, node.allocMemory) * resources[1]!.weight;
+          wsum += resources[1]!.weight;
+        }
+        return wsum === 0 ? 0 : Math.trunc(total / wsum);
+      }
+      let total = 0;
+      let wsum = 0;
+      for (const r of resources) {
+        const [alloc, req] = scoringAllocatableRequested(pod, node, r.name);
+        if (alloc === 0) continue;
+        total += leastRequestedScore(req, alloc) * r.weight;
+        wsum += r.weight;
+      }
+      return wsum === 0 ? 0 : Math.trunc(total / wsum);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** The in-tree plugin registry (pkg/scheduler/framework/plugins/registry.go): every plugin kubesim ships. */
+import { Registry } from '../framework/registry.js';
+import { balancedAllocation, BALANCED_ALLOCATION } from './balancedAllocation.js';
+import { defaultBinder, DEFAULT_BINDER } from './defaultBinder.js';
+import { nodeAffinity, NODE_AFFINITY } from './nodeAffinity.js';
+import { nodeName, NODE_NAME } from './nodeName.js';
+import { nodeResourcesFit, NODE_RESOURCES_FIT } from './nodeResourcesFit.js';
+import { nodeUnschedulable, NODE_UNSCHEDULABLE } from './nodeUnschedulable.js';
+import { prioritySort, PRIORITY_SORT } from './prioritySort.js';
+import { taintToleration, TAINT_TOLERATION } from './taintToleration.js';
+
+/** A registry with every in-tree plugin. */
+export function inTreeRegistry(): Registry {
+  const r = new Registry();
+  r.register(PRIORITY_SORT, () => prioritySort());
+  r.register(NODE_UNSCHEDULABLE, () => nodeUnschedulable());
+  r.register(NODE_NAME, () => nodeName());
+  r.register(TAINT_TOLERATION, () => taintToleration());
+  r.register(NODE_AFFINITY, () => nodeAffinity());
+  r.register(NODE_RESOURCES_FIT, (args) => nodeResourcesFit(args));
+  r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
+  r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));
+  return r;
+}

@@ -1,0 +1,45 @@
+/**
+ * TaintToleration (pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go).
+ * Filter: a NoSchedule or NoExecute taint the pod does not tolerate rejects the node (UnschedulableAndUnresolvable,
+ * "node(s) had untolerated taint {key: value}"). Score: the number of PreferNoSchedule taints not tolerated by the
+ * pod's PreferNoSchedule (or effect-less) tolerations, normalised reversed so fewer intolerable taints score higher.
+ */
+import type { Toleration } from '../../../cluster/types.js';
+import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE } from '../framework/interfaces.js';
+import { Code, status } from '../framework/status.js';
+import { defaultNormalizeScore } from './helpers/normalizeScore.js';
+import { findMatchingUntoleratedTaint, tolerated } from './helpers/tolerations.js';
+
+export const TAINT_TOLERATION = 'TaintToleration';
+
+const preferTolerations = new WeakMap<readonly Toleration[], Toleration[]>();
+
+/** Creates the plugin. */
+export function taintToleration(): FilterPlugin & ScorePlugin {
+  return {
+    name: TAINT_TOLERATION,
+    events: ['NodeAdd', 'NodeUpdate'],
+    filter(_state, pod, node) {
+      const taint = findMatchingUntoleratedTaint(node.node.spec.taints, pod.pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+      if (taint === undefined) return null;
+      return status(Code.UnschedulableAndUnresolvable, `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    },
+    score(_state, pod, node) {
+      const taints = node.node.spec.taints;
+      if (taints === undefined || taints.length === 0) return 0;
+      const all = pod.pod.spec.tolerations ?? [];
+      let tols = preferTolerations.get(all);
+      if (tols === undefined) {
+        tols = all.filter((t) => t.effect === undefined || t.effect === 'PreferNoSchedule');
+        preferTolerations.set(all, tols);
+      }
+      let count = 0;
+      for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
+      return count;
+    },
+    normalizeScore(_state, _pod, scores) {
+      defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
+    },
+  };
+}

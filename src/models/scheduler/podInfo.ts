@@ -1,0 +1,76 @@
+/**
+ * A pod as the scheduler sees it, with its resource requests computed once per pod spec:
+ * - `requests`: k8s.io/component-helpers/resource `PodRequests`: the sum over containers, raised to each init
+ *   container's request (init containers run one at a time), plus `spec.overhead`;
+ * - `nonZero`: the same with upstream's scoring defaults for a container that sets no cpu or memory request
+ *   (100 m and 200 MB: pkg/scheduler/util/pod_resources.go), used by NodeResourcesFit scoring and NonZeroRequested.
+ */
+import type { Container, Pod, PodSpec } from '../../cluster/types.js';
+import { CPU, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
+
+/** Requests in the scheduler's layout (framework.Resource). */
+export interface Resource {
+  milliCPU: number;
+  memory: number;
+  ephemeralStorage: number;
+  /** Extended and hugepages resources, as [name, amount] pairs in a stable order. */
+  scalar: [string, number][];
+}
+
+/** A pod plus its precomputed requests. */
+export interface PodInfo {
+  pod: Pod;
+  requests: Resource;
+  nonZeroMilliCPU: number;
+  nonZeroMemory: number;
+}
+
+const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod'>>();
+
+/** The PodInfo of a pod (requests cached per spec object). */
+export function podInfo(pod: Pod): PodInfo {
+  let c = cache.get(pod.spec);
+  if (c === undefined) {
+    c = computeRequests(pod.spec);
+    cache.set(pod.spec, c);
+  }
+  return { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory };
+}
+
+function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod'> {
+  const sum: Record<string, number> = {};
+  let nzCpu = 0;
+  let nzMem = 0;
+  for (const c of spec.containers) {
+    const r = c.resources?.requests ?? {};
+    for (const k in r) sum[k] = (sum[k] ?? 0) + r[k]!;
+    nzCpu += nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST);
+    nzMem += nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST);
+  }
+  for (const c of spec.initContainers ?? []) {
+    const r = c.resources?.requests ?? {};
+    for (const k in r) if ((sum[k] ?? 0) < r[k]!) sum[k] = r[k]!;
+    nzCpu = Math.max(nzCpu, nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST));
+    nzMem = Math.max(nzMem, nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST));
+  }
+  for (const k in spec.overhead ?? {}) {
+    const v = spec.overhead![k]!;
+    sum[k] = (sum[k] ?? 0) + v;
+    if (k === CPU) nzCpu += v;
+    if (k === MEMORY) nzMem += v;
+  }
+  const scalar: [string, number][] = Object.keys(sum)
+    .filter((k) => k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS)
+    .sort()
+    .map((k) => [k, sum[k]!]);
+  return {
+    requests: { milliCPU: sum[CPU] ?? 0, memory: sum[MEMORY] ?? 0, ephemeralStorage: sum[EPHEMERAL_STORAGE] ?? 0, scalar },
+    nonZeroMilliCPU: nzCpu,
+    nonZeroMemory: nzMem,
+  };
+}
+
+function nonZero(c: Container, resource: string, dflt: number): number {
+  const v = c.resources?.requests?.[resource];
+  return v === undefined ? dflt : v;
+}
