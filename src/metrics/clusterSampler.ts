@@ -1,0 +1,214 @@
+/**
+ * Samples the cluster every `interval` (from t = 0 to the end, inclusive) into `cluster.csv` and, optionally,
+ * `nodes.csv`. State is kept incrementally from the store's commits (the truth, not any component's view):
+ * requested resources per node count pods bound to it that are not terminal, as kubectl describe node does.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { Micros } from '../engine/time.js';
+import { formatSeconds } from '../engine/time.js';
+import type { Change } from '../cluster/store.js';
+import type { Job, Node, Pod } from '../cluster/types.js';
+import { CPU, MEMORY, PODS } from '../cluster/resources.js';
+import { podInfo } from '../models/scheduler/podInfo.js';
+import type { QueueLengths } from '../models/scheduler/queue/schedulingQueue.js';
+import { type CsvFile, ratio } from './csvFile.js';
+
+interface NodeState {
+  node: Node;
+  pool: string;
+  cpuReq: number;
+  memReq: number;
+  pods: number;
+}
+
+interface Counted {
+  node: string;
+  cpu: number;
+  mem: number;
+}
+
+/** What the sampler reads from the scheduler. */
+export interface SchedulerView {
+  queueLengths(): QueueLengths;
+}
+
+/** Per-interval sampler. */
+export class ClusterSampler {
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly counted = new Map<string, Counted>();
+  private readonly phaseOf = new Map<string, string>();
+  private unscheduled = 0;
+  private scheduledPending = 0;
+  private running = 0;
+  private succeeded = 0;
+  private failed = 0;
+  private boundInInterval = 0;
+  private jobsActive = 0;
+  jobsCompleted = 0;
+  private readonly jobState = new Map<string, 'active' | 'done'>();
+  /** Per-sample requested ratios and unscheduled counts, for the summary. */
+  readonly cpuRatios: number[] = [];
+  readonly memRatios: number[] = [];
+  peakUnscheduled = 0;
+  jobsCreated = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly scheduler: SchedulerView,
+    private readonly intervalUs: Micros,
+    private readonly endUs: Micros,
+    private readonly clusterCsv: CsvFile,
+    private readonly nodesCsv: CsvFile | undefined,
+  ) {}
+
+  /** Schedules the samples. */
+  start(): void {
+    const tick = () => {
+      this.sample();
+      const next = this.engine.now + this.intervalUs;
+      if (next <= this.endUs) this.engine.at(next, tick);
+    };
+    this.engine.at(0, tick);
+  }
+
+  /** Store commit listener. */
+  onCommit(c: Change): void {
+    const o = c.object;
+    if (o.kind === 'Node') {
+      const name = o.metadata.name;
+      if (c.type === 'DELETED') this.nodes.delete(name);
+      else {
+        const s = this.nodes.get(name);
+        if (s) s.node = o;
+        else this.nodes.set(name, { node: o, pool: o.metadata.labels?.['kubesim.dev/pool'] ?? '', cpuReq: 0, memReq: 0, pods: 0 });
+      }
+    } else if (o.kind === 'Pod') {
+      this.onPod(c as Change<Pod>);
+    } else if (o.kind === 'Job') {
+      this.onJob(c as Change<Job>);
+    }
+  }
+
+  private onPod(c: Change<Pod>): void {
+    const pod = c.object;
+    const uid = pod.metadata.uid!;
+    const prev = this.phaseOf.get(uid);
+    const now = c.type === 'DELETED' ? undefined : this.bucket(pod);
+    if (prev !== now) {
+      if (prev !== undefined) this.adjust(prev, -1);
+      if (now !== undefined) {
+        this.adjust(now, 1);
+        this.phaseOf.set(uid, now);
+      } else this.phaseOf.delete(uid);
+    }
+    if (c.old !== undefined && !c.old.spec.nodeName && pod.spec.nodeName) this.boundInInterval++;
+    // Requested resources: bound and not terminal.
+    const counts = c.type !== 'DELETED' && pod.spec.nodeName !== undefined && pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed';
+    const had = this.counted.get(uid);
+    if (had !== undefined && (!counts || had.node !== pod.spec.nodeName)) {
+      const s = this.nodes.get(had.node);
+      if (s) {
+        s.cpuReq -= had.cpu;
+        s.memReq -= had.mem;
+        s.pods--;
+      }
+      this.counted.delete(uid);
+    }
+    if (counts && !this.counted.has(uid)) {
+      const info = podInfo(pod);
+      const entry = { node: pod.spec.nodeName!, cpu: info.requests.milliCPU, mem: info.requests.memory };
+      const s = this.nodes.get(entry.node);
+      if (s) {
+        s.cpuReq += entry.cpu;
+        s.memReq += entry.mem;
+        s.pods++;
+      }
+      this.counted.set(uid, entry);
+    }
+  }
+
+  private onJob(c: Change<Job>): void {
+    const key = `${c.object.metadata.namespace}/${c.object.metadata.name}`;
+    const done = c.object.status.conditions?.some((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True') ?? false;
+    const prev = this.jobState.get(key);
+    if (c.type === 'ADDED') this.jobsCreated++;
+    if (c.type === 'DELETED') {
+      if (prev === 'active') this.jobsActive--;
+      this.jobState.delete(key);
+      return;
+    }
+    const next = done ? 'done' : 'active';
+    if (prev === next) return;
+    if (prev === 'active') this.jobsActive--;
+    if (next === 'active') this.jobsActive++;
+    else if (c.object.status.conditions?.some((x) => x.type === 'Complete' && x.status === 'True')) this.jobsCompleted++;
+    this.jobState.set(key, next);
+  }
+
+  private bucket(pod: Pod): string {
+    switch (pod.status.phase) {
+      case 'Pending':
+        return pod.spec.nodeName ? 'scheduledPending' : 'unscheduled';
+      case 'Running':
+        return 'running';
+      case 'Succeeded':
+        return 'succeeded';
+      case 'Failed':
+        return 'failed';
+      default:
+        return 'scheduledPending';
+    }
+  }
+
+  private adjust(bucket: string, d: number): void {
+    switch (bucket) {
+      case 'unscheduled':
+        this.unscheduled += d;
+        break;
+      case 'scheduledPending':
+        this.scheduledPending += d;
+        break;
+      case 'running':
+        this.running += d;
+        break;
+      case 'succeeded':
+        this.succeeded += d;
+        break;
+      case 'failed':
+        this.failed += d;
+        break;
+    }
+  }
+
+  private sample(): void {
+    const time = formatSeconds(this.engine.now);
+    let ready = 0;
+    let cpuAlloc = 0;
+    let cpuReq = 0;
+    let memAlloc = 0;
+    let memReq = 0;
+    for (const [name, s] of this.nodes) {
+      const a = s.node.status.allocatable;
+      const isReady = s.node.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      if (isReady) ready++;
+      cpuAlloc += a[CPU] ?? 0;
+      memAlloc += a[MEMORY] ?? 0;
+      cpuReq += s.cpuReq;
+      memReq += s.memReq;
+      this.nodesCsv?.row([time, name, s.pool, isReady ? 1 : 0, a[CPU] ?? 0, s.cpuReq, a[MEMORY] ?? 0, s.memReq, a[PODS] ?? 0, s.pods]);
+    }
+    const q = this.scheduler.queueLengths();
+    const cpuRatio = cpuAlloc > 0 ? cpuReq / cpuAlloc : 0;
+    const memRatio = memAlloc > 0 ? memReq / memAlloc : 0;
+    this.cpuRatios.push(cpuRatio);
+    this.memRatios.push(memRatio);
+    if (this.unscheduled > this.peakUnscheduled) this.peakUnscheduled = this.unscheduled;
+    this.clusterCsv.row([
+      time, this.nodes.size, ready, this.unscheduled, this.scheduledPending, this.running, this.succeeded, this.failed,
+      cpuAlloc, cpuReq, ratio(cpuRatio), memAlloc, memReq, ratio(memRatio),
+      q.active, q.backoff, q.unschedulable, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs),
+      this.jobsActive, this.jobsCompleted,
+    ]);
+    this.boundInInterval = 0;
+  }
+}

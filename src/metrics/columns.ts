@@ -1,0 +1,27 @@
+/**
+ * The columns of every output CSV, in order, with their meaning. docs/outputs.md documents the same columns (a test
+ * checks they agree). Times are seconds of simulated time with 6 decimals; empty means "did not happen".
+ */
+export const POD_COLUMNS = [
+  'namespace', 'name', 'uid', 'owner_kind', 'owner_name', 'node', 'phase', 'reason', 'priority', 'cpu_request_m', 'memory_request_bytes',
+  'created_s', 'bound_s', 'running_s', 'ready_s', 'finished_s', 'deleted_s', 'attempts', 'scheduling_latency_s', 'startup_latency_s',
+] as const;
+
+export const NODE_COLUMNS = [
+  'time_s', 'node', 'pool', 'ready', 'cpu_allocatable_m', 'cpu_requested_m', 'memory_allocatable_bytes', 'memory_requested_bytes', 'pods_allocatable', 'pods',
+] as const;
+
+export const CLUSTER_COLUMNS = [
+  'time_s', 'nodes', 'nodes_ready', 'pods_unscheduled', 'pods_scheduled_pending', 'pods_running', 'pods_succeeded', 'pods_failed',
+  'cpu_allocatable_m', 'cpu_requested_m', 'cpu_requested_ratio', 'memory_allocatable_bytes', 'memory_requested_bytes', 'memory_requested_ratio',
+  'sched_active', 'sched_backoff', 'sched_unschedulable', 'pods_bound_interval', 'bind_rate_per_s', 'jobs_active', 'jobs_completed',
+] as const;
+
+export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
+
+export const SUMMARY_COLUMNS = [
+  'scenario', 'seed', 'duration_s', 'nodes', 'pods_created', 'pods_bound', 'pods_running_end', 'pods_succeeded', 'pods_failed', 'pods_unscheduled_end',
+  'failed_scheduling_events', 'scheduling_latency_mean_s', 'scheduling_latency_p50_s', 'scheduling_latency_p90_s', 'scheduling_latency_p99_s', 'scheduling_latency_max_s',
+  'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
+  'events_processed',
+] as const;

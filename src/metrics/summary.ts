@@ -1,0 +1,47 @@
+/** The one-row `summary.csv` of a cell: the headline metrics. */
+import { formatSeconds } from '../engine/time.js';
+import type { Scenario } from '../workload/scenario.js';
+import type { ClusterSampler } from './clusterSampler.js';
+import { type Cell, ratio } from './csvFile.js';
+import type { PodTracker } from './podTracker.js';
+import { mean, percentile } from './stats.js';
+
+const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
+
+/** Builds the summary row (columns: SUMMARY_COLUMNS). */
+export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, sampler: ClusterSampler, events: number): Cell[] {
+  const sched = [...pods.schedulingLatencies].sort((a, b) => a - b);
+  const startup = [...pods.startupLatencies].sort((a, b) => a - b);
+  let runningEnd = 0;
+  let unscheduledEnd = 0;
+  for (const p of pods.livePods()) {
+    if (p.status.phase === 'Running') runningEnd++;
+    if (!p.spec.nodeName && p.status.phase === 'Pending') unscheduledEnd++;
+  }
+  return [
+    scenario.name,
+    String(scenario.seed),
+    formatSeconds(scenario.durationUs),
+    nodes,
+    pods.created,
+    pods.bound,
+    runningEnd,
+    pods.succeeded,
+    pods.failed,
+    unscheduledEnd,
+    pods.failedSchedulingEvents,
+    sec(mean(sched)),
+    sec(percentile(sched, 50)),
+    sec(percentile(sched, 90)),
+    sec(percentile(sched, 99)),
+    sec(sched[sched.length - 1]),
+    sec(percentile(startup, 50)),
+    sec(percentile(startup, 99)),
+    ratio(mean(sampler.cpuRatios) ?? 0),
+    ratio(mean(sampler.memRatios) ?? 0),
+    sampler.peakUnscheduled,
+    sampler.jobsCreated,
+    sampler.jobsCompleted,
+    events,
+  ];
+}

@@ -1,0 +1,30 @@
+/**
+ * Node pools → Node objects: `count` nodes named `<pool>-<i>`, labelled like a real node (`kubernetes.io/hostname`,
+ * `kubernetes.io/os`) plus `kubesim.dev/pool` and the pool's labels (a list of values is spread round-robin, e.g.
+ * zones), with the pool's taints and pre-pulled images. Allocatable defaults to capacity.
+ */
+import type { Node } from '../cluster/types.js';
+import type { NodePoolSpec } from '../workload/schema/scenario.js';
+
+/** The label kubesim puts on pool nodes. */
+export const POOL_LABEL = 'kubesim.dev/pool';
+
+/** The nodes of one pool. */
+export function poolNodes(pool: NodePoolSpec): Node[] {
+  const out: Node[] = [];
+  const allocatable = pool.allocatable ?? pool.capacity;
+  const images = (pool.images ?? []).map((i) => ({ names: [i.name], sizeBytes: i.size }));
+  for (let i = 0; i < pool.count; i++) {
+    const name = `${pool.name}-${i}`;
+    const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [POOL_LABEL]: pool.name };
+    for (const [k, v] of Object.entries(pool.labels ?? {})) labels[k] = Array.isArray(v) ? v[i % v.length]! : v;
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels },
+      spec: { ...(pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}), ...(pool.unschedulable ? { unschedulable: true } : {}) },
+      status: { capacity: { ...pool.capacity }, allocatable: { ...allocatable }, images },
+    });
+  }
+  return out;
+}

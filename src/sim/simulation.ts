@@ -1,0 +1,187 @@
+/**
+ * One simulation cell: builds the world from a typed Scenario and runs it, in phases:
+ *   1. engine, random streams, object store, API server, event recorder;
+ *   2. observers (pods.csv, cluster.csv, nodes.csv, events.csv) subscribe to commits and events;
+ *   3. models: scheduler, controllers, one kubelet per node (which registers its Node), workload generators;
+ *   4. the scenario's manifests are applied at t = 0 through a user's client;
+ *   5. the engine runs to the scenario's duration in slices (progress, interrupt);
+ *   6. outputs are completed (summary.csv, manifest.json) in a temporary folder renamed into place.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Engine } from '../engine/engine.js';
+import { RngStreams } from '../engine/rng.js';
+import type { Micros } from '../engine/time.js';
+import { formatSeconds } from '../engine/time.js';
+import { ObjectStore } from '../cluster/store.js';
+import type { Node } from '../cluster/types.js';
+import { ApiServer } from '../models/apiserver/apiServer.js';
+import { EventRecorder } from '../models/eventRecorder.js';
+import { Kubelet } from '../models/kubelet/kubelet.js';
+import { Scheduler } from '../models/scheduler/scheduler.js';
+import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
+import { ReplicaSetController } from '../models/controllers/replicaSet.js';
+import { DeploymentController } from '../models/controllers/deployment.js';
+import { JobController } from '../models/controllers/job.js';
+import { startPoissonJobs } from '../models/generators/poissonJobs.js';
+import type { Scenario } from '../workload/scenario.js';
+import { CsvFile } from '../metrics/csvFile.js';
+import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { PodTracker } from '../metrics/podTracker.js';
+import { ClusterSampler } from '../metrics/clusterSampler.js';
+import { summaryRow } from '../metrics/summary.js';
+import { poolNodes } from './nodePools.js';
+import { KUBESIM_VERSION } from './version.js';
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Final output folder (replaced atomically). */
+  outDir: string;
+  /** Called after each slice with simulated time and events so far. */
+  onProgress?: (simUs: Micros, events: number) => void;
+  /** Returns true to stop early (SIGINT): nothing is written to outDir. */
+  shouldStop?: () => boolean;
+  /** Wall-clock reader, for manifest.json only (the CLI passes one; simulation code never reads the clock). */
+  wallClock?: () => { ms: number; iso: string };
+}
+
+/** What a run reports. */
+export interface RunResult {
+  outDir: string;
+  eventsProcessed: number;
+  simulatedUs: Micros;
+  interrupted: boolean;
+  podsCreated: number;
+  podsBound: number;
+}
+
+/** Clients no real component would rate-limit here: the user applying manifests and the workload generators. */
+const USER_LIMITS = { qps: 1e9, burst: 1e9 };
+
+/** Runs a scenario and writes its outputs. */
+export function runScenario(scenario: Scenario, opts: RunOptions): RunResult {
+  const started = opts.wallClock?.();
+  // 1. the world
+  const engine = new Engine();
+  const streams = new RngStreams(scenario.seed);
+  const store = new ObjectStore(streams.stream('apiserver.names'));
+  const api = new ApiServer(engine, store, scenario.apiServer, streams.stream('apiserver.latency'));
+  const recorder = new EventRecorder(() => engine.now);
+
+  // 2. observers, writing into a temporary folder next to the final one
+  const tmp = join(dirname(opts.outDir), `.${basename(opts.outDir)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const files = {
+    pods: new CsvFile(join(tmp, 'pods.csv'), POD_COLUMNS),
+    nodes: scenario.metrics.nodes ? new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS) : undefined,
+    cluster: new CsvFile(join(tmp, 'cluster.csv'), CLUSTER_COLUMNS),
+    events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
+  };
+  try {
+    const pods = new PodTracker(files.pods);
+    store.onCommit((c) => pods.onCommit(c));
+    recorder.onEvent((e) => pods.onEvent(e));
+    recorder.onEvent((e) => files.events.row([formatSeconds(e.timeUs), e.type, e.reason, e.kind, e.namespace, e.name, e.source, e.host, e.message]));
+
+    // 3. models
+    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), scenario.scheduler, inTreeRegistry(), recorder);
+    const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
+    store.onCommit((c) => sampler.onCommit(c));
+    scheduler.start();
+    new ReplicaSetController(engine, api, api.client('replicaset-controller', scenario.clients.controllerManager), recorder).start();
+    new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
+    new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
+
+    const nodes: Node[] = [...scenario.nodePools.flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
+    const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
+    for (const node of nodes) {
+      const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
+      const k = scenario.kubelet;
+      const kubelet = new Kubelet(
+        engine,
+        api,
+        api.client(`kubelet/${node.metadata.name}`, scenario.clients.kubelet),
+        node,
+        streams.stream(`node/${node.metadata.name}/kubelet`),
+        { sandboxLatency: k.sandboxLatency, containerStartLatency: k.containerStartLatency, containerStopLatency: k.containerStopLatency },
+        {
+          serializeImagePulls: k.serializeImagePulls,
+          registryPullQPS: k.registryPullQPS,
+          registryBurst: k.registryBurst,
+          bandwidth: poolBandwidth.get(node.metadata.labels?.['kubesim.dev/pool'] ?? '') ?? k.imagePullBandwidth,
+          overhead: k.imagePullOverhead,
+          sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
+        },
+        recorder,
+      );
+      kubelet.start();
+      // The kubelet registers its Node (Ready) through its own client.
+      api.client(`kubelet/${node.metadata.name}/register`, USER_LIMITS).create({
+        ...node,
+        status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] },
+      });
+    }
+
+    // 4. manifests and workload generators
+    const user = api.client('kubectl', USER_LIMITS);
+    for (const o of scenario.objects) if (o.kind !== 'Node') user.create(o);
+    const generators = api.client('workload-generator', USER_LIMITS);
+    for (const w of scenario.workloads) startPoissonJobs(engine, streams, generators, w);
+    sampler.start();
+
+    // 5. run in slices
+    const slice = Math.max(1, Math.floor(scenario.durationUs / 200));
+    let interrupted = false;
+    for (let t = 0; t < scenario.durationUs; ) {
+      t = Math.min(scenario.durationUs, t + slice);
+      engine.run(t);
+      opts.onProgress?.(engine.now, engine.eventsProcessed);
+      if (opts.shouldStop?.()) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (interrupted) {
+      for (const f of Object.values(files)) f?.close();
+      rmSync(tmp, { recursive: true, force: true });
+      return { outDir: opts.outDir, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
+    }
+
+    // 6. outputs
+    pods.finish();
+    const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
+    summary.row(summaryRow(scenario, nodes.length, pods, sampler, engine.eventsProcessed));
+    summary.close();
+    for (const f of Object.values(files)) f?.close();
+    const ended = opts.wallClock?.();
+    const manifest = {
+      kubesim: KUBESIM_VERSION,
+      node: process.version,
+      scenario: scenario.name,
+      scenarioFile: scenario.file,
+      scenarioSha256: scenario.hash,
+      seed: scenario.seed,
+      overrides: scenario.overrides,
+      simulatedSeconds: scenario.durationUs / 1e6,
+      eventsProcessed: engine.eventsProcessed,
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'summary.csv'],
+      ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
+    };
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    if (existsSync(opts.outDir)) rmSync(opts.outDir, { recursive: true, force: true });
+    mkdirSync(dirname(opts.outDir), { recursive: true });
+    renameSync(tmp, opts.outDir);
+    return { outDir: opts.outDir, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
+  } catch (e) {
+    for (const f of Object.values(files)) {
+      try {
+        f?.close();
+      } catch {
+        // already closed
+      }
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
