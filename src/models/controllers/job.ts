@@ -17,7 +17,7 @@ import type { EventRecorder } from '../eventRecorder.js';
 import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
 import { deletionOrder, isActive, podFromTemplate, slowStartBatch } from './podControl.js';
-import { WorkQueue } from './workQueue.js';
+import { Pending, WorkQueue } from './workQueue.js';
 
 export const JOB_CONTROLLER = 'job-controller';
 /** `syncJobBatchPeriod`. */
@@ -53,7 +53,7 @@ export class JobController {
     private readonly client: ApiClient,
     private readonly recorder: EventRecorder,
   ) {
-    this.queue = new WorkQueue(engine, (key) => this.sync(key));
+    this.queue = new WorkQueue(engine, (key, done) => this.sync(key, done));
   }
 
   /** Starts the informers. */
@@ -105,9 +105,10 @@ export class JobController {
     }
   }
 
-  private sync(key: string): void {
+  /** `syncJob`: finish the Job, or manage its pods (blocking on the creates/deletes); then write the status. */
+  private sync(key: string, done: () => void): void {
     const job = this.client.get('Job', key);
-    if (job === undefined || isFinished(job) || this.finishedKeys.has(key)) return;
+    if (job === undefined || isFinished(job) || this.finishedKeys.has(key)) return done();
     const now = this.engine.now;
     const pods = this.owned.pods(key).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid));
     const active = pods.filter(isActive);
@@ -129,19 +130,21 @@ export class JobController {
     }
     if (finished !== undefined) {
       this.finishedKeys.add(key);
-      for (const p of active) this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`);
+      const pending = new Pending(() => this.writeStatus(key, { active: 0, succeeded, failed, startTime, ...(finished.type === 'Complete' ? { completionTime: now } : {}), conditions: [finished] }, done));
+      for (const p of active) this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, pending.hold());
       if (finished.type === 'Complete') this.recorder.record(job, 'Normal', 'Completed', JOB_CONTROLLER, 'Job completed');
       else this.recorder.record(job, 'Warning', finished.reason!, JOB_CONTROLLER, finished.message!);
-      this.writeStatus(key, { active: 0, succeeded, failed, startTime, ...(finished.type === 'Complete' ? { completionTime: now } : {}), conditions: [finished] });
+      pending.seal();
       return;
     }
     if (deadline !== undefined && job.status.startTime === undefined) this.queue.addAfter(key, deadline * 1_000_000);
 
-    if (!job.spec.suspend && this.expectations.satisfied(key, now)) this.manage(key, job, active, t, failed, now);
-    this.writeStatus(key, { active: active.length, succeeded, failed, startTime });
+    const afterManage = () => this.writeStatus(key, { active: active.length, succeeded, failed, startTime }, done);
+    if (!job.spec.suspend && this.expectations.satisfied(key, now)) this.manage(key, job, active, t, failed, now, afterManage);
+    else afterManage();
   }
 
-  private manage(key: string, job: Job, active: Pod[], t: Tally, failed: number, now: Micros): void {
+  private manage(key: string, job: Job, active: Pod[], t: Tally, failed: number, now: Micros, done: () => void): void {
     const indexed = job.spec.completionMode === 'Indexed';
     const completions = job.spec.completions;
     const parallelism = job.spec.parallelism ?? 1;
@@ -156,7 +159,7 @@ export class JobController {
         const wait = t.lastFailureUs + backoff - now;
         if (wait > 0) {
           this.queue.addAfter(key, wait);
-          return;
+          return done();
         }
       }
       const n = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
@@ -166,7 +169,7 @@ export class JobController {
         for (let i = 0; i < completions! && indexes.length < n; i++) if (!t.succeededIndexes.has(i) && !busy.has(i)) indexes.push(i);
       }
       const count = indexed ? indexes.length : n;
-      if (count === 0) return;
+      if (count === 0) return done();
       this.expectations.expect(key, count, 0, now);
       const labels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name };
       slowStartBatch(
@@ -180,21 +183,31 @@ export class JobController {
         (skipped) => {
           for (let i = 0; i < skipped; i++) this.expectations.creationObserved(key);
         },
+        done,
       );
     } else if (diff < 0) {
       const victims = [...active].sort(deletionOrder).slice(0, Math.min(-diff, MAX_POD_CREATE_DELETE_PER_SYNC));
       this.expectations.expect(key, 0, victims.length, now);
-      for (const p of victims) this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, (r) => {
-        if (!r.ok) this.expectations.deletionObserved(key);
-      });
+      const pending = new Pending(done);
+      for (const p of victims) {
+        const release = pending.hold();
+        this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, (r) => {
+          if (!r.ok) this.expectations.deletionObserved(key);
+          release();
+        });
+      }
+      pending.seal();
+    } else {
+      done();
     }
   }
 
-  private writeStatus(key: string, s: Job['status']): void {
-    const job = this.client.get('Job', key)!;
+  private writeStatus(key: string, s: Job['status'], done: () => void): void {
+    const job = this.client.get('Job', key);
+    if (job === undefined) return done();
     const cur = job.status;
-    if (cur.active === s.active && cur.succeeded === s.succeeded && cur.failed === s.failed && cur.startTime === s.startTime && s.conditions === undefined) return;
-    this.client.update('Job', key, (j) => ({ ...j, status: { ...j.status, ...s, conditions: s.conditions ?? j.status.conditions ?? [] } }));
+    if (cur.active === s.active && cur.succeeded === s.succeeded && cur.failed === s.failed && cur.startTime === s.startTime && s.conditions === undefined) return done();
+    this.client.update('Job', key, (j) => ({ ...j, status: { ...j.status, ...s, conditions: s.conditions ?? j.status.conditions ?? [] } }), () => done());
   }
 }
 

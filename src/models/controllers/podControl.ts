@@ -42,13 +42,14 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, ge
 
 /**
  * `slowStartBatch`: creates `count` pods in batches of 1, 2, 4… each batch after the previous one has answered;
- * stops at the first failure. `onSkipped(n)` reports creations never attempted (so expectations can be lowered).
+ * stops at the first failure. `onSkipped(n)` reports creations never attempted (so expectations can be lowered);
+ * `onDone` runs when the last batch has answered (the worker blocks until then upstream).
  */
-export function slowStartBatch(client: ApiClient, count: number, make: (i: number) => Pod, onCreated: (pod: Pod) => void, onSkipped: (n: number) => void): void {
+export function slowStartBatch(client: ApiClient, count: number, make: (i: number) => Pod, onCreated: (pod: Pod) => void, onSkipped: (n: number) => void, onDone: () => void): void {
   let created = 0;
   let batch = Math.min(count, SLOW_START_INITIAL_BATCH_SIZE);
   const next = () => {
-    if (batch <= 0) return;
+    if (batch <= 0) return onDone();
     let answered = 0;
     let failed = false;
     const size = batch;
@@ -61,7 +62,7 @@ export function slowStartBatch(client: ApiClient, count: number, make: (i: numbe
         created += size;
         if (failed) {
           onSkipped(count - created);
-          return;
+          return onDone();
         }
         batch = Math.min(2 * size, count - created);
         next();

@@ -11,7 +11,7 @@ import type { EventRecorder } from '../eventRecorder.js';
 import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
 import { BURST_REPLICAS, deletionOrder, isActive, isReady, podFromTemplate, slowStartBatch } from './podControl.js';
-import { WorkQueue } from './workQueue.js';
+import { Pending, WorkQueue } from './workQueue.js';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
 
@@ -29,7 +29,7 @@ export class ReplicaSetController {
     private readonly client: ApiClient,
     private readonly recorder: EventRecorder,
   ) {
-    this.queue = new WorkQueue(engine, (key) => this.sync(key));
+    this.queue = new WorkQueue(engine, (key, done) => this.sync(key, done));
   }
 
   /** Starts the informers. */
@@ -58,20 +58,21 @@ export class ReplicaSetController {
     });
   }
 
-  private sync(key: string): void {
+  /** `syncReplicaSet`: manage replicas (blocking on the creates/deletes), then write the status (blocking). */
+  private sync(key: string, done: () => void): void {
     const rs = this.client.get('ReplicaSet', key);
-    if (rs === undefined) return;
-    const pods = this.owned.pods(key).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid));
-    const active = pods.filter(isActive);
-    const now = this.engine.now;
-    if (this.expectations.satisfied(key, now)) this.manageReplicas(key, rs, active);
-    this.updateStatus(key, rs, active);
+    if (rs === undefined) return done();
+    const active = this.owned.pods(key).filter((p) => isActive(p) && p.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid));
+    const afterManage = () => this.updateStatus(key, rs, active, done);
+    if (this.expectations.satisfied(key, this.engine.now)) this.manageReplicas(key, rs, active, afterManage);
+    else afterManage();
   }
 
-  private manageReplicas(key: string, rs: ReplicaSet, active: Pod[]): void {
+  private manageReplicas(key: string, rs: ReplicaSet, active: Pod[], done: () => void): void {
     const want = rs.spec.replicas ?? 1;
     const diff = active.length - want;
     const now = this.engine.now;
+    if (diff === 0) return done();
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
       this.expectations.expect(key, n, 0, now);
@@ -83,28 +84,37 @@ export class ReplicaSetController {
         (skipped) => {
           for (let i = 0; i < skipped; i++) this.expectations.creationObserved(key);
         },
+        done,
       );
-    } else if (diff > 0) {
-      const n = Math.min(diff, BURST_REPLICAS);
-      const victims = [...active].sort(deletionOrder).slice(0, n);
-      this.expectations.expect(key, 0, n, now);
-      for (const p of victims) {
-        this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, (r) => {
-          if (r.ok) this.recorder.record(rs, 'Normal', 'SuccessfulDelete', REPLICASET_CONTROLLER, `Deleted pod: ${p.metadata.name}`);
-          else this.expectations.deletionObserved(key);
-        });
-      }
+      return;
     }
+    const n = Math.min(diff, BURST_REPLICAS);
+    const victims = [...active].sort(deletionOrder).slice(0, n);
+    this.expectations.expect(key, 0, n, now);
+    const pending = new Pending(done);
+    for (const p of victims) {
+      const release = pending.hold();
+      this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, (r) => {
+        if (r.ok) this.recorder.record(rs, 'Normal', 'SuccessfulDelete', REPLICASET_CONTROLLER, `Deleted pod: ${p.metadata.name}`);
+        else this.expectations.deletionObserved(key);
+        release();
+      });
+    }
+    pending.seal();
   }
 
-  private updateStatus(key: string, rs: ReplicaSet, active: Pod[]): void {
+  private updateStatus(key: string, rs: ReplicaSet, active: Pod[], done: () => void): void {
     const replicas = active.length;
-    const ready = active.filter(isReady).length;
-    const s = rs.status;
-    if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === ready && s.observedGeneration === rs.metadata.generation) return;
-    this.client.update('ReplicaSet', key, (cur) => ({
-      ...cur,
-      status: { replicas, readyReplicas: ready, availableReplicas: ready, observedGeneration: cur.metadata.generation ?? 1 },
-    }));
+    let ready = 0;
+    for (const p of active) if (isReady(p)) ready++;
+    const cur = this.client.get('ReplicaSet', key) ?? rs;
+    const s = cur.status;
+    if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === ready && s.observedGeneration === cur.metadata.generation) return done();
+    this.client.update(
+      'ReplicaSet',
+      key,
+      (c) => ({ ...c, status: { replicas, readyReplicas: ready, availableReplicas: ready, observedGeneration: c.metadata.generation ?? 1 } }),
+      () => done(),
+    );
   }
 }
