@@ -107,7 +107,7 @@ export class Kubelet {
     if (missing.length > 0) {
       const first = missing[0]!;
       const resource = first === 'Too many pods' ? 'pods' : first.replace('Insufficient ', '');
-      const reason = `Out${resource}`;
+      const reason = `OutOf${resource}`;
       const message = `Pod was rejected: Node didn't have enough resource: ${resource}`;
       this.recorder.record(pod, 'Warning', reason, 'kubelet', message, this.nodeName);
       this.writeStatus(pod, 'Failed', [], { reason, message });

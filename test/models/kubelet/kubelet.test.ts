@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { constant } from '../../../src/engine/distribution.js';
+import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
+import type { PullConfig } from '../../../src/models/kubelet/imageManager.js';
+import type { Node, Pod } from '../../../src/cluster/types.js';
+import { makeNode, makePod } from '../../helpers/objects.js';
+import { ms, s, world } from '../../helpers/world.js';
+
+const MiB = 1024 * 1024;
+
+function kubeletWorld(opts: { pull?: Partial<PullConfig>; node?: Node } = {}) {
+  const w = world();
+  const node = opts.node ?? makeNode('n1', { cpu: 4000, memory: 8e9 });
+  const pull: PullConfig = { serializeImagePulls: true, registryPullQPS: 5, registryBurst: 10, bandwidth: 100 * MiB, overhead: constant(0), sizeOf: () => 100 * MiB, ...opts.pull };
+  const k = new Kubelet(w.engine, w.api, w.api.client('kubelet', { qps: 1e9, burst: 1e9 }), node, w.streams.stream('k'), { sandboxLatency: constant(100 * ms), containerStartLatency: constant(200 * ms), containerStopLatency: constant(2 * s) }, pull, w.recorder);
+  k.start();
+  w.admin.create(node);
+  return { ...w, kubelet: k };
+}
+
+const bound = (name: string, image: string, extra: Partial<Pod['spec']> = {}, annotations?: Record<string, string>) =>
+  makePod(name, { cpu: 100 }, { nodeName: 'n1', containers: [{ name: 'c', image, imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: 100 } } }], ...extra }, annotations ? { annotations } : {});
+
+const get = (w: ReturnType<typeof world>, name: string) => w.store.get('Pod', `default/${name}`)!;
+
+describe('Kubelet', () => {
+  it('starts a pod: sandbox, image pull (size / bandwidth), container start, then Running and Ready', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('p', 'app:1'));
+    w.engine.run(10 * s);
+    const p = get(w, 'p');
+    expect(p.status.phase).toBe('Running');
+    expect(p.status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    // created at 1 ms, seen by the kubelet at 2 ms; sandbox 100 ms; pull 1 s; start 200 ms; status write 1 ms.
+    expect(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime).toBe(2 * ms + 100 * ms + 1 * s + 200 * ms);
+    expect(w.events.map((e) => e.reason)).toEqual(['Pulling', 'Pulled', 'Started']);
+  });
+
+  it('uses the image cache with IfNotPresent and serializes pulls of different images', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('a', 'app:1'));
+    w.admin.create(bound('b', 'other:1'));
+    w.engine.run(10 * s);
+    w.admin.create(bound('c', 'app:1'));
+    w.engine.run(20 * s);
+    const readyAt = (n: string) => get(w, n).status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? -1;
+    // b's pull waits for a's: ready one pull (1 s) later.
+    expect(readyAt('b') - readyAt('a')).toBe(1 * s);
+    const cPulled = w.events.filter((e) => e.name === 'c' && e.reason === 'Pulled');
+    expect(cPulled[0]!.message).toBe('Container image "app:1" already present on machine');
+  });
+
+  it('fails to start with ErrImageNeverPull when the image is absent and the policy is Never', () => {
+    const w = kubeletWorld();
+    w.admin.create(makePod('p', {}, { nodeName: 'n1', containers: [{ name: 'c', image: 'missing:1', imagePullPolicy: 'Never' }] }));
+    w.engine.run(10 * s);
+    expect(get(w, 'p').status.phase).toBe('Pending');
+    expect(w.events.map((e) => e.reason)).toContain('ErrImageNeverPull');
+  });
+
+  it('completes a run-to-completion pod after its kubesim.dev/duration (restartPolicy Never → Succeeded)', () => {
+    const w = kubeletWorld({ node: { ...makeNode('n1', { cpu: 4000, memory: 8e9 }), status: { ...makeNode('n1', { cpu: 4000, memory: 8e9 }).status, images: [{ names: ['job:1'], sizeBytes: 1 }] } } });
+    w.admin.create(bound('j', 'job:1', { restartPolicy: 'Never' }, { 'kubesim.dev/duration': '90s' }));
+    w.engine.run(200 * s);
+    const p = get(w, 'j');
+    expect(p.status.phase).toBe('Succeeded');
+    expect(p.status.reason).toBe('Completed');
+    const ready = p.status.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    // Ready at 2 + 100 + 200 (cached image) + 1 ms; exits 90 s after the containers started; written 1 ms later.
+    expect(ready?.lastTransitionTime).toBe(302 * ms + 90 * s);
+  });
+
+  it('restarts an exited container under restartPolicy Always with CrashLoopBackOff (10 s, then 20 s)', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('svc', 'app:1', { restartPolicy: 'Always' }, { 'kubesim.dev/duration': '5s' }));
+    w.engine.run(60 * s);
+    const backoffs = w.events.filter((e) => e.reason === 'BackOff').map((e) => e.timeUs);
+    const starts = w.events.filter((e) => e.reason === 'Started').map((e) => e.timeUs);
+    expect(backoffs.length).toBeGreaterThanOrEqual(2);
+    // restart = backoff + container start (200 ms; image cached after the first pull)
+    expect(starts[1]! - backoffs[0]!).toBe(10 * s + 200 * ms);
+    expect(starts[2]! - backoffs[1]!).toBe(20 * s + 200 * ms);
+  });
+
+  it('stops a deleted pod within its grace period and then removes it from the API', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('p', 'app:1', { terminationGracePeriodSeconds: 1 }));
+    w.engine.run(5 * s);
+    w.admin.delete('Pod', 'default/p');
+    w.engine.run(5 * s + 100 * ms);
+    expect(get(w, 'p').metadata.deletionTimestamp).toBeDefined();
+    w.engine.run(10 * s);
+    expect(w.store.get('Pod', 'default/p')).toBeUndefined();
+    expect(w.events.some((e) => e.reason === 'Killing')).toBe(true);
+  });
+
+  it('rejects a pod that does not fit the node at admission (OutOfcpu)', () => {
+    const w = kubeletWorld();
+    w.admin.create(makePod('huge', { cpu: 8000 }, { nodeName: 'n1' }));
+    w.engine.run(2 * s);
+    expect(get(w, 'huge').status).toMatchObject({ phase: 'Failed', reason: 'OutOfcpu' });
+  });
+
+  it('fails a pod that outlives activeDeadlineSeconds', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('d', 'app:1', { activeDeadlineSeconds: 3 }));
+    w.engine.run(10 * s);
+    expect(get(w, 'd').status).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+  });
+});
