@@ -77,7 +77,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     const stopUs = Math.min(w.stop ?? doc.spec.duration, doc.spec.duration);
     const expected = (w.rate * Math.max(0, stopUs - startUs)) / 1e6;
     const maxJobs = w.maxJobs ?? MAX_GENERATED_JOBS;
-    if (Math.min(expected, maxJobs) > MAX_GENERATED_JOBS) {
+    if (maxJobs > MAX_GENERATED_JOBS || (w.maxJobs === undefined && expected > MAX_GENERATED_JOBS)) {
       throw new InputError(`${locate(src, [...path, 'rate'])}: ${formatPath([...path, 'rate'])}: this rate creates about ${Math.round(expected)} Jobs over the run; the limit is ${MAX_GENERATED_JOBS} (lower the rate or set maxJobs)`);
     }
     return {
@@ -125,8 +125,7 @@ function validate<S extends z.ZodType>(schema: S, src: SourceDoc, prefix: (strin
   const shownPath = formatPath(key !== undefined ? [...path, key] : path);
   const found = valueAt(src.value, path);
   const fromOverride = overrides.find((o) => o.path.every((p, i) => path[i] === p));
-  const more = issues.length > 1 ? ` (${issues.length - 1} more problem${issues.length > 2 ? 's' : ''} after this one)` : '';
-  throw new InputError(`${where}: ${shownPath}: ${message(issue, found)}${fromOverride ? ` (from --set ${fromOverride.text})` : ''}${more}`);
+  throw new InputError(`${where}: ${shownPath}: ${message(issue, found)}${fromOverride ? ` (from --set ${fromOverride.text})` : ''}`);
 }
 
 function rank(code: string): number {

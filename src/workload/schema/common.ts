@@ -33,9 +33,14 @@ export function k8sObject<T extends z.ZodRawShape>(shape: T, unmodelled: readonl
   return strict(full, what) as unknown as z.ZodObject<T, z.core.$strict>;
 }
 
+/** What a duration looks like, as a pattern editors can check (Go's time.ParseDuration syntax). */
+const DURATION_PATTERN = /^\s*(0|((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)\s*$/;
+
 /** A duration string → integer µs. */
 export const duration = z
   .string({ error: `expected ${DURATION_EXPECTATION}` })
+  .regex(DURATION_PATTERN, { error: `expected ${DURATION_EXPECTATION}` })
+  .describe(`A duration: ${DURATION_EXPECTATION}`)
   .transform((s, ctx): Micros => {
     const us = parseDuration(s.trim());
     if (us === undefined) {
@@ -82,7 +87,7 @@ export const distribution = z.union(
 
 /** A quantity for `resource` (text or YAML number) → kubesim amount (milli-CPU, bytes, counts). */
 export function quantity(resource: string) {
-  return z.union([z.string(), z.number()], { error: 'expected a quantity such as 100m, 1.5, 512Mi or 2Gi' }).transform((v, ctx) => {
+  return z.union([z.string().describe('A Kubernetes quantity such as 100m, 1.5, 512Mi or 2Gi'), z.number()], { error: 'expected a quantity such as 100m, 1.5, 512Mi or 2Gi' }).transform((v, ctx) => {
     try {
       return resourceAmount(resource, v);
     } catch (e) {
@@ -112,7 +117,7 @@ export const resourceList = z
   });
 
 /** A rate `N/s`, `N/min` or `N/h` → events per second. */
-export const rate = z.string({ error: 'expected a rate such as 2/min, 0.5/s or 30/h' }).transform((s, ctx) => {
+export const rate = z.string({ error: 'expected a rate such as 2/min, 0.5/s or 30/h' }).describe('A rate: N/s, N/min or N/h').transform((s, ctx) => {
   const m = /^\s*(\d+\.?\d*|\.\d+)\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*$/.exec(s);
   if (m === null) {
     ctx.addIssue({ code: 'custom', message: 'expected a rate such as 2/min, 0.5/s or 30/h' });
