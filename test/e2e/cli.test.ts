@@ -1,0 +1,129 @@
+/**
+ * End-to-end tests of the built CLI (dist/, built by `npm test`'s pretest step): the quickstart run, determinism,
+ * exit codes and error messages on bad input.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const cli = join(root, 'dist/cli/main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'kubesim-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function kubesim(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CSVS = ['pods.csv', 'nodes.csv', 'cluster.csv', 'events.csv', 'summary.csv'];
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+describe('kubesim run workloads/quickstart.yaml', () => {
+  const a = join(tmp, 'a');
+  const b = join(tmp, 'elsewhere', 'b');
+  let first: ReturnType<typeof kubesim>;
+
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    first = kubesim('run', 'workloads/quickstart.yaml', '--out', a);
+  });
+
+  it('writes every output file and a report, and prints a one-line summary (no progress bar when piped)', () => {
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^quickstart: simulated 7200s in [\d.]+s wall \(\d+ events, \d+ events\/s\), \d+ pods created, \d+ bound\nresults: /);
+    for (const f of [...CSVS, 'manifest.json', 'report.html']) expect(existsSync(join(a, f)), f).toBe(true);
+    const manifest = JSON.parse(read(a, 'manifest.json'));
+    expect(manifest).toMatchObject({ scenario: 'quickstart', seed: 42, simulatedSeconds: 7200, overrides: [] });
+    expect(manifest.scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.eventsProcessed).toBeGreaterThan(10000);
+    const html = read(a, 'report.html');
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(html).toContain('Pending pods over time');
+    expect(html).toContain('Scheduling latency');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // No temporary folder left behind.
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('is deterministic: a second run, and a run into another folder, give byte-identical CSVs', () => {
+    const again = kubesim('run', 'workloads/quickstart.yaml', '--out', a, '--quiet', '--no-report');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    const other = kubesim('run', 'workloads/quickstart.yaml', '--out', b, '--quiet', '--no-report');
+    expect(other.code).toBe(0);
+    for (const f of CSVS) expect(read(b, f), f).toBe(read(a, f));
+  });
+
+  it('changes the output when the seed changes', () => {
+    const c = join(tmp, 'seed43');
+    expect(kubesim('run', 'workloads/quickstart.yaml', '--out', c, '--seed', '43', '--quiet', '--no-report').code).toBe(0);
+    expect(read(c, 'pods.csv')).not.toBe(read(a, 'pods.csv'));
+    expect(JSON.parse(read(c, 'manifest.json')).seed).toBe(43);
+  });
+});
+
+describe('bad input exits 2 with one clear message and writes nothing', () => {
+  const base = `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: bad}
+spec:
+  duration: 10m
+  cluster:
+    nodePools:
+      - {name: p, count: 2, capacity: {cpu: "4", memory: 8Gi, pods: 110}}
+`;
+  const deploy = (replicas: string) =>
+    `  manifests:\n    - {apiVersion: apps/v1, kind: Deployment, metadata: {name: w}, spec: {replicas: ${replicas}, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}}\n`;
+  const cases: [string, string, RegExp][] = [
+    ['malformed YAML', 'spec: {duration: [\n', /:\d+:\d+: malformed YAML/],
+    ['a wrong type', base.replace('count: 2', 'count: two'), /:8:26: spec\.cluster\.nodePools\[0\]\.count: expected an integer, found "two"$/],
+    ['an unknown field', base.replace('duration: 10m', 'duraton: 10m'), /:5:3: spec\.duraton: unknown field "duraton" in spec \(did you mean "duration"\?\)$/],
+    ['a negative replica count', base + deploy('-1'), /spec\.manifests\[0\]\.spec\.replicas: expected an integer ≥ 0, found -1$/],
+    ['an unparsable quantity', base.replace('8Gi', '8 gigs'), /spec\.cluster\.nodePools\[0\]\.capacity\.memory: "8 gigs" is not a quantity/],
+    ['a missing manifest file', base + '  manifests: [./does-not-exist.yaml]\n', /spec\.manifests\[0\]: manifest path .*does-not-exist\.yaml not found$/],
+    ['a 10^12-node pool', base.replace('count: 2', 'count: 1000000000000'), /spec\.cluster\.nodePools\[0\]\.count: expected at most 100000 nodes, found 1000000000000$/],
+  ];
+  it.each(cases)('%s', (_name, text, message) => {
+    const file = join(tmp, `bad-${_name.replace(/\W+/g, '-')}.yaml`);
+    writeFileSync(file, text);
+    const out = join(tmp, `out-${_name.replace(/\W+/g, '-')}`);
+    const r = kubesim('run', file, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`kubesim: ${file}`)).toBe(true);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\s+at .*\.js:\d+/); // no stack trace
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a missing scenario file, and bad usage, also exit 2', () => {
+    const r = kubesim('run', join(tmp, 'nope.yaml'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`kubesim: ${join(tmp, 'nope.yaml')}: scenario file not found\n`);
+    expect(kubesim('frobnicate').code).toBe(2);
+    expect(kubesim('run').code).toBe(2);
+  });
+});
+
+describe('other commands', () => {
+  it('validate accepts the shipped scenarios', () => {
+    for (const f of ['workloads/quickstart.yaml', 'bench/scale-5k.yaml']) {
+      const r = kubesim('validate', f);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/valid scenario/);
+    }
+  });
+
+  it('--help shows examples', () => {
+    const r = kubesim('run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--set');
+  });
+});
