@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SUMMARY_COLUMNS } from '../../src/metrics/columns.js';
+import { mean, percentile } from '../../src/metrics/stats.js';
+
+const doc = readFileSync(new URL('../../docs/outputs.md', import.meta.url), 'utf8');
+
+function documented(section: string): string[] {
+  const start = doc.indexOf(`## ${section}`);
+  const end = doc.indexOf('\n## ', start + 1);
+  const body = doc.slice(start, end < 0 ? undefined : end);
+  return [...body.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]!);
+}
+
+describe('docs/outputs.md documents every column, in file order', () => {
+  it.each([
+    ['pods.csv', POD_COLUMNS],
+    ['nodes.csv', NODE_COLUMNS],
+    ['cluster.csv', CLUSTER_COLUMNS],
+    ['events.csv', EVENT_COLUMNS],
+    ['summary.csv', SUMMARY_COLUMNS],
+  ] as const)('%s', (file, columns) => {
+    expect(documented(file)).toEqual([...columns]);
+  });
+});
+
+describe('summary statistics', () => {
+  it('nearest-rank percentiles', () => {
+    const xs = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([percentile(xs, 50), percentile(xs, 90), percentile(xs, 99), percentile(xs, 100)]).toEqual([5, 9, 10, 10]);
+    expect(percentile([], 50)).toBeUndefined();
+    expect(mean([1, 2, 6])).toBe(3);
+  });
+});
