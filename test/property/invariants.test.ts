@@ -136,7 +136,7 @@ function simulate(nodesSpec: fc.infer<typeof nodeArb>[], jobs: fc.infer<typeof j
   });
   // Pods created with spec.nodeName skip the scheduler (as upstream): used to check that the checker can fail.
   for (let i = 0; i < bypassPods; i++) {
-    admin.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `bypass-${i}`, namespace: 'default' }, spec: defaultPodSpec({ nodeName: 'n0', containers: [{ name: 'c', image: 'w:1', resources: { requests: { cpu: 1000 } } }] }), status: { phase: 'Pending' } });
+    engine.at(1 * s, () => admin.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `bypass-${i}`, namespace: 'default' }, spec: defaultPodSpec({ nodeName: 'n0', containers: [{ name: 'c', image: 'w:1', resources: { requests: { cpu: 1000 } } }] }), status: { phase: 'Pending' } }));
   }
   engine.run(15 * 60 * s);
   const placements = [...store.list('Pod')].map((p) => `${p.metadata.name}@${p.spec.nodeName ?? '-'}:${p.status.phase}`).join(',');
