@@ -62,7 +62,7 @@ Examples:
     };
     process.on('SIGINT', onSigint);
     const t0 = Date.now();
-    const result = runScenario(scenario, {
+    const result = await runScenario(scenario, {
       outDir,
       onProgress: (t, ev) => progress.update(t, ev),
       shouldStop: () => stop,

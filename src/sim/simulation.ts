@@ -58,8 +58,11 @@ export interface RunResult {
 /** Clients no real component would rate-limit here: the user applying manifests and the workload generators. */
 const USER_LIMITS = { qps: 1e9, burst: 1e9 };
 
-/** Runs a scenario and writes its outputs. */
-export function runScenario(scenario: Scenario, opts: RunOptions): RunResult {
+/**
+ * Runs a scenario and writes its outputs. Between slices of simulated time it yields to the event loop, so a
+ * SIGINT handler (or any other callback) can run and ask it to stop.
+ */
+export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const started = opts.wallClock?.();
   // 1. the world
   const engine = new Engine();
@@ -137,6 +140,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunResult {
       t = Math.min(scenario.durationUs, t + slice);
       engine.run(t);
       opts.onProgress?.(engine.now, engine.eventsProcessed);
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.shouldStop?.()) {
         interrupted = true;
         break;

@@ -127,3 +127,20 @@ describe('other commands', () => {
     expect(r.stdout).toContain('--set');
   });
 });
+
+describe('interrupting a run', () => {
+  it('SIGINT stops cleanly: exit 130, a message, and no results folder', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tmp, 'interrupted');
+    const child = spawn(process.execPath, [cli, 'run', 'bench/scale-5k.yaml', '--out', out], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/^kubesim: interrupted at simulated \d+s; nothing was written to /);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted.tmp-'))).toEqual([]);
+  });
+});

@@ -29,7 +29,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/workload/loadScenario.js';
 import { runScenario } from '../../src/sim/simulation.js';
 import { readCsv } from '../../src/report/readCsv.js';
@@ -38,14 +38,11 @@ const here = new URL('.', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'kubesim-golden-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(name: string): string {
-  const out = join(tmp, name);
-  runScenario(loadScenario(join(here, name, 'scenario.yaml')), { outDir: out });
-  return out;
-}
-
 describe.each(['placement', 'job-lifecycle'])('golden scenario %s', (name) => {
-  const out = run(name);
+  const out = join(tmp, name);
+  beforeAll(async () => {
+    await runScenario(loadScenario(join(here, name, 'scenario.yaml')), { outDir: out });
+  });
   const expectedDir = join(here, name, 'expected');
   for (const file of readdirSync(expectedDir)) {
     it(`${file} matches the checked-in expectation byte for byte`, () => {

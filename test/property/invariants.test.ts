@@ -42,12 +42,15 @@ const jobArb = fc.record({
   at: fc.integer({ min: 0, max: 60 }),
 });
 
+type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
+type JobSpec = typeof jobArb extends fc.Arbitrary<infer T> ? T : never;
+
 interface Trace {
   violations: string[];
   placements: string;
 }
 
-function simulate(nodesSpec: fc.infer<typeof nodeArb>[], jobs: fc.infer<typeof jobArb>[], seed: number, bypassPods = 0): Trace {
+function simulate(nodesSpec: NodeSpec[], jobs: JobSpec[], seed: number, bypassPods = 0): Trace {
   const engine = new Engine();
   const streams = new RngStreams(seed);
   const store = new ObjectStore(streams.stream('names'));

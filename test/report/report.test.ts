@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cdfPoints, pendingPodsChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
+import { escapeHtml, reportHtml } from '../../src/report/html.js';
+import { renderSvg } from '../../src/report/render.js';
+import { writeReport } from '../../src/report/writeReport.js';
+
+const cluster = [
+  { time_s: '0.000000', pods_unscheduled: '0', pods_scheduled_pending: '2', cpu_requested_ratio: '0.1', memory_requested_ratio: '0.2' },
+  { time_s: '10.000000', pods_unscheduled: '5', pods_scheduled_pending: '1', cpu_requested_ratio: '0.5', memory_requested_ratio: '0.4' },
+];
+
+describe('chart specs', () => {
+  it('pending pods: a step line per series over simulated time, data inline', () => {
+    const spec = pendingPodsChart(cluster) as unknown as { mark: { type: string }; data: { values: { series: string; pods: number }[] }; encoding: Record<string, { field: string }> };
+    expect(spec.mark.type).toBe('line');
+    expect(spec.encoding.x!.field).toBe('time_s');
+    expect(spec.encoding.y!.field).toBe('pods');
+    expect(spec.encoding.color!.field).toBe('series');
+    expect(spec.data.values).toHaveLength(4);
+    expect(spec.data.values[2]).toEqual({ time_s: 10, series: 'unscheduled', pods: 5 });
+  });
+
+  it('CDF points are the empirical distribution, thinned to quantiles for large samples', () => {
+    expect(cdfPoints([3, 1, 2])).toEqual([
+      { value: 1, fraction: 1 / 3 },
+      { value: 2, fraction: 2 / 3 },
+      { value: 3, fraction: 1 },
+    ]);
+    const big = cdfPoints(Array.from({ length: 100_000 }, (_, i) => i));
+    expect(big.length).toBeLessThanOrEqual(501);
+    expect(big[big.length - 1]).toEqual({ value: 99_999, fraction: 1 });
+    expect(cdfPoints([])).toEqual([]);
+  });
+
+  it('skips pods never bound in the scheduling-latency CDF', () => {
+    const spec = schedulingLatencyCdfChart([{ scheduling_latency_s: '0.5' }, { scheduling_latency_s: '' }, { scheduling_latency_s: '1.5' }]) as unknown as { data: { values: unknown[] } };
+    expect(spec.data.values).toHaveLength(2);
+  });
+
+  it('renders to SVG with one line mark per series', async () => {
+    const svg = await renderSvg(pendingPodsChart(cluster));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect((svg.match(/aria-roledescription="line mark"/g) ?? []).length).toBe(2);
+  });
+});
+
+describe('report page', () => {
+  it('escapes names from scenarios', () => {
+    expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
+    const html = reportHtml({ scenario: '<b>evil</b>', version: '1', seed: '1', wallSeconds: '1', summary: { '<k>': '<v>' }, charts: [] });
+    expect(html).not.toContain('<b>evil</b>');
+    expect(html).toContain('&lt;b&gt;evil&lt;/b&gt;');
+    expect(html).toContain('<th>&lt;k&gt;</th><td>&lt;v&gt;</td>');
+  });
+
+  it('writeReport builds report.html and each chart as .vl.json and .svg from a results folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-report-'));
+    writeFileSync(join(dir, 'cluster.csv'), 'time_s,pods_unscheduled,pods_scheduled_pending,cpu_requested_ratio,memory_requested_ratio\n0.000000,0,1,0.1,0.1\n10.000000,3,0,0.5,0.6\n');
+    writeFileSync(join(dir, 'pods.csv'), 'name,scheduling_latency_s,startup_latency_s\na,0.010000,1.000000\nb,2.000000,\n');
+    writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,pods_created\ndemo,7,2\n');
+    const file = await writeReport(dir);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('kubesim report: demo');
+    expect(html).toContain('<th>pods_created</th><td>2</td>');
+    expect((html.match(/<svg/g) ?? []).length).toBe(4);
+    for (const id of ['pending-pods', 'scheduling-latency-cdf', 'startup-latency-cdf', 'requested-ratio']) {
+      expect(existsSync(join(dir, 'charts', `${id}.svg`))).toBe(true);
+      expect(JSON.parse(readFileSync(join(dir, 'charts', `${id}.vl.json`), 'utf8')).$schema).toMatch(/vega-lite/);
+    }
+  });
+});
