@@ -69,13 +69,7 @@ export class JobController {
       }
       this.queue.add(key);
     });
-    this.api.watch('Pod', {}, (ev) => {
-      const key = this.owned.apply(ev);
-      if (key === undefined) return;
-      if (ev.type === 'ADDED') this.expectations.creationObserved(key);
-      if (ev.type === 'DELETED' || (ev.object.metadata.deletionTimestamp !== undefined && ev.old?.metadata.deletionTimestamp === undefined)) {
-        this.expectations.deletionObserved(key);
-      }
+    this.owned.watch(this.api, this.expectations, (key, ev) => {
       this.tally(key, ev.object);
       if (!this.batched.has(key)) {
         this.batched.add(key);

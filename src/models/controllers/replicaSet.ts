@@ -20,8 +20,6 @@ export class ReplicaSetController {
   private readonly queue: WorkQueue;
   private readonly expectations = new Expectations();
   private readonly owned = new OwnedPods('ReplicaSet');
-  /** Pods whose deletion was already counted (their deletionTimestamp was observed). */
-  private readonly deletionSeen = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -43,19 +41,7 @@ export class ReplicaSetController {
       }
       this.queue.add(key);
     });
-    this.api.watch('Pod', {}, (ev) => {
-      const key = this.owned.apply(ev);
-      if (key === undefined) return;
-      const uid = ev.object.metadata.uid!;
-      if (ev.type === 'ADDED') this.expectations.creationObserved(key);
-      const deleting = ev.type === 'DELETED' || ev.object.metadata.deletionTimestamp !== undefined;
-      if (deleting && !this.deletionSeen.has(uid)) {
-        this.deletionSeen.add(uid);
-        this.expectations.deletionObserved(key);
-      }
-      if (ev.type === 'DELETED') this.deletionSeen.delete(uid);
-      this.queue.add(key);
-    });
+    this.owned.watch(this.api, this.expectations, (key) => this.queue.add(key));
   }
 
   /** `syncReplicaSet`: manage replicas (blocking on the creates/deletes), then write the status (blocking). */

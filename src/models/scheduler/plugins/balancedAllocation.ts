@@ -4,30 +4,12 @@
  * requested/allocatable is capped at 1; with two resources std = |f1 − f2| / 2, with more the population standard
  * deviation; score = int64((1 − std) × 100). Resources with allocatable 0 are skipped.
  */
-import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../../cluster/resources.js';
 import type { ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
-import type { NodeInfo } from '../nodeInfo.js';
-import type { PodInfo } from '../podInfo.js';
 import { DEFAULT_RESOURCES, type ResourceSpec } from './nodeResourcesFit.js';
+import { allocatableAndRequested } from './helpers/resourceAllocation.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
-
-function allocatableRequested(pod: PodInfo, node: NodeInfo, resource: string): [number, number] {
-  switch (resource) {
-    case CPU:
-      return [node.allocMilliCPU, node.reqMilliCPU + pod.requests.milliCPU];
-    case MEMORY:
-      return [node.allocMemory, node.reqMemory + pod.requests.memory];
-    case EPHEMERAL_STORAGE:
-      return [node.allocEphemeralStorage, node.reqEphemeralStorage + pod.requests.ephemeralStorage];
-    default: {
-      const podReq = pod.requests.scalar.find(([n]) => n === resource)?.[1] ?? 0;
-      if (podReq === 0) return [0, 0];
-      return [node.allocScalar[resource] ?? 0, (node.reqScalar[resource] ?? 0) + podReq];
-    }
-  }
-}
 
 /** `balancedResourceScorer` over parallel requested/allocatable lists. */
 export function balancedResourceScore(requested: readonly number[], allocatable: readonly number[]): number {
@@ -60,7 +42,7 @@ export function balancedAllocation(args?: Record<string, unknown>): ScorePlugin 
     name: BALANCED_ALLOCATION,
     score(_state, pod, node) {
       for (let i = 0; i < resources.length; i++) {
-        const [a, r] = allocatableRequested(pod, node, resources[i]!.name);
+        const [a, r] = allocatableAndRequested(pod, node, resources[i]!.name, true);
         alloc[i] = a;
         req[i] = r;
       }

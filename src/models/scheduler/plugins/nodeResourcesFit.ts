@@ -10,7 +10,8 @@
  * node's NonZeroRequested plus the pod's non-zero request; the node score is Σ score·weight / Σ weight over
  * resources with allocatable > 0.
  */
-import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../../cluster/resources.js';
+import { CPU, MEMORY } from '../../../cluster/resources.js';
+import { allocatableAndRequested } from './helpers/resourceAllocation.js';
 import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, status, type StatusOrSuccess } from '../framework/status.js';
@@ -64,24 +65,6 @@ export function leastRequestedScore(requested: number, capacity: number): number
   return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
 }
 
-/** Allocatable and requested (NonZeroRequested + pod's non-zero request) of one resource, as resource_allocation.go computes them for scoring. */
-export function scoringAllocatableRequested(pod: PodInfo, node: NodeInfo, resource: string): [number, number] {
-  switch (resource) {
-    case CPU:
-      return [node.allocMilliCPU, node.nonZeroMilliCPU + pod.nonZeroMilliCPU];
-    case MEMORY:
-      return [node.allocMemory, node.nonZeroMemory + pod.nonZeroMemory];
-    case EPHEMERAL_STORAGE:
-      return [node.allocEphemeralStorage, node.reqEphemeralStorage + pod.requests.ephemeralStorage];
-    default: {
-      const podReq = pod.requests.scalar.find(([n]) => n === resource)?.[1] ?? 0;
-      // An extended resource the pod does not request is left out of the score.
-      if (podReq === 0) return [0, 0];
-      return [node.allocScalar[resource] ?? 0, (node.reqScalar[resource] ?? 0) + podReq];
-    }
-  }
-}
-
 /** Creates the plugin (args: `scoringStrategy: {type: LeastAllocated, resources: [{name, weight}]}`). */
 export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin & ScorePlugin {
   const strategy = (args?.scoringStrategy ?? {}) as { resources?: ResourceSpec[] };
@@ -112,7 +95,7 @@ export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin &
       let total = 0;
       let wsum = 0;
       for (const r of resources) {
-        const [alloc, req] = scoringAllocatableRequested(pod, node, r.name);
+        const [alloc, req] = allocatableAndRequested(pod, node, r.name, false);
         if (alloc === 0) continue;
         total += leastRequestedScore(req, alloc) * r.weight;
         wsum += r.weight;
