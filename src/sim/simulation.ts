@@ -20,6 +20,7 @@ import { EventRecorder } from '../models/eventRecorder.js';
 import { Kubelet } from '../models/kubelet/kubelet.js';
 import { Scheduler } from '../models/scheduler/scheduler.js';
 import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
+import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { JobController } from '../models/controllers/job.js';
@@ -88,7 +89,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     recorder.onEvent((e) => files.events.row([formatSeconds(e.timeUs), e.type, e.reason, e.kind, e.namespace, e.name, e.source, e.host, e.message]));
 
     // 3. models
-    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), scenario.scheduler, inTreeRegistry(), recorder);
+    const schedulerConfig = { ...scenario.scheduler, profiles: [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
+    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder);
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));
     scheduler.start();

@@ -40,6 +40,8 @@ export interface Scenario {
   apiServer: { writeLatency: Distribution; watchLatency: Distribution };
   clients: { scheduler: ClientLimits; controllerManager: ClientLimits; kubelet: ClientLimits };
   scheduler: {
+    /** A named policy (PROFILE_PRESETS). */
+    profile: string;
     percentageOfNodesToScore: number;
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULTS } from '../defaults.js';
 import { boundedDuration, distribution, duration, labelMap, nonNegativeInt, positiveInt, positiveNumber, quantity, rate, resourceList, strict } from './common.js';
 import { taint } from './kubernetes.js';
+import { PROFILE_PRESETS } from '../../models/scheduler/framework/profile.js';
 
 /** Most nodes a scenario may declare (20× upstream's 5,000-node scalability limit); refused up front, not at OOM. */
 export const MAX_NODES = 100_000;
@@ -73,6 +74,7 @@ export const scenarioSchema = strict(
         ).prefault({}),
         scheduler: strict(
           {
+            profile: z.enum(Object.keys(PROFILE_PRESETS) as [string, ...string[]], { error: `expected one of ${Object.keys(PROFILE_PRESETS).join(', ')}` }).default('default'),
             percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
             podInitialBackoff: duration.default(DEFAULTS.scheduler.podInitialBackoffUs),
             podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),

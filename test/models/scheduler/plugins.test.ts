@@ -225,3 +225,16 @@ describe('FitError message (framework/types.go)', () => {
     expect(fitErrorMessage(6, m)).toBe('0/6 nodes are available: 1 Insufficient memory, 2 node(s) had untolerated taint {dedicated: gpu}, 3 Insufficient cpu.');
   });
 });
+
+describe('NodeResourcesFit MostAllocated score (most_allocated.go)', () => {
+  it('scores requested × 100 / capacity, capped at capacity', async () => {
+    const { mostRequestedScore } = await import('../../../src/models/scheduler/plugins/nodeResourcesFit.js');
+    expect(mostRequestedScore(3000, 4000)).toBe(75);
+    expect(mostRequestedScore(5000, 4000)).toBe(100);
+    expect(mostRequestedScore(1, 0)).toBe(0);
+    const fit = nodeResourcesFit({ scoringStrategy: { type: 'MostAllocated' } });
+    const pod = podInfo(makePod('p', { cpu: 3000, memory: 5000 }));
+    expect(fit.score(state, pod, nodeWith('n1', { cpu: 4000, memory: 10000 }))).toBe(62); // (75 + 50) / 2
+    expect(fit.score(state, pod, nodeWith('n2', { cpu: 6000, memory: 10000 }))).toBe(50);
+  });
+});

@@ -83,3 +83,22 @@ describe('Scheduler', () => {
     expect(all.size).toBeGreaterThan(1);
   });
 });
+
+describe('Scheduler profiles', () => {
+  it('most-allocated packs onto the fuller node; default spreads to the emptier one', async () => {
+    const { PROFILE_PRESETS } = await import('../../../src/models/scheduler/framework/profile.js');
+    const place = (profile: string) => {
+      const w = world();
+      withScheduler(w, { profiles: [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[profile]! }] });
+      w.admin.create(makeNode('a', { cpu: 4000, memory: 8e9 }));
+      w.admin.create(makeNode('b', { cpu: 4000, memory: 8e9 }));
+      w.admin.create({ ...makePod('first', { cpu: 2000, memory: 2e9 }), spec: { ...makePod('first', { cpu: 2000, memory: 2e9 }).spec, nodeName: 'a' } });
+      w.engine.run(1 * s);
+      w.admin.create(makePod('p', { cpu: 1000, memory: 1e9 }));
+      w.engine.run(2 * s);
+      return w.store.get('Pod', 'default/p')?.spec.nodeName;
+    };
+    expect(place('default')).toBe('b');
+    expect(place('most-allocated')).toBe('a');
+  });
+});

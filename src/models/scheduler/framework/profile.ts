@@ -21,11 +21,12 @@ import type {
 } from './interfaces.js';
 import type { Registry } from './registry.js';
 
-/** One enabled plugin with its score weight. */
+/** One enabled plugin with its score weight. `score: false` disables it at the Score point only (upstream's `score.disabled`). */
 export interface PluginConfig {
   name: string;
   weight?: number;
   args?: Record<string, unknown>;
+  score?: boolean;
 }
 
 /** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far. */
@@ -39,6 +40,20 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
   { name: 'NodeResourcesBalancedAllocation', weight: 1 },
   { name: 'DefaultBinder' },
 ];
+
+/**
+ * Named scheduling policies a scenario selects with `scheduler.profile` (all with upstream's filters):
+ * - `default`: upstream's default scoring;
+ * - `most-allocated`: bin-packing, NodeResourcesFit with the MostAllocated strategy (as upstream documents for
+ *   bin packing);
+ * - `balanced-allocation`: NodeResourcesFit scoring disabled, leaving BalancedAllocation (and taint/affinity
+ *   preferences) to rank nodes.
+ */
+export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
+  default: DEFAULT_PLUGINS,
+  'most-allocated': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, args: { scoringStrategy: { type: 'MostAllocated' } } } : p)),
+  'balanced-allocation': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, score: false } : p)),
+};
 
 /** Upstream's default scheduler name. */
 export const DEFAULT_PROFILE_NAME = 'default-scheduler';
@@ -79,7 +94,7 @@ export class Profile {
       if ('filter' in p) this.filter.push(p as unknown as FilterPlugin);
       if ('postFilter' in p) this.postFilter.push(p as unknown as PostFilterPlugin);
       if ('preScore' in p) this.preScore.push(p as unknown as PreScorePlugin);
-      if ('score' in p) {
+      if ('score' in p && cfg.score !== false) {
         this.score.push(p as unknown as ScorePlugin);
         this.scoreWeights.push(cfg.weight ?? 1);
       }

@@ -8,7 +8,7 @@
  * Score, LeastAllocated strategy (the default, resources cpu and memory with weight 1): per resource
  * (allocatable − requested) × 100 / allocatable in integer arithmetic (0 if over-requested), where requested is the
  * node's NonZeroRequested plus the pod's non-zero request; the node score is Σ score·weight / Σ weight over
- * resources with allocatable > 0.
+ * resources with allocatable > 0. MostAllocated (most_allocated.go) scores requested × 100 / allocatable instead.
  */
 import { CPU, MEMORY } from '../../../cluster/resources.js';
 import { allocatableAndRequested } from './helpers/resourceAllocation.js';
@@ -59,16 +59,32 @@ function fits(pod: PodInfo, node: NodeInfo): boolean {
   return true;
 }
 
+/**
+ * `mostRequestedScore` (most_allocated.go): requested × MaxNodeScore / capacity, integer, with requested capped at
+ * capacity (pods without requests count their non-zero defaults and may push it over).
+ */
+export function mostRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0) return 0;
+  return Math.trunc((Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity);
+}
+
 /** `leastRequestedScore`: (capacity − requested) × MaxNodeScore / capacity, integer; 0 when over capacity. */
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
   return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
 }
 
-/** Creates the plugin (args: `scoringStrategy: {type: LeastAllocated, resources: [{name, weight}]}`). */
+/** Scoring strategies implemented (config.ScoringStrategyType). */
+export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated';
+
+/**
+ * Creates the plugin (args: `scoringStrategy: {type: LeastAllocated | MostAllocated, resources: [{name, weight}]}`,
+ * default LeastAllocated on cpu and memory with weight 1).
+ */
 export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin & ScorePlugin {
-  const strategy = (args?.scoringStrategy ?? {}) as { resources?: ResourceSpec[] };
+  const strategy = (args?.scoringStrategy ?? {}) as { type?: ScoringStrategyType; resources?: ResourceSpec[] };
   const resources = strategy.resources ?? DEFAULT_RESOURCES;
+  const scorer = strategy.type === 'MostAllocated' ? mostRequestedScore : leastRequestedScore;
   const isDefault = resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
   return {
     name: NODE_RESOURCES_FIT,
@@ -83,11 +99,11 @@ export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin &
         let total = 0;
         let wsum = 0;
         if (node.allocMilliCPU > 0) {
-          total += leastRequestedScore(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocMilliCPU) * resources[0]!.weight;
+          total += scorer(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocMilliCPU) * resources[0]!.weight;
           wsum += resources[0]!.weight;
         }
         if (node.allocMemory > 0) {
-          total += leastRequestedScore(node.nonZeroMemory + pod.nonZeroMemory, node.allocMemory) * resources[1]!.weight;
+          total += scorer(node.nonZeroMemory + pod.nonZeroMemory, node.allocMemory) * resources[1]!.weight;
           wsum += resources[1]!.weight;
         }
         return wsum === 0 ? 0 : Math.trunc(total / wsum);
@@ -97,7 +113,7 @@ export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin &
       for (const r of resources) {
         const [alloc, req] = allocatableAndRequested(pod, node, r.name, false);
         if (alloc === 0) continue;
-        total += leastRequestedScore(req, alloc) * r.weight;
+        total += scorer(req, alloc) * r.weight;
         wsum += r.weight;
       }
       return wsum === 0 ? 0 : Math.trunc(total / wsum);
