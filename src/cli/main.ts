@@ -11,12 +11,26 @@ import { loadScenario } from '../workload/loadScenario.js';
 import { runScenario } from '../sim/simulation.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import { writeReport } from '../report/writeReport.js';
-import { Progress } from './progress.js';
+import { Progress, SweepProgress } from './progress.js';
+import { availableParallelism } from 'node:os';
+import { planSweep } from '../experiment/plan.js';
+import { runSweep } from '../experiment/sweep.js';
+import { mergeSweeps } from '../experiment/merge.js';
 
 const debug = process.argv.includes('--debug');
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parsePositiveInt(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`expected a positive integer, found "${v}"`);
+  return Number(v);
+}
+
+function parseNonNegativeInt(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InputError(`expected an integer ≥ 0, found "${v}"`);
+  return Number(v);
 }
 
 function parseSeed(v: string): string {
@@ -87,6 +101,81 @@ Examples:
           `${result.podsCreated} pods created, ${result.podsBound} bound\nresults: ${outDir}\n`,
       );
     }
+  });
+
+program
+  .command('sweep')
+  .description("run a scenario's matrix (cells × seeds) on a worker pool and aggregate with confidence intervals")
+  .argument('<scenario>', 'scenario file with spec.matrix')
+  .option('--workers <n>', 'worker threads (default: number of cores)', parsePositiveInt, availableParallelism())
+  .option('--out <dir>', 'sweep folder (default: results/<scenario name>)')
+  .option('--set <path=value>', 'override a field in every cell (repeatable)', collect, [])
+  .option('--baseline <path=value>', 'cell to compare every other cell with (paired differences → differences.csv)')
+  .option('--resume', 'keep finished runs of an earlier, interrupted sweep and run the rest')
+  .option('--parts <n>', 'split the runs into n parts and run one of them (for an Indexed Job)', parsePositiveInt)
+  .option('--index <i>', 'the part to run (default: $JOB_COMPLETION_INDEX)', parseNonNegativeInt)
+  .option('--no-report', 'skip report.html')
+  .option('--quiet', 'no progress and no summary line')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  kubesim sweep workloads/policies-basic.yaml
+  kubesim sweep workloads/policies-basic.yaml --workers 2 --baseline scheduler.profile=default
+  kubesim sweep workloads/policies-basic.yaml --resume            # after an interrupted sweep
+  kubesim sweep workloads/policies-basic.yaml --parts 4 --index 1 --out /results/part-1`,
+  )
+  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean }) => {
+    const plan = planSweep(file, opts.set);
+    const dir = resolve(opts.out ?? `results/${plan.scenario}`);
+    let index = opts.index;
+    if (opts.parts !== undefined && index === undefined) {
+      const env = process.env.JOB_COMPLETION_INDEX;
+      if (env === undefined || !/^\d+$/.test(env)) throw new InputError('--parts needs --index or the JOB_COMPLETION_INDEX environment variable');
+      index = Number(env);
+    }
+    if (opts.parts !== undefined && index! >= opts.parts) throw new InputError(`--index ${index}: expected a value below --parts ${opts.parts}`);
+    const t0 = Date.now();
+    const progress = new SweepProgress(plan.scenario, opts.quiet === true);
+    const result = await runSweep(plan, dir, {
+      workers: opts.workers,
+      ...(opts.resume ? { resume: true } : {}),
+      ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+      ...(opts.parts !== undefined ? { parts: opts.parts, index: index! } : {}),
+      onRun: (_run, _o, finished, total) => progress.update(finished, total),
+      onStopHook: (stop) => process.once('SIGINT', stop),
+    });
+    progress.done();
+    const failed = result.failures[0];
+    if (failed !== undefined) {
+      const msg = `run ${failed.run.dir}: ${failed.message}`;
+      if (failed.input) throw new InputError(msg);
+      throw new Error(msg);
+    }
+    if (result.interrupted) {
+      process.stderr.write(`kubesim: sweep interrupted; finished runs are kept in ${dir} (see sweep.json); continue with --resume\n`);
+      process.exitCode = 130;
+      return;
+    }
+    if (result.complete && opts.parts === undefined && opts.report) await writeReport(dir);
+    if (!opts.quiet) {
+      const done = result.state.status.filter((st) => st === 'done').length;
+      process.stdout.write(`${plan.scenario}: ${plan.cells.length} cells × ${plan.seeds.length} seeds; ${result.ran} runs now, ${done}/${plan.runs.length} done in ${((Date.now() - t0) / 1000).toFixed(2)}s wall on ${opts.workers} workers\nresults: ${dir}\n`);
+    }
+  });
+
+program
+  .command('merge')
+  .description('combine the parts of a partitioned sweep (kubesim sweep --parts) into one result')
+  .argument('<dirs...>', 'part folders, each written by kubesim sweep --parts N --index i')
+  .requiredOption('--out <dir>', 'the merged sweep folder')
+  .option('--no-report', 'skip report.html')
+  .addHelpText('after', '\nExample:\n  kubesim merge /results/part-0 /results/part-1 --out results/policies-basic')
+  .action(async (dirs: string[], opts: { out: string; report: boolean }) => {
+    const out = resolve(opts.out);
+    mergeSweeps(dirs.map((d) => resolve(d)), out);
+    if (opts.report) await writeReport(out);
+    process.stdout.write(`${out}\n`);
   });
 
 program

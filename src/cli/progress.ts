@@ -42,3 +42,30 @@ export class Progress {
 function fmtRate(r: number): string {
   return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(0)}k` : r.toFixed(0);
 }
+
+/** Progress of a sweep on a TTY: runs done, ETA. */
+export class SweepProgress {
+  private readonly startMs = Date.now();
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly label: string,
+    quiet: boolean,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.enabled = !quiet && stream.isTTY === true;
+  }
+
+  /** Redraws after a run finished. */
+  update(finished: number, total: number): void {
+    if (!this.enabled) return;
+    const elapsed = (Date.now() - this.startMs) / 1000;
+    const eta = finished > 0 ? (elapsed / finished) * (total - finished) : 0;
+    this.stream.write(`\r${this.label}: ${finished}/${total} runs  ${elapsed.toFixed(0)}s elapsed  ETA ${eta.toFixed(0)}s\x1b[K`);
+  }
+
+  /** Clears the line. */
+  done(): void {
+    if (this.enabled) this.stream.write('\r\x1b[K');
+  }
+}

@@ -19,11 +19,13 @@ import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from '.
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
-import type { PoissonJobsWorkload, Scenario } from './scenario.js';
+import type { Matrix, PoissonJobsWorkload, Scenario } from './scenario.js';
 
 /** Options of loadScenario. */
 export interface LoadOptions {
   overrides?: readonly string[];
+  /** Overrides from an experiment matrix (reported as "from matrix" in errors). */
+  matrixOverrides?: readonly string[];
 }
 
 /** Most Jobs a PoissonJobs workload may be expected to create. */
@@ -37,7 +39,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const docs = parseYamlDocuments(text, file);
   if (docs.length !== 1) throw new InputError(`${file}: expected one scenario document, found ${docs.length}`);
   const src = docs[0]!;
-  const overrides: Override[] = (opts.overrides ?? []).map(parseOverride);
+  const overrides: Override[] = [...(opts.overrides ?? []).map((o) => parseOverride(o)), ...(opts.matrixOverrides ?? []).map((o) => parseOverride(o, 'matrix'))];
   if (overrides.length > 0) {
     applyOverrides(src.doc, overrides);
     src.value = src.doc.toJS({ maxAliasCount: 1000 });
@@ -97,7 +99,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     description: doc.metadata.description,
     file,
     hash: hash.digest('hex'),
-    overrides: overrides.map((o) => o.text),
+    overrides: overrides.map((o) => (o.source === 'matrix' ? `matrix:${o.text}` : o.text)),
     seed: doc.spec.seed,
     durationUs: doc.spec.duration,
     nodePools: doc.spec.cluster.nodePools,
@@ -109,8 +111,42 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     scheduler: doc.spec.scheduler,
     kubelet: doc.spec.kubelet,
     metrics: doc.spec.metrics,
+    matrix: matrixOf(doc, src),
   };
 }
+
+/** Reads `spec.matrix`: dimensions in declared order; `seeds: N` means N seeds counting up from spec.seed. */
+function matrixOf(doc: ScenarioDocument, src: SourceDoc): Matrix | undefined {
+  const m = doc.spec.matrix;
+  if (m === undefined) return undefined;
+  const dimensions: Matrix['dimensions'] = [];
+  let seeds: Matrix['seeds'] = [doc.spec.seed];
+  for (const [path, values] of Object.entries(m)) {
+    const where = `${locate(src, ['spec', 'matrix', path])}: spec.matrix[${JSON.stringify(path)}]`;
+    if (path === 'seeds') {
+      if (typeof values === 'number') {
+        const base = doc.spec.seed;
+        if (typeof base !== 'number') throw new InputError(`${where}: seeds: N needs an integer spec.seed to count from; give a list of seeds instead`);
+        if (values > MAX_SEEDS) throw new InputError(`${where}: expected at most ${MAX_SEEDS} seeds, found ${values}`);
+        seeds = Array.from({ length: values }, (_, i) => base + i);
+      } else {
+        if (!values.every((v) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && v.length > 0))) throw new InputError(`${where}: expected a list of integer or string seeds`);
+        seeds = values as (number | string)[];
+      }
+      continue;
+    }
+    if (typeof values === 'number') throw new InputError(`${where}: expected a list of values for this override path`);
+    if (path === 'seed') throw new InputError(`${where}: vary the seed with seeds: N or seeds: [list]`);
+    dimensions.push({ path, values });
+  }
+  const cells = dimensions.reduce((n, d) => n * d.values.length, 1) * seeds.length;
+  if (cells > MAX_RUNS) throw new InputError(`${locate(src, ['spec', 'matrix'])}: spec.matrix: ${cells} runs; the limit is ${MAX_RUNS}`);
+  return { dimensions, seeds };
+}
+
+/** Most seeds and runs (cells × seeds) a matrix may ask for. */
+export const MAX_SEEDS = 1000;
+export const MAX_RUNS = 10_000;
 
 /** Validates `valueAt(src.value, prefix)` against `schema`; throws the first problem as an InputError. */
 function validate<S extends z.ZodType>(schema: S, src: SourceDoc, prefix: (string | number)[], overrides: readonly Override[] = []): z.output<S> {
@@ -125,7 +161,7 @@ function validate<S extends z.ZodType>(schema: S, src: SourceDoc, prefix: (strin
   const shownPath = formatPath(key !== undefined ? [...path, key] : path);
   const found = valueAt(src.value, path);
   const fromOverride = overrides.find((o) => o.path.every((p, i) => path[i] === p));
-  throw new InputError(`${where}: ${shownPath}: ${message(issue, found)}${fromOverride ? ` (from --set ${fromOverride.text})` : ''}`);
+  throw new InputError(`${where}: ${shownPath}: ${message(issue, found)}${fromOverride ? ` (from ${fromOverride.source ?? '--set'} ${fromOverride.text})` : ''}`);
 }
 
 function rank(code: string): number {

@@ -26,15 +26,16 @@ export function parseOverridePath(path: string): (string | number)[] {
   return out;
 }
 
-/** One parsed override. */
+/** One parsed override. `source` says where it came from in messages (`--set`, `matrix`). */
 export interface Override {
   text: string;
   path: (string | number)[];
   value: unknown;
+  source?: string;
 }
 
 /** Parses `path=value`. */
-export function parseOverride(text: string): Override {
+export function parseOverride(text: string, source = '--set'): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new InputError(`--set ${text}: expected path=value, e.g. --set seed=7`);
   const path = parseOverridePath(text.slice(0, eq));
@@ -44,7 +45,7 @@ export function parseOverride(text: string): Override {
   } catch {
     throw new InputError(`--set ${text}: the value is not valid YAML`);
   }
-  return { text, path, value: value ?? '' };
+  return { text, path, value: value ?? '', source };
 }
 
 /** Applies overrides to a parsed YAML document in place. */
@@ -55,7 +56,7 @@ export function applyOverrides(doc: Document.Parsed, overrides: readonly Overrid
       if (typeof seg === 'number') {
         const parent = doc.getIn(o.path.slice(0, i - 1), true);
         if (!isSeq(parent) || seg >= parent.items.length) {
-          throw new InputError(`--set ${o.text}: there is no item [${seg}] at this path`);
+          throw new InputError(`${o.source ?? '--set'} ${o.text}: there is no item [${seg}] at this path`);
         }
       }
     }

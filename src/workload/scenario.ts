@@ -60,4 +60,12 @@ export interface Scenario {
     registryBurst: number;
   };
   metrics: { interval: Micros; nodes: boolean };
+  /** The experiment matrix, if any: override dimensions in declared order, and the replication seeds. */
+  matrix: Matrix | undefined;
+}
+
+/** A scenario's matrix (DESIGN §8): the cartesian product of `dimensions` × `seeds`. */
+export interface Matrix {
+  dimensions: { path: string; values: unknown[] }[];
+  seeds: (number | string)[];
 }

@@ -103,6 +103,11 @@ export const scenarioSchema = strict(
           },
           'kubelet',
         ).prefault({}),
+        matrix: z
+          .record(z.string(), z.union([z.array(z.unknown()).min(1, { error: 'a matrix dimension needs at least one value' }), positiveInt]), {
+            error: 'expected a mapping of override path to a list of values (and seeds: N or a list)',
+          })
+          .optional(),
         metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
       },
       'spec',
