@@ -16,6 +16,8 @@ import { availableParallelism } from 'node:os';
 import { planSweep } from '../experiment/plan.js';
 import { runSweep } from '../experiment/sweep.js';
 import { mergeSweeps } from '../experiment/merge.js';
+import { emitJob } from '../experiment/emitJob.js';
+import { writeFileSync } from 'node:fs';
 
 const debug = process.argv.includes('--debug');
 
@@ -114,6 +116,10 @@ program
   .option('--resume', 'keep finished runs of an earlier, interrupted sweep and run the rest')
   .option('--parts <n>', 'split the runs into n parts and run one of them (for an Indexed Job)', parsePositiveInt)
   .option('--index <i>', 'the part to run (default: $JOB_COMPLETION_INDEX)', parseNonNegativeInt)
+  .option('--emit-job [file]', 'instead of running: write a ConfigMap + Indexed Job that runs the sweep on a cluster (to file or stdout)')
+  .option('--image <image>', 'with --emit-job: container image with kubesim installed', `kubesim:${KUBESIM_VERSION}`)
+  .option('--namespace <ns>', 'with --emit-job: namespace', 'default')
+  .option('--pvc <name>', 'with --emit-job: PersistentVolumeClaim for /results (ReadWriteMany)', 'kubesim-results')
   .option('--no-report', 'skip report.html')
   .option('--quiet', 'no progress and no summary line')
   .addHelpText(
@@ -123,10 +129,17 @@ Examples:
   kubesim sweep workloads/policies-basic.yaml
   kubesim sweep workloads/policies-basic.yaml --workers 2 --baseline scheduler.profile=default
   kubesim sweep workloads/policies-basic.yaml --resume            # after an interrupted sweep
-  kubesim sweep workloads/policies-basic.yaml --parts 4 --index 1 --out /results/part-1`,
+  kubesim sweep workloads/policies-basic.yaml --parts 4 --index 1 --out /results/part-1
+  kubesim sweep workloads/policies-basic.yaml --emit-job job.yaml --parts 4 --image registry.example.com/kubesim:${KUBESIM_VERSION}`,
   )
-  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean }) => {
+  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
     const plan = planSweep(file, opts.set);
+    if (opts.emitJob !== undefined) {
+      const text = emitJob(loadScenario(file, { overrides: opts.set }), { parts: opts.parts ?? Math.min(plan.runs.length, 4), workersPerPod: Math.min(opts.workers, 4), image: opts.image, namespace: opts.namespace, pvc: opts.pvc, overrides: opts.set });
+      if (typeof opts.emitJob === 'string') writeFileSync(opts.emitJob, text);
+      else process.stdout.write(text);
+      return;
+    }
     const dir = resolve(opts.out ?? `results/${plan.scenario}`);
     let index = opts.index;
     if (opts.parts !== undefined && index === undefined) {

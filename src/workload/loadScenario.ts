@@ -34,6 +34,7 @@ export const MAX_GENERATED_JOBS = 1_000_000;
 /** Loads, validates and converts a scenario file. Throws InputError on bad input. */
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const hash = createHash('sha256');
+  const readFiles: string[] = [resolve(file)];
   const text = readText(file, 'scenario');
   hash.update(text);
   const docs = parseYamlDocuments(text, file);
@@ -54,6 +55,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       for (const m of manifestDocs(resolve(base, entry), `${locate(src, ['spec', 'manifests', i])}: spec.manifests[${i}]`)) {
         hash.update(`\0${m.file}\0`);
         hash.update(m.text);
+        readFiles.push(resolve(m.file));
         for (const d of m.docs) objects.push(manifestObject(d, []));
       }
     } else {
@@ -70,6 +72,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       const all = files.flatMap((f) => f.docs);
       if (all.length !== 1) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a file with one Job manifest, found ${all.length} documents`);
       hash.update(files[0]!.text);
+      if (!readFiles.includes(resolve(files[0]!.file))) readFiles.push(resolve(files[0]!.file));
       template = manifestObject(all[0]!, []);
     } else {
       template = manifestObject(src, [...path, 'template']);
@@ -98,6 +101,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     name: doc.metadata.name,
     description: doc.metadata.description,
     file,
+    files: readFiles,
     hash: hash.digest('hex'),
     overrides: overrides.map((o) => (o.source === 'matrix' ? `matrix:${o.text}` : o.text)),
     seed: doc.spec.seed,

@@ -27,6 +27,8 @@ export interface Scenario {
   file: string | undefined;
   /** sha256 of the scenario text, every manifest it loads, and the overrides. */
   hash: string;
+  /** Every file the scenario read (the scenario first, then manifests and templates), as absolute paths. */
+  files: string[];
   /** The `--set` overrides applied, as given. */
   overrides: string[];
   seed: number | string;
