@@ -5,12 +5,12 @@
  * stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
 import { runScenario } from '../sim/simulation.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
-import { writeReport } from '../report/writeReport.js';
+import { SWEEP_TIMING, writeReport } from '../report/writeReport.js';
 import { Progress, SweepProgress } from './progress.js';
 import { availableParallelism } from 'node:os';
 import { planSweep } from '../experiment/plan.js';
@@ -170,6 +170,7 @@ Examples:
       process.exitCode = 130;
       return;
     }
+    if (result.complete && opts.parts === undefined) writeFileSync(join(dir, SWEEP_TIMING), JSON.stringify({ wallSeconds: (Date.now() - t0) / 1000, workers: opts.workers, finishedAt: new Date().toISOString() }, null, 2) + '\n');
     if (result.complete && opts.parts === undefined && opts.report) await writeReport(dir);
     if (!opts.quiet) {
       const done = result.state.status.filter((st) => st === 'done').length;
@@ -205,11 +206,12 @@ program
 
 program
   .command('report')
-  .description('(re)build report.html and the chart files from a results folder')
-  .argument('<dir>', 'a results folder written by kubesim run')
-  .addHelpText('after', '\nExample:\n  kubesim report results/quickstart')
-  .action(async (dir: string) => {
-    const file = await writeReport(resolve(dir));
+  .description('(re)build report.html and the chart files (.vl.json, .svg) from a run or sweep folder')
+  .argument('<dir>', 'a results folder written by kubesim run or kubesim sweep')
+  .option('--png', 'also write each chart as .png')
+  .addHelpText('after', '\nExamples:\n  kubesim report results/quickstart\n  kubesim report results/policies-basic --png')
+  .action(async (dir: string, opts: { png?: boolean }) => {
+    const file = await writeReport(resolve(dir), { png: opts.png === true });
     process.stdout.write(`${file}\n`);
   });
 

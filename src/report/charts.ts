@@ -1,54 +1,73 @@
 /**
  * Vega-lite chart specs, each built by a small function from typed rows. Specs carry their data inline so every
- * `.vl.json` file renders on its own.
+ * `.vl.json` file renders on its own. A chart with several series (one per sweep cell) colours them by `series`.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from './readCsv.js';
 
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
 const HEIGHT = 240;
 
-/** Pending pods over time: unscheduled, and scheduled but not yet running. */
+/** A labelled sample (one sweep cell, or the single run). */
+export interface Series<T> {
+  label: string;
+  data: T;
+}
+
+/** Pending pods over time: unscheduled, and scheduled but not yet running (one run). */
 export function pendingPodsChart(cluster: readonly Row[]): TopLevelSpec {
   const values = cluster.flatMap((r) => [
     { time_s: Number(r.time_s), series: 'unscheduled', pods: Number(r.pods_unscheduled) },
     { time_s: Number(r.time_s), series: 'scheduled, not running', pods: Number(r.pods_scheduled_pending) },
   ]);
+  return timeSeries('Pending pods over time', values, 'pods', 'pods');
+}
+
+/** A column of cluster.csv over time, one line per series (sweep cells: the mean across seeds at each sample). */
+export function clusterMetricChart(title: string, column: string, yTitle: string, series: readonly Series<readonly Row[][]>[], percent = false): TopLevelSpec {
+  const values: { time_s: number; series: string; value: number }[] = [];
+  for (const s of series) {
+    const runs = s.data;
+    const n = Math.min(...runs.map((r) => r.length));
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (const r of runs) sum += Number(r[i]![column]);
+      values.push({ time_s: Number(runs[0]![i]!.time_s), series: s.label, value: sum / runs.length });
+    }
+  }
+  const spec = timeSeries(title, values, 'value', yTitle);
+  if (percent) (spec as { encoding: { y: Record<string, unknown> } }).encoding.y.axis = { format: '%' };
+  return spec;
+}
+
+function timeSeries(title: string, values: object[], field: string, yTitle: string): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Pending pods over time',
+    $schema: SCHEMA,
+    title,
     width: WIDTH,
     height: HEIGHT,
     data: { values },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: { field: 'time_s', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'pods', type: 'quantitative', title: 'pods' },
-      color: { field: 'series', type: 'nominal', title: null },
-      tooltip: [{ field: 'time_s', type: 'quantitative' }, { field: 'series' }, { field: 'pods', type: 'quantitative' }],
+      y: { field, type: 'quantitative', title: yTitle },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
+      tooltip: [{ field: 'series', title: 'series' }, { field: 'time_s', type: 'quantitative', title: 'time (s)' }, { field, type: 'quantitative', title: yTitle, format: '.3~f' }],
     },
   };
 }
 
-/** Requested share of allocatable CPU and memory over time. */
+/** Requested share of allocatable CPU and memory over time (one run). */
 export function requestedRatioChart(cluster: readonly Row[]): TopLevelSpec {
   const values = cluster.flatMap((r) => [
-    { time_s: Number(r.time_s), resource: 'cpu', ratio: Number(r.cpu_requested_ratio) },
-    { time_s: Number(r.time_s), resource: 'memory', ratio: Number(r.memory_requested_ratio) },
+    { time_s: Number(r.time_s), series: 'cpu', value: Number(r.cpu_requested_ratio) },
+    { time_s: Number(r.time_s), series: 'memory', value: Number(r.memory_requested_ratio) },
   ]);
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Requested / allocatable',
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: 'line',
-    encoding: {
-      x: { field: 'time_s', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'ratio', type: 'quantitative', title: 'share of allocatable', axis: { format: '%' }, scale: { domain: [0, 1] } },
-      color: { field: 'resource', type: 'nominal', title: null },
-    },
-  };
+  const spec = timeSeries('Requested / allocatable', values, 'value', 'share of allocatable');
+  (spec as { encoding: { y: Record<string, unknown> } }).encoding.y.axis = { format: '%' };
+  (spec as { encoding: { y: Record<string, unknown> } }).encoding.y.scale = { domain: [0, 1] };
+  return spec;
 }
 
 /** At most this many points per CDF: quantiles of the data, so the chart stays small for 10^5 pods. */
@@ -66,30 +85,91 @@ export function cdfPoints(samples: readonly number[]): { value: number; fraction
   return out;
 }
 
-/** CDF of scheduling latency (pod created → bound). */
-export function schedulingLatencyCdfChart(pods: readonly Row[]): TopLevelSpec {
-  const latencies = pods.map((r) => r.scheduling_latency_s).filter((v): v is string => v !== undefined && v !== '').map(Number);
+/** The non-empty values of a pods.csv column. */
+export function podColumn(pods: readonly Row[], column: string): number[] {
+  return pods.map((r) => r[column]).filter((v): v is string => v !== undefined && v !== '').map(Number);
+}
+
+/** CDF of a latency, one line per series. */
+export function latencyCdfChart(title: string, series: readonly Series<readonly number[]>[]): TopLevelSpec {
+  const values = series.flatMap((s) => cdfPoints(s.data).map((p) => ({ ...p, series: s.label })));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Scheduling latency (created → bound), CDF',
+    $schema: SCHEMA,
+    title,
     width: WIDTH,
     height: HEIGHT,
-    data: { values: cdfPoints(latencies) },
+    data: { values },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: { field: 'value', type: 'quantitative', title: 'seconds', scale: { type: 'symlog' } },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of pods', axis: { format: '%' } },
-      tooltip: [{ field: 'value', type: 'quantitative', title: 'latency (s)' }, { field: 'fraction', type: 'quantitative', format: '.1%' }],
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
+      tooltip: [{ field: 'series' }, { field: 'value', type: 'quantitative', title: 'latency (s)', format: '.3~f' }, { field: 'fraction', type: 'quantitative', format: '.1%' }],
     },
   };
 }
 
-/** CDF of startup latency (pod created → Ready). */
+/** CDF of scheduling latency (pod created → bound) of one run. */
+export function schedulingLatencyCdfChart(pods: readonly Row[]): TopLevelSpec {
+  return latencyCdfChart('Scheduling latency (created → bound), CDF', [{ label: 'pods', data: podColumn(pods, 'scheduling_latency_s') }]);
+}
+
+/** CDF of startup latency (pod created → Ready) of one run. */
 export function startupLatencyCdfChart(pods: readonly Row[]): TopLevelSpec {
-  const latencies = pods.map((r) => r.startup_latency_s).filter((v): v is string => v !== undefined && v !== '').map(Number);
+  return latencyCdfChart('Startup latency (created → Ready), CDF', [{ label: 'pods', data: podColumn(pods, 'startup_latency_s') }]);
+}
+
+/** Most time bins and nodes drawn in the utilisation heatmap (an SVG of a few thousand cells). */
+const HEAT_BINS = 60;
+const HEAT_NODES = 100;
+
+/** Node × time heatmap of requested CPU share (nodes evenly sampled, time binned by mean). */
+export function nodeHeatmapChart(nodes: readonly Row[]): TopLevelSpec {
+  const names = [...new Set(nodes.map((r) => r.node!))];
+  const keep = new Set(names.filter((_, i) => names.length <= HEAT_NODES || i % Math.ceil(names.length / HEAT_NODES) === 0));
+  const times = [...new Set(nodes.map((r) => Number(r.time_s)))];
+  const tMax = Math.max(...times, 1);
+  const binWidth = tMax / Math.min(HEAT_BINS, Math.max(1, times.length));
+  const acc = new Map<string, { node: string; bin: number; sum: number; n: number }>();
+  for (const r of nodes) {
+    if (!keep.has(r.node!)) continue;
+    const bin = Math.min(Math.floor(Number(r.time_s) / binWidth), HEAT_BINS - 1);
+    const alloc = Number(r.cpu_allocatable_m);
+    const share = alloc > 0 ? Number(r.cpu_requested_m) / alloc : 0;
+    const key = `${r.node}\u0000${bin}`;
+    const a = acc.get(key) ?? { node: r.node!, bin, sum: 0, n: 0 };
+    a.sum += share;
+    a.n++;
+    acc.set(key, a);
+  }
+  const values = [...acc.values()].map((a) => ({ node: a.node, time_s: Number((a.bin * binWidth).toFixed(3)), cpu: Number((a.sum / a.n).toFixed(4)) }));
   return {
-    ...schedulingLatencyCdfChart([]),
-    title: 'Startup latency (created → Ready), CDF',
-    data: { values: cdfPoints(latencies) },
+    $schema: SCHEMA,
+    title: `Node CPU requested / allocatable${keep.size < names.length ? ` (${keep.size} of ${names.length} nodes)` : ''}`,
+    width: WIDTH,
+    height: Math.min(400, Math.max(120, keep.size * 4)),
+    data: { values },
+    mark: 'rect',
+    encoding: {
+      x: { field: 'time_s', type: 'ordinal', title: 'simulated time (s)', axis: { labelOverlap: true } },
+      y: { field: 'node', type: 'nominal', title: 'node', axis: keep.size > 40 ? null : {}, sort: [...keep] },
+      color: { field: 'cpu', type: 'quantitative', title: 'cpu', scale: { domain: [0, 1], scheme: 'viridis' }, legend: { format: '%' } },
+      tooltip: [{ field: 'node' }, { field: 'time_s', title: 'from (s)' }, { field: 'cpu', format: '.0%' }],
+    },
   };
+}
+
+/** Per-cell mean with its 95 % CI as error bars (a sweep's headline metric). */
+export function cellCiChart(title: string, rows: readonly { cell: string; mean: number; low: number | undefined; high: number | undefined }[]): TopLevelSpec {
+  const values = rows.map((r) => ({ cell: r.cell, mean: r.mean, low: r.low ?? r.mean, high: r.high ?? r.mean }));
+  return {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    data: { values },
+    layer: [
+      { mark: 'bar', encoding: { y: { field: 'cell', type: 'nominal', title: null, sort: null }, x: { field: 'mean', type: 'quantitative', title: 'mean across seeds (95% CI)' }, tooltip: [{ field: 'cell' }, { field: 'mean', format: '.4~f' }, { field: 'low', title: 'CI low', format: '.4~f' }, { field: 'high', title: 'CI high', format: '.4~f' }] } },
+      { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'cell', type: 'nominal', sort: null }, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+    ],
+  } as TopLevelSpec;
 }

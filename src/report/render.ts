@@ -1,4 +1,5 @@
-/** Renders a vega-lite spec to a static SVG string in Node (vega's headless View, no canvas needed). */
+/** Renders vega-lite specs to static images in Node: SVG with vega's headless View; PNG from the SVG with resvg. */
+import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -10,4 +11,9 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** A PNG of an SVG (2× scale). */
+export function renderPng(svg: string): Buffer {
+  return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white' }).render().asPng();
 }

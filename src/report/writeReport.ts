@@ -1,47 +1,138 @@
 /**
- * `kubesim report <dir>`: reads a run's CSVs, builds the charts (vega-lite specs → SVG) and writes, next to the
- * CSVs, `report.html` (self-contained: opens from file:// offline) and `charts/<name>.vl.json` and `.svg`.
+ * `kubesim report <dir>`: reads a results folder (one run, or a sweep with sweep.json), builds the charts that fit
+ * the data present (vega-lite specs → SVG) and writes, next to the CSVs, `report.html` (self-contained, offline)
+ * and `charts/<name>.vl.json` and `.svg` (and `.png` with `png: true`).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { pendingPodsChart, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
-import { reportHtml } from './html.js';
-import { readCsv } from './readCsv.js';
-import { renderSvg } from './render.js';
+import { cellCiChart, clusterMetricChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
+import { readCsv, type Row } from './readCsv.js';
+import { renderPng, renderSvg } from './render.js';
+import type { SweepPlan } from '../experiment/plan.js';
+
+const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Options of writeReport. */
+export interface ReportOptions {
+  png?: boolean;
+}
+
+/** Wall-clock timing of a sweep, written by the CLI next to sweep.json (not compared between runs). */
+export const SWEEP_TIMING = 'timing.json';
 
 /** Writes the report of a results folder; returns the path of report.html. */
-export async function writeReport(dir: string): Promise<string> {
-  const cluster = readCsv(join(dir, 'cluster.csv'));
-  const pods = readCsv(join(dir, 'pods.csv'));
-  const summary = readCsv(join(dir, 'summary.csv'))[0] ?? {};
-  const manifestPath = join(dir, 'manifest.json');
-  const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>) : {};
-  const specs: [string, string, TopLevelSpec][] = [
-    ['pending-pods', 'Pending pods over time', pendingPodsChart(cluster)],
-    ['scheduling-latency-cdf', 'Scheduling latency CDF', schedulingLatencyCdfChart(pods)],
-    ['startup-latency-cdf', 'Startup latency CDF', startupLatencyCdfChart(pods)],
-    ['requested-ratio', 'Requested resources over time', requestedRatioChart(cluster)],
-  ];
+export async function writeReport(dir: string, opts: ReportOptions = {}): Promise<string> {
+  const page = existsSync(join(dir, 'sweep.json')) ? sweepPage(dir) : runPage(dir);
   const chartsDir = join(dir, 'charts');
   mkdirSync(chartsDir, { recursive: true });
-  const charts = [];
-  for (const [id, title, spec] of specs) {
+  const charts: ChartSection[] = [];
+  for (const [id, title, spec] of page.specs) {
     const svg = await renderSvg(spec);
     writeFileSync(join(chartsDir, `${id}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
     writeFileSync(join(chartsDir, `${id}.svg`), svg);
-    charts.push({ id, title, svg });
+    if (opts.png) writeFileSync(join(chartsDir, `${id}.png`), renderPng(svg));
+    charts.push({ id, title, svg, spec });
   }
-  const html = reportHtml({
-    scenario: String(summary.scenario ?? manifest.scenario ?? ''),
-    version: String(manifest.kubesim ?? ''),
-    seed: String(summary.seed ?? manifest.seed ?? ''),
-    wallSeconds: manifest.wallSeconds === undefined ? 'n/a' : Number(manifest.wallSeconds).toFixed(2),
-    summary,
-    charts,
-  });
+  const html = reportHtml({ ...page.page, charts });
   const file = join(dir, 'report.html');
   writeFileSync(`${file}.tmp`, html);
   renameSync(`${file}.tmp`, file);
   return file;
+}
+
+type Spec = [string, string, TopLevelSpec];
+
+function manifestOf(dir: string): Record<string, unknown> {
+  const p = join(dir, 'manifest.json');
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : {};
+}
+
+function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
+  const cluster = readCsv(join(dir, 'cluster.csv'));
+  const pods = readCsv(join(dir, 'pods.csv'));
+  const summary = readCsv(join(dir, 'summary.csv'))[0] ?? {};
+  const manifest = manifestOf(dir);
+  const specs: Spec[] = [
+    ['pending-pods', 'Pending pods over time', pendingPodsChart(cluster)],
+    ['scheduling-latency-cdf', 'Scheduling latency CDF', schedulingLatencyCdfChart(pods)],
+    ['startup-latency-cdf', 'Startup latency CDF', startupLatencyCdfChart(pods)],
+    ['requested-ratio', 'Requested resources over time', requestedRatioChart(cluster)],
+    ['scheduler-queues', 'Scheduler queues over time', clusterMetricChart('Scheduler queues', 'sched_unschedulable', 'pods in unschedulablePods', [{ label: 'unschedulablePods', data: [cluster] }])],
+  ];
+  if (existsSync(join(dir, 'nodes.csv'))) specs.push(['node-heatmap', 'Node utilisation', nodeHeatmapChart(readCsv(join(dir, 'nodes.csv')))]);
+  return {
+    page: {
+      scenario: String(summary.scenario ?? manifest.scenario ?? ''),
+      version: String(manifest.kubesim ?? ''),
+      seed: String(summary.seed ?? manifest.seed ?? ''),
+      wallSeconds: manifest.wallSeconds === undefined ? 'n/a' : Number(manifest.wallSeconds).toFixed(2),
+      summary,
+    },
+    specs,
+  };
+}
+
+/** Headline metrics of a sweep and whether lower is better. */
+export const HEADLINE: [string, 'lower' | 'higher'][] = [
+  ['scheduling_latency_mean_s', 'lower'],
+  ['scheduling_latency_p99_s', 'lower'],
+  ['startup_latency_p50_s', 'lower'],
+  ['pods_unscheduled_peak', 'lower'],
+  ['pods_unscheduled_end', 'lower'],
+  ['failed_scheduling_events', 'lower'],
+  ['pods_bound', 'higher'],
+  ['pods_succeeded', 'higher'],
+  ['cpu_requested_ratio_mean', 'higher'],
+];
+
+const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
+
+function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
+  const state = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { kubesim: string; plan: SweepPlan; baseline?: string };
+  const plan = state.plan;
+  const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
+  const table: Table = { columns: ['cell', 'seeds', ...HEADLINE.map(([m]) => m)], rows: [], best: [] };
+  for (const r of means) table.rows.push([r.cell!, r.n!, ...HEADLINE.map(([m]) => (r[`${m}_ci95_low`] ? `${fmt(r[m])} [${fmt(r[`${m}_ci95_low`])}, ${fmt(r[`${m}_ci95_high`])}]` : fmt(r[m])))]);
+  HEADLINE.forEach(([m, dir2], k) => {
+    const vals = means.map((r) => Number(r[m]));
+    if (vals.some((v) => !Number.isFinite(v)) || new Set(vals).size < 2) return;
+    const best = dir2 === 'lower' ? Math.min(...vals) : Math.max(...vals);
+    vals.forEach((v, i) => v === best && table.best!.push([i, k + 2]));
+  });
+  const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
+  const podsOf = (cell: string): Row[] => runsOf(cell).flatMap((r) => readCsv(join(dir, r.dir, 'pods.csv')));
+  const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));
+  // Series are labelled by their matrix values (the dimension names are in the table and the chart titles).
+  const label = (id: string) => {
+    const c = plan.cells.find((x) => x.id === id)!;
+    return plan.dimensions.length === 0 ? 'base' : plan.dimensions.map((d) => valueText(c.values[d])).join(', ');
+  };
+  const cellPods = plan.cells.map((c) => ({ label: label(c.id), pods: podsOf(c.id) }));
+  const cellCluster = plan.cells.map((c) => ({ label: label(c.id), data: clusterOf(c.id) }));
+  const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Number(r[`${m}_ci95_low`]) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
+  const specs: Spec[] = [
+    ['scheduling-latency-cdf', 'Scheduling latency CDF per cell (all seeds)', latencyCdfChart('Scheduling latency (created → bound), CDF', cellPods.map((c) => ({ label: c.label, data: podColumn(c.pods, 'scheduling_latency_s') })))],
+    ['startup-latency-cdf', 'Startup latency CDF per cell (all seeds)', latencyCdfChart('Startup latency (created → Ready), CDF', cellPods.map((c) => ({ label: c.label, data: podColumn(c.pods, 'startup_latency_s') })))],
+    ['pending-pods', 'Unscheduled pods over time (mean across seeds)', clusterMetricChart('Unscheduled pods over time', 'pods_unscheduled', 'pods', cellCluster)],
+    ['requested-cpu', 'Requested CPU over time (mean across seeds)', clusterMetricChart('Requested CPU / allocatable', 'cpu_requested_ratio', 'share of allocatable', cellCluster, true)],
+    ['scheduling-latency-mean', 'Mean scheduling latency per cell, 95% CI', cellCiChart('Mean scheduling latency (s)', ci('scheduling_latency_mean_s'))],
+    ['unscheduled-peak', 'Peak unscheduled pods per cell, 95% CI', cellCiChart('Peak unscheduled pods', ci('pods_unscheduled_peak'))],
+  ];
+  const notes: string[] = [];
+  if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
+    notes.push(`Paired differences against ${state.baseline} (same seeds, common random numbers), mean [95% CI]:`);
+    for (const d of readCsv(join(dir, 'differences.csv'))) {
+      if (!HEADLINE.some(([m]) => m === d.metric)) continue;
+      notes.push(`${d.cell} − baseline, ${d.metric}: ${fmt(d.mean_difference)} [${fmt(d.ci95_low)}, ${fmt(d.ci95_high)}]`);
+    }
+  }
+  const timingFile = join(dir, SWEEP_TIMING);
+  const timing = existsSync(timingFile) ? (JSON.parse(readFileSync(timingFile, 'utf8')) as { wallSeconds?: number; workers?: number }) : {};
+  const wall = timing.wallSeconds === undefined ? 'n/a' : `${timing.wallSeconds.toFixed(2)} on ${timing.workers} workers`;
+  return {
+    page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes },
+    specs,
+  };
 }

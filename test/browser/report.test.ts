@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+/**
+ * Browser test of the HTML report: opens a generated report from file:// in headless Chromium (Debian's chromium,
+ * driven by playwright-core; `.ci/run` installs it) with the network blocked, and checks that the interactive charts
+ * rendered (vega-embed SVG marks), that there were no console errors, and saves a screenshot as a test artefact.
+ * Install locally with `apt-get install chromium`.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planSweep } from '../../src/experiment/plan.js';
+import { runSweep } from '../../src/experiment/sweep.js';
+import { writeReport } from '../../src/report/writeReport.js';
+import { loadScenario } from '../../src/workload/loadScenario.js';
+import { runScenario } from '../../src/sim/simulation.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const artefacts = join(root, 'test-artifacts');
+const tmp = mkdtempSync(join(tmpdir(), 'kubesim-browser-'));
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(artefacts, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function open(file: string, screenshot: string) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  await page.waitForFunction(() => document.querySelectorAll('section.chart').length > 0 && document.querySelectorAll('section.chart.live').length === document.querySelectorAll('section.chart').length, undefined, { timeout: 30_000 });
+  const live = await page.$$eval('section.chart .interactive svg .mark-line path, section.chart .interactive svg .mark-rect path, section.chart .interactive svg .mark-rule line', (els) => els.length);
+  const charts = await page.$$eval('section.chart', (els) => els.length);
+  const staticHidden = await page.$$eval('section.chart .static', (els) => els.every((e) => getComputedStyle(e).display === 'none'));
+  await page.screenshot({ path: join(artefacts, screenshot), fullPage: true });
+  await page.close();
+  return { errors, requests, live, charts, staticHidden };
+}
+
+describe('report.html in a browser', () => {
+  it('a run report renders its interactive charts offline with no console errors', async () => {
+    const out = join(tmp, 'quickstart');
+    await runScenario(loadScenario(join(root, 'workloads/quickstart.yaml'), { overrides: ['duration=30m'] }), { outDir: out });
+    const file = await writeReport(out);
+    const r = await open(file, 'report-run.png');
+    expect(r.errors).toEqual([]);
+    expect(r.requests).toEqual([]);
+    expect(r.charts).toBeGreaterThanOrEqual(5);
+    expect(r.live).toBeGreaterThan(5);
+    expect(r.staticHidden).toBe(true);
+  }, 120_000);
+
+  it('a sweep report renders per-cell charts and highlights the best cell per metric', async () => {
+    const out = join(tmp, 'sweep');
+    await runSweep(planSweep(join(root, 'workloads/policies-basic.yaml'), ['duration=10m', 'matrix.seeds=2']), out, { workers: 2, baseline: 'scheduler.profile=default' });
+    const file = await writeReport(out);
+    const r = await open(file, 'report-sweep.png');
+    expect(r.errors).toEqual([]);
+    expect(r.requests).toEqual([]);
+    expect(r.charts).toBe(6);
+    expect(r.live).toBeGreaterThan(6);
+    const page = await browser.newPage();
+    await page.goto(`file://${file}`);
+    const best = await page.$$eval('#summary td.best', (els) => els.length);
+    const cells = await page.$$eval('#summary tr', (els) => els.length - 1);
+    await page.close();
+    expect(cells).toBe(3);
+    expect(best).toBeGreaterThan(0);
+  }, 120_000);
+});
