@@ -21,3 +21,10 @@ if (!only || only === 'scale') {
   console.log(result);
   writeFileSync('bench/results/scale-5k.json', JSON.stringify(result, null, 2) + '\n');
 }
+
+if (!only || only === 'sweep') {
+  const { runSweepBench } = await import('./sweep.js');
+  const result = await runSweepBench();
+  console.log(result);
+  writeFileSync('bench/results/sweep.json', JSON.stringify(result, null, 2) + '\n');
+}

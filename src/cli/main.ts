@@ -17,7 +17,8 @@ import { planSweep } from '../experiment/plan.js';
 import { runSweep } from '../experiment/sweep.js';
 import { mergeSweeps } from '../experiment/merge.js';
 import { emitJob } from '../experiment/emitJob.js';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readCsv } from '../report/readCsv.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -58,6 +59,7 @@ program
   .option('--set <path=value>', 'override a scenario field, e.g. --set cluster.nodePools[0].count=200 (repeatable)', collect, [])
   .option('--no-report', 'skip report.html')
   .option('--quiet', 'no progress bar and no summary line')
+  .option('--json', 'print the run summary (summary.csv as JSON, plus the results folder) on stdout')
   .addHelpText(
     'after',
     `
@@ -66,7 +68,7 @@ Examples:
   kubesim run workloads/quickstart.yaml --seed 7 --out results/qs-seed7
   kubesim run workloads/quickstart.yaml --set cluster.nodePools[0].count=60 --set duration=30m`,
   )
-  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean }) => {
+  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean }) => {
     const overrides = [...opts.set];
     if (opts.seed !== undefined) overrides.push(`seed=${/^-?\d+$/.test(opts.seed) ? opts.seed : JSON.stringify(opts.seed)}`);
     const scenario = loadScenario(file, { overrides });
@@ -96,7 +98,9 @@ Examples:
     }
     if (opts.report) await writeReport(outDir);
     const wall = (Date.now() - t0) / 1000;
-    if (!opts.quiet) {
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ results: outDir, wallSeconds: wall, summary: readCsv(join(outDir, 'summary.csv'))[0] }, null, 2) + '\n');
+    } else if (!opts.quiet) {
       process.stdout.write(
         `${scenario.name}: simulated ${(result.simulatedUs / 1e6).toFixed(0)}s in ${wall.toFixed(2)}s wall ` +
           `(${result.eventsProcessed} events, ${Math.round(result.eventsProcessed / Math.max(wall, 1e-3))} events/s), ` +
@@ -122,6 +126,7 @@ program
   .option('--pvc <name>', 'with --emit-job: PersistentVolumeClaim for /results (ReadWriteMany)', 'kubesim-results')
   .option('--no-report', 'skip report.html')
   .option('--quiet', 'no progress and no summary line')
+  .option('--json', 'print the per-cell means and CIs (summary.csv mean rows) and paired differences as JSON on stdout')
   .addHelpText(
     'after',
     `
@@ -132,7 +137,7 @@ Examples:
   kubesim sweep workloads/policies-basic.yaml --parts 4 --index 1 --out /results/part-1
   kubesim sweep workloads/policies-basic.yaml --emit-job job.yaml --parts 4 --image registry.example.com/kubesim:${KUBESIM_VERSION}`,
   )
-  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
+  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; json?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
     const plan = planSweep(file, opts.set);
     if (opts.emitJob !== undefined) {
       const text = emitJob(loadScenario(file, { overrides: opts.set }), { parts: opts.parts ?? Math.min(plan.runs.length, 4), workersPerPod: Math.min(opts.workers, 4), image: opts.image, namespace: opts.namespace, pvc: opts.pvc, overrides: opts.set });
@@ -172,7 +177,11 @@ Examples:
     }
     if (result.complete && opts.parts === undefined) writeFileSync(join(dir, SWEEP_TIMING), JSON.stringify({ wallSeconds: (Date.now() - t0) / 1000, workers: opts.workers, finishedAt: new Date().toISOString() }, null, 2) + '\n');
     if (result.complete && opts.parts === undefined && opts.report) await writeReport(dir);
-    if (!opts.quiet) {
+    if (opts.json && result.complete && opts.parts === undefined) {
+      const cells = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
+      const differences = existsSync(join(dir, 'differences.csv')) ? readCsv(join(dir, 'differences.csv')) : [];
+      process.stdout.write(JSON.stringify({ results: dir, cells, differences }, null, 2) + '\n');
+    } else if (!opts.quiet) {
       const done = result.state.status.filter((st) => st === 'done').length;
       process.stdout.write(`${plan.scenario}: ${plan.cells.length} cells × ${plan.seeds.length} seeds; ${result.ran} runs now, ${done}/${plan.runs.length} done in ${((Date.now() - t0) / 1000).toFixed(2)}s wall on ${opts.workers} workers\nresults: ${dir}\n`);
     }

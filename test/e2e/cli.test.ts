@@ -148,3 +148,21 @@ describe('interrupting a run', () => {
     expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted.tmp-'))).toEqual([]);
   });
 });
+
+describe('--json for scripting', () => {
+  it('run --json prints the summary as JSON', () => {
+    const r = kubesim('run', 'test/golden/placement/scenario.yaml', '--out', join(tmp, 'json-run'), '--json', '--no-report');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.results).toBe(join(tmp, 'json-run'));
+    expect(j.summary).toMatchObject({ scenario: 'placement', pods_bound: '3', pods_unscheduled_end: '1' });
+  });
+  it('sweep --json prints per-cell means with CIs and the paired differences', () => {
+    const r = kubesim('sweep', 'workloads/policies-basic.yaml', '--set', 'duration=5m', '--set', 'matrix.seeds=2', '--out', join(tmp, 'json-sweep'), '--json', '--no-report', '--workers', '2', '--baseline', 'scheduler.profile=default');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.cells.map((c: { cell: string }) => c.cell)).toEqual(['scheduler.profile=default', 'scheduler.profile=most-allocated', 'scheduler.profile=balanced-allocation']);
+    expect(j.cells[0]).toHaveProperty('pods_bound_ci95_low');
+    expect(j.differences.length).toBeGreaterThan(0);
+  });
+});

@@ -14,7 +14,7 @@ import { CPU, MEMORY } from '../../../cluster/resources.js';
 import { allocatableAndRequested } from './helpers/resourceAllocation.js';
 import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
-import { Code, status, type StatusOrSuccess } from '../framework/status.js';
+import { Code, status, type Status, type StatusOrSuccess } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 
@@ -74,6 +74,36 @@ export function leastRequestedScore(requested: number, capacity: number): number
   return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
 }
 
+/**
+ * Failure statuses are values: the same reasons give the same (frozen) Status object, so an infeasible pod scanned
+ * against thousands of nodes allocates no Status per node.
+ */
+const statusCache = new Map<string, Status>();
+function unschedulable(reasons: string[]): Status {
+  const key = reasons.join('\u0000');
+  let s = statusCache.get(key);
+  if (s === undefined) {
+    s = Object.freeze(status(Code.Unschedulable, ...reasons));
+    statusCache.set(key, s);
+  }
+  return s;
+}
+
+/** Statuses of failures on pods/cpu/memory/ephemeral-storage only, by bit mask. */
+const byMask: (Status | undefined)[] = [];
+
+/** The failing standard resources as a bit mask, or −1 when an extended resource fails too (no allocation). */
+function standardFailures(pod: PodInfo, node: NodeInfo): number {
+  const r = pod.requests;
+  let mask = node.pods.size + 1 > node.allowedPodNumber ? 1 : 0;
+  if (r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalar.length === 0) return mask;
+  if (r.milliCPU > 0 && r.milliCPU > node.allocMilliCPU - node.reqMilliCPU) mask |= 2;
+  if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) mask |= 4;
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.allocEphemeralStorage - node.reqEphemeralStorage) mask |= 8;
+  for (const [name, q] of r.scalar) if (q > 0 && q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) return -1;
+  return mask;
+}
+
 /** Scoring strategies implemented (config.ScoringStrategyType). */
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated';
 
@@ -91,7 +121,9 @@ export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin &
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete'],
     filter(_state, pod, node): StatusOrSuccess {
       if (fits(pod, node)) return null;
-      return status(Code.Unschedulable, ...insufficientResources(pod, node));
+      const mask = standardFailures(pod, node);
+      if (mask >= 0) return (byMask[mask] ??= unschedulable(insufficientResources(pod, node)));
+      return unschedulable(insufficientResources(pod, node));
     },
     score(_state, pod, node) {
       if (isDefault) {

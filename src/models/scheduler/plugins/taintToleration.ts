@@ -7,13 +7,15 @@
 import type { Toleration } from '../../../cluster/types.js';
 import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
-import { Code, status } from '../framework/status.js';
+import { Code, status, type Status } from '../framework/status.js';
 import { defaultNormalizeScore } from './helpers/normalizeScore.js';
 import { findMatchingUntoleratedTaint, tolerated } from './helpers/tolerations.js';
 
 export const TAINT_TOLERATION = 'TaintToleration';
 
 const preferTolerations = new WeakMap<readonly Toleration[], Toleration[]>();
+/** Rejection statuses by taint (values, shared: filtering allocates nothing per rejected node). */
+const rejections = new Map<string, Status>();
 
 /** Creates the plugin. */
 export function taintToleration(): FilterPlugin & ScorePlugin {
@@ -23,7 +25,13 @@ export function taintToleration(): FilterPlugin & ScorePlugin {
     filter(_state, pod, node) {
       const taint = findMatchingUntoleratedTaint(node.node.spec.taints, pod.pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
       if (taint === undefined) return null;
-      return status(Code.UnschedulableAndUnresolvable, `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+      const reason = `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+      let s = rejections.get(reason);
+      if (s === undefined) {
+        s = Object.freeze(status(Code.UnschedulableAndUnresolvable, reason));
+        rejections.set(reason, s);
+      }
+      return s;
     },
     score(_state, pod, node) {
       const taints = node.node.spec.taints;
