@@ -64,18 +64,25 @@ export function holdModelTasks(n) {
   };
 }
 
-/** Runs the hold model at each N and returns rows {n, task, eventsPerSecond, samples}. */
-export async function runHoldModel(sizes = [100_000, 1_000_000], time = 3000) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Runs the hold model at each N and returns rows {n, task, eventsPerSecond (median of rounds), rounds}. The tasks
+ * are measured in interleaved rounds (one short tinybench run each per round) and the medians compared, because
+ * this machine's speed drifts over seconds: one long run per task would compare different moments.
+ */
+export async function runHoldModel(sizes = [100_000, 1_000_000], rounds = 7, time = 800) {
   const rows = [];
   for (const n of sizes) {
     const tasks = holdModelTasks(n);
-    const bench = new Bench({ time, warmupTime: 500 });
-    for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
-    await bench.run();
-    for (const t of bench.tasks) {
-      const meanMs = t.result.latency.mean;
-      rows.push({ n, task: t.name, eventsPerSecond: Math.round(STEPS / (meanMs / 1000)), samples: t.result.latency.samplesCount });
+    const perTask = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
+    for (let r = 0; r < rounds; r++) {
+      const bench = new Bench({ time, iterations: 5, warmupTime: r === 0 ? 500 : 100, warmupIterations: 2 });
+      for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+      await bench.run();
+      for (const t of bench.tasks) perTask[t.name].push(STEPS / (t.result.latency.mean / 1000));
     }
+    for (const [task, xs] of Object.entries(perTask)) rows.push({ n, task, eventsPerSecond: Math.round(median(xs)), rounds });
   }
   return rows;
 }
