@@ -178,10 +178,18 @@ function matches(f: WatchFilter, obj: KubeObject): boolean {
 }
 
 function deliver(d: Delivery): void {
+  // Watchers share one event object per type (handlers treat events as read-only).
+  let shared: WatchEvent<never> | undefined;
   for (let i = 0; i < d.watchers.length; i++) {
     const w = d.watchers[i]!;
     if (!w.active) continue;
-    w.handler({ type: d.types[i]!, object: d.object as never, old: d.old as never, resourceVersion: d.resourceVersion });
+    const type = d.types[i]!;
+    let ev = shared;
+    if (ev === undefined || ev.type !== type) {
+      ev = { type, object: d.object as never, old: d.old as never, resourceVersion: d.resourceVersion };
+      if (type === d.type) shared = ev;
+    }
+    w.handler(ev);
   }
 }
 

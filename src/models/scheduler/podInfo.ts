@@ -26,15 +26,20 @@ export interface PodInfo {
 }
 
 const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod'>>();
+const infos = new WeakMap<Pod, PodInfo>();
 
-/** The PodInfo of a pod (requests cached per spec object). */
+/** The PodInfo of a pod (requests cached per spec object, the PodInfo per pod object: both are immutable). */
 export function podInfo(pod: Pod): PodInfo {
+  let info = infos.get(pod);
+  if (info !== undefined) return info;
   let c = cache.get(pod.spec);
   if (c === undefined) {
     c = computeRequests(pod.spec);
     cache.set(pod.spec, c);
   }
-  return { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory };
+  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory };
+  infos.set(pod, info);
+  return info;
 }
 
 function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod'> {

@@ -79,6 +79,8 @@ export class Scheduler {
   /** Last PodScheduled=False message written per pod uid (to skip identical status writes, as upstream does). */
   private readonly lastConditionMessage = new Map<string, string>();
   private readonly interested = new Map<string, Set<ClusterEventType>>();
+  private readonly totals: number[] = [];
+  private readonly scores: number[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -239,9 +241,13 @@ export class Scheduler {
   /** Scores the feasible nodes and selects the host. */
   private prioritize(state: CycleState, pod: PodInfo, feasible: NodeInfo[]): string {
     for (const p of this.profile.preScore) p.preScore(state, pod, feasible);
-    const totals = new Array<number>(feasible.length).fill(0);
+    // Scratch arrays reused across cycles (one cycle at a time), sized to the feasible nodes.
+    const totals = this.totals;
+    const scores = this.scores;
+    totals.length = feasible.length;
+    scores.length = feasible.length;
+    totals.fill(0);
     const plugins = this.profile.score;
-    const scores = new Array<number>(feasible.length);
     for (let k = 0; k < plugins.length; k++) {
       const p = plugins[k]!;
       for (let i = 0; i < feasible.length; i++) scores[i] = p.score(state, pod, feasible[i]!);
