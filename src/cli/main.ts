@@ -69,16 +69,17 @@ Examples:
   kubesim run workloads/quickstart.yaml --set cluster.nodePools[0].count=60 --set duration=30m`,
   )
   .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean }) => {
-    const overrides = [...opts.set];
-    if (opts.seed !== undefined) overrides.push(`seed=${/^-?\d+$/.test(opts.seed) ? opts.seed : JSON.stringify(opts.seed)}`);
-    const scenario = loadScenario(file, { overrides });
-    const outDir = resolve(opts.out ?? `results/${scenario.name}`);
-    const progress = new Progress(scenario.name, scenario.durationUs, opts.quiet === true);
+    // Installed first, so a Ctrl-C while the scenario loads also stops cleanly.
     let stop = false;
     const onSigint = () => {
       stop = true;
     };
     process.on('SIGINT', onSigint);
+    const overrides = [...opts.set];
+    if (opts.seed !== undefined) overrides.push(`seed=${/^-?\d+$/.test(opts.seed) ? opts.seed : JSON.stringify(opts.seed)}`);
+    const scenario = loadScenario(file, { overrides });
+    const outDir = resolve(opts.out ?? `results/${scenario.name}`);
+    const progress = new Progress(scenario.name, scenario.durationUs, opts.quiet === true);
     const t0 = Date.now();
     const result = await runScenario(scenario, {
       outDir,
@@ -138,6 +139,13 @@ Examples:
   kubesim sweep workloads/policies-basic.yaml --emit-job job.yaml --parts 4 --image registry.example.com/kubesim:${KUBESIM_VERSION}`,
   )
   .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; json?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
+    // Installed first, so a Ctrl-C while the sweep is planned also stops cleanly; handed to the pool once it runs.
+    let stopPool: (() => void) | undefined;
+    let stopRequested = false;
+    process.on('SIGINT', () => {
+      stopRequested = true;
+      stopPool?.();
+    });
     const plan = planSweep(file, opts.set);
     if (opts.emitJob !== undefined) {
       const text = emitJob(loadScenario(file, { overrides: opts.set }), { parts: opts.parts ?? Math.min(plan.runs.length, 4), workersPerPod: Math.min(opts.workers, 4), image: opts.image, namespace: opts.namespace, pvc: opts.pvc, overrides: opts.set });
@@ -161,7 +169,10 @@ Examples:
       ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
       ...(opts.parts !== undefined ? { parts: opts.parts, index: index! } : {}),
       onRun: (_run, _o, finished, total) => progress.update(finished, total),
-      onStopHook: (stop) => process.once('SIGINT', stop),
+      onStopHook: (stop) => {
+        stopPool = stop;
+        if (stopRequested) stop();
+      },
     });
     progress.done();
     const failed = result.failures[0];

@@ -41,14 +41,14 @@ export function clusterMetricChart(title: string, column: string, yTitle: string
   return spec;
 }
 
+/** The frame shared by the step-line charts (time series, CDFs). */
+function stepLines(title: string, values: object[]) {
+  return { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, data: { values }, mark: { type: 'line', interpolate: 'step-after' } } as const;
+}
+
 function timeSeries(title: string, values: object[], field: string, yTitle: string): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
+    ...stepLines(title, values),
     encoding: {
       x: { field: 'time_s', type: 'quantitative', title: 'simulated time (s)' },
       y: { field, type: 'quantitative', title: yTitle },
@@ -94,12 +94,7 @@ export function podColumn(pods: readonly Row[], column: string): number[] {
 export function latencyCdfChart(title: string, series: readonly Series<readonly number[]>[]): TopLevelSpec {
   const values = series.flatMap((s) => cdfPoints(s.data).map((p) => ({ ...p, series: s.label })));
   return {
-    $schema: SCHEMA,
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
+    ...stepLines(title, values),
     encoding: {
       x: { field: 'value', type: 'quantitative', title: 'seconds', scale: { type: 'symlog' } },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of pods', axis: { format: '%' } },

@@ -121,11 +121,6 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         recorder,
       );
       kubelet.start();
-      // The kubelet registers its Node (Ready) through its own client.
-      api.client(`kubelet/${node.metadata.name}/register`, USER_LIMITS).create({
-        ...node,
-        status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] },
-      });
     }
 
     // 4. manifests and workload generators

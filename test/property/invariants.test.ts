@@ -116,8 +116,8 @@ function simulate(nodesSpec: NodeSpec[], jobs: JobSpec[], seed: number, bypassPo
       spec: ns.tainted ? { taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] } : {},
       status: { capacity: { cpu: ns.cpu, memory: ns.memGi * 2 ** 30, pods: ns.pods }, allocatable: { cpu: ns.cpu, memory: ns.memGi * 2 ** 30, pods: ns.pods }, images: [{ names: ['w:1'], sizeBytes: 1 }] },
     };
+    // The kubelet registers its Node.
     new Kubelet(engine, api, api.client(`kubelet-${i}`, limits), node, streams.stream(`k${i}`), { sandboxLatency: constant(50 * ms), containerStartLatency: constant(100 * ms), containerStopLatency: constant(500 * ms) }, { serializeImagePulls: true, registryPullQPS: 5, registryBurst: 10, bandwidth: 1e8, overhead: constant(0), sizeOf: () => 1 }, recorder).start();
-    admin.create(node);
   });
   jobs.forEach((j, i) => {
     const job: Job = {

@@ -75,9 +75,14 @@ export class Kubelet {
     return this.admitted.name;
   }
 
-  /** Starts watching the pods bound to this node. */
+  /** Registers the Node (Ready, as `registerWithTaints`/`tryRegisterWithAPIServer` do) and watches its pods. */
   start(): void {
     this.api.watch('Pod', { nodeName: this.nodeName }, (ev) => this.onPod(ev));
+    const node = this.admitted.node;
+    this.client.create({
+      ...node,
+      status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] },
+    });
   }
 
   private onPod(ev: WatchEvent<Pod>): void {

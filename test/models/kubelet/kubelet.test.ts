@@ -13,8 +13,7 @@ function kubeletWorld(opts: { pull?: Partial<PullConfig>; node?: Node } = {}) {
   const node = opts.node ?? makeNode('n1', { cpu: 4000, memory: 8e9 });
   const pull: PullConfig = { serializeImagePulls: true, registryPullQPS: 5, registryBurst: 10, bandwidth: 100 * MiB, overhead: constant(0), sizeOf: () => 100 * MiB, ...opts.pull };
   const k = new Kubelet(w.engine, w.api, w.api.client('kubelet', { qps: 1e9, burst: 1e9 }), node, w.streams.stream('k'), { sandboxLatency: constant(100 * ms), containerStartLatency: constant(200 * ms), containerStopLatency: constant(2 * s) }, pull, w.recorder);
-  k.start();
-  w.admin.create(node);
+  k.start(); // registers the Node
   return { ...w, kubelet: k };
 }
 
@@ -107,5 +106,15 @@ describe('Kubelet', () => {
     w.admin.create(bound('d', 'app:1', { activeDeadlineSeconds: 3 }));
     w.engine.run(10 * s);
     expect(get(w, 'd').status).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+  });
+});
+
+describe('Kubelet registration', () => {
+  it('registers its Node as Ready through its own client', () => {
+    const w = kubeletWorld();
+    w.engine.run(1 * s);
+    const n = w.store.get('Node', 'n1');
+    expect(n?.status.conditions).toEqual([{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }]);
+    expect(w.store.count('Node')).toBe(1);
   });
 });
