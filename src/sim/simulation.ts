@@ -24,6 +24,7 @@ import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { JobController } from '../models/controllers/job.js';
+import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
@@ -98,7 +99,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
 
-    const nodes: Node[] = [...scenario.nodePools.flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
+    const user = api.client('kubectl', USER_LIMITS);
+    // Pools with `kubelet: false` register their nodes directly (scheduler_perf's fake nodes): bound pods never start.
+    for (const pool of scenario.nodePools) {
+      if (pool.kubelet !== false) continue;
+      for (const node of poolNodes(pool)) user.create({ ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] } });
+    }
+    const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
     for (const node of nodes) {
       const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
@@ -124,10 +131,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
 
     // 4. manifests and workload generators
-    const user = api.client('kubectl', USER_LIMITS);
     for (const o of scenario.objects) if (o.kind !== 'Node') user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);
-    for (const w of scenario.workloads) startPoissonJobs(engine, streams, generators, w);
+    for (const w of scenario.workloads) {
+      if (w.kind === 'Pods') startPodBatch(engine, generators, w);
+      else startPoissonJobs(engine, streams, generators, w);
+    }
     sampler.start();
 
     // 5. run in slices

@@ -29,10 +29,18 @@ export const DEFAULTS = {
     podInitialBackoffUs: 1 * s,
     podMaxBackoffUs: 10 * s,
     /**
-     * GUESS (to be calibrated against scheduler_perf): a cycle costs base + per node filtered + per node scored.
-     * At 5,000 nodes (500 scored) this gives ≈ 1.4 ms per pod, i.e. ≈ 700 pods/s, the SchedulingBasic range.
+     * The scheduling cycle's simulated duration: base + perNodeFiltered × nodes filtered + perNodeScored × nodes
+     * scored + perWorkUnit × plugin work units (existing pods × affinity terms examined by InterPodAffinity and
+     * PodTopologySpread). Calibrated, not measured (docs/scheduler.md):
+     * - scheduler_perf SchedulingBasic/5000Nodes (500 nodes filtered and scored per pod) has thresholds 680 pods/s
+     *   (10,000 pods) and 810 pods/s (50,000 pods) (test/integration/scheduler_perf/misc/performance-config.yaml);
+     *   900 µs + 500 × 0.5 µs + 500 × 0.45 µs = 1,375 µs per pod = 727 pods/s, within ±15% of both;
+     * - SchedulingDaemonset/15000Nodes (threshold 1,100 pods/s) has one feasible node per pod (node affinity on
+     *   metadata.name), i.e. about the base alone: 1 / 900 µs ≈ 1,110 pods/s;
+     * - perWorkUnit is a GUESS set from the affinity workloads' thresholds (affinity/performance-config.yaml:
+     *   SchedulingPodAntiAffinity/5000Nodes_2000Pods 60 pods/s, SchedulingPreferredPodAffinity 90 pods/s).
      */
-    cycleCost: { baseUs: 300, perNodeFilteredUs: 1, perNodeScoredUs: 1 },
+    cycleCost: { baseUs: 900, perNodeFilteredUs: 0.5, perNodeScoredUs: 0.45, perWorkUnitUs: 0.1 },
   },
   kubelet: {
     /** GUESS: RunPodSandbox (pause container + network setup), median 300 ms. */

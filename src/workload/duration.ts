@@ -10,6 +10,12 @@ const PART = /(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
 /** Parses a duration into µs; returns undefined for text that is not a duration. */
 export function parseDuration(text: string): Micros | undefined {
+  const us = parseDurationFine(text);
+  return us === undefined ? undefined : Math.round(us);
+}
+
+/** Parses a Go duration into µs at nanosecond resolution (a fraction of a µs is kept; used for per-node costs). */
+export function parseDurationFine(text: string): number | undefined {
   if (text === '0') return 0;
   if (text.length === 0) return undefined;
   let i = 0;
@@ -21,7 +27,7 @@ export function parseDuration(text: string): Micros | undefined {
     total += Number(m[1]) * UNIT_US[m[2]!]!;
     i = PART.lastIndex;
   }
-  return Number.isFinite(total) ? Math.round(total) : undefined;
+  return Number.isFinite(total) ? Math.round(total * 1000) / 1000 : undefined;
 }
 
 /** What a duration looks like, for error messages. */

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Job, KubeObject } from '../cluster/types.js';
+import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import { objectKey } from '../cluster/types.js';
 import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
@@ -19,7 +19,7 @@ import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from '.
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
-import type { Matrix, PoissonJobsWorkload, Scenario } from './scenario.js';
+import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Workload } from './scenario.js';
 
 /** Options of loadScenario. */
 export interface LoadOptions {
@@ -64,21 +64,25 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   });
   checkObjects(objects, doc, src);
 
-  const workloads: PoissonJobsWorkload[] = doc.spec.workloads.map((w, i) => {
+  const workloads: Workload[] = doc.spec.workloads.map((w, i) => {
     const path = ['spec', 'workloads', i];
+    const want = w.kind === 'Pods' ? 'Pod' : 'Job';
     let template: KubeObject;
     if (typeof w.template === 'string') {
       const files = manifestDocs(resolve(base, w.template), `${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}`);
       const all = files.flatMap((f) => f.docs);
-      if (all.length !== 1) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a file with one Job manifest, found ${all.length} documents`);
+      if (all.length !== 1) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a file with one ${want} manifest, found ${all.length} documents`);
       hash.update(files[0]!.text);
       if (!readFiles.includes(resolve(files[0]!.file))) readFiles.push(resolve(files[0]!.file));
       template = manifestObject(all[0]!, []);
     } else {
       template = manifestObject(src, [...path, 'template']);
     }
-    if (template.kind !== 'Job') throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a Job template, found kind ${template.kind}`);
+    if (template.kind !== want) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a ${want} template, found kind ${template.kind}`);
     const startUs = w.start ?? 0;
+    if (w.kind === 'Pods') {
+      return { kind: 'Pods', name: w.name ?? template.metadata.name, count: w.count, template: template as Pod, ratePerSecond: w.rate, startUs } satisfies PodBatchWorkload;
+    }
     const stopUs = Math.min(w.stop ?? doc.spec.duration, doc.spec.duration);
     const expected = (w.rate * Math.max(0, stopUs - startUs)) / 1e6;
     const maxJobs = w.maxJobs ?? MAX_GENERATED_JOBS;
@@ -94,7 +98,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       startUs,
       stopUs,
       maxJobs,
-    };
+    } satisfies PoissonJobsWorkload;
   });
 
   return {

@@ -1,7 +1,7 @@
 /** The typed scenario that the simulation builds its world from. Nothing downstream sees raw YAML. */
 import type { Distribution } from '../engine/distribution.js';
 import type { Micros } from '../engine/time.js';
-import type { Job, KubeObject } from '../cluster/types.js';
+import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
 import type { NodePoolSpec } from './schema/scenario.js';
 
@@ -18,6 +18,20 @@ export interface PoissonJobsWorkload {
   stopUs: Micros;
   maxJobs: number;
 }
+
+/** A batch of bare Pods from a template (all at `startUs`, or one every 1/`ratePerSecond` s). */
+export interface PodBatchWorkload {
+  kind: 'Pods';
+  name: string;
+  count: number;
+  template: Pod;
+  /** Pods per second; undefined creates them all at once. */
+  ratePerSecond: number | undefined;
+  startUs: Micros;
+}
+
+/** Any workload generator. */
+export type Workload = PoissonJobsWorkload | PodBatchWorkload;
 
 /** A validated, defaulted scenario. */
 export interface Scenario {
@@ -36,7 +50,7 @@ export interface Scenario {
   nodePools: NodePoolSpec[];
   /** Objects from manifests, in load order (Nodes, Deployments, ReplicaSets, Jobs, Pods, Services). */
   objects: KubeObject[];
-  workloads: PoissonJobsWorkload[];
+  workloads: Workload[];
   /** Image name → size in bytes. */
   images: Record<string, number>;
   apiServer: { writeLatency: Distribution; watchLatency: Distribution };
@@ -47,7 +61,7 @@ export interface Scenario {
     percentageOfNodesToScore: number;
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;
-    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros };
+    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
   };
   kubelet: {
     sandboxLatency: Distribution;

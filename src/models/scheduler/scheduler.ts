@@ -18,7 +18,7 @@ import type { Node, Pod, PodCondition } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import type { CycleState, PluginHandle } from './framework/interfaces.js';
+import type { CycleState, FilterPlugin, PluginHandle } from './framework/interfaces.js';
 import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile.js';
 import type { Registry } from './framework/registry.js';
 import { Code, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
@@ -35,7 +35,7 @@ export interface SchedulerConfig {
   percentageOfNodesToScore: number;
   podInitialBackoff: Micros;
   podMaxBackoff: Micros;
-  cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros };
+  cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
   profiles?: { schedulerName: string; plugins: PluginConfig[] }[];
 }
 
@@ -75,12 +75,15 @@ export class Scheduler {
   readonly profile: Profile;
   readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, failedAttempts: 0, bindErrors: 0 };
   private busy = false;
+  /** Plugin work units counted in the current cycle (for the cycle cost model). */
+  private work = 0;
   private nextStartNodeIndex = 0;
   /** Last PodScheduled=False message written per pod uid (to skip identical status writes, as upstream does). */
   private readonly lastConditionMessage = new Map<string, string>();
   private readonly interested = new Map<string, Set<ClusterEventType>>();
   private readonly totals: number[] = [];
   private readonly scores: number[] = [];
+  private readonly activeFilters: FilterPlugin[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -94,6 +97,9 @@ export class Scheduler {
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
+      addWork: (units) => {
+        this.work += units;
+      },
     };
     const profileCfg = config.profiles?.[0] ?? { schedulerName: 'default-scheduler', plugins: DEFAULT_PLUGINS };
     this.profile = new Profile(profileCfg.schedulerName, profileCfg.plugins, registry, handle);
@@ -179,9 +185,10 @@ export class Scheduler {
     const info = this.queue.pop();
     if (info === undefined) return;
     this.busy = true;
+    this.work = 0;
     const result = this.schedulePod(info, this.queue.schedulingCycle);
     const c = this.config.cycleCost;
-    const cost = Math.round(c.base + result.filtered * c.perNodeFiltered + result.scored * c.perNodeScored);
+    const cost = Math.round(c.base + result.filtered * c.perNodeFiltered + result.scored * c.perNodeScored + this.work * c.perWorkUnit);
     this.engine.schedule(cost, () => this.finishCycle(result));
   }
 
@@ -197,19 +204,26 @@ export class Scheduler {
       result.error = NO_NODE_AVAILABLE;
       return result;
     }
+    // PreFilter; a plugin returning Skip has its Filter skipped for this cycle (framework.go RunPreFilterPlugins).
+    const filters = this.activeFilters;
+    filters.length = 0;
+    let skipped: Set<unknown> | undefined;
     for (const p of this.profile.preFilter) {
       const s = p.preFilter(state, pod, nodes);
-      if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) {
-        if (isRejected(s)) {
-          for (const r of s.reasons) result.reasons.set(r, n);
-          result.rejectors.add(p.name);
-        } else result.error = s.reasons.join('; ');
-        return result;
+      if (s === null || s.code === Code.Success) continue;
+      if (s.code === Code.Skip) {
+        (skipped ??= new Set()).add(p);
+        continue;
       }
+      if (isRejected(s)) {
+        for (const r of s.reasons) result.reasons.set(r, n);
+        result.rejectors.add(p.name);
+      } else result.error = s.reasons.join('; ');
+      return result;
     }
+    for (const f of this.profile.filter) if (skipped === undefined || !skipped.has(f)) filters.push(f);
     const numToFind = numFeasibleNodesToFind(this.config.percentageOfNodesToScore, n);
     const feasible: NodeInfo[] = [];
-    const filters = this.profile.filter;
     const start = this.nextStartNodeIndex;
     let processed = 0;
     for (; processed < n && feasible.length < numToFind; processed++) {
@@ -240,7 +254,12 @@ export class Scheduler {
 
   /** Scores the feasible nodes and selects the host. */
   private prioritize(state: CycleState, pod: PodInfo, feasible: NodeInfo[]): string {
-    for (const p of this.profile.preScore) p.preScore(state, pod, feasible);
+    // PreScore; Skip drops the plugin's Score for this cycle (framework.go RunPreScorePlugins).
+    let skipped: Set<unknown> | undefined;
+    for (const p of this.profile.preScore) {
+      const s = p.preScore(state, pod, feasible);
+      if (s !== null && s.code === Code.Skip) (skipped ??= new Set()).add(p);
+    }
     // Scratch arrays reused across cycles (one cycle at a time), sized to the feasible nodes.
     const totals = this.totals;
     const scores = this.scores;
@@ -250,6 +269,7 @@ export class Scheduler {
     const plugins = this.profile.score;
     for (let k = 0; k < plugins.length; k++) {
       const p = plugins[k]!;
+      if (skipped !== undefined && skipped.has(p)) continue;
       for (let i = 0; i < feasible.length; i++) scores[i] = p.score(state, pod, feasible[i]!);
       p.normalizeScore?.(state, pod, scores);
       const w = this.profile.scoreWeights[k]!;

@@ -7,7 +7,7 @@ import type { Distribution } from '../../engine/distribution.js';
 import type { Micros } from '../../engine/time.js';
 import { isValidResourceName, QuantityError, resourceAmount } from '../../cluster/quantity.js';
 import type { ResourceList } from '../../cluster/resources.js';
-import { DURATION_EXPECTATION, parseDuration } from '../duration.js';
+import { DURATION_EXPECTATION, parseDuration, parseDurationFine } from '../duration.js';
 import { didYouMean } from '../errors.js';
 
 /** A strict object: unknown fields are errors, with a "did you mean" when a known field is close. */
@@ -43,6 +43,20 @@ export const duration = z
   .describe(`A duration: ${DURATION_EXPECTATION}`)
   .transform((s, ctx): Micros => {
     const us = parseDuration(s.trim());
+    if (us === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_EXPECTATION}` });
+      return z.NEVER;
+    }
+    return us;
+  });
+
+/** A short duration → µs with nanosecond resolution (fractional µs kept), e.g. "450ns" → 0.45. */
+export const fineDuration = z
+  .string({ error: `expected ${DURATION_EXPECTATION}` })
+  .regex(DURATION_PATTERN, { error: `expected ${DURATION_EXPECTATION}` })
+  .describe(`A duration with nanosecond resolution: ${DURATION_EXPECTATION}, or e.g. 450ns`)
+  .transform((s, ctx): number => {
+    const us = parseDurationFine(s.trim());
     if (us === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected ${DURATION_EXPECTATION}` });
       return z.NEVER;

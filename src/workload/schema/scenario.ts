@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULTS } from '../defaults.js';
-import { boundedDuration, distribution, duration, labelMap, nonNegativeInt, positiveInt, positiveNumber, quantity, rate, resourceList, strict } from './common.js';
+import { boundedDuration, distribution, duration, fineDuration, labelMap, nonNegativeInt, positiveInt, positiveNumber, quantity, rate, resourceList, strict } from './common.js';
 import { taint } from './kubernetes.js';
 import { PROFILE_PRESETS } from '../../models/scheduler/framework/profile.js';
 
@@ -30,6 +30,11 @@ export const nodePool = strict(
     unschedulable: z.boolean().optional(),
     images: z.array(strict({ name: z.string().min(1), size: quantity('storage') }, 'a pre-pulled image')).optional(),
     imagePullBandwidth: quantity('storage').refine((b) => b > 0, { message: 'expected a bandwidth > 0 (bytes per second)' }).optional(),
+    /**
+     * false: the nodes are registered without a kubelet (like scheduler_perf's fake nodes or KWOK): pods are bound
+     * to them but never start. Default true.
+     */
+    kubelet: z.boolean().optional(),
   },
   'a node pool',
 );
@@ -49,6 +54,25 @@ export const poissonJobs = strict(
   'a PoissonJobs workload',
 );
 
+/**
+ * A batch of bare Pods stamped from a template (scheduler_perf's `createPods` op): `count` pods named
+ * `<name>-<n>`, all at `start`, or one every 1/`rate` seconds from `start`.
+ */
+export const podBatch = strict(
+  {
+    kind: z.literal('Pods'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    count: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_REPLICAS, { error: `expected at most ${MAX_REPLICAS} pods` }),
+    template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Pod manifest or an inline Pod' }),
+    rate: rate.optional(),
+    start: duration.optional(),
+  },
+  'a Pods workload',
+);
+
+/** The workload kinds, told apart by `kind`. */
+const workload = z.discriminatedUnion('kind', [poissonJobs, podBatch], { error: 'expected a workload with kind PoissonJobs or Pods' });
+
 /** The whole scenario document. */
 export const scenarioSchema = strict(
   {
@@ -61,7 +85,7 @@ export const scenarioSchema = strict(
         duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }),
         cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster'),
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
-        workloads: z.array(poissonJobs).default([]),
+        workloads: z.array(workload).default([]),
         images: z.record(z.string(), quantity('storage'), { error: 'expected image: size' }).default({}),
         apiServer: strict({ writeLatency: distribution.default(DEFAULTS.apiServer.writeLatency), watchLatency: distribution.default(DEFAULTS.apiServer.watchLatency) }, 'apiServer').prefault({}),
         clients: strict(
@@ -80,9 +104,10 @@ export const scenarioSchema = strict(
             podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),
             cycleCost: strict(
               {
-                base: duration.default(DEFAULTS.scheduler.cycleCost.baseUs),
-                perNodeFiltered: duration.default(DEFAULTS.scheduler.cycleCost.perNodeFilteredUs),
-                perNodeScored: duration.default(DEFAULTS.scheduler.cycleCost.perNodeScoredUs),
+                base: fineDuration.default(DEFAULTS.scheduler.cycleCost.baseUs),
+                perNodeFiltered: fineDuration.default(DEFAULTS.scheduler.cycleCost.perNodeFilteredUs),
+                perNodeScored: fineDuration.default(DEFAULTS.scheduler.cycleCost.perNodeScoredUs),
+                perWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perWorkUnitUs),
               },
               'scheduler.cycleCost',
             ).prefault({}),

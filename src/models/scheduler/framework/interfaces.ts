@@ -95,6 +95,8 @@ export interface PluginHandle {
   bindPod(pod: Pod, nodeName: string, done: (ok: boolean, message?: string) => void): void;
   /** All nodes of the snapshot, in cache order. */
   nodes(): readonly NodeInfo[];
+  /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */
+  addWork(units: number): void;
 }
 
 /** A plugin factory: plugin args (from pluginConfig) and the handle → plugin. */

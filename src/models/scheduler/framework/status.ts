@@ -42,3 +42,6 @@ export function isSuccess(s: StatusOrSuccess): s is null {
 export function isRejected(s: StatusOrSuccess): boolean {
   return s !== null && (s.code === Code.Unschedulable || s.code === Code.UnschedulableAndUnresolvable);
 }
+
+/** The shared Skip status (PreFilter/PreScore: "this plugin has nothing to do for this pod"). */
+export const SKIP: Status = Object.freeze(status(Code.Skip));

@@ -6,9 +6,9 @@
  */
 import type { PodSpec } from '../../../cluster/types.js';
 import { type NodeMatcher, compileMatchLabels, compileNodeSelectorTerm, compileNodeSelectorTerms } from '../../../cluster/selector.js';
-import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
-import { Code, status } from '../framework/status.js';
+import { Code, SKIP, status } from '../framework/status.js';
 import { defaultNormalizeScore } from './helpers/normalizeScore.js';
 
 export const NODE_AFFINITY = 'NodeAffinity';
@@ -42,11 +42,19 @@ function compile(spec: PodSpec): Compiled {
 }
 
 /** Creates the plugin. */
-export function nodeAffinity(): FilterPlugin & ScorePlugin {
+export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const rejected = status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_AFFINITY);
   return {
     name: NODE_AFFINITY,
     events: ['NodeAdd', 'NodeUpdate'],
+    // PreFilter/PreScore return Skip when the pod has no required (resp. preferred) node affinity: "NodeAffinity
+    // Filter has nothing to do with the Pod".
+    preFilter(_state, pod) {
+      return compile(pod.pod.spec).required === undefined ? SKIP : null;
+    },
+    preScore(_state, pod) {
+      return compile(pod.pod.spec).preferred.length === 0 ? SKIP : null;
+    },
     filter(_state, pod, node) {
       const r = compile(pod.pod.spec).required;
       return r === undefined || r(node.node) ? null : rejected;
