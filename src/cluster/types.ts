@@ -64,11 +64,49 @@ export interface NodeAffinity {
   preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
 }
 
-/** v1.Affinity (pod affinity terms are carried for later plugins). */
+/** v1.PodAffinityTerm. */
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  /** Namespaces the term applies to; with neither this nor namespaceSelector, the pod's own namespace. */
+  namespaces?: string[];
+  /** Namespaces by label ({} = all namespaces). */
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+  matchLabelKeys?: string[];
+  mismatchLabelKeys?: string[];
+}
+
+/** v1.WeightedPodAffinityTerm. */
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+
+/** v1.PodAffinity / v1.PodAntiAffinity. */
+export interface PodAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+}
+
+/** v1.Affinity. */
 export interface Affinity {
   nodeAffinity?: NodeAffinity;
-  podAffinity?: unknown;
-  podAntiAffinity?: unknown;
+  podAffinity?: PodAffinity;
+  podAntiAffinity?: PodAffinity;
+}
+
+/** v1.TopologySpreadConstraint. */
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector?: LabelSelector;
+  minDomains?: number;
+  /** Honor (default) or Ignore the pod's nodeAffinity/nodeSelector when counting domains. */
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  /** Ignore (default) or Honor node taints when counting domains. */
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
+  matchLabelKeys?: string[];
 }
 
 /** Taint effects. */
@@ -132,6 +170,11 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
   overhead?: ResourceList;
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  /** Pods with gates stay out of the scheduling queue until the gates are removed. */
+  schedulingGates?: { name: string }[];
+  /** PreemptLowerPriority (default) or Never. */
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
 /** Pod phases (v1.PodPhase). */

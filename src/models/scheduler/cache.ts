@@ -13,6 +13,8 @@ export class SchedulerCache {
   readonly nodeList: NodeInfo[] = [];
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly podNode = new Map<string, string>();
+  /** Number of nodes that have each image (upstream's ImageStateSummary.NumNodes). */
+  readonly imageNodes = new Map<string, number>();
 
   /** The NodeInfo of a node. */
   node(name: string): NodeInfo | undefined {
@@ -23,12 +25,15 @@ export class SchedulerCache {
   upsertNode(node: Node): boolean {
     const n = this.nodes.get(node.metadata.name);
     if (n !== undefined) {
+      this.countImages(n, -1);
       n.setNode(node);
+      this.countImages(n, 1);
       return false;
     }
     const info = new NodeInfo(node);
     this.nodes.set(info.name, info);
     this.nodeList.push(info);
+    this.countImages(info, 1);
     return true;
   }
 
@@ -38,7 +43,16 @@ export class SchedulerCache {
     if (n === undefined) return;
     this.nodes.delete(name);
     this.nodeList.splice(this.nodeList.indexOf(n), 1);
+    this.countImages(n, -1);
     for (const uid of n.pods.keys()) this.podNode.delete(uid);
+  }
+
+  private countImages(n: NodeInfo, sign: 1 | -1): void {
+    for (const image of n.images.keys()) {
+      const c = (this.imageNodes.get(image) ?? 0) + sign;
+      if (c > 0) this.imageNodes.set(image, c);
+      else this.imageNodes.delete(image);
+    }
   }
 
   /** Counts a pod against a node (assume or confirm); moves it if it was counted elsewhere. */

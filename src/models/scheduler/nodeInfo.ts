@@ -6,6 +6,14 @@ import type { Node } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 import type { PodInfo } from './podInfo.js';
 
+/**
+ * The CRI-compliant name of an image (imagelocality `normalizedImageName`): ":latest" is appended when the name has
+ * no tag.
+ */
+export function normalizedImageName(name: string): string {
+  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
 /** Scheduler-side state of one node. */
 export class NodeInfo {
   node: Node;
@@ -23,6 +31,10 @@ export class NodeInfo {
   nonZeroMemory = 0;
   /** Pods on the node (bound or assumed), by uid, in arrival order. */
   readonly pods = new Map<string, PodInfo>();
+  /** Host ports in use (`protocol/port` → number of pods using it). */
+  readonly usedPorts = new Map<string, number>();
+  /** Images on the node (normalised name → size in bytes), from `status.images`. */
+  images = new Map<string, number>();
   /** Bumped on every change, like upstream's generation. */
   generation = 0;
 
@@ -43,6 +55,9 @@ export class NodeInfo {
     const scalar: Record<string, number> = {};
     for (const k in a) if (k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS) scalar[k] = a[k]!;
     this.allocScalar = scalar;
+    const images = new Map<string, number>();
+    for (const img of node.status.images ?? []) for (const n of img.names) images.set(normalizedImageName(n), img.sizeBytes);
+    this.images = images;
     this.generation++;
   }
 
@@ -71,6 +86,11 @@ export class NodeInfo {
     for (const [k, v] of r.scalar) this.reqScalar[k] = (this.reqScalar[k] ?? 0) + sign * v;
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;
+    for (const port of p.hostPorts) {
+      const n = (this.usedPorts.get(port) ?? 0) + sign;
+      if (n > 0) this.usedPorts.set(port, n);
+      else this.usedPorts.delete(port);
+    }
     this.generation++;
   }
 }

@@ -23,6 +23,8 @@ export interface PodInfo {
   requests: Resource;
   nonZeroMilliCPU: number;
   nonZeroMemory: number;
+  /** Host ports the pod's containers ask for, as `protocol/port` keys (hostIP is not modelled: all are 0.0.0.0). */
+  hostPorts: readonly string[];
 }
 
 const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod'>>();
@@ -37,7 +39,7 @@ export function podInfo(pod: Pod): PodInfo {
     c = computeRequests(pod.spec);
     cache.set(pod.spec, c);
   }
-  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory };
+  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts };
   infos.set(pod, info);
   return info;
 }
@@ -68,10 +70,16 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod'> {
     .filter((k) => k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS)
     .sort()
     .map((k) => [k, sum[k]!]);
+  // Host ports of all containers (pkg/scheduler/framework/types.go `getContainerPorts`: init containers too).
+  const hostPorts: string[] = [];
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) hostPorts.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
+  }
   return {
     requests: { milliCPU: sum[CPU] ?? 0, memory: sum[MEMORY] ?? 0, ephemeralStorage: sum[EPHEMERAL_STORAGE] ?? 0, scalar },
     nonZeroMilliCPU: nzCpu,
     nonZeroMemory: nzMem,
+    hostPorts,
   };
 }
 

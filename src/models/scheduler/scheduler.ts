@@ -81,6 +81,8 @@ export class Scheduler {
   /** Last PodScheduled=False message written per pod uid (to skip identical status writes, as upstream does). */
   private readonly lastConditionMessage = new Map<string, string>();
   private readonly interested = new Map<string, Set<ClusterEventType>>();
+  /** Pods held back by a PreEnqueue plugin (scheduling gates), by uid. */
+  private readonly gated = new Set<string>();
   private readonly totals: number[] = [];
   private readonly scores: number[] = [];
   private readonly activeFilters: FilterPlugin[] = [];
@@ -97,6 +99,7 @@ export class Scheduler {
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
+      imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       addWork: (units) => {
         this.work += units;
       },
@@ -133,9 +136,18 @@ export class Scheduler {
     this.engine.schedule(UNSCHEDULABLE_FLUSH_PERIOD_US, flushUnschedulable);
   }
 
-  /** Queue lengths (active, backoff, unschedulable). */
-  queueLengths(): QueueLengths {
-    return this.queue.lengths();
+  /** Queue lengths (active, backoff, unschedulable, gated). */
+  queueLengths(): QueueLengths & { gated: number } {
+    return { ...this.queue.lengths(), gated: this.gated.size };
+  }
+
+  /** Whether a PreEnqueue plugin holds the pod back. */
+  private gatedBy(pod: Pod): boolean {
+    for (const p of this.profile.preEnqueue) {
+      const s = p.preEnqueue(pod);
+      if (s !== null && s.code !== Code.Success) return true;
+    }
+    return false;
   }
 
   private onNode(ev: WatchEvent<Node>): void {
@@ -153,6 +165,7 @@ export class Scheduler {
     const terminal = pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
     if (ev.type === 'DELETED' || terminal) {
       this.queue.delete(uid);
+      this.gated.delete(uid);
       this.lastConditionMessage.delete(uid);
       if (this.cache.removePod(uid) !== undefined) this.moveAll('AssignedPodDelete');
       return;
@@ -161,6 +174,7 @@ export class Scheduler {
       // Assigned: count it (confirms an assumed pod), and it leaves the queue.
       this.cache.addPod(pod, pod.spec.nodeName);
       this.queue.delete(uid);
+      this.gated.delete(uid);
       this.lastConditionMessage.delete(uid);
       return;
     }
@@ -168,6 +182,12 @@ export class Scheduler {
     if (pod.metadata.deletionTimestamp !== undefined) return;
     if (ev.type === 'ADDED' || !this.queue.has(uid)) {
       if (this.cache.hasPod(uid)) return; // assumed, binding in flight
+      // PreEnqueue (scheduling_queue.go `runPreEnqueuePlugins`): a gated pod waits outside activeQ for an update.
+      if (this.gatedBy(pod)) {
+        this.gated.add(uid);
+        return;
+      }
+      this.gated.delete(uid);
       this.queue.add(pod, this.engine.now);
       this.tryScheduleNext();
     } else {

@@ -63,7 +63,45 @@ const nodeAffinity = strict(
   'nodeAffinity',
 );
 
-const affinity = strict({ nodeAffinity: nodeAffinity.optional(), podAffinity: z.unknown().optional(), podAntiAffinity: z.unknown().optional() }, 'affinity');
+const podAffinityTerm = strict(
+  {
+    labelSelector: labelSelector.optional(),
+    namespaces: z.array(z.string()).optional(),
+    namespaceSelector: labelSelector.optional(),
+    topologyKey: z.string().min(1, { error: 'expected a non-empty topologyKey' }),
+    matchLabelKeys: z.array(z.string()).optional(),
+    mismatchLabelKeys: z.array(z.string()).optional(),
+  },
+  'a pod affinity term',
+);
+
+const podAffinity = (what: string) =>
+  strict(
+    {
+      requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z
+        .array(strict({ weight: z.int().min(1, { error: 'weight must be 1–100' }).max(100, { error: 'weight must be 1–100' }), podAffinityTerm }, 'a weighted pod affinity term'))
+        .optional(),
+    },
+    what,
+  );
+
+const affinity = strict({ nodeAffinity: nodeAffinity.optional(), podAffinity: podAffinity('podAffinity').optional(), podAntiAffinity: podAffinity('podAntiAffinity').optional() }, 'affinity');
+
+/** v1.TopologySpreadConstraint. */
+const topologySpreadConstraint = strict(
+  {
+    maxSkew: z.int().min(1, { error: 'expected maxSkew ≥ 1' }),
+    topologyKey: z.string().min(1, { error: 'expected a non-empty topologyKey' }),
+    whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway']),
+    labelSelector: labelSelector.optional(),
+    minDomains: z.int().min(1, { error: 'expected minDomains ≥ 1' }).optional(),
+    nodeAffinityPolicy: z.enum(['Honor', 'Ignore']).optional(),
+    nodeTaintsPolicy: z.enum(['Honor', 'Ignore']).optional(),
+    matchLabelKeys: z.array(z.string()).optional(),
+  },
+  'a topology spread constraint',
+).refine((c) => c.minDomains === undefined || c.whenUnsatisfiable === 'DoNotSchedule', { message: 'minDomains may only be set with whenUnsatisfiable: DoNotSchedule' });
 
 const effect = z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
 
@@ -110,9 +148,9 @@ export const container = k8sObject(
 
 const POD_SPEC_UNMODELLED = [
   'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy', 'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostNetwork',
-  'hostPID', 'hostUsers', 'hostname', 'imagePullSecrets', 'os', 'preemptionPolicy', 'readinessGates', 'resourceClaims', 'resources',
-  'runtimeClassName', 'schedulingGates', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN', 'shareProcessNamespace',
-  'subdomain', 'topologySpreadConstraints', 'volumes',
+  'hostPID', 'hostUsers', 'hostname', 'imagePullSecrets', 'os', 'readinessGates', 'resourceClaims', 'resources',
+  'runtimeClassName', 'securityContext', 'serviceAccount', 'serviceAccountName', 'setHostnameAsFQDN', 'shareProcessNamespace',
+  'subdomain', 'volumes',
 ];
 
 /** v1.PodSpec. */
@@ -131,6 +169,9 @@ export const podSpec = k8sObject(
     terminationGracePeriodSeconds: nonNegativeInt.optional(),
     activeDeadlineSeconds: z.int().min(1).optional(),
     overhead: resourceList.optional(),
+    topologySpreadConstraints: z.array(topologySpreadConstraint).optional(),
+    schedulingGates: z.array(strict({ name: z.string().min(1) }, 'a scheduling gate')).optional(),
+    preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never']).optional(),
   },
   POD_SPEC_UNMODELLED,
   'a pod spec',

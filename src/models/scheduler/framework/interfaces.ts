@@ -95,6 +95,8 @@ export interface PluginHandle {
   bindPod(pod: Pod, nodeName: string, done: (ok: boolean, message?: string) => void): void;
   /** All nodes of the snapshot, in cache order. */
   nodes(): readonly NodeInfo[];
+  /** How many nodes have an image (normalised name). */
+  imageNodes(image: string): number;
   /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */
   addWork(units: number): void;
 }

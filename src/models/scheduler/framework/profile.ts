@@ -31,13 +31,16 @@ export interface PluginConfig {
 
 /** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far. */
 export const DEFAULT_PLUGINS: PluginConfig[] = [
+  { name: 'SchedulingGates' },
   { name: 'PrioritySort' },
   { name: 'NodeUnschedulable' },
   { name: 'NodeName' },
   { name: 'TaintToleration', weight: 3 },
   { name: 'NodeAffinity', weight: 2 },
+  { name: 'NodePorts' },
   { name: 'NodeResourcesFit', weight: 1 },
   { name: 'NodeResourcesBalancedAllocation', weight: 1 },
+  { name: 'ImageLocality', weight: 1 },
   { name: 'DefaultBinder' },
 ];
 

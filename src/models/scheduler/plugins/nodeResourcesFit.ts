@@ -9,6 +9,8 @@
  * (allocatable − requested) × 100 / allocatable in integer arithmetic (0 if over-requested), where requested is the
  * node's NonZeroRequested plus the pod's non-zero request; the node score is Σ score·weight / Σ weight over
  * resources with allocatable > 0. MostAllocated (most_allocated.go) scores requested × 100 / allocatable instead.
+ * RequestedToCapacityRatio (requested_to_capacity_ratio.go) maps utilisation through a piecewise linear shape.
+ * Args `ignoredResources` / `ignoredResourceGroups` make the filter skip those extended resources.
  */
 import { CPU, MEMORY } from '../../../cluster/resources.js';
 import { allocatableAndRequested } from './helpers/resourceAllocation.js';
@@ -33,7 +35,7 @@ export const DEFAULT_RESOURCES: ResourceSpec[] = [
 ];
 
 /** The resources a pod does not fit on a node (empty when it fits). Reasons in upstream's order. */
-export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
+export function insufficientResources(pod: PodInfo, node: NodeInfo, ignores?: (name: string) => boolean): string[] {
   const out: string[] = [];
   if (node.pods.size + 1 > node.allowedPodNumber) out.push('Too many pods');
   const r = pod.requests;
@@ -42,7 +44,7 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
   if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) out.push('Insufficient memory');
   if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.allocEphemeralStorage - node.reqEphemeralStorage) out.push('Insufficient ephemeral-storage');
   for (const [name, q] of r.scalar) {
-    if (q === 0) continue;
+    if (q === 0 || (ignores !== undefined && ignores(name))) continue;
     if (q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) out.push(`Insufficient ${name}`);
   }
   return out;
@@ -104,22 +106,99 @@ function standardFailures(pod: PodInfo, node: NodeInfo): number {
   return mask;
 }
 
-/** Scoring strategies implemented (config.ScoringStrategyType). */
-export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated';
+/** Scoring strategies (config.ScoringStrategyType). */
+export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
+
+/** One point of a RequestedToCapacityRatio shape: utilization 0–100 → score 0–10 (config.UtilizationShapePoint). */
+export interface UtilizationShapePoint {
+  utilization: number;
+  score: number;
+}
+
+/** config.MaxCustomPriorityScore: shape scores are 0–10 and scaled by MaxNodeScore / 10. */
+export const MAX_CUSTOM_PRIORITY_SCORE = 10;
 
 /**
- * Creates the plugin (args: `scoringStrategy: {type: LeastAllocated | MostAllocated, resources: [{name, weight}]}`,
- * default LeastAllocated on cpu and memory with weight 1).
+ * helper.BuildBrokenLinearFunction (pkg/scheduler/framework/plugins/helper/shape_score.go): piecewise linear through
+ * the shape's points, flat before the first and after the last, with Go's truncating integer division.
  */
-export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin & ScorePlugin {
-  const strategy = (args?.scoringStrategy ?? {}) as { type?: ScoringStrategyType; resources?: ResourceSpec[] };
+export function brokenLinear(shape: readonly UtilizationShapePoint[]): (p: number) => number {
+  return (p) => {
+    for (let i = 0; i < shape.length; i++) {
+      const cur = shape[i]!;
+      if (p <= cur.utilization) {
+        if (i === 0) return cur.score;
+        const prev = shape[i - 1]!;
+        return prev.score + Math.trunc(((cur.score - prev.score) * (p - prev.utilization)) / (cur.utilization - prev.utilization));
+      }
+    }
+    return shape[shape.length - 1]!.score;
+  };
+}
+
+/**
+ * requested_to_capacity_ratio.go `buildRequestedToCapacityRatioScorerFunction`: per resource the shape at
+ * requested × 100 / capacity (at 100 when capacity is 0 or over-requested); resources scoring 0 are left out of the
+ * weighted mean, which is rounded to the nearest integer.
+ */
+export function requestedToCapacityRatioScorer(shape: readonly UtilizationShapePoint[]): (requested: number, capacity: number) => number {
+  const scaled = shape.map((p) => ({ utilization: p.utilization, score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE) }));
+  const f = brokenLinear(scaled);
+  return (requested, capacity) => (capacity === 0 || requested > capacity ? f(100) : f(Math.trunc((requested * 100) / capacity)));
+}
+
+/** NodeResourcesFitArgs. */
+export interface NodeResourcesFitArgs {
+  scoringStrategy?: { type?: ScoringStrategyType; resources?: ResourceSpec[]; requestedToCapacityRatio?: { shape: UtilizationShapePoint[] } };
+  /** Extended resources the filter ignores. */
+  ignoredResources?: string[];
+  /** Groups (prefixes before "/") of extended resources the filter ignores. */
+  ignoredResourceGroups?: string[];
+}
+
+/** Checks NodeResourcesFitArgs like upstream's validation (pkg/scheduler/apis/config/validation); returns problems. */
+export function validateNodeResourcesFitArgs(args: NodeResourcesFitArgs): string[] {
+  const out: string[] = [];
+  const st = args.scoringStrategy;
+  if (st === undefined) return out;
+  if (st.type !== undefined && !['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'].includes(st.type)) out.push(`scoringStrategy.type: unsupported "${st.type}" (expected LeastAllocated, MostAllocated or RequestedToCapacityRatio)`);
+  for (const [i, r] of (st.resources ?? []).entries()) if (!(r.weight >= 1 && r.weight <= 100)) out.push(`scoringStrategy.resources[${i}].weight: expected 1–100`);
+  if (st.type === 'RequestedToCapacityRatio') {
+    const shape = st.requestedToCapacityRatio?.shape ?? [];
+    if (shape.length === 0) out.push('scoringStrategy.requestedToCapacityRatio.shape: at least one point is required');
+    shape.forEach((p, i) => {
+      if (!(p.utilization >= 0 && p.utilization <= 100)) out.push(`scoringStrategy.requestedToCapacityRatio.shape[${i}].utilization: expected 0–100`);
+      if (!(p.score >= 0 && p.score <= MAX_CUSTOM_PRIORITY_SCORE)) out.push(`scoringStrategy.requestedToCapacityRatio.shape[${i}].score: expected 0–10`);
+      if (i > 0 && p.utilization <= shape[i - 1]!.utilization) out.push(`scoringStrategy.requestedToCapacityRatio.shape[${i}].utilization: expected values in increasing order`);
+    });
+  }
+  return out;
+}
+
+/**
+ * Creates the plugin (args: NodeResourcesFitArgs; default LeastAllocated on cpu and memory with weight 1).
+ */
+export function nodeResourcesFit(rawArgs?: Record<string, unknown>): FilterPlugin & ScorePlugin {
+  const args = (rawArgs ?? {}) as NodeResourcesFitArgs;
+  const problems = validateNodeResourcesFitArgs(args);
+  if (problems.length > 0) throw new Error(`NodeResourcesFit args: ${problems.join('; ')}`);
+  const strategy = args.scoringStrategy ?? {};
   const resources = strategy.resources ?? DEFAULT_RESOURCES;
-  const scorer = strategy.type === 'MostAllocated' ? mostRequestedScore : leastRequestedScore;
-  const isDefault = resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
+  const type = strategy.type ?? 'LeastAllocated';
+  const ratio = type === 'RequestedToCapacityRatio';
+  const scorer = type === 'MostAllocated' ? mostRequestedScore : ratio ? requestedToCapacityRatioScorer(strategy.requestedToCapacityRatio!.shape) : leastRequestedScore;
+  const isDefault = !ratio && resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
+  const ignored = new Set(args.ignoredResources ?? []);
+  const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
+  const ignores = ignored.size > 0 || ignoredGroups.size > 0 ? (name: string) => ignored.has(name) || ignoredGroups.has(name.split('/')[0]!) : undefined;
   return {
     name: NODE_RESOURCES_FIT,
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete'],
     filter(_state, pod, node): StatusOrSuccess {
+      if (ignores !== undefined) {
+        const reasons = insufficientResources(pod, node, ignores);
+        return reasons.length === 0 ? null : unschedulable(reasons);
+      }
       if (fits(pod, node)) return null;
       const mask = standardFailures(pod, node);
       if (mask >= 0) return (byMask[mask] ??= unschedulable(insufficientResources(pod, node)));
@@ -145,10 +224,13 @@ export function nodeResourcesFit(args?: Record<string, unknown>): FilterPlugin &
       for (const r of resources) {
         const [alloc, req] = allocatableAndRequested(pod, node, r.name, false);
         if (alloc === 0) continue;
-        total += scorer(req, alloc) * r.weight;
+        const s = scorer(req, alloc);
+        if (ratio && s <= 0) continue; // RequestedToCapacityRatio counts only resources that score > 0
+        total += s * r.weight;
         wsum += r.weight;
       }
-      return wsum === 0 ? 0 : Math.trunc(total / wsum);
+      if (wsum === 0) return 0;
+      return ratio ? Math.round(total / wsum) : Math.trunc(total / wsum);
     },
   };
 }

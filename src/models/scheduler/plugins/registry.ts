@@ -8,17 +8,23 @@ import { nodeResourcesFit, NODE_RESOURCES_FIT } from './nodeResourcesFit.js';
 import { nodeUnschedulable, NODE_UNSCHEDULABLE } from './nodeUnschedulable.js';
 import { prioritySort, PRIORITY_SORT } from './prioritySort.js';
 import { taintToleration, TAINT_TOLERATION } from './taintToleration.js';
+import { schedulingGates, SCHEDULING_GATES } from './schedulingGates.js';
+import { nodePorts, NODE_PORTS } from './nodePorts.js';
+import { imageLocality, IMAGE_LOCALITY } from './imageLocality.js';
 
 /** A registry with every in-tree plugin. */
 export function inTreeRegistry(): Registry {
   const r = new Registry();
+  r.register(SCHEDULING_GATES, () => schedulingGates());
   r.register(PRIORITY_SORT, () => prioritySort());
   r.register(NODE_UNSCHEDULABLE, () => nodeUnschedulable());
   r.register(NODE_NAME, () => nodeName());
   r.register(TAINT_TOLERATION, () => taintToleration());
   r.register(NODE_AFFINITY, () => nodeAffinity());
+  r.register(NODE_PORTS, () => nodePorts());
   r.register(NODE_RESOURCES_FIT, (args) => nodeResourcesFit(args));
   r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
+  r.register(IMAGE_LOCALITY, (_args, handle) => imageLocality(handle));
   r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));
   return r;
 }
