@@ -6,6 +6,7 @@
 import type { Node, Pod } from '../../cluster/types.js';
 import { NodeInfo } from './nodeInfo.js';
 import { podInfo } from './podInfo.js';
+import { PodChangeLog } from './podChangeLog.js';
 
 /** Scheduler cache. */
 export class SchedulerCache {
@@ -13,6 +14,11 @@ export class SchedulerCache {
   readonly nodeList: NodeInfo[] = [];
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly podNode = new Map<string, string>();
+  /** Pods (bound or assumed) with any pod affinity, and with required anti-affinity, over all nodes. */
+  podsWithAffinity = 0;
+  podsWithRequiredAntiAffinity = 0;
+  /** Placement changes, for plugins' incremental aggregates. */
+  readonly log = new PodChangeLog();
   /** Number of nodes that have each image (upstream's ImageStateSummary.NumNodes). */
   readonly imageNodes = new Map<string, number>();
 
@@ -24,6 +30,7 @@ export class SchedulerCache {
   /** Adds or updates a node. Returns true if it was new. */
   upsertNode(node: Node): boolean {
     const n = this.nodes.get(node.metadata.name);
+    this.log.nodeChanged();
     if (n !== undefined) {
       this.countImages(n, -1);
       n.setNode(node);
@@ -41,10 +48,19 @@ export class SchedulerCache {
   removeNode(name: string): void {
     const n = this.nodes.get(name);
     if (n === undefined) return;
+    this.log.nodeChanged();
     this.nodes.delete(name);
     this.nodeList.splice(this.nodeList.indexOf(n), 1);
     this.countImages(n, -1);
+    this.podsWithAffinity -= n.podsWithAffinity.size;
+    this.podsWithRequiredAntiAffinity -= n.podsWithRequiredAntiAffinity.size;
     for (const uid of n.pods.keys()) this.podNode.delete(uid);
+  }
+
+  /** Applies the change of a node's affinity pod sets (sizes before: `a`, `r`) to the totals. */
+  private countAffinity(n: NodeInfo, a: number, r: number): void {
+    this.podsWithAffinity += n.podsWithAffinity.size - a;
+    this.podsWithRequiredAntiAffinity += n.podsWithRequiredAntiAffinity.size - r;
   }
 
   private countImages(n: NodeInfo, sign: 1 | -1): void {
@@ -60,10 +76,14 @@ export class SchedulerCache {
     const uid = pod.metadata.uid!;
     const prev = this.podNode.get(uid);
     if (prev === nodeName) return;
-    if (prev !== undefined) this.nodes.get(prev)?.removePod(uid);
+    if (prev !== undefined) this.removePod(uid);
     const n = this.nodes.get(nodeName);
     if (n === undefined) return;
-    n.addPod(podInfo(pod));
+    const [a, r] = [n.podsWithAffinity.size, n.podsWithRequiredAntiAffinity.size];
+    const info = podInfo(pod);
+    n.addPod(info);
+    this.log.push(n, info, 1);
+    this.countAffinity(n, a, r);
     this.podNode.set(uid, nodeName);
   }
 
@@ -72,7 +92,14 @@ export class SchedulerCache {
     const prev = this.podNode.get(uid);
     if (prev === undefined) return undefined;
     this.podNode.delete(uid);
-    this.nodes.get(prev)?.removePod(uid);
+    const n = this.nodes.get(prev);
+    if (n !== undefined) {
+      const [a, r] = [n.podsWithAffinity.size, n.podsWithRequiredAntiAffinity.size];
+      const info = n.pods.get(uid);
+      n.removePod(uid);
+      if (info !== undefined) this.log.push(n, info, -1);
+      this.countAffinity(n, a, r);
+    }
     return prev;
   }
 

@@ -5,6 +5,7 @@
 import type { Node } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 import type { PodInfo } from './podInfo.js';
+import { affinityTerms } from './plugins/helpers/affinityTerms.js';
 
 /**
  * The CRI-compliant name of an image (imagelocality `normalizedImageName`): ":latest" is appended when the name has
@@ -31,6 +32,9 @@ export class NodeInfo {
   nonZeroMemory = 0;
   /** Pods on the node (bound or assumed), by uid, in arrival order. */
   readonly pods = new Map<string, PodInfo>();
+  /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (upstream's lists). */
+  readonly podsWithAffinity = new Set<PodInfo>();
+  readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
   /** Host ports in use (`protocol/port` → number of pods using it). */
   readonly usedPorts = new Map<string, number>();
   /** Images on the node (normalised name → size in bytes), from `status.images`. */
@@ -86,6 +90,15 @@ export class NodeInfo {
     for (const [k, v] of r.scalar) this.reqScalar[k] = (this.reqScalar[k] ?? 0) + sign * v;
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;
+    const terms = affinityTerms(p.pod);
+    if (terms.any) {
+      if (sign > 0) this.podsWithAffinity.add(p);
+      else this.podsWithAffinity.delete(p);
+      if (terms.requiredAntiAffinity.length > 0) {
+        if (sign > 0) this.podsWithRequiredAntiAffinity.add(p);
+        else this.podsWithRequiredAntiAffinity.delete(p);
+      }
+    }
     for (const port of p.hostPorts) {
       const n = (this.usedPorts.get(port) ?? 0) + sign;
       if (n > 0) this.usedPorts.set(port, n);

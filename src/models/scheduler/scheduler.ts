@@ -23,6 +23,7 @@ import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile
 import type { Registry } from './framework/registry.js';
 import { Code, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
 import { SchedulerCache } from './cache.js';
+import { DefaultSelectors } from './defaultSelectors.js';
 import { fitErrorMessage, NO_NODE_AVAILABLE } from './fitError.js';
 import type { NodeInfo } from './nodeInfo.js';
 import { numFeasibleNodesToFind } from './numFeasibleNodes.js';
@@ -83,6 +84,7 @@ export class Scheduler {
   private readonly interested = new Map<string, Set<ClusterEventType>>();
   /** Pods held back by a PreEnqueue plugin (scheduling gates), by uid. */
   private readonly gated = new Set<string>();
+  private readonly selectors = new DefaultSelectors();
   private readonly totals: number[] = [];
   private readonly scores: number[] = [];
   private readonly activeFilters: FilterPlugin[] = [];
@@ -100,6 +102,10 @@ export class Scheduler {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
+      podsWithAffinity: () => this.cache.podsWithAffinity,
+      podsWithRequiredAntiAffinity: () => this.cache.podsWithRequiredAntiAffinity,
+      defaultSelector: (pod) => this.selectors.defaultSelector(pod),
+      podLog: () => this.cache.log,
       addWork: (units) => {
         this.work += units;
       },
@@ -124,6 +130,7 @@ export class Scheduler {
   start(): void {
     this.api.watch('Node', {}, (ev) => this.onNode(ev));
     this.api.watch('Pod', {}, (ev) => this.onPod(ev));
+    this.selectors.start(this.api);
     const flushBackoff = () => {
       if (this.queue.flushBackoffCompleted(this.engine.now) > 0) this.tryScheduleNext();
       this.engine.schedule(BACKOFF_FLUSH_PERIOD_US, flushBackoff);

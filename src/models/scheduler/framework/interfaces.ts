@@ -3,8 +3,9 @@
  * the methods of the points it implements; the profile sorts plugins into per-point lists at construction, so the
  * cycle never asks a plugin what it implements.
  */
-import type { Pod } from '../../../cluster/types.js';
+import type { LabelSelector, Pod } from '../../../cluster/types.js';
 import type { NodeInfo } from '../nodeInfo.js';
+import type { PodChangeLog } from '../podChangeLog.js';
 import type { PodInfo } from '../podInfo.js';
 import type { QueuedPodInfo } from '../queue/queuedPodInfo.js';
 import type { ClusterEventType } from '../queue/schedulingQueue.js';
@@ -95,6 +96,16 @@ export interface PluginHandle {
   bindPod(pod: Pod, nodeName: string, done: (ok: boolean, message?: string) => void): void;
   /** All nodes of the snapshot, in cache order. */
   nodes(): readonly NodeInfo[];
+  /** Bound or assumed pods with any pod (anti-)affinity, and with required anti-affinity, over all nodes. */
+  podsWithAffinity(): number;
+  podsWithRequiredAntiAffinity(): number;
+  /**
+   * The selector of the Services, ReplicaSets and StatefulSets selecting a pod (helper.DefaultSelector), or
+   * undefined when it is empty; used by PodTopologySpread's system default constraints.
+   */
+  defaultSelector(pod: Pod): LabelSelector | undefined;
+  /** The cache's pod placement log (for incremental aggregates). */
+  podLog(): PodChangeLog;
   /** How many nodes have an image (normalised name). */
   imageNodes(image: string): number;
   /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */

@@ -41,6 +41,11 @@ function compile(spec: PodSpec): Compiled {
   return c;
 }
 
+/** The pod's required node affinity and nodeSelector as one predicate (undefined: every node matches). */
+export function requiredNodeAffinity(spec: PodSpec): NodeMatcher | undefined {
+  return compile(spec).required;
+}
+
 /** Creates the plugin. */
 export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const rejected = status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_AFFINITY);

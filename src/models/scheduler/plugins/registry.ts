@@ -11,6 +11,8 @@ import { taintToleration, TAINT_TOLERATION } from './taintToleration.js';
 import { schedulingGates, SCHEDULING_GATES } from './schedulingGates.js';
 import { nodePorts, NODE_PORTS } from './nodePorts.js';
 import { imageLocality, IMAGE_LOCALITY } from './imageLocality.js';
+import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './podTopologySpread.js';
+import { interPodAffinity, INTER_POD_AFFINITY } from './interPodAffinity.js';
 
 /** A registry with every in-tree plugin. */
 export function inTreeRegistry(): Registry {
@@ -23,6 +25,8 @@ export function inTreeRegistry(): Registry {
   r.register(NODE_AFFINITY, () => nodeAffinity());
   r.register(NODE_PORTS, () => nodePorts());
   r.register(NODE_RESOURCES_FIT, (args) => nodeResourcesFit(args));
+  r.register(POD_TOPOLOGY_SPREAD, (args, handle) => podTopologySpread(args, handle));
+  r.register(INTER_POD_AFFINITY, (args, handle) => interPodAffinity(args, handle));
   r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
   r.register(IMAGE_LOCALITY, (_args, handle) => imageLocality(handle));
   r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));

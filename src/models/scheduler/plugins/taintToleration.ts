@@ -5,7 +5,8 @@
  * pod's PreferNoSchedule (or effect-less) tolerations, normalised reversed so fewer intolerable taints score higher.
  */
 import type { Toleration } from '../../../cluster/types.js';
-import type { FilterPlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { PodInfo } from '../podInfo.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, status, type Status } from '../framework/status.js';
 import { defaultNormalizeScore } from './helpers/normalizeScore.js';
@@ -17,8 +18,22 @@ const preferTolerations = new WeakMap<readonly Toleration[], Toleration[]>();
 /** Rejection statuses by taint (values, shared: filtering allocates nothing per rejected node). */
 const rejections = new Map<string, Status>();
 
+const NONE: Toleration[] = [];
+
+function preferTolerationsOf(all: readonly Toleration[] | undefined): Toleration[] {
+  if (all === undefined || all.length === 0) return NONE;
+  let tols = preferTolerations.get(all);
+  if (tols === undefined) {
+    tols = all.filter((t) => t.effect === undefined || t.effect === 'PreferNoSchedule');
+    preferTolerations.set(all, tols);
+  }
+  return tols;
+}
+
 /** Creates the plugin. */
-export function taintToleration(): FilterPlugin & ScorePlugin {
+export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
+  let lastPod: PodInfo | undefined;
+  let lastTolerations: Toleration[] = [];
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdd', 'NodeUpdate'],
@@ -33,15 +48,20 @@ export function taintToleration(): FilterPlugin & ScorePlugin {
       }
       return s;
     },
+    // PreScore: the pod's PreferNoSchedule (or effect-less) tolerations (upstream's preScoreState).
+    preScore(_state, pod) {
+      lastPod = pod;
+      lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
+      return null;
+    },
     score(_state, pod, node) {
       const taints = node.node.spec.taints;
       if (taints === undefined || taints.length === 0) return 0;
-      const all = pod.pod.spec.tolerations ?? [];
-      let tols = preferTolerations.get(all);
-      if (tols === undefined) {
-        tols = all.filter((t) => t.effect === undefined || t.effect === 'PreferNoSchedule');
-        preferTolerations.set(all, tols);
+      if (lastPod !== pod) {
+        lastPod = pod;
+        lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
       }
+      const tols = lastTolerations;
       let count = 0;
       for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
       return count;

@@ -6,8 +6,9 @@
  * - unschedulablePods: pods that no node fits, until a cluster event that may help moves them (to backoffQ if
  *   still backing off, else activeQ), or they have waited 5 min (`DefaultPodMaxInUnschedulablePodsDuration`),
  *   checked every 30 s by `flushUnschedulablePodsLeftover`.
- * A pod that fails while a move request happened during its cycle goes to backoffQ rather than unschedulablePods
- * (upstream's `moveRequestCycle`), so an event during its attempt is not lost.
+ * A pod that fails after an event its rejecting plugins care about happened during its attempt goes to backoffQ
+ * rather than unschedulablePods (upstream's in-flight events with queueing hints), so the event is not lost.
+ * Unschedulable pods are indexed by the events that may move them, so an event costs only the pods it concerns.
  */
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { Micros } from '../../../engine/time.js';
@@ -15,7 +16,10 @@ import type { Pod } from '../../../cluster/types.js';
 import type { QueuedPodInfo } from './queuedPodInfo.js';
 
 /** Cluster events that can make unschedulable pods schedulable. */
-export type ClusterEventType = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodDelete';
+export type ClusterEventType = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodAdd' | 'AssignedPodDelete';
+
+/** Every cluster event type. */
+export const CLUSTER_EVENTS: readonly ClusterEventType[] = ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'];
 
 /** `DefaultPodMaxInUnschedulablePodsDuration`: 5 min. */
 export const POD_MAX_IN_UNSCHEDULABLE_PODS_US = 5 * 60_000_000;
@@ -40,7 +44,10 @@ export class SchedulingQueue {
   private seq = 0;
   /** Incremented by every pop; a pod remembers the cycle it was popped in. */
   schedulingCycle = 0;
-  private moveRequestCycle = -1;
+  /** The scheduling cycle of the latest occurrence of each event. */
+  private readonly eventCycle = new Map<ClusterEventType, number>();
+  /** Unschedulable pods by the events that may move them. */
+  private readonly byEvent = new Map<ClusterEventType, Set<Entry>>(CLUSTER_EVENTS.map((e) => [e, new Set<Entry>()]));
 
   constructor(
     less: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
@@ -89,7 +96,7 @@ export class SchedulingQueue {
     this.byUid.delete(uid);
     if (e.where === 'active') this.activeCount--;
     else if (e.where === 'backoff') this.backoffCount--;
-    else if (e.where === 'unschedulable') this.unschedulable.delete(uid);
+    else if (e.where === 'unschedulable') this.removeUnschedulable(e);
     e.where = 'gone';
   }
 
@@ -121,25 +128,33 @@ export class SchedulingQueue {
     if (e.where !== 'inFlight') return; // deleted meanwhile
     e.lastAttemptUs = now;
     e.timestamp = now;
-    if (error || this.moveRequestCycle >= podCycle) {
+    let missedEvent = false;
+    for (const [event, cycle] of this.eventCycle) if (cycle >= podCycle && this.podMatchesEvent(e, event)) missedEvent = true;
+    if (error || missedEvent) {
       this.pushBackoff(e);
     } else {
       e.where = 'unschedulable';
       this.unschedulable.set(e.pod.metadata.uid!, e);
+      for (const event of CLUSTER_EVENTS) if (this.podMatchesEvent(e, event)) this.byEvent.get(event)!.add(e);
     }
+  }
+
+  private removeUnschedulable(e: Entry): void {
+    this.unschedulable.delete(e.pod.metadata.uid!);
+    for (const set of this.byEvent.values()) set.delete(e);
   }
 
   /** `MoveAllToActiveOrBackoffQueue` for a cluster event: moves the unschedulable pods the event may help. */
   moveAllToActiveOrBackoff(event: ClusterEventType, now: Micros): number {
-    this.moveRequestCycle = this.schedulingCycle;
-    let moved = 0;
-    for (const [uid, e] of this.unschedulable) {
-      if (!this.podMatchesEvent(e, event)) continue;
-      this.unschedulable.delete(uid);
+    this.eventCycle.set(event, this.schedulingCycle);
+    const set = this.byEvent.get(event)!;
+    if (set.size === 0) return 0;
+    const entries = [...set]; // in the order the pods became unschedulable
+    for (const e of entries) {
+      this.removeUnschedulable(e);
       this.moveOut(e, now);
-      moved++;
     }
-    return moved;
+    return entries.length;
   }
 
   /** Moves pods whose backoff has expired from backoffQ to activeQ (`flushBackoffQCompleted`). */
@@ -164,9 +179,9 @@ export class SchedulingQueue {
   /** Moves pods that have been unschedulable for 5 min (`flushUnschedulablePodsLeftover`). */
   flushUnschedulableLeftover(now: Micros): number {
     let moved = 0;
-    for (const [uid, e] of this.unschedulable) {
+    for (const e of [...this.unschedulable.values()]) {
       if (now - e.timestamp <= POD_MAX_IN_UNSCHEDULABLE_PODS_US) continue;
-      this.unschedulable.delete(uid);
+      this.removeUnschedulable(e);
       this.moveOut(e, now);
       moved++;
     }

@@ -1,0 +1,58 @@
+/**
+ * The scheduler's view of what "owns" a pod for spreading (pkg/scheduler/framework/plugins/helper/spread.go
+ * `DefaultSelector`): the merged selectors of the Services in the pod's namespace that select it, plus the
+ * selector of its controlling ReplicaSet. Empty means "no default spreading" for PodTopologySpread's system
+ * default constraints. Kept from Service and ReplicaSet informers.
+ */
+import type { LabelSelector, Pod, ReplicaSet, Service } from '../../cluster/types.js';
+import { objectKey } from '../../cluster/types.js';
+import { compileMatchLabels, type LabelMatcher } from '../../cluster/selector.js';
+import type { ApiServer } from '../apiserver/apiServer.js';
+
+/** Services and ReplicaSets, for DefaultSelector. */
+export class DefaultSelectors {
+  private readonly services = new Map<string, Map<string, { selector: Record<string, string>; matches: LabelMatcher }>>();
+  private readonly replicaSets = new Map<string, ReplicaSet>();
+
+  /** Starts the informers. */
+  start(api: ApiServer): void {
+    api.watch('Service', {}, (ev) => this.onService(ev.type, ev.object));
+    api.watch('ReplicaSet', {}, (ev) => {
+      const key = objectKey(ev.object.metadata);
+      if (ev.type === 'DELETED') this.replicaSets.delete(key);
+      else this.replicaSets.set(key, ev.object);
+    });
+  }
+
+  private onService(type: string, svc: Service): void {
+    const ns = svc.metadata.namespace ?? 'default';
+    let m = this.services.get(ns);
+    if (m === undefined) this.services.set(ns, (m = new Map()));
+    const sel = svc.spec.selector;
+    if (type === 'DELETED' || sel === undefined || Object.keys(sel).length === 0) m.delete(svc.metadata.name);
+    else m.set(svc.metadata.name, { selector: sel, matches: compileMatchLabels(sel) });
+  }
+
+  /** DefaultSelector of a pod, or undefined when empty. */
+  defaultSelector(pod: Pod): LabelSelector | undefined {
+    const ns = pod.metadata.namespace ?? 'default';
+    const matchLabels: Record<string, string> = {};
+    let any = false;
+    for (const s of this.services.get(ns)?.values() ?? []) {
+      if (!s.matches(pod.metadata.labels)) continue;
+      Object.assign(matchLabels, s.selector);
+      any = true;
+    }
+    const sel: LabelSelector = { matchLabels };
+    const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+    if (owner?.kind === 'ReplicaSet') {
+      const rs = this.replicaSets.get(`${ns}/${owner.name}`);
+      if (rs !== undefined) {
+        Object.assign(matchLabels, rs.spec.selector.matchLabels ?? {});
+        sel.matchExpressions = rs.spec.selector.matchExpressions;
+        any = any || Object.keys(rs.spec.selector.matchLabels ?? {}).length > 0 || (rs.spec.selector.matchExpressions ?? []).length > 0;
+      }
+    }
+    return any ? sel : undefined;
+  }
+}

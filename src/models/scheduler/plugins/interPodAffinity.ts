@@ -1,0 +1,208 @@
+/**
+ * InterPodAffinity (pkg/scheduler/framework/plugins/interpodaffinity: filtering.go, scoring.go).
+ *
+ * PreFilter counts, per topology pair (key, value):
+ * - existing pods' required anti-affinity terms that match the incoming pod (on nodes with such pods);
+ * - for the incoming pod's required affinity terms: existing pods matching all of them (each term's pair +1);
+ * - for its required anti-affinity terms: existing pods matching each term.
+ * It returns Skip when the pod has no required terms and no existing pod has required anti-affinity.
+ * Filter, in upstream's order: the pod's affinity ("node(s) didn't match pod affinity rules",
+ * UnschedulableAndUnresolvable; a node missing a topology key fails; a pod whose terms match nothing anywhere may
+ * land where it matches its own terms), its anti-affinity ("node(s) didn't match pod anti-affinity rules"), and
+ * existing pods' anti-affinity ("node(s) didn't satisfy existing pods anti-affinity rules"), both Unschedulable.
+ *
+ * Score: per topology pair, + weight for each existing pod matching a preferred affinity term of the pod, − weight
+ * for its preferred anti-affinity terms, + hardPodAffinityWeight (arg, default 1) for each existing pod's required
+ * affinity term the pod matches, ± weight for existing pods' preferred terms the pod matches. Without preferred
+ * terms of its own only nodes hosting pods with affinity are visited. A node scores the sum over its labels;
+ * normalisation maps [min, max] onto [0, 100] (int64 of the float).
+ * Examining one (existing pod, term) pair counts as one work unit of the cycle cost model.
+ */
+import type { Pod } from '../../../cluster/types.js';
+import type { CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE } from '../framework/interfaces.js';
+import { Code, SKIP, status } from '../framework/status.js';
+import type { NodeInfo } from '../nodeInfo.js';
+import type { PodInfo } from '../podInfo.js';
+import { type AffinityTerm, affinityTerms, matchesAllTerms, type PodAffinityTerms, termMatches, type WeightedAffinityTerm } from './helpers/affinityTerms.js';
+
+export const INTER_POD_AFFINITY = 'InterPodAffinity';
+export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
+export const ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/** Counts per topology pair, keyed `key\u0000value`. */
+type PairCounts = Map<string, number>;
+const pair = (key: string, value: string) => `${key}\u0000${value}`;
+
+function bump(m: PairCounts, node: NodeInfo, key: string, by: number): void {
+  const v = node.node.metadata.labels?.[key];
+  if (v === undefined) return;
+  const k = pair(key, v);
+  const n = (m.get(k) ?? 0) + by;
+  if (n === 0) m.delete(k);
+  else m.set(k, n);
+}
+
+interface PreFilterState {
+  pod: PodInfo;
+  terms: PodAffinityTerms;
+  existingAntiAffinityCounts: PairCounts;
+  affinityCounts: PairCounts;
+  antiAffinityCounts: PairCounts;
+}
+
+interface PreScoreState {
+  /** topologyKey → value → score. */
+  topologyScore: Map<string, Map<string, number>>;
+}
+
+const PRE_FILTER_KEY = 'PreFilterInterPodAffinity';
+const PRE_SCORE_KEY = 'PreScoreInterPodAffinity';
+
+/** InterPodAffinityArgs. */
+export interface InterPodAffinityArgs {
+  hardPodAffinityWeight?: number;
+  ignorePreferredTermsOfExistingPods?: boolean;
+}
+
+/** Creates the plugin. */
+export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, handle: PluginHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const args = (rawArgs ?? {}) as InterPodAffinityArgs;
+  const hardWeight = args.hardPodAffinityWeight ?? 1;
+  if (!(hardWeight >= 0 && hardWeight <= 100)) throw new Error('InterPodAffinity args: hardPodAffinityWeight: expected 0–100');
+  const rejectAffinity = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_AFFINITY));
+  const rejectAnti = Object.freeze(status(Code.Unschedulable, ERR_REASON_ANTI_AFFINITY));
+  const rejectExisting = Object.freeze(status(Code.Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY));
+
+  const preFilter = (state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]) => {
+    const terms = affinityTerms(pod.pod);
+    const s: PreFilterState = { pod, terms, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
+    let work = 0;
+    if (handle.podsWithRequiredAntiAffinity() > 0) {
+      for (const node of nodes) {
+        for (const existing of node.podsWithRequiredAntiAffinity) {
+          for (const t of affinityTerms(existing.pod).requiredAntiAffinity) {
+            work++;
+            if (termMatches(t, pod.pod)) bump(s.existingAntiAffinityCounts, node, t.topologyKey, 1);
+          }
+        }
+      }
+    }
+    const ra = terms.requiredAffinity;
+    const rn = terms.requiredAntiAffinity;
+    if (ra.length > 0 || rn.length > 0) {
+      for (const node of nodes) {
+        for (const existing of node.pods.values()) {
+          work += ra.length + rn.length;
+          if (matchesAllTerms(ra, existing.pod)) for (const t of ra) bump(s.affinityCounts, node, t.topologyKey, 1);
+          for (const t of rn) if (termMatches(t, existing.pod)) bump(s.antiAffinityCounts, node, t.topologyKey, 1);
+        }
+      }
+    }
+    handle.addWork(work);
+    state.set(PRE_FILTER_KEY, s);
+    if (ra.length === 0 && rn.length === 0 && s.existingAntiAffinityCounts.size === 0) return SKIP;
+    return null;
+  };
+
+  return {
+    name: INTER_POD_AFFINITY,
+    events: ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'],
+    preFilter,
+    filter(state, pod, node) {
+      let s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
+      if (s === undefined || s.pod !== pod) {
+        preFilter(state, pod, handle.nodes());
+        s = state.get(PRE_FILTER_KEY) as PreFilterState;
+      }
+      const labels = node.node.metadata.labels ?? {};
+      if (!satisfyPodAffinity(s, labels)) return rejectAffinity;
+      if (s.antiAffinityCounts.size > 0) {
+        for (const t of s.terms.requiredAntiAffinity) {
+          const v = labels[t.topologyKey];
+          if (v !== undefined && (s.antiAffinityCounts.get(pair(t.topologyKey, v)) ?? 0) > 0) return rejectAnti;
+        }
+      }
+      if (s.existingAntiAffinityCounts.size > 0) {
+        for (const k in labels) if ((s.existingAntiAffinityCounts.get(pair(k, labels[k]!)) ?? 0) > 0) return rejectExisting;
+      }
+      return null;
+    },
+    preScore(state, pod, feasible) {
+      const terms = affinityTerms(pod.pod);
+      const hasConstraints = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0;
+      if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return SKIP;
+      if (!hasConstraints && handle.podsWithAffinity() === 0) return SKIP;
+      const topologyScore = new Map<string, Map<string, number>>();
+      const add = (t: AffinityTerm, weight: number, node: NodeInfo) => {
+        const v = node.node.metadata.labels?.[t.topologyKey];
+        if (v === undefined) return;
+        let m = topologyScore.get(t.topologyKey);
+        if (m === undefined) topologyScore.set(t.topologyKey, (m = new Map()));
+        m.set(v, (m.get(v) ?? 0) + weight);
+      };
+      const terms2 = (ts: readonly WeightedAffinityTerm[], target: Pod, node: NodeInfo, sign: 1 | -1) => {
+        for (const t of ts) if (termMatches(t, target)) add(t, t.weight * sign, node);
+      };
+      let work = 0;
+      for (const node of handle.nodes()) {
+        if (!hasConstraints && node.podsWithAffinity.size === 0) continue;
+        const labels = node.node.metadata.labels;
+        if (labels === undefined || Object.keys(labels).length === 0) continue;
+        for (const existing of hasConstraints ? node.pods.values() : node.podsWithAffinity) {
+          const et = affinityTerms(existing.pod);
+          work += terms.preferredAffinity.length + terms.preferredAntiAffinity.length + et.requiredAffinity.length + et.preferredAffinity.length + et.preferredAntiAffinity.length;
+          terms2(terms.preferredAffinity, existing.pod, node, 1);
+          terms2(terms.preferredAntiAffinity, existing.pod, node, -1);
+          if (hardWeight > 0) for (const t of et.requiredAffinity) if (termMatches(t, pod.pod)) add(t, hardWeight, node);
+          terms2(et.preferredAffinity, pod.pod, node, 1);
+          terms2(et.preferredAntiAffinity, pod.pod, node, -1);
+        }
+      }
+      handle.addWork(work);
+      void feasible;
+      if (topologyScore.size === 0) return SKIP;
+      state.set(PRE_SCORE_KEY, { topologyScore } satisfies PreScoreState);
+      return null;
+    },
+    score(state, _pod, node) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      if (s === undefined) return 0;
+      const labels = node.node.metadata.labels ?? {};
+      let score = 0;
+      for (const [key, values] of s.topologyScore) {
+        const v = labels[key];
+        if (v !== undefined) score += values.get(v) ?? 0;
+      }
+      return score;
+    },
+    normalizeScore(state, _pod, scores) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      if (s === undefined || s.topologyScore.size === 0) return;
+      let min = Infinity;
+      let max = -Infinity;
+      for (const x of scores) {
+        if (x > max) max = x;
+        if (x < min) min = x;
+      }
+      const diff = max - min;
+      for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i]! - min) / diff)) : 0;
+    },
+  };
+}
+
+/** satisfyPodAffinity (filtering.go). */
+function satisfyPodAffinity(s: PreFilterState, labels: Record<string, string>): boolean {
+  const terms = s.terms.requiredAffinity;
+  if (terms.length === 0) return true;
+  let podsExist = true;
+  for (const t of terms) {
+    const v = labels[t.topologyKey];
+    if (v === undefined) return false; // every topology label must exist on the node
+    if ((s.affinityCounts.get(pair(t.topologyKey, v)) ?? 0) <= 0) podsExist = false;
+  }
+  if (podsExist) return true;
+  // The first pod of a group with affinity to itself: allowed where it matches its own terms, if nothing else does.
+  return s.affinityCounts.size === 0 && matchesAllTerms(terms, s.pod.pod);
+}

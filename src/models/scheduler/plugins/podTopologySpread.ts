@@ -1,0 +1,414 @@
+/**
+ * PodTopologySpread (pkg/scheduler/framework/plugins/podtopologyspread: filtering.go, scoring.go, common.go).
+ *
+ * Constraints are the pod's `topologySpreadConstraints`; a pod with none gets the default constraints (args
+ * `defaultingType: System` (default): maxSkew 3 on kubernetes.io/hostname and 5 on topology.kubernetes.io/zone,
+ * both ScheduleAnyway; `List`: args `defaultConstraints`) with the selector of the Services/ReplicaSets selecting
+ * it, and none when that selector is empty. A node counts for a constraint when it has every constraint's topology
+ * key and passes the inclusion policies (nodeAffinityPolicy Honor by default: the pod's required node affinity and
+ * nodeSelector; nodeTaintsPolicy Ignore by default). Pods counted: same namespace, matching the selector (with
+ * `matchLabelKeys` merged), not terminating.
+ *
+ * Filter (DoNotSchedule constraints): for each constraint, skew = pods in the node's domain + (1 if the pod
+ * matches its own selector) − the minimum over domains (0 when there are fewer domains than `minDomains`); skew >
+ * maxSkew is Unschedulable "node(s) didn't match pod topology spread constraints"; a node missing the topology key
+ * is UnschedulableAndUnresolvable "(missing required label)". PreFilter returns Skip without such constraints.
+ *
+ * Score (ScheduleAnyway constraints): Σ over constraints of count × log(domains + 2) + (maxSkew − 1), rounded;
+ * normalised as 100 × (max + min − score) / max, nodes missing keys 0. Counting one existing pod is one work unit.
+ */
+import type { LabelSelector, Node, Pod, PodSpec, Taint, TopologySpreadConstraint } from '../../../cluster/types.js';
+import { compileLabelSelector, type LabelMatcher, type NodeMatcher } from '../../../cluster/selector.js';
+import type { CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE } from '../framework/interfaces.js';
+import { Code, SKIP, status } from '../framework/status.js';
+import type { NodeInfo } from '../nodeInfo.js';
+import type { PodInfo } from '../podInfo.js';
+import { mergeLabelKeys } from './helpers/affinityTerms.js';
+import { findMatchingUntoleratedTaint } from './helpers/tolerations.js';
+import { requiredNodeAffinity } from './nodeAffinity.js';
+
+export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+
+/** systemDefaultConstraints (plugin.go). */
+export const SYSTEM_DEFAULT_CONSTRAINTS: TopologySpreadConstraint[] = [
+  { topologyKey: LABEL_HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 3 },
+  { topologyKey: LABEL_ZONE, whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 5 },
+];
+
+/** PodTopologySpreadArgs. */
+export interface PodTopologySpreadArgs {
+  defaultingType?: 'System' | 'List';
+  defaultConstraints?: TopologySpreadConstraint[];
+}
+
+/** A compiled constraint (common.go `topologySpreadConstraint`). */
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  selector: LabelMatcher;
+  /** The selector as text: identifies the incremental aggregate. */
+  selectorKey: string;
+  minDomains: number;
+  honorAffinity: boolean;
+  honorTaints: boolean;
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+const pairKey = (key: string, value: string) => `${key}\u0000${value}`;
+
+const matchers = new Map<string, LabelMatcher>();
+
+function compileConstraints(list: readonly TopologySpreadConstraint[], pod: Pod, defaultSelector?: LabelSelector): Constraint[] {
+  return list.map((c) => {
+    const sel = defaultSelector ?? mergeLabelKeys(c.labelSelector, pod.metadata.labels, c.matchLabelKeys);
+    const selectorKey = sel === undefined ? 'null' : JSON.stringify(sel);
+    let selector = matchers.get(selectorKey);
+    if (selector === undefined) {
+      selector = compileLabelSelector(sel);
+      if (matchers.size > 10_000) matchers.clear();
+      matchers.set(selectorKey, selector);
+    }
+    return compiled(c, selector, selectorKey);
+  });
+}
+
+function compiled(c: TopologySpreadConstraint, selector: LabelMatcher, selectorKey: string): Constraint {
+  return {
+    maxSkew: c.maxSkew,
+    topologyKey: c.topologyKey,
+    selector,
+    selectorKey,
+    minDomains: c.minDomains ?? 1,
+    honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+    honorTaints: (c.nodeTaintsPolicy ?? 'Ignore') === 'Honor',
+  };
+}
+
+function hasAllKeys(node: Node, cs: readonly Constraint[]): boolean {
+  const labels = node.metadata.labels;
+  if (labels === undefined) return cs.length === 0;
+  for (const c of cs) if (labels[c.topologyKey] === undefined) return false;
+  return true;
+}
+
+const doNotScheduleTaint = (t: Taint) => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+
+/** `MatchNodeInclusionPolicies`. */
+function included(c: Constraint, spec: PodSpec, node: Node, affinity: NodeMatcher | undefined): boolean {
+  if (c.honorAffinity && affinity !== undefined && !affinity(node)) return false;
+  if (c.honorTaints && findMatchingUntoleratedTaint(node.spec.taints, spec.tolerations, doNotScheduleTaint) !== undefined) return false;
+  return true;
+}
+
+/** `countPodsMatchSelector`. */
+function countMatching(node: NodeInfo, selector: LabelMatcher, namespace: string): number {
+  let n = 0;
+  for (const p of node.pods.values()) {
+    const m = p.pod.metadata;
+    if (m.deletionTimestamp !== undefined || (m.namespace ?? 'default') !== namespace) continue;
+    if (selector(m.labels)) n++;
+  }
+  return n;
+}
+
+/**
+ * Pods matching one selector in one namespace, per node and per topology value over the nodes that have all of
+ * `keys`, kept up to date from the cache's placement log (see podChangeLog.ts).
+ */
+interface Aggregate {
+  epoch: number;
+  nodesVersion: number;
+  pos: number;
+  perNode: Map<NodeInfo, number>;
+  perValue: Map<string, Map<string, number>>;
+}
+
+/** The topology values present on nodes with all `keys` (per key), for one node-set version. */
+interface Domains {
+  nodesVersion: number;
+  epoch: number;
+  perKey: Map<string, Set<string>>;
+}
+
+/** Incremental counting shared by Filter and Score (only for constraints whose inclusion policies are trivial). */
+class Counter {
+  private readonly aggregates = new Map<string, Aggregate>();
+  private readonly domains = new Map<string, Domains>();
+
+  constructor(private readonly handle: PluginHandle) {}
+
+  aggregate(ns: string, c: Constraint, keys: readonly string[]): Aggregate {
+    const log = this.handle.podLog();
+    const id = `${ns}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}`;
+    let a = this.aggregates.get(id);
+    if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
+      a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])) };
+      let work = 0;
+      for (const n of this.handle.nodes()) {
+        work += n.pods.size;
+        const count = countMatching(n, c.selector, ns);
+        if (count > 0) add(a, n, keys, count);
+      }
+      this.handle.addWork(work);
+      if (this.aggregates.size > 1000) this.aggregates.clear();
+      this.aggregates.set(id, a);
+      return a;
+    }
+    const entries = log.entries;
+    for (let i = a.pos; i < entries.length; i++) {
+      const e = entries[i]!;
+      const m = e.pod.pod.metadata;
+      if (m.deletionTimestamp !== undefined || (m.namespace ?? 'default') !== ns || !c.selector(m.labels)) continue;
+      add(a, e.node, keys, e.sign);
+    }
+    this.handle.addWork(entries.length - a.pos);
+    a.pos = entries.length;
+    return a;
+  }
+
+  domainsOf(keys: readonly string[]): Map<string, Set<string>> {
+    const log = this.handle.podLog();
+    const id = keys.join('\u0001');
+    let d = this.domains.get(id);
+    if (d === undefined || d.nodesVersion !== log.nodesVersion || d.epoch !== log.epoch) {
+      d = { nodesVersion: log.nodesVersion, epoch: log.epoch, perKey: new Map(keys.map((k) => [k, new Set<string>()])) };
+      for (const n of this.handle.nodes()) {
+        const labels = n.node.metadata.labels;
+        if (labels === undefined || !keys.every((k) => labels[k] !== undefined)) continue;
+        for (const k of keys) d.perKey.get(k)!.add(labels[k]!);
+      }
+      this.domains.set(id, d);
+    }
+    return d.perKey;
+  }
+}
+
+function add(a: Aggregate, n: NodeInfo, keys: readonly string[], by: number): void {
+  a.perNode.set(n, (a.perNode.get(n) ?? 0) + by);
+  const labels = n.node.metadata.labels;
+  if (labels === undefined) return;
+  for (const k of keys) if (labels[k] === undefined) return;
+  for (const k of keys) {
+    const m = a.perValue.get(k)!;
+    m.set(labels[k]!, (m.get(labels[k]!) ?? 0) + by);
+  }
+}
+
+/** Whether a constraint's inclusion policies accept every node with the keys (the incremental path applies). */
+function trivialInclusion(c: Constraint, affinity: NodeMatcher | undefined): boolean {
+  return !c.honorTaints && (!c.honorAffinity || affinity === undefined);
+}
+
+interface PreFilterState {
+  pod: PodInfo;
+  constraints: Constraint[];
+  pairCounts: Map<string, number>;
+  minMatch: Map<string, number>;
+  domains: Map<string, number>;
+}
+
+interface PreScoreState {
+  constraints: Constraint[];
+  ignored: Set<NodeInfo>;
+  /** Positions of the ignored nodes in the feasible list (the order of the scores). */
+  ignoredIndexes: Set<number>;
+  /** Per constraint: topology value → pod count (hostname constraints count at Score). */
+  valueCounts: Map<string, number>[];
+  weights: number[];
+  /** Per constraint: the incremental aggregate, when its inclusion policies allow one. */
+  aggregates: (Aggregate | undefined)[];
+}
+
+const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
+const PRE_SCORE_KEY = 'PreScorePodTopologySpread';
+
+/** Creates the plugin. */
+export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, handle: PluginHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const args = (rawArgs ?? {}) as PodTopologySpreadArgs;
+  const defaultingType = args.defaultingType ?? 'System';
+  if (defaultingType !== 'System' && defaultingType !== 'List') throw new Error('PodTopologySpread args: defaultingType: expected System or List');
+  if (defaultingType === 'System' && (args.defaultConstraints ?? []).length > 0) throw new Error('PodTopologySpread args: defaultConstraints must be empty when defaultingType is System');
+  const defaults = defaultingType === 'System' ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
+  const systemDefaulted = defaultingType === 'System';
+  const rejectSkew = Object.freeze(status(Code.Unschedulable, ERR_REASON_CONSTRAINTS_NOT_MATCH));
+  const rejectLabel = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_LABEL_NOT_MATCH));
+  const counter = new Counter(handle);
+
+  /** The pod's constraints with `when`, or the defaults when it has none. */
+  const constraintsOf = (pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] => {
+    const own = pod.spec.topologySpreadConstraints ?? [];
+    if (own.length > 0) return compileConstraints(own.filter((c) => c.whenUnsatisfiable === when), pod);
+    const list = defaults.filter((c) => c.whenUnsatisfiable === when);
+    if (list.length === 0) return [];
+    const sel = handle.defaultSelector(pod);
+    if (sel === undefined) return [];
+    return compileConstraints(list, pod, sel);
+  };
+
+  const preFilter = (state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]) => {
+    const constraints = constraintsOf(pod.pod, 'DoNotSchedule');
+    if (constraints.length === 0) {
+      state.delete(PRE_FILTER_KEY);
+      return SKIP;
+    }
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    const affinity = requiredNodeAffinity(pod.pod.spec);
+    const pairCounts = new Map<string, number>();
+    const keys = constraints.map((c) => c.topologyKey);
+    const slow = constraints.filter((c) => !trivialInclusion(c, affinity));
+    for (const c of constraints) {
+      if (!trivialInclusion(c, affinity)) continue;
+      const values = counter.domainsOf(keys).get(c.topologyKey)!;
+      const counts = counter.aggregate(ns, c, keys).perValue.get(c.topologyKey)!;
+      for (const v of values) pairCounts.set(pairKey(c.topologyKey, v), counts.get(v) ?? 0);
+    }
+    if (slow.length > 0) {
+      let work = 0;
+      for (const n of nodes) {
+        if (!hasAllKeys(n.node, constraints)) continue;
+        for (const c of slow) {
+          if (!included(c, pod.pod.spec, n.node, affinity)) continue;
+          const k = pairKey(c.topologyKey, n.node.metadata.labels![c.topologyKey]!);
+          work += n.pods.size;
+          pairCounts.set(k, (pairCounts.get(k) ?? 0) + countMatching(n, c.selector, ns));
+        }
+      }
+      handle.addWork(work);
+    }
+    const minMatch = new Map<string, number>();
+    const domains = new Map<string, number>();
+    for (const [k, count] of pairCounts) {
+      const key = k.slice(0, k.indexOf('\u0000'));
+      domains.set(key, (domains.get(key) ?? 0) + 1);
+      minMatch.set(key, Math.min(minMatch.get(key) ?? MAX_INT32, count));
+    }
+    state.set(PRE_FILTER_KEY, { pod, constraints, pairCounts, minMatch, domains } satisfies PreFilterState);
+    return null;
+  };
+
+  return {
+    name: POD_TOPOLOGY_SPREAD,
+    events: ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'],
+    preFilter,
+    filter(state, pod, node) {
+      let s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
+      if (s === undefined || s.pod !== pod) {
+        if (preFilter(state, pod, handle.nodes()) !== null) return null;
+        s = state.get(PRE_FILTER_KEY) as PreFilterState;
+      }
+      const labels = node.node.metadata.labels ?? {};
+      const podLabels = pod.pod.metadata.labels;
+      for (const c of s.constraints) {
+        const v = labels[c.topologyKey];
+        if (v === undefined) return rejectLabel;
+        let min = s.minMatch.get(c.topologyKey) ?? MAX_INT32;
+        if ((s.domains.get(c.topologyKey) ?? 0) < c.minDomains) min = 0;
+        const self = c.selector(podLabels) ? 1 : 0;
+        const skew = (s.pairCounts.get(pairKey(c.topologyKey, v)) ?? 0) + self - min;
+        if (skew > c.maxSkew) return rejectSkew;
+      }
+      return null;
+    },
+    preScore(state, pod, feasible) {
+      const constraints = constraintsOf(pod.pod, 'ScheduleAnyway');
+      if (constraints.length === 0) return SKIP;
+      const requireAll = (pod.pod.spec.topologySpreadConstraints ?? []).length > 0 || !systemDefaulted;
+      const ignored = new Set<NodeInfo>();
+      const ignoredIndexes = new Set<number>();
+      const valueCounts = constraints.map(() => new Map<string, number>());
+      const sizes = constraints.map(() => 0);
+      for (const [idx, n] of feasible.entries()) {
+        if (requireAll && !hasAllKeys(n.node, constraints)) {
+          ignored.add(n);
+          ignoredIndexes.add(idx);
+          continue;
+        }
+        constraints.forEach((c, i) => {
+          if (c.topologyKey === LABEL_HOSTNAME) return;
+          const v = n.node.metadata.labels?.[c.topologyKey];
+          if (v === undefined || valueCounts[i]!.has(v)) return;
+          valueCounts[i]!.set(v, 0);
+          sizes[i]!++;
+        });
+      }
+      const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? feasible.length - ignored.size : sizes[i]!) + 2));
+      const ns = pod.pod.metadata.namespace ?? 'default';
+      const affinity = requiredNodeAffinity(pod.pod.spec);
+      const keys = constraints.map((c) => c.topologyKey);
+      // Aggregates for the incremental path; hostname counts come from them at Score too.
+      const aggregates = constraints.map((c) => (trivialInclusion(c, affinity) ? counter.aggregate(ns, c, keys) : undefined));
+      constraints.forEach((c, i) => {
+        const agg = aggregates[i];
+        if (c.topologyKey === LABEL_HOSTNAME || agg === undefined) return;
+        const counts = agg.perValue.get(c.topologyKey)!;
+        for (const v of valueCounts[i]!.keys()) valueCounts[i]!.set(v, counts.get(v) ?? 0);
+      });
+      const slow = constraints.some((c, i) => c.topologyKey !== LABEL_HOSTNAME && aggregates[i] === undefined);
+      let work = 0;
+      if (slow) {
+        for (const n of handle.nodes()) {
+          if (!hasAllKeys(n.node, constraints)) continue;
+          constraints.forEach((c, i) => {
+            if (c.topologyKey === LABEL_HOSTNAME || aggregates[i] !== undefined || !included(c, pod.pod.spec, n.node, affinity)) return;
+            const v = n.node.metadata.labels![c.topologyKey]!;
+            const m = valueCounts[i]!;
+            const cur = m.get(v);
+            if (cur === undefined) return;
+            work += n.pods.size;
+            m.set(v, cur + countMatching(n, c.selector, ns));
+          });
+        }
+      }
+      handle.addWork(work);
+      state.set(PRE_SCORE_KEY, { constraints, ignored, ignoredIndexes, valueCounts, weights, aggregates } satisfies PreScoreState);
+      return null;
+    },
+    score(state, pod, node) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      if (s === undefined || s.ignored.has(node)) return 0;
+      const labels = node.node.metadata.labels ?? {};
+      const ns = pod.pod.metadata.namespace ?? 'default';
+      let score = 0;
+      s.constraints.forEach((c, i) => {
+        const v = labels[c.topologyKey];
+        if (v === undefined) return;
+        let cnt: number;
+        if (c.topologyKey === LABEL_HOSTNAME) {
+          const agg = s.aggregates[i];
+          if (agg !== undefined) cnt = agg.perNode.get(node) ?? 0;
+          else {
+            handle.addWork(node.pods.size);
+            cnt = countMatching(node, c.selector, ns);
+          }
+        } else cnt = s.valueCounts[i]!.get(v) ?? 0;
+        score += cnt * s.weights[i]! + (c.maxSkew - 1);
+      });
+      return Math.round(score);
+    },
+    normalizeScore(state, _pod, scores) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      if (s === undefined) return;
+      // Ignored nodes (by position in the feasible list) stay out of min/max and score 0.
+      const ignored = s.ignoredIndexes;
+      let min = Infinity;
+      let max = 0;
+      for (let i = 0; i < scores.length; i++) {
+        if (ignored.has(i)) continue;
+        const x = scores[i]!;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      for (let i = 0; i < scores.length; i++) {
+        if (ignored.has(i)) scores[i] = 0;
+        else if (max === 0) scores[i] = MAX_NODE_SCORE;
+        else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
+      }
+    },
+  };
+}

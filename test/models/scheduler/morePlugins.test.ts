@@ -1,0 +1,121 @@
+/**
+ * SchedulingGates, NodePorts, ImageLocality and NodeResourcesFit's RequestedToCapacityRatio strategy against
+ * upstream's formulas (schedulinggates/scheduling_gates.go, nodeports/node_ports.go,
+ * imagelocality/image_locality.go, noderesources/requested_to_capacity_ratio.go, helper/shape_score.go).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../../src/cluster/types.js';
+import { NodeInfo, normalizedImageName } from '../../../src/models/scheduler/nodeInfo.js';
+import { podInfo } from '../../../src/models/scheduler/podInfo.js';
+import { Code } from '../../../src/models/scheduler/framework/status.js';
+import { schedulingGates } from '../../../src/models/scheduler/plugins/schedulingGates.js';
+import { ERR_REASON_NODE_PORTS, nodePorts } from '../../../src/models/scheduler/plugins/nodePorts.js';
+import { imageLocality, imageLocalityPriority, MAX_CONTAINER_THRESHOLD, MIN_THRESHOLD } from '../../../src/models/scheduler/plugins/imageLocality.js';
+import { brokenLinear, nodeResourcesFit } from '../../../src/models/scheduler/plugins/nodeResourcesFit.js';
+import { makeNode, makePod } from '../../helpers/objects.js';
+import { fakeHandle } from '../../helpers/schedulerHandle.js';
+import { world, withScheduler, s } from '../../helpers/world.js';
+
+const MB = 1024 * 1024;
+const state = new Map<string, unknown>();
+
+describe('SchedulingGates (scheduling_gates.go)', () => {
+  it('holds a gated pod with upstream\'s message and lets an ungated one through', () => {
+    const p = schedulingGates();
+    const gated = makePod('g', {}, { schedulingGates: [{ name: 'example.com/a' }, { name: 'example.com/b' }] });
+    const st = p.preEnqueue(gated);
+    expect(st?.code).toBe(Code.UnschedulableAndUnresolvable);
+    expect(st?.reasons).toEqual(['waiting for scheduling gates: [example.com/a example.com/b]']);
+    expect(p.preEnqueue(makePod('free'))).toBeNull();
+  });
+
+  it('a gated pod is not attempted until an update removes its gates, then it is scheduled', () => {
+    const w = world();
+    const sched = withScheduler(w);
+    w.admin.create(makeNode('n1', { cpu: 4000, memory: 8e9 }));
+    const pod = makePod('g', { cpu: 100 }, { schedulingGates: [{ name: 'wait' }] });
+    w.admin.create(pod);
+    w.engine.run(5 * s);
+    expect(sched.stats.attempts).toBe(0);
+    expect(sched.queueLengths().gated).toBe(1);
+    w.admin.update('Pod', 'default/g', (p: Pod) => ({ ...p, spec: { ...p.spec, schedulingGates: [] } }));
+    w.engine.run(10 * s);
+    expect(w.store.get('Pod', 'default/g')?.spec.nodeName).toBe('n1');
+    expect(sched.queueLengths().gated).toBe(0);
+  });
+});
+
+describe('NodePorts (node_ports.go)', () => {
+  const withPort = (name: string, port: number, protocol?: string) =>
+    makePod(name, {}, { containers: [{ name: 'c', image: 'x:1', ports: [{ containerPort: 80, hostPort: port, ...(protocol ? { protocol } : {}) }] }] });
+  it('rejects a node where the host port is taken for the same protocol, and skips pods without host ports', () => {
+    const p = nodePorts();
+    const n = new NodeInfo(makeNode('n', { cpu: 1000, memory: 1e9 }));
+    n.addPod(podInfo(withPort('a', 8080)));
+    expect(p.filter(state, podInfo(withPort('b', 8080)), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    expect(p.filter(state, podInfo(withPort('c', 8080, 'UDP')), n)).toBeNull();
+    expect(p.filter(state, podInfo(withPort('d', 8081)), n)).toBeNull();
+    expect(p.preFilter(state, podInfo(makePod('e')), [n])?.code).toBe(Code.Skip);
+    n.removePod(n.pods.keys().next().value!);
+    expect(p.filter(state, podInfo(withPort('b', 8080)), n)).toBeNull();
+  });
+});
+
+describe('ImageLocality (image_locality.go)', () => {
+  it('calculatePriority clamps to [23 MiB, 1000 MiB × containers] and scales to 0–100', () => {
+    expect(imageLocalityPriority(0, 1)).toBe(0);
+    expect(imageLocalityPriority(MIN_THRESHOLD, 1)).toBe(0);
+    expect(imageLocalityPriority(MAX_CONTAINER_THRESHOLD, 1)).toBe(100);
+    expect(imageLocalityPriority(5 * MAX_CONTAINER_THRESHOLD, 1)).toBe(100);
+    // 500 MiB with one container: 100 × (500 − 23) / (1000 − 23) = 48.8 → 48.
+    expect(imageLocalityPriority(500 * MB, 1)).toBe(48);
+    // Two containers double the ceiling: 100 × (500 − 23) / (2000 − 23) = 24.1 → 24.
+    expect(imageLocalityPriority(500 * MB, 2)).toBe(24);
+  });
+
+  it('normalises untagged names with :latest and scales image size by its spread over nodes', () => {
+    expect(normalizedImageName('nginx')).toBe('nginx:latest');
+    expect(normalizedImageName('registry:5000/app')).toBe('registry:5000/app:latest');
+    expect(normalizedImageName('gcr.io/app:1.0')).toBe('gcr.io/app:1.0');
+    const withImage = (name: string) => {
+      const node = makeNode(name, { cpu: 1000, memory: 1e9 });
+      node.status.images = [{ names: ['example.com/big:1'], sizeBytes: 800 * MB }];
+      return new NodeInfo(node);
+    };
+    const nodes = [withImage('a'), withImage('b'), new NodeInfo(makeNode('c', { cpu: 1000, memory: 1e9 })), new NodeInfo(makeNode('d', { cpu: 1000, memory: 1e9 }))];
+    const plugin = imageLocality(fakeHandle(nodes));
+    const pod = podInfo(makePod('p', {}, { containers: [{ name: 'c', image: 'example.com/big:1' }] }));
+    // 800 MiB × 2/4 = 400 MiB → 100 × (400 − 23) / 977 = 38.
+    expect(plugin.score(state, pod, nodes[0]!)).toBe(38);
+    expect(plugin.score(state, pod, nodes[2]!)).toBe(0);
+  });
+});
+
+describe('NodeResourcesFit RequestedToCapacityRatio (requested_to_capacity_ratio.go)', () => {
+  it('BuildBrokenLinearFunction interpolates with Go integer division (truncation toward zero)', () => {
+    const up = brokenLinear([{ utilization: 0, score: 0 }, { utilization: 30, score: 100 }]);
+    expect(up(10)).toBe(33);
+    expect(up(50)).toBe(100);
+    const down = brokenLinear([{ utilization: 0, score: 100 }, { utilization: 30, score: 0 }]);
+    expect(down(10)).toBe(67); // 100 + trunc(−33.3)
+    const flat = brokenLinear([{ utilization: 20, score: 40 }, { utilization: 80, score: 60 }]);
+    expect(flat(0)).toBe(40);
+    expect(flat(90)).toBe(60);
+  });
+
+  it('bin-packing shape scores utilisation, leaves zero-scoring resources out and rounds the weighted mean', () => {
+    const fit = nodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } });
+    const n = new NodeInfo(makeNode('n', { cpu: 4000, memory: 8 * 1024 * MB }));
+    n.addPod(podInfo(makePod('a', { cpu: 2000, memory: 0 })));
+    // cpu (2000 + 1000) / 4000 = 75; memory: node NonZeroRequested 0 → 0 + 1 GiB on 8 GiB = 12 → round((75 + 12) / 2) = 44.
+    expect(fit.score(state, podInfo(makePod('p', { cpu: 1000, memory: 1024 * MB })), n)).toBe(44);
+    const only = new NodeInfo(makeNode('m', { cpu: 4000, memory: 8 * 1024 * MB }));
+    // memory 0 % scores 0 and is left out: the cpu score alone (1000 / 4000 = 25).
+    expect(fit.score(state, podInfo(makePod('q', { cpu: 1000, memory: 1 })), only)).toBe(25);
+  });
+
+  it('rejects invalid shapes like upstream validation', () => {
+    expect(() => nodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 50, score: 1 }, { utilization: 40, score: 2 }] } } })).toThrow(/increasing/);
+    expect(() => nodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 50, score: 11 }] } } })).toThrow(/0–10/);
+  });
+});
