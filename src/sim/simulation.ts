@@ -91,7 +91,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
     // 3. models
     const schedulerConfig = { ...scenario.scheduler, profiles: [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
-    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder);
+    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'));
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));
     scheduler.start();

@@ -3,9 +3,11 @@ import type { LabelSelector, Pod } from '../../src/cluster/types.js';
 import type { PluginHandle } from '../../src/models/scheduler/framework/interfaces.js';
 import type { NodeInfo } from '../../src/models/scheduler/nodeInfo.js';
 import { affinityTerms } from '../../src/models/scheduler/plugins/helpers/affinityTerms.js';
+import { RngStreams } from '../../src/engine/rng.js';
 import { PodChangeLog } from '../../src/models/scheduler/podChangeLog.js';
 
 let epoch = 1e9;
+const rng = new RngStreams(1).stream('scheduler.policy');
 
 /** A handle whose cluster is `nodes`; `defaultSelector` answers for system default spreading. */
 export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => LabelSelector | undefined = () => undefined): PluginHandle & { work: number } {
@@ -16,6 +18,7 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
     podsWithAffinity: () => nodes.reduce((n, x) => n + x.podsWithAffinity.size, 0),
     podsWithRequiredAntiAffinity: () => nodes.reduce((n, x) => n + x.podsWithRequiredAntiAffinity.size, 0),
     defaultSelector,
+    random: () => rng,
     // A fresh log per call: the test mutates NodeInfos directly, so aggregates must rebuild every time.
     podLog: () => Object.assign(new PodChangeLog(), { epoch: ++epoch }),
     imageNodes: (image: string) => nodes.filter((n) => n.images.has(image)).length,

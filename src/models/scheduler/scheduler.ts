@@ -97,6 +97,8 @@ export class Scheduler {
     private readonly config: SchedulerConfig,
     registry: Registry,
     private readonly recorder: EventRecorder,
+    /** The `scheduler.policy` stream for policy plugins (Random); defaults to the tiebreak stream. */
+    policyRng?: Rng,
   ) {
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
@@ -106,6 +108,7 @@ export class Scheduler {
       podsWithRequiredAntiAffinity: () => this.cache.podsWithRequiredAntiAffinity,
       defaultSelector: (pod) => this.selectors.defaultSelector(pod),
       podLog: () => this.cache.log,
+      random: () => policyRng ?? this.tiebreak,
       addWork: (units) => {
         this.work += units;
       },
@@ -249,9 +252,16 @@ export class Scheduler {
       return result;
     }
     for (const f of this.profile.filter) if (skipped === undefined || !skipped.has(f)) filters.push(f);
-    const numToFind = numFeasibleNodesToFind(this.config.percentageOfNodesToScore, n);
+    let numToFind = numFeasibleNodesToFind(this.config.percentageOfNodesToScore, n);
     const feasible: NodeInfo[] = [];
-    const start = this.nextStartNodeIndex;
+    let start = this.nextStartNodeIndex;
+    // kubesim's NodeWalk extension (FirstFit, RoundRobin): the plugin fixes where filtering starts and how many
+    // feasible nodes end it.
+    const walk = this.profile.nodeWalk?.walk(n);
+    if (walk !== undefined) {
+      start = walk.start % n;
+      numToFind = walk.limit;
+    }
     let processed = 0;
     for (; processed < n && feasible.length < numToFind; processed++) {
       const node = nodes[(start + processed) % n]!;
@@ -267,7 +277,7 @@ export class Scheduler {
       if (failed === null) feasible.push(node);
       else for (const r of failed.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
     }
-    this.nextStartNodeIndex = (start + processed) % n;
+    if (walk === undefined) this.nextStartNodeIndex = (start + processed) % n;
     result.filtered = processed;
     if (feasible.length === 0) return result;
     if (feasible.length === 1) {

@@ -12,6 +12,8 @@ import { schedulingGates } from '../../../src/models/scheduler/plugins/schedulin
 import { ERR_REASON_NODE_PORTS, nodePorts } from '../../../src/models/scheduler/plugins/nodePorts.js';
 import { imageLocality, imageLocalityPriority, MAX_CONTAINER_THRESHOLD, MIN_THRESHOLD } from '../../../src/models/scheduler/plugins/imageLocality.js';
 import { brokenLinear, nodeResourcesFit } from '../../../src/models/scheduler/plugins/nodeResourcesFit.js';
+import { dotProduct } from '../../../src/models/scheduler/plugins/policies.js';
+import { PROFILE_PRESETS } from '../../../src/models/scheduler/framework/profile.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 import { fakeHandle } from '../../helpers/schedulerHandle.js';
 import { world, withScheduler, s } from '../../helpers/world.js';
@@ -117,5 +119,45 @@ describe('NodeResourcesFit RequestedToCapacityRatio (requested_to_capacity_ratio
   it('rejects invalid shapes like upstream validation', () => {
     expect(() => nodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 50, score: 1 }, { utilization: 40, score: 2 }] } } })).toThrow(/increasing/);
     expect(() => nodeResourcesFit({ scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 50, score: 11 }] } } })).toThrow(/0–10/);
+  });
+});
+
+describe('policies beyond upstream (policies.ts)', () => {
+  const placeAll = (profile: string, pods: number) => {
+    const w = world();
+    const sched = withScheduler(w, { profiles: [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[profile]! }] });
+    for (let i = 0; i < 4; i++) w.admin.create(makeNode(`n${i}`, { cpu: 4000, memory: 8e9 }));
+    w.engine.run(1 * s);
+    for (let i = 0; i < pods; i++) w.admin.create(makePod(`p${i}`, { cpu: 1000, memory: 1e9 }, {}, { uid: undefined }));
+    w.engine.run(30 * s);
+    expect(sched.stats.scheduled).toBe(pods);
+    return Array.from({ length: pods }, (_, i) => w.store.get('Pod', `default/p${i}`)!.spec.nodeName);
+  };
+
+  it('FirstFit fills the first node before the next', () => {
+    expect(placeAll('first-fit', 6)).toEqual(['n0', 'n0', 'n0', 'n0', 'n1', 'n1']);
+  });
+
+  it('RoundRobin cycles through the nodes', () => {
+    expect(placeAll('round-robin', 6)).toEqual(['n0', 'n1', 'n2', 'n3', 'n0', 'n1']);
+  });
+
+  it('Random spreads pods over nodes reproducibly from the seed', () => {
+    const a = placeAll('random', 12);
+    expect(placeAll('random', 12)).toEqual(a);
+    expect(new Set(a).size).toBeGreaterThan(1);
+  });
+
+  it('DotProduct prefers the node whose free resources align with the demand', () => {
+    const p = dotProduct();
+    const cpuFree = new NodeInfo(makeNode('cpu-free', { cpu: 4000, memory: 4000 }));
+    cpuFree.addPod(podInfo(makePod('a', { cpu: 0, memory: 3000 })));
+    const memFree = new NodeInfo(makeNode('mem-free', { cpu: 4000, memory: 4000 }));
+    memFree.addPod(podInfo(makePod('b', { cpu: 3000, memory: 0 })));
+    const cpuHeavy = podInfo(makePod('c', { cpu: 1000, memory: 100 }));
+    const scores = [p.score(state, cpuHeavy, cpuFree), p.score(state, cpuHeavy, memFree)];
+    p.normalizeScore!(state, cpuHeavy, scores);
+    expect(scores[0]).toBe(100);
+    expect(scores[1]).toBeLessThan(50);
   });
 });

@@ -4,6 +4,7 @@
  * cycle never asks a plugin what it implements.
  */
 import type { LabelSelector, Pod } from '../../../cluster/types.js';
+import type { Rng } from '../../../engine/rng.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodChangeLog } from '../podChangeLog.js';
 import type { PodInfo } from '../podInfo.js';
@@ -64,6 +65,14 @@ export interface ScorePlugin extends Plugin {
   normalizeScore?(state: CycleState, pod: PodInfo, scores: number[]): void;
 }
 
+/**
+ * NodeWalk (a kubesim extension point, not upstream's): fixes the node index filtering starts from and how many
+ * feasible nodes end the search, for order-based policies (FirstFit, RoundRobin). At most one per profile.
+ */
+export interface NodeWalkPlugin extends Plugin {
+  walk(numNodes: number): { start: number; limit: number };
+}
+
 /** Reserve/Unreserve: claim and release resources in plugin state when a node is chosen. */
 export interface ReservePlugin extends Plugin {
   reserve(state: CycleState, pod: PodInfo, nodeName: string): StatusOrSuccess;
@@ -108,6 +117,8 @@ export interface PluginHandle {
   podLog(): PodChangeLog;
   /** How many nodes have an image (normalised name). */
   imageNodes(image: string): number;
+  /** The seeded random stream of policy plugins (`scheduler.policy`). */
+  random(): Rng;
   /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */
   addWork(units: number): void;
 }

@@ -16,6 +16,7 @@ import type {
   PreScorePlugin,
   QueueSortPlugin,
   ReservePlugin,
+  NodeWalkPlugin,
   PermitPlugin,
   ScorePlugin,
 } from './interfaces.js';
@@ -46,18 +47,31 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
   { name: 'DefaultBinder' },
 ];
 
+/** The default plugins with Score disabled for every scoring plugin (filters, queue sort and binder stay). */
+const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== undefined ? { ...p, score: false } : p));
+
 /**
  * Named scheduling policies a scenario selects with `scheduler.profile` (all with upstream's filters):
  * - `default`: upstream's default scoring;
- * - `most-allocated`: bin-packing, NodeResourcesFit with the MostAllocated strategy (as upstream documents for
- *   bin packing);
- * - `balanced-allocation`: NodeResourcesFit scoring disabled, leaving BalancedAllocation (and taint/affinity
- *   preferences) to rank nodes.
+ * - `most-allocated`: bin-packing, NodeResourcesFit with the MostAllocated strategy (as upstream documents);
+ * - `requested-to-capacity-ratio`: bin-packing through a utilisation shape (0 % → 0, 100 % → 10);
+ * - `balanced-allocation`: NodeResourcesFit scoring disabled, leaving BalancedAllocation (and the other default
+ *   scores) to rank nodes;
+ * - `random`, `first-fit`, `round-robin`, `dot-product`: the policies of policies.ts alone (no upstream scoring).
  */
 export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   default: DEFAULT_PLUGINS,
   'most-allocated': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, args: { scoringStrategy: { type: 'MostAllocated' } } } : p)),
+  'requested-to-capacity-ratio': DEFAULT_PLUGINS.map((p) =>
+    p.name === 'NodeResourcesFit'
+      ? { ...p, args: { scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } } }
+      : p,
+  ),
   'balanced-allocation': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, score: false } : p)),
+  random: [...FILTERS_ONLY, { name: 'Random', weight: 1 }],
+  'first-fit': [...FILTERS_ONLY, { name: 'FirstFit' }],
+  'round-robin': [...FILTERS_ONLY, { name: 'RoundRobin' }],
+  'dot-product': [...FILTERS_ONLY, { name: 'DotProduct', weight: 1 }],
 };
 
 /** Upstream's default scheduler name. */
@@ -78,6 +92,7 @@ export class Profile {
   readonly preBind: PreBindPlugin[] = [];
   readonly bind: BindPlugin[] = [];
   readonly postBind: PostBindPlugin[] = [];
+  nodeWalk: NodeWalkPlugin | undefined;
 
   constructor(
     readonly schedulerName: string,
@@ -98,7 +113,7 @@ export class Profile {
       if ('preFilter' in p) this.preFilter.push(p as unknown as PreFilterPlugin);
       if ('filter' in p) this.filter.push(p as unknown as FilterPlugin);
       if ('postFilter' in p) this.postFilter.push(p as unknown as PostFilterPlugin);
-      if ('preScore' in p) this.preScore.push(p as unknown as PreScorePlugin);
+      if ('preScore' in p && cfg.score !== false) this.preScore.push(p as unknown as PreScorePlugin);
       if ('score' in p && cfg.score !== false) {
         this.score.push(p as unknown as ScorePlugin);
         this.scoreWeights.push(cfg.weight ?? 1);
@@ -108,6 +123,10 @@ export class Profile {
       if ('preBind' in p) this.preBind.push(p as unknown as PreBindPlugin);
       if ('bind' in p) this.bind.push(p as unknown as BindPlugin);
       if ('postBind' in p) this.postBind.push(p as unknown as PostBindPlugin);
+      if ('walk' in p) {
+        if (this.nodeWalk !== undefined) throw new Error(`profile ${schedulerName}: only one NodeWalk plugin (FirstFit, RoundRobin) may be enabled`);
+        this.nodeWalk = p as unknown as NodeWalkPlugin;
+      }
     }
     if (queueSort === undefined) throw new Error(`profile ${schedulerName}: a QueueSort plugin is required`);
     if (this.bind.length === 0) throw new Error(`profile ${schedulerName}: a Bind plugin is required`);

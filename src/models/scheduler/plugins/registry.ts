@@ -13,6 +13,7 @@ import { nodePorts, NODE_PORTS } from './nodePorts.js';
 import { imageLocality, IMAGE_LOCALITY } from './imageLocality.js';
 import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './podTopologySpread.js';
 import { interPodAffinity, INTER_POD_AFFINITY } from './interPodAffinity.js';
+import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROUND_ROBIN, roundRobin } from './policies.js';
 
 /** A registry with every in-tree plugin. */
 export function inTreeRegistry(): Registry {
@@ -29,6 +30,10 @@ export function inTreeRegistry(): Registry {
   r.register(INTER_POD_AFFINITY, (args, handle) => interPodAffinity(args, handle));
   r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
   r.register(IMAGE_LOCALITY, (_args, handle) => imageLocality(handle));
+  r.register(RANDOM, (_args, handle) => randomPolicy(handle));
+  r.register(FIRST_FIT, () => firstFit());
+  r.register(ROUND_ROBIN, (_args, handle) => roundRobin(handle));
+  r.register(DOT_PRODUCT, () => dotProduct());
   r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));
   return r;
 }

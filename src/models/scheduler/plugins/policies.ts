@@ -1,0 +1,66 @@
+/**
+ * Scheduling policies beyond upstream, each an ordinary plugin a profile can enable (with upstream's filters):
+ * - Random: every feasible node gets a uniform random score 0–100 from the seeded `scheduler.policy` stream;
+ * - FirstFit: filtering walks nodes from the first (in cache order) and stops at the first that fits;
+ * - RoundRobin: filtering starts after the node chosen last and stops at the first that fits;
+ * - DotProduct (Tetris-style alignment, Grandl et al., SIGCOMM 2014): score = Σ over cpu and memory of
+ *   (pod request / allocatable) × (node free / allocatable), scaled ×10,000 and normalised so the best node gets
+ *   100; a pod is steered to the node whose free resources point the same way as its demand.
+ * Profile examples are in workloads/scheduler-policies.yaml; bin-packing uses NodeResourcesFit's MostAllocated or
+ * RequestedToCapacityRatio strategies.
+ */
+import type { NodeWalkPlugin, PluginHandle, ReservePlugin, ScorePlugin } from '../framework/interfaces.js';
+import { MAX_NODE_SCORE } from '../framework/interfaces.js';
+import { defaultNormalizeScore } from './helpers/normalizeScore.js';
+
+export const RANDOM = 'Random';
+export const FIRST_FIT = 'FirstFit';
+export const ROUND_ROBIN = 'RoundRobin';
+export const DOT_PRODUCT = 'DotProduct';
+
+/** Random scores. */
+export function randomPolicy(handle: PluginHandle): ScorePlugin {
+  return {
+    name: RANDOM,
+    score() {
+      return handle.random().int(MAX_NODE_SCORE + 1);
+    },
+  };
+}
+
+/** First fit in node order. */
+export function firstFit(): NodeWalkPlugin {
+  return { name: FIRST_FIT, walk: () => ({ start: 0, limit: 1 }) };
+}
+
+/** Next fit after the last chosen node. */
+export function roundRobin(handle: PluginHandle): NodeWalkPlugin & ReservePlugin {
+  let last = -1;
+  return {
+    name: ROUND_ROBIN,
+    walk: (n) => ({ start: (last + 1) % n, limit: 1 }),
+    // Reserve (when the node is chosen), not PostBind: the next cycle starts before the binding completes.
+    reserve(_state, _pod, nodeName) {
+      const i = handle.nodes().findIndex((x) => x.name === nodeName);
+      if (i >= 0) last = i;
+      return null;
+    },
+    unreserve() {},
+  };
+}
+
+/** Alignment of demand and free capacity. */
+export function dotProduct(): ScorePlugin {
+  return {
+    name: DOT_PRODUCT,
+    score(_state, pod, node) {
+      let dot = 0;
+      if (node.allocMilliCPU > 0) dot += (pod.requests.milliCPU / node.allocMilliCPU) * (Math.max(0, node.allocMilliCPU - node.reqMilliCPU) / node.allocMilliCPU);
+      if (node.allocMemory > 0) dot += (pod.requests.memory / node.allocMemory) * (Math.max(0, node.allocMemory - node.reqMemory) / node.allocMemory);
+      return Math.round(dot * 10_000);
+    },
+    normalizeScore(_state, _pod, scores) {
+      defaultNormalizeScore(MAX_NODE_SCORE, false, scores);
+    },
+  };
+}
