@@ -90,7 +90,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     recorder.onEvent((e) => files.events.row([formatSeconds(e.timeUs), e.type, e.reason, e.kind, e.namespace, e.name, e.source, e.host, e.message]));
 
     // 3. models
-    const schedulerConfig = { ...scenario.scheduler, profiles: [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
+    const schedulerConfig = { ...scenario.scheduler, profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
     const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'));
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));

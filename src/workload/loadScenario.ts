@@ -12,6 +12,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Job, KubeObject, Pod } from '../cluster/types.js';
+import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
+import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
+import { Profile } from '../models/scheduler/framework/profile.js';
+import type { PluginHandle } from '../models/scheduler/framework/interfaces.js';
+import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
+import { PodChangeLog } from '../models/scheduler/podChangeLog.js';
 import { objectKey } from '../cluster/types.js';
 import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
@@ -101,6 +107,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     } satisfies PoissonJobsWorkload;
   });
 
+  const scheduler = schedulerSettings(doc, src, base, hash, readFiles);
   return {
     name: doc.metadata.name,
     description: doc.metadata.description,
@@ -116,12 +123,70 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     images: doc.spec.images,
     apiServer: doc.spec.apiServer,
     clients: doc.spec.clients,
-    scheduler: doc.spec.scheduler,
+    scheduler,
     kubelet: doc.spec.kubelet,
     metrics: doc.spec.metrics,
     matrix: matrixOf(doc, src),
   };
 }
+
+/**
+ * `spec.scheduler`, with `config` (a KubeSchedulerConfiguration file or inline document) turned into profiles:
+ * plugins merged with upstream's defaults, each profile built once so unknown plugins and bad args are reported here.
+ */
+function schedulerSettings(doc: ScenarioDocument, src: SourceDoc, base: string, hash: ReturnType<typeof createHash>, readFiles: string[]): Scenario['scheduler'] {
+  const s = doc.spec.scheduler;
+  if (s.config === undefined) return s;
+  const path = ['spec', 'scheduler', 'config'];
+  let cfgSrc = src;
+  let prefix: (string | number)[] = path;
+  let where = (p: (string | number)[]) => `${locate(src, [...path, ...p])}: ${formatPath([...path, ...p])}`;
+  if (typeof s.config === 'string') {
+    const files = manifestDocs(resolve(base, s.config), `${locate(src, path)}: ${formatPath(path)}`);
+    const docs = files.flatMap((f) => f.docs);
+    if (docs.length !== 1) throw new InputError(`${locate(src, path)}: ${formatPath(path)}: expected a file with one KubeSchedulerConfiguration, found ${docs.length} documents`);
+    hash.update(files[0]!.text);
+    readFiles.push(resolve(files[0]!.file));
+    cfgSrc = docs[0]!;
+    prefix = [];
+    where = (p) => `${locate(cfgSrc, p)}: ${formatPath(p)}`;
+  }
+  const cfg = validate(kubeSchedulerConfiguration, cfgSrc, prefix);
+  const profiles = (cfg.profiles ?? [{ schedulerName: 'default-scheduler' }]).map((p, i) => {
+    const plugins = mergePlugins(p as ProfileInput);
+    try {
+      new Profile(p.schedulerName, plugins, inTreeRegistry(), PROBE_HANDLE);
+    } catch (e) {
+      throw new InputError(`${where(['profiles', i])}: ${(e as Error).message}`);
+    }
+    return { schedulerName: p.schedulerName, plugins, ...(p.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: p.percentageOfNodesToScore } : {}) };
+  });
+  const names = profiles.map((p) => p.schedulerName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InputError(`${where(['profiles'])}: two profiles have schedulerName "${dup}"`);
+  return {
+    ...s,
+    profiles,
+    percentageOfNodesToScore: cfg.percentageOfNodesToScore ?? s.percentageOfNodesToScore,
+    podInitialBackoff: cfg.podInitialBackoffSeconds !== undefined ? cfg.podInitialBackoffSeconds * 1_000_000 : s.podInitialBackoff,
+    podMaxBackoff: cfg.podMaxBackoffSeconds !== undefined ? cfg.podMaxBackoffSeconds * 1_000_000 : s.podMaxBackoff,
+  };
+}
+
+/** A plugin handle for building profiles at load time (never used to schedule). */
+const PROBE_HANDLE: PluginHandle = {
+  bindPod: () => undefined,
+  nodes: () => [],
+  podsWithAffinity: () => 0,
+  podsWithRequiredAntiAffinity: () => 0,
+  defaultSelector: () => undefined,
+  podLog: () => new PodChangeLog(),
+  imageNodes: () => 0,
+  random: () => {
+    throw new Error('no random stream at load time');
+  },
+  addWork: () => undefined,
+};
 
 /** Reads `spec.matrix`: dimensions in declared order; `seeds: N` means N seeds counting up from spec.seed. */
 function matrixOf(doc: ScenarioDocument, src: SourceDoc): Matrix | undefined {

@@ -4,6 +4,7 @@ import type { Micros } from '../engine/time.js';
 import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
 import type { NodePoolSpec } from './schema/scenario.js';
+import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
 /** A stream of Jobs with Poisson arrivals, stamped from a template. */
 export interface PoissonJobsWorkload {
@@ -58,6 +59,9 @@ export interface Scenario {
   scheduler: {
     /** A named policy (PROFILE_PRESETS). */
     profile: string;
+    /** Profiles from a KubeSchedulerConfiguration (`spec.scheduler.config`), replacing `profile` when present. */
+    profiles?: { schedulerName: string; plugins: PluginConfig[]; percentageOfNodesToScore?: number }[];
+    config?: unknown;
     percentageOfNodesToScore: number;
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;

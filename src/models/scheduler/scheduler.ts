@@ -37,7 +37,8 @@ export interface SchedulerConfig {
   podInitialBackoff: Micros;
   podMaxBackoff: Micros;
   cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
-  profiles?: { schedulerName: string; plugins: PluginConfig[] }[];
+  /** Profiles by schedulerName (the first is the default); percentageOfNodesToScore per profile overrides the global. */
+  profiles?: { schedulerName: string; plugins: PluginConfig[]; percentageOfNodesToScore?: number }[];
 }
 
 /** Flush period of backoffQ → activeQ (GUESS ≈ 1 s: upstream's ordering-window length was not read). */
@@ -48,6 +49,7 @@ export const UNSCHEDULABLE_FLUSH_PERIOD_US = 30_000_000;
 /** Outcome of one scheduling cycle (before it is applied). */
 interface CycleResult {
   info: QueuedPodInfo;
+  profile: Profile;
   pod: PodInfo;
   podCycle: number;
   state: CycleState;
@@ -73,7 +75,11 @@ export interface SchedulerStats {
 export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
+  /** The first profile (its QueueSort orders the shared queue, as upstream requires one QueueSort for all). */
   readonly profile: Profile;
+  /** Profiles by schedulerName. */
+  readonly profiles = new Map<string, Profile>();
+  private readonly percentages = new Map<Profile, number>();
   readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, failedAttempts: 0, bindErrors: 0 };
   private busy = false;
   /** Plugin work units counted in the current cycle (for the cycle cost model). */
@@ -113,9 +119,19 @@ export class Scheduler {
         this.work += units;
       },
     };
-    const profileCfg = config.profiles?.[0] ?? { schedulerName: 'default-scheduler', plugins: DEFAULT_PLUGINS };
-    this.profile = new Profile(profileCfg.schedulerName, profileCfg.plugins, registry, handle);
-    for (const p of [...this.profile.filter, ...this.profile.preFilter]) this.interested.set(p.name, new Set(p.events ?? []));
+    const cfgs = config.profiles ?? [{ schedulerName: 'default-scheduler', plugins: DEFAULT_PLUGINS }];
+    for (const cfg of cfgs) {
+      if (this.profiles.has(cfg.schedulerName)) throw new Error(`duplicate profile for schedulerName "${cfg.schedulerName}"`);
+      const profile = new Profile(cfg.schedulerName, cfg.plugins, registry, handle);
+      this.profiles.set(cfg.schedulerName, profile);
+      this.percentages.set(profile, cfg.percentageOfNodesToScore ?? config.percentageOfNodesToScore);
+      for (const p of [...profile.filter, ...profile.preFilter]) {
+        const set = this.interested.get(p.name) ?? new Set();
+        for (const e of p.events ?? []) set.add(e);
+        this.interested.set(p.name, set);
+      }
+    }
+    this.profile = this.profiles.values().next().value!;
     this.queue = new SchedulingQueue(
       (a, b) => this.profile.queueSort.less(a, b),
       config.podInitialBackoff,
@@ -124,9 +140,14 @@ export class Scheduler {
     );
   }
 
-  /** Name pods select this scheduler by. */
+  /** Name pods select the first profile by. */
   get schedulerName(): string {
     return this.profile.schedulerName;
+  }
+
+  /** The profile of a pod's schedulerName, or undefined when another scheduler owns the pod. */
+  private profileOf(pod: Pod): Profile | undefined {
+    return this.profiles.get(pod.spec.schedulerName ?? 'default-scheduler');
   }
 
   /** Starts the informers and the queue's periodic flushes. */
@@ -153,7 +174,7 @@ export class Scheduler {
 
   /** Whether a PreEnqueue plugin holds the pod back. */
   private gatedBy(pod: Pod): boolean {
-    for (const p of this.profile.preEnqueue) {
+    for (const p of this.profileOf(pod)?.preEnqueue ?? []) {
       const s = p.preEnqueue(pod);
       if (s !== null && s.code !== Code.Success) return true;
     }
@@ -188,7 +209,7 @@ export class Scheduler {
       this.lastConditionMessage.delete(uid);
       return;
     }
-    if ((pod.spec.schedulerName ?? 'default-scheduler') !== this.schedulerName) return;
+    if (this.profileOf(pod) === undefined) return;
     if (pod.metadata.deletionTimestamp !== undefined) return;
     if (ev.type === 'ADDED' || !this.queue.has(uid)) {
       if (this.cache.hasPod(uid)) return; // assumed, binding in flight
@@ -229,7 +250,8 @@ export class Scheduler {
     const state: CycleState = new Map();
     const nodes = this.cache.nodeList;
     const n = nodes.length;
-    const result: CycleResult = { info, pod, podCycle, state, nodeName: undefined, numAllNodes: n, filtered: 0, scored: 0, reasons: new Map(), rejectors: new Set(), error: undefined };
+    const profile = this.profileOf(info.pod) ?? this.profile;
+    const result: CycleResult = { info, profile, pod, podCycle, state, nodeName: undefined, numAllNodes: n, filtered: 0, scored: 0, reasons: new Map(), rejectors: new Set(), error: undefined };
     if (n === 0) {
       result.error = NO_NODE_AVAILABLE;
       return result;
@@ -238,7 +260,7 @@ export class Scheduler {
     const filters = this.activeFilters;
     filters.length = 0;
     let skipped: Set<unknown> | undefined;
-    for (const p of this.profile.preFilter) {
+    for (const p of profile.preFilter) {
       const s = p.preFilter(state, pod, nodes);
       if (s === null || s.code === Code.Success) continue;
       if (s.code === Code.Skip) {
@@ -251,13 +273,13 @@ export class Scheduler {
       } else result.error = s.reasons.join('; ');
       return result;
     }
-    for (const f of this.profile.filter) if (skipped === undefined || !skipped.has(f)) filters.push(f);
-    let numToFind = numFeasibleNodesToFind(this.config.percentageOfNodesToScore, n);
+    for (const f of profile.filter) if (skipped === undefined || !skipped.has(f)) filters.push(f);
+    let numToFind = numFeasibleNodesToFind(this.percentages.get(profile) ?? this.config.percentageOfNodesToScore, n);
     const feasible: NodeInfo[] = [];
     let start = this.nextStartNodeIndex;
     // kubesim's NodeWalk extension (FirstFit, RoundRobin): the plugin fixes where filtering starts and how many
     // feasible nodes end it.
-    const walk = this.profile.nodeWalk?.walk(n);
+    const walk = profile.nodeWalk?.walk(n);
     if (walk !== undefined) {
       start = walk.start % n;
       numToFind = walk.limit;
@@ -285,15 +307,15 @@ export class Scheduler {
       return result;
     }
     result.scored = feasible.length;
-    result.nodeName = this.prioritize(state, pod, feasible);
+    result.nodeName = this.prioritize(profile, state, pod, feasible);
     return result;
   }
 
   /** Scores the feasible nodes and selects the host. */
-  private prioritize(state: CycleState, pod: PodInfo, feasible: NodeInfo[]): string {
+  private prioritize(profile: Profile, state: CycleState, pod: PodInfo, feasible: NodeInfo[]): string {
     // PreScore; Skip drops the plugin's Score for this cycle (framework.go RunPreScorePlugins).
     let skipped: Set<unknown> | undefined;
-    for (const p of this.profile.preScore) {
+    for (const p of profile.preScore) {
       const s = p.preScore(state, pod, feasible);
       if (s !== null && s.code === Code.Skip) (skipped ??= new Set()).add(p);
     }
@@ -303,13 +325,13 @@ export class Scheduler {
     totals.length = feasible.length;
     scores.length = feasible.length;
     totals.fill(0);
-    const plugins = this.profile.score;
+    const plugins = profile.score;
     for (let k = 0; k < plugins.length; k++) {
       const p = plugins[k]!;
       if (skipped !== undefined && skipped.has(p)) continue;
       for (let i = 0; i < feasible.length; i++) scores[i] = p.score(state, pod, feasible[i]!);
       p.normalizeScore?.(state, pod, scores);
-      const w = this.profile.scoreWeights[k]!;
+      const w = profile.scoreWeights[k]!;
       for (let i = 0; i < feasible.length; i++) totals[i]! += scores[i]! * w;
     }
     // selectHost: reservoir sampling among the nodes with the highest total.
@@ -350,16 +372,16 @@ export class Scheduler {
     const nodeName = r.nodeName!;
     const pod = r.info.pod;
     this.cache.addPod(pod, nodeName);
-    for (const p of this.profile.reserve) {
+    for (const p of r.profile.reserve) {
       const s = p.reserve(r.state, r.pod, nodeName);
       if (s !== null && s.code !== Code.Success) return this.bindFailed(r, s.reasons.join('; '));
     }
-    for (const p of this.profile.permit) {
+    for (const p of r.profile.permit) {
       const s = p.permit(r.state, r.pod, nodeName);
       if (s !== null && s.code !== Code.Success) return this.bindFailed(r, s.reasons.join('; '));
     }
     // Binding cycle (asynchronous upstream too).
-    for (const p of this.profile.preBind) {
+    for (const p of r.profile.preBind) {
       const s = p.preBind(r.state, r.pod, nodeName);
       if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) return this.bindFailed(r, s.reasons.join('; '));
     }
@@ -368,10 +390,10 @@ export class Scheduler {
       this.stats.scheduled++;
       this.queue.done(pod.metadata.uid!);
       const ns = pod.metadata.namespace ?? 'default';
-      this.recorder.record(pod, 'Normal', 'Scheduled', this.schedulerName, `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`);
-      for (const p of this.profile.postBind) p.postBind(r.state, r.pod, nodeName);
+      this.recorder.record(pod, 'Normal', 'Scheduled', r.profile.schedulerName, `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`);
+      for (const p of r.profile.postBind) p.postBind(r.state, r.pod, nodeName);
     };
-    for (const p of this.profile.bind) {
+    for (const p of r.profile.bind) {
       const s = p.bind(r.state, r.pod, nodeName, done);
       if (s !== null && s.code === Code.Skip) continue;
       return;
@@ -383,8 +405,8 @@ export class Scheduler {
     this.stats.bindErrors++;
     const uid = r.info.pod.metadata.uid!;
     this.cache.removePod(uid);
-    for (const p of this.profile.reserve) p.unreserve(r.state, r.pod, r.nodeName!);
-    this.recorder.record(r.info.pod, 'Warning', 'FailedScheduling', this.schedulerName, `Binding rejected: ${message}`);
+    for (const p of r.profile.reserve) p.unreserve(r.state, r.pod, r.nodeName!);
+    this.recorder.record(r.info.pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, `Binding rejected: ${message}`);
     if (r.info.where === 'inFlight') this.queue.requeueFailed(r.info, r.podCycle, this.engine.now, true);
     this.tryScheduleNext();
   }
@@ -397,7 +419,7 @@ export class Scheduler {
     } else {
       let postFilterMsg: string | undefined;
       const rejected = new Map<string, StatusOrSuccess>();
-      for (const p of this.profile.postFilter) {
+      for (const p of r.profile.postFilter) {
         const out = p.postFilter(r.state, r.pod, rejected);
         if (out.status !== null && out.status.reasons.length > 0) postFilterMsg = out.status.reasons.join(' ');
       }
@@ -406,7 +428,7 @@ export class Scheduler {
     r.info.unschedulablePlugins = r.rejectors;
     this.queue.requeueFailed(r.info, r.podCycle, this.engine.now, r.error !== undefined && r.error !== NO_NODE_AVAILABLE);
     const pod = r.info.pod;
-    this.recorder.record(pod, 'Warning', 'FailedScheduling', this.schedulerName, message);
+    this.recorder.record(pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, message);
     if (this.lastConditionMessage.get(uid) !== message) {
       this.lastConditionMessage.set(uid, message);
       const now = this.engine.now;

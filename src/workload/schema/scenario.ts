@@ -99,6 +99,8 @@ export const scenarioSchema = strict(
         scheduler: strict(
           {
             profile: z.enum(Object.keys(PROFILE_PRESETS) as [string, ...string[]], { error: `expected one of ${Object.keys(PROFILE_PRESETS).join(', ')}` }).default('default'),
+            /** A KubeSchedulerConfiguration (file path or inline); its profiles replace `profile`. */
+            config: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a KubeSchedulerConfiguration or an inline one' }).optional(),
             percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
             podInitialBackoff: duration.default(DEFAULTS.scheduler.podInitialBackoffUs),
             podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),

@@ -28,6 +28,22 @@ export interface PluginConfig {
   weight?: number;
   args?: Record<string, unknown>;
   score?: boolean;
+  /** Extension points the plugin is disabled at (KubeSchedulerConfiguration `<point>.disabled`). */
+  disabledPoints?: readonly ExtensionPoint[];
+  /** When set, the only extension points it is enabled at (enabled at single points, not multiPoint). */
+  onlyPoints?: readonly ExtensionPoint[];
+}
+
+/** Extension point names as KubeSchedulerConfiguration spells them. */
+export const EXTENSION_POINTS = ['preEnqueue', 'queueSort', 'preFilter', 'filter', 'postFilter', 'preScore', 'score', 'reserve', 'permit', 'preBind', 'bind', 'postBind'] as const;
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+/** Whether a configured plugin is enabled at a point. */
+function at(cfg: PluginConfig, point: ExtensionPoint): boolean {
+  if (point === 'score' && cfg.score === false) return false;
+  if (point === 'preScore' && cfg.score === false) return false;
+  if (cfg.onlyPoints !== undefined && !cfg.onlyPoints.includes(point)) return false;
+  return !(cfg.disabledPoints ?? []).includes(point);
 }
 
 /** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far. */
@@ -105,24 +121,24 @@ export class Profile {
       const factory = registry.get(cfg.name);
       if (factory === undefined) throw new Error(`profile ${schedulerName}: plugin "${cfg.name}" is not registered`);
       const p = factory(cfg.args, handle) as Plugin & Record<string, unknown>;
-      if ('preEnqueue' in p) this.preEnqueue.push(p as unknown as PreEnqueuePlugin);
-      if ('less' in p) {
+      if ('preEnqueue' in p && at(cfg, 'preEnqueue')) this.preEnqueue.push(p as unknown as PreEnqueuePlugin);
+      if ('less' in p && at(cfg, 'queueSort')) {
         if (queueSort !== undefined) throw new Error(`profile ${schedulerName}: only one QueueSort plugin may be enabled`);
         queueSort = p as unknown as QueueSortPlugin;
       }
-      if ('preFilter' in p) this.preFilter.push(p as unknown as PreFilterPlugin);
-      if ('filter' in p) this.filter.push(p as unknown as FilterPlugin);
-      if ('postFilter' in p) this.postFilter.push(p as unknown as PostFilterPlugin);
-      if ('preScore' in p && cfg.score !== false) this.preScore.push(p as unknown as PreScorePlugin);
-      if ('score' in p && cfg.score !== false) {
+      if ('preFilter' in p && at(cfg, 'preFilter')) this.preFilter.push(p as unknown as PreFilterPlugin);
+      if ('filter' in p && at(cfg, 'filter')) this.filter.push(p as unknown as FilterPlugin);
+      if ('postFilter' in p && at(cfg, 'postFilter')) this.postFilter.push(p as unknown as PostFilterPlugin);
+      if ('preScore' in p && at(cfg, 'preScore')) this.preScore.push(p as unknown as PreScorePlugin);
+      if ('score' in p && at(cfg, 'score')) {
         this.score.push(p as unknown as ScorePlugin);
         this.scoreWeights.push(cfg.weight ?? 1);
       }
-      if ('reserve' in p) this.reserve.push(p as unknown as ReservePlugin);
-      if ('permit' in p) this.permit.push(p as unknown as PermitPlugin);
-      if ('preBind' in p) this.preBind.push(p as unknown as PreBindPlugin);
-      if ('bind' in p) this.bind.push(p as unknown as BindPlugin);
-      if ('postBind' in p) this.postBind.push(p as unknown as PostBindPlugin);
+      if ('reserve' in p && at(cfg, 'reserve')) this.reserve.push(p as unknown as ReservePlugin);
+      if ('permit' in p && at(cfg, 'permit')) this.permit.push(p as unknown as PermitPlugin);
+      if ('preBind' in p && at(cfg, 'preBind')) this.preBind.push(p as unknown as PreBindPlugin);
+      if ('bind' in p && at(cfg, 'bind')) this.bind.push(p as unknown as BindPlugin);
+      if ('postBind' in p && at(cfg, 'postBind')) this.postBind.push(p as unknown as PostBindPlugin);
       if ('walk' in p) {
         if (this.nodeWalk !== undefined) throw new Error(`profile ${schedulerName}: only one NodeWalk plugin (FirstFit, RoundRobin) may be enabled`);
         this.nodeWalk = p as unknown as NodeWalkPlugin;
