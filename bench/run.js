@@ -28,3 +28,10 @@ if (!only || only === 'sweep') {
   console.log(result);
   writeFileSync('bench/results/sweep.json', JSON.stringify(result, null, 2) + '\n');
 }
+
+if (!only || only === 'scheduler') {
+  const { runSchedulerBench } = await import('./scheduler.js');
+  const result = runSchedulerBench();
+  console.log(result);
+  writeFileSync('bench/results/scheduler.json', JSON.stringify(result, null, 2) + '\n');
+}
