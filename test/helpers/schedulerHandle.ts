@@ -2,7 +2,6 @@
 import type { LabelSelector, Pod } from '../../src/cluster/types.js';
 import type { PluginHandle } from '../../src/models/scheduler/framework/interfaces.js';
 import type { NodeInfo } from '../../src/models/scheduler/nodeInfo.js';
-import { affinityTerms } from '../../src/models/scheduler/plugins/helpers/affinityTerms.js';
 import { RngStreams } from '../../src/engine/rng.js';
 import { PodChangeLog } from '../../src/models/scheduler/podChangeLog.js';
 
@@ -26,6 +25,5 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
       h.work += u;
     },
   };
-  void affinityTerms;
   return h;
 }

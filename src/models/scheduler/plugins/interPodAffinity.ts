@@ -129,7 +129,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       }
       return null;
     },
-    preScore(state, pod, feasible) {
+    preScore(state, pod) {
       const terms = affinityTerms(pod.pod);
       const hasConstraints = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0;
       if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return SKIP;
@@ -161,7 +161,6 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
         }
       }
       handle.addWork(work);
-      void feasible;
       if (topologyScore.size === 0) return SKIP;
       state.set(PRE_SCORE_KEY, { topologyScore } satisfies PreScoreState);
       return null;
