@@ -22,7 +22,7 @@ export interface Change<T extends KubeObject = KubeObject> {
 }
 
 /** Outcome of a write: the stored object, or a reason like the API server's status reasons. */
-export type WriteResult<T> = { ok: true; object: T } | { ok: false; reason: 'AlreadyExists' | 'NotFound' | 'Conflict'; message: string };
+export type WriteResult<T> = { ok: true; object: T } | { ok: false; reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Forbidden'; message: string };
 
 /** Listener on every commit, in commit order (observers and the API-server model subscribe). */
 export type CommitListener = (change: Change) => void;
@@ -100,7 +100,7 @@ export class ObjectStore {
     const next = mutate(current);
     if (next === current) return { ok: true, object: current };
     const rv = ++this.rv;
-    const specChanged = next.spec !== current.spec;
+    const specChanged = 'spec' in next && (next as { spec: unknown }).spec !== (current as { spec?: unknown }).spec;
     const stored = {
       ...next,
       metadata: {

@@ -182,7 +182,7 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown
 
 /** v1.PodCondition. */
 export interface PodCondition {
-  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready';
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready' | 'DisruptionTarget';
   status: 'True' | 'False' | 'Unknown';
   reason?: string;
   message?: string;
@@ -346,8 +346,28 @@ export interface Service {
   status: Record<string, never>;
 }
 
+/** scheduling.k8s.io/v1 PriorityClass (cluster-scoped): the priority value pods naming it get at admission. */
+export interface PriorityClass {
+  apiVersion: 'scheduling.k8s.io/v1';
+  kind: 'PriorityClass';
+  metadata: ObjectMeta;
+  value: number;
+  globalDefault?: boolean;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  description?: string;
+}
+
+/** policy/v1 PodDisruptionBudget. */
+export interface PodDisruptionBudget {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  metadata: ObjectMeta;
+  spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector?: LabelSelector; unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow' };
+  status: { disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number; expectedPods: number; observedGeneration?: number };
+}
+
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | Job | Service;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | Job | Service | PriorityClass | PodDisruptionBudget;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

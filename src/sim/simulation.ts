@@ -23,6 +23,7 @@ import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
 import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
+import { DisruptionController } from '../models/controllers/disruption.js';
 import { JobController } from '../models/controllers/job.js';
 import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
@@ -91,13 +92,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
     // 3. models
     const schedulerConfig = { ...scenario.scheduler, profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
-    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'));
+    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));
     scheduler.start();
     new ReplicaSetController(engine, api, api.client('replicaset-controller', scenario.clients.controllerManager), recorder).start();
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
+    new DisruptionController(engine, api, api.client('disruption-controller', scenario.clients.controllerManager)).start();
 
     const user = api.client('kubectl', USER_LIMITS);
     // Pools with `kubelet: false` register their nodes directly (scheduler_perf's fake nodes): bound pods never start.
@@ -130,8 +132,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       kubelet.start();
     }
 
-    // 4. manifests and workload generators
-    for (const o of scenario.objects) if (o.kind !== 'Node') user.create(o);
+    // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
+    // else is created, so every pod's admission sees them.
+    for (const o of scenario.objects) if (o.kind === 'PriorityClass') store.create(o, 0);
+    for (const o of scenario.objects) if (o.kind !== 'Node' && o.kind !== 'PriorityClass') user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);
     for (const w of scenario.workloads) {
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);

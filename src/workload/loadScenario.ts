@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Job, KubeObject, Pod } from '../cluster/types.js';
+import type { Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
 import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
 import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
 import { Profile } from '../models/scheduler/framework/profile.js';
@@ -107,6 +108,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     } satisfies PoissonJobsWorkload;
   });
 
+  checkPriorities(objects, workloads, src);
   const scheduler = schedulerSettings(doc, src, base, hash, readFiles);
   return {
     name: doc.metadata.name,
@@ -186,6 +188,16 @@ const PROBE_HANDLE: PluginHandle = {
     throw new Error('no random stream at load time');
   },
   addWork: () => undefined,
+  runFilterPluginsWithNominatedPods: () => null,
+  runPreFilterExtensionAddPod: () => null,
+  runPreFilterExtensionRemovePod: () => null,
+  pdbs: () => [],
+  nominatedPodsForNode: () => [],
+  preemptPod: () => undefined,
+  clearNominatedNodeName: () => undefined,
+  preemptionRandom: () => {
+    throw new Error('no random stream at load time');
+  },
 };
 
 /** Reads `spec.matrix`: dimensions in declared order; `seeds: N` means N seeds counting up from spec.seed. */
@@ -316,6 +328,37 @@ function manifestObject(src: SourceDoc, prefix: (string | number)[]): KubeObject
     throw new InputError(`${locate(src, path)}: ${formatPath(path)}: ${p.message}`);
   }
   return obj;
+}
+
+/**
+ * What the Priority admission plugin would refuse, found at load instead of mid-run: a pod spec naming a class that
+ * does not exist, a priority integer contradicting its class, and a second globalDefault class.
+ */
+function checkPriorities(objects: KubeObject[], workloads: Workload[], src: SourceDoc): void {
+  const classes = new Map<string, PriorityClass>();
+  let globalDefault: string | undefined;
+  for (const o of objects) {
+    if (o.kind !== 'PriorityClass') continue;
+    if (SYSTEM_PRIORITY_CLASSES.has(o.metadata.name)) throw new InputError(`${src.file}: PriorityClass "${o.metadata.name}" is a built-in system class and cannot be redefined`);
+    if (o.globalDefault) {
+      if (globalDefault !== undefined) throw new InputError(`${src.file}: PriorityClass "${o.metadata.name}" is marked globalDefault, but "${globalDefault}" already is; only one default may exist`);
+      globalDefault = o.metadata.name;
+    }
+    classes.set(o.metadata.name, o);
+  }
+  const all = [...classes.values()];
+  const check = (what: string, spec: PodSpec | undefined) => {
+    if (spec === undefined) return;
+    const probe = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe' }, spec, status: { phase: 'Pending' } } as Pod;
+    const r = admitPodPriority(probe, (n) => classes.get(n), () => all);
+    if (typeof r === 'string') throw new InputError(`${src.file}: ${what}: spec.priorityClassName: ${r}`);
+  };
+  for (const o of objects) {
+    const where = `${o.kind} "${objectKey(o.metadata)}"`;
+    if (o.kind === 'Pod') check(where, o.spec);
+    else if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'Job') check(`${where} template`, o.spec.template.spec);
+  }
+  workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
 }
 
 function checkObjects(objects: KubeObject[], doc: ScenarioDocument, src: SourceDoc): void {

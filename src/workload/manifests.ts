@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, Deployment, Job, KubeObject, Node, Pod, PodSpec, PodTemplateSpec, ReplicaSet, Service } from '../cluster/types.js';
+import type { Container, Deployment, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { DURATION_ANNOTATION } from './annotations.js';
@@ -46,7 +46,6 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
     restartPolicy: spec.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
     schedulerName: spec.schedulerName ?? DEFAULT_SCHEDULER_NAME,
-    priority: spec.priority ?? 0,
   };
 }
 
@@ -133,6 +132,21 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
     }
     case 'Job':
       return toJob(m, metadata, problems);
+    case 'PriorityClass': {
+      const pc: PriorityClass = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { ...metadata }, value: m.value, ...(m.globalDefault !== undefined ? { globalDefault: m.globalDefault } : {}), preemptionPolicy: m.preemptionPolicy ?? 'PreemptLowerPriority', ...(m.description !== undefined ? { description: m.description } : {}) };
+      delete pc.metadata.namespace;
+      return pc;
+    }
+    case 'PodDisruptionBudget': {
+      const pdb: PodDisruptionBudget = {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: { ...m.spec },
+        status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+      };
+      return pdb;
+    }
   }
 }
 

@@ -24,6 +24,14 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
     addWork: (u: number) => {
       h.work += u;
     },
+    runFilterPluginsWithNominatedPods: () => null,
+    runPreFilterExtensionAddPod: () => null,
+    runPreFilterExtensionRemovePod: () => null,
+    pdbs: () => [],
+    nominatedPodsForNode: () => [],
+    preemptPod: () => undefined,
+    clearNominatedNodeName: () => undefined,
+    preemptionRandom: () => rng,
   };
   return h;
 }

@@ -159,7 +159,7 @@ describe('bad input: one clear message naming file, line:column, path, found and
   });
   it('an unsupported kind and a wrong apiVersion', () => {
     const p = file(`${BASE}  manifests:\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n`);
-    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, Job$/);
+    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, Job, PriorityClass, PodDisruptionBudget$/);
     const q = file(`${BASE}  manifests:\n    - {apiVersion: apps/v1beta1, kind: Deployment, metadata: {name: c}}\n`);
     expect(error(q)).toMatch(/expected apiVersion "apps\/v1" for kind Deployment, found "apps\/v1beta1"$/);
   });
@@ -183,5 +183,28 @@ describe('published JSON Schema', () => {
   it('schema/scenario.schema.json is generated from the loader schema (run `npm run schema` after changing it)', () => {
     const committed = readFileSync(new URL('../../schema/scenario.schema.json', import.meta.url), 'utf8');
     expect(committed).toBe(scenarioJsonSchemaText());
+  });
+});
+
+describe('PriorityClass and PodDisruptionBudget manifests', () => {
+  const pod = (extra: string) => `    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {${extra}containers: [{name: c, image: "a:1"}]}}\n`;
+  it('loads classes and budgets with their defaults', () => {
+    const p = file(`${BASE}  manifests:
+    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 1000}
+    - {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: b}, spec: {maxUnavailable: "25%", selector: {matchLabels: {app: x}}}}
+${pod('priorityClassName: high, ')}`);
+    const s = loadScenario(p, { overrides: [] });
+    expect(s.objects.find((o) => o.kind === 'PriorityClass')).toMatchObject({ value: 1000, preemptionPolicy: 'PreemptLowerPriority' });
+    expect(s.objects.find((o) => o.kind === 'PodDisruptionBudget')).toMatchObject({ metadata: { namespace: 'default' }, spec: { maxUnavailable: '25%' } });
+  });
+  it('refuses a pod naming an unknown class, a second global default, and a budget with both bounds', () => {
+    expect(error(file(`${BASE}  manifests:\n${pod('priorityClassName: nope, ')}`))).toMatch(/Pod "default\/p": spec.priorityClassName: no PriorityClass with name nope was found$/);
+    expect(
+      error(file(`${BASE}  manifests:
+    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: a}, value: 1, globalDefault: true}
+    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: b}, value: 2, globalDefault: true}
+`)),
+    ).toMatch(/PriorityClass "b" is marked globalDefault, but "a" already is/);
+    expect(error(file(`${BASE}  manifests:\n    - {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: b}, spec: {minAvailable: 1, maxUnavailable: 1}}\n`))).toMatch(/minAvailable and maxUnavailable cannot both be set/);
   });
 });

@@ -19,6 +19,7 @@ import type { Kind, KubeObject, ObjectOfKind, Pod } from '../../cluster/types.js
 import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
 import { TokenBucket } from './tokenBucket.js';
+import { admitPodPriority } from './priorityAdmission.js';
 
 /** Latency model of the API server. */
 export interface ApiServerLatency {
@@ -117,6 +118,13 @@ export class ApiServer {
     this.engine.schedule(wait + sample(this.latency.writeLatency, this.rng), commit);
   }
 
+  /** Mutating admission of a create: returns the admitted object or the reason it is forbidden. @internal */
+  admit<T extends KubeObject>(obj: T): T | string {
+    if (obj.kind !== 'Pod') return obj;
+    const store = this.store;
+    return admitPodPriority(obj as Pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass')) as T | string;
+  }
+
   /** Now, for writers. @internal */
   get now(): Micros {
     return this.engine.now;
@@ -206,10 +214,15 @@ export class ApiClient {
     return this.server.store.get(kind, key);
   }
 
-  /** POST: creates the object. */
+  /** POST: creates the object, after admission (Priority for pods). */
   create<T extends KubeObject>(obj: T, done?: Done<T>): void {
     this.server.send(this.bucket, () => {
-      const r = this.server.store.create(obj, this.server.now);
+      const admitted = this.server.admit(obj);
+      if (typeof admitted === 'string') {
+        done?.({ ok: false, reason: 'Forbidden', message: `${obj.kind} "${objectKey(obj.metadata)}" is forbidden: ${admitted}` });
+        return;
+      }
+      const r = this.server.store.create(admitted, this.server.now);
       done?.(r);
     });
   }

@@ -14,18 +14,20 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
-import type { Node, Pod, PodCondition } from '../../cluster/types.js';
+import type { Node, Pod, PodCondition, PodDisruptionBudget } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
 import type { CycleState, FilterPlugin, PluginHandle } from './framework/interfaces.js';
 import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile.js';
+import { cloneCycleState } from './framework/interfaces.js';
+import { Nominator } from './nominator.js';
+import { NodeInfo } from './nodeInfo.js';
 import type { Registry } from './framework/registry.js';
 import { Code, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
 import { SchedulerCache } from './cache.js';
 import { DefaultSelectors } from './defaultSelectors.js';
 import { fitErrorMessage, NO_NODE_AVAILABLE } from './fitError.js';
-import type { NodeInfo } from './nodeInfo.js';
 import { numFeasibleNodesToFind } from './numFeasibleNodes.js';
 import { type PodInfo, podInfo } from './podInfo.js';
 import type { QueuedPodInfo } from './queue/queuedPodInfo.js';
@@ -61,6 +63,11 @@ interface CycleResult {
   reasons: Map<string, number>;
   rejectors: Set<string>;
   error: string | undefined;
+  /** A PreFilter rejection's message (FitError's PreFilterMsg: then no per-node histogram). */
+  preFilterMsg?: string;
+  /** PostFilter outcome: its message, and the nomination (undefined: unchanged; '': cleared). */
+  postFilterMsg?: string;
+  nominatedNodeName?: string;
 }
 
 /** Counters exposed to observers. */
@@ -69,6 +76,9 @@ export interface SchedulerStats {
   scheduled: number;
   failedAttempts: number;
   bindErrors: number;
+  /** Successful preemptions (a node nominated) and the pods they evicted. */
+  preemptions: number;
+  preemptionVictims: number;
 }
 
 /** The scheduler of one profile set. */
@@ -80,7 +90,7 @@ export class Scheduler {
   /** Profiles by schedulerName. */
   readonly profiles = new Map<string, Profile>();
   private readonly percentages = new Map<Profile, number>();
-  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, failedAttempts: 0, bindErrors: 0 };
+  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, failedAttempts: 0, bindErrors: 0, preemptions: 0, preemptionVictims: 0 };
   private busy = false;
   /** Plugin work units counted in the current cycle (for the cycle cost model). */
   private work = 0;
@@ -94,6 +104,14 @@ export class Scheduler {
   private readonly totals: number[] = [];
   private readonly scores: number[] = [];
   private readonly activeFilters: FilterPlugin[] = [];
+  private readonly failedNodes: NodeInfo[] = [];
+  private readonly failedStatuses: Status[] = [];
+  private lastFailedPlugin = '';
+  /** The profile of the cycle being computed (for the handle's framework calls). */
+  private cycleProfile: Profile | undefined;
+  readonly nominator = new Nominator();
+  private readonly pdbList = new Map<string, PodDisruptionBudget>();
+  private pdbCache: PodDisruptionBudget[] | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -105,6 +123,8 @@ export class Scheduler {
     private readonly recorder: EventRecorder,
     /** The `scheduler.policy` stream for policy plugins (Random); defaults to the tiebreak stream. */
     policyRng?: Rng,
+    /** The `scheduler.preemption` stream (dry-run offsets); defaults to the tiebreak stream. */
+    preemptionRng?: Rng,
   ) {
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
@@ -118,6 +138,19 @@ export class Scheduler {
       addWork: (units) => {
         this.work += units;
       },
+      runFilterPluginsWithNominatedPods: (state, pod, node) => this.filterNode(state, pod, node, this.activeFilters),
+      runPreFilterExtensionAddPod: (state, pod, podToAdd, node) => this.preFilterExtension(state, pod, podToAdd, node, 'add'),
+      runPreFilterExtensionRemovePod: (state, pod, podToRemove, node) => this.preFilterExtension(state, pod, podToRemove, node, 'remove'),
+      pdbs: () => (this.pdbCache ??= [...this.pdbList.values()]),
+      nominatedPodsForNode: (name) => this.nominator.podsForNode(name) ?? [],
+      preemptPod: (victim, preemptor, nodeName, schedulerName) => this.preemptPod(victim, preemptor, nodeName, schedulerName),
+      clearNominatedNodeName: (pods) => {
+        for (const p of pods) {
+          this.nominator.delete(p.metadata.uid!);
+          this.client.update('Pod', objectKey(p.metadata), (cur) => (cur.status.nominatedNodeName ? { ...cur, status: { ...cur.status, nominatedNodeName: undefined } } : cur));
+        }
+      },
+      preemptionRandom: () => preemptionRng ?? this.tiebreak,
     };
     const cfgs = config.profiles ?? [{ schedulerName: 'default-scheduler', plugins: DEFAULT_PLUGINS }];
     for (const cfg of cfgs) {
@@ -154,6 +187,12 @@ export class Scheduler {
   start(): void {
     this.api.watch('Node', {}, (ev) => this.onNode(ev));
     this.api.watch('Pod', {}, (ev) => this.onPod(ev));
+    this.api.watch('PodDisruptionBudget', {}, (ev) => {
+      const key = objectKey(ev.object.metadata);
+      if (ev.type === 'DELETED') this.pdbList.delete(key);
+      else this.pdbList.set(key, ev.object);
+      this.pdbCache = undefined;
+    });
     this.selectors.start(this.api);
     const flushBackoff = () => {
       if (this.queue.flushBackoffCompleted(this.engine.now) > 0) this.tryScheduleNext();
@@ -195,6 +234,7 @@ export class Scheduler {
     const uid = pod.metadata.uid!;
     const terminal = pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
     if (ev.type === 'DELETED' || terminal) {
+      this.nominator.delete(uid);
       this.queue.delete(uid);
       this.gated.delete(uid);
       this.lastConditionMessage.delete(uid);
@@ -202,11 +242,15 @@ export class Scheduler {
       return;
     }
     if (pod.spec.nodeName) {
-      // Assigned: count it (confirms an assumed pod), and it leaves the queue.
+      // Assigned: count it (confirms an assumed pod), and it leaves the queue and the nominator.
+      this.nominator.delete(uid);
       this.cache.addPod(pod, pod.spec.nodeName);
       this.queue.delete(uid);
       this.gated.delete(uid);
       this.lastConditionMessage.delete(uid);
+      // The pod became assigned (bound, or created with spec.nodeName and so never scheduled): AssignedPodAdd
+      // (eventhandlers.go `addPodToCache` → `AssignedPodAdded`).
+      if (ev.old === undefined || !ev.old.spec.nodeName) this.moveAll('AssignedPodAdd');
       return;
     }
     if (this.profileOf(pod) === undefined) return;
@@ -243,7 +287,7 @@ export class Scheduler {
     this.engine.schedule(cost, () => this.finishCycle(result));
   }
 
-  /** The scheduling cycle's computation (findNodesThatFitPod, prioritizeNodes, selectHost). */
+  /** The scheduling cycle's computation (findNodesThatFitPod, prioritizeNodes, selectHost, PostFilter). */
   private schedulePod(info: QueuedPodInfo, podCycle: number): CycleResult {
     this.stats.attempts++;
     const pod = podInfo(info.pod);
@@ -251,6 +295,7 @@ export class Scheduler {
     const nodes = this.cache.nodeList;
     const n = nodes.length;
     const profile = this.profileOf(info.pod) ?? this.profile;
+    this.cycleProfile = profile;
     const result: CycleResult = { info, profile, pod, podCycle, state, nodeName: undefined, numAllNodes: n, filtered: 0, scored: 0, reasons: new Map(), rejectors: new Set(), error: undefined };
     if (n === 0) {
       result.error = NO_NODE_AVAILABLE;
@@ -268,12 +313,26 @@ export class Scheduler {
         continue;
       }
       if (isRejected(s)) {
-        for (const r of s.reasons) result.reasons.set(r, n);
+        // Every node gets the PreFilter's status; the message names the PreFilter's reasons only.
+        result.preFilterMsg = s.reasons.join(', ');
         result.rejectors.add(p.name);
+        const statuses = new Map<string, Status>();
+        for (const node of nodes) statuses.set(node.name, s);
+        this.postFilter(result, statuses);
       } else result.error = s.reasons.join('; ');
       return result;
     }
     for (const f of profile.filter) if (skipped === undefined || !skipped.has(f)) filters.push(f);
+    // A pod nominated by an earlier preemption tries its nominated node first (schedule_one.go evaluateNominatedNode).
+    const nominated = info.pod.status.nominatedNodeName;
+    if (nominated) {
+      const node = this.cache.node(nominated);
+      if (node !== undefined && this.filterNode(state, pod, node, filters) === null) {
+        result.filtered = 1;
+        result.nodeName = node.name;
+        return result;
+      }
+    }
     let numToFind = numFeasibleNodesToFind(this.percentages.get(profile) ?? this.config.percentageOfNodesToScore, n);
     const feasible: NodeInfo[] = [];
     let start = this.nextStartNodeIndex;
@@ -284,24 +343,42 @@ export class Scheduler {
       start = walk.start % n;
       numToFind = walk.limit;
     }
+    const failedNodes = this.failedNodes;
+    const failedStatuses = this.failedStatuses;
+    failedNodes.length = 0;
+    failedStatuses.length = 0;
+    const withNominated = this.nominator.size > 0;
     let processed = 0;
     for (; processed < n && feasible.length < numToFind; processed++) {
       const node = nodes[(start + processed) % n]!;
       let failed: Status | null = null;
-      for (let f = 0; f < filters.length; f++) {
-        const s = filters[f]!.filter(state, pod, node);
-        if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) {
-          failed = s;
-          result.rejectors.add(filters[f]!.name);
-          break;
+      if (withNominated) failed = this.filterNode(state, pod, node, filters);
+      else {
+        for (let f = 0; f < filters.length; f++) {
+          const s = filters[f]!.filter(state, pod, node);
+          if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) {
+            failed = s;
+            this.lastFailedPlugin = filters[f]!.name;
+            break;
+          }
         }
       }
       if (failed === null) feasible.push(node);
-      else for (const r of failed.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
+      else {
+        result.rejectors.add(this.lastFailedPlugin);
+        failedNodes.push(node);
+        failedStatuses.push(failed);
+        for (const r of failed.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
+      }
     }
     if (walk === undefined) this.nextStartNodeIndex = (start + processed) % n;
     result.filtered = processed;
-    if (feasible.length === 0) return result;
+    if (feasible.length === 0) {
+      const statuses = new Map<string, Status>();
+      for (let i = 0; i < failedNodes.length; i++) statuses.set(failedNodes[i]!.name, failedStatuses[i]!);
+      this.postFilter(result, statuses);
+      return result;
+    }
     if (feasible.length === 1) {
       result.nodeName = feasible[0]!.name;
       return result;
@@ -309,6 +386,83 @@ export class Scheduler {
     result.scored = feasible.length;
     result.nodeName = this.prioritize(profile, state, pod, feasible);
     return result;
+  }
+
+  /**
+   * Runs filters on one node; with nominated pods of equal or higher priority on it, first with them added to a copy
+   * of the node and state, then as it is (framework.go `RunFilterPluginsWithNominatedPods`). The failing plugin's
+   * name is left in `lastFailedPlugin`.
+   */
+  private filterNode(state: CycleState, pod: PodInfo, node: NodeInfo, filters: readonly FilterPlugin[]): Status | null {
+    const nominated = this.nominator.size > 0 ? this.nominator.podsForNode(node.name) : undefined;
+    if (nominated !== undefined) {
+      const prio = pod.pod.spec.priority ?? 0;
+      const uid = pod.pod.metadata.uid;
+      let nodeCopy: NodeInfo | undefined;
+      let stateCopy: CycleState | undefined;
+      for (const np of nominated) {
+        if (np.pod.metadata.uid === uid || (np.pod.spec.priority ?? 0) < prio) continue;
+        if (nodeCopy === undefined) {
+          nodeCopy = new NodeInfo(node.node);
+          for (const p of node.pods.values()) nodeCopy.addPod(p);
+          stateCopy = cloneCycleState(state);
+        }
+        nodeCopy.addPod(np);
+        this.preFilterExtension(stateCopy!, pod, np, nodeCopy, 'add');
+      }
+      if (nodeCopy !== undefined) {
+        const s = this.runFilters(stateCopy!, pod, nodeCopy, filters);
+        if (s !== null) return s;
+      }
+    }
+    return this.runFilters(state, pod, node, filters);
+  }
+
+  private runFilters(state: CycleState, pod: PodInfo, node: NodeInfo, filters: readonly FilterPlugin[]): Status | null {
+    for (let f = 0; f < filters.length; f++) {
+      const s = filters[f]!.filter(state, pod, node);
+      if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) {
+        this.lastFailedPlugin = filters[f]!.name;
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Runs the cycle profile's PreFilter extensions (AddPod / RemovePod). */
+  private preFilterExtension(state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, op: 'add' | 'remove'): StatusOrSuccess {
+    for (const p of this.cycleProfile?.preFilter ?? []) {
+      const s = op === 'add' ? p.addPod?.(state, pod, other, node) : p.removePod?.(state, pod, other, node);
+      if (s !== undefined && s !== null && s.code !== Code.Success) return s;
+    }
+    return null;
+  }
+
+  /** PostFilter (preemption) for a pod no node fits; its work counts towards the cycle. */
+  private postFilter(result: CycleResult, statuses: ReadonlyMap<string, Status>): void {
+    for (const p of result.profile.postFilter) {
+      const out = p.postFilter(result.state, result.pod, statuses);
+      if (out.nominatedNodeName !== undefined) result.nominatedNodeName = out.nominatedNodeName;
+      if (out.status === null || out.status.code === Code.Success) {
+        this.stats.preemptions += out.nominatedNodeName ? 1 : 0;
+        break;
+      }
+      if (out.status.reasons.length > 0) result.postFilterMsg = out.status.reasons.join(' ');
+    }
+  }
+
+  /** Preempts a victim (preemption.go `PreemptPod`): DisruptionTarget condition, graceful delete, Preempted event. */
+  private preemptPod(victim: Pod, preemptor: Pod, nodeName: string, schedulerName: string): void {
+    this.stats.preemptionVictims++;
+    const key = objectKey(victim.metadata);
+    const now = this.engine.now;
+    this.client.update('Pod', key, (p) => {
+      const cond: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: now };
+      const others = (p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+      return { ...p, status: { ...p.status, conditions: [...others, cond] } };
+    });
+    this.client.delete('Pod', key);
+    this.recorder.record(victim, 'Normal', 'Preempted', schedulerName, `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
   }
 
   /** Scores the feasible nodes and selects the host. */
@@ -414,29 +568,27 @@ export class Scheduler {
   private handleFailure(r: CycleResult, uid: string): void {
     this.stats.failedAttempts++;
     let message: string;
-    if (r.error !== undefined) {
-      message = r.error;
-    } else {
-      let postFilterMsg: string | undefined;
-      const rejected = new Map<string, StatusOrSuccess>();
-      for (const p of r.profile.postFilter) {
-        const out = p.postFilter(r.state, r.pod, rejected);
-        if (out.status !== null && out.status.reasons.length > 0) postFilterMsg = out.status.reasons.join(' ');
-      }
-      message = fitErrorMessage(r.numAllNodes, r.reasons, postFilterMsg);
-    }
+    if (r.error !== undefined) message = r.error;
+    else if (r.preFilterMsg !== undefined) message = `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.${r.postFilterMsg ? ` ${r.postFilterMsg}.` : ''}`;
+    else message = fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg);
     r.info.unschedulablePlugins = r.rejectors;
     this.queue.requeueFailed(r.info, r.podCycle, this.engine.now, r.error !== undefined && r.error !== NO_NODE_AVAILABLE);
     const pod = r.info.pod;
+    // The nomination (handleSchedulingFailure → nominator + status.nominatedNodeName).
+    const nomination = r.nominatedNodeName;
+    if (nomination !== undefined) this.nominator.add(pod, nomination);
     this.recorder.record(pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, message);
-    if (this.lastConditionMessage.get(uid) !== message) {
+    const nominationChanged = nomination !== undefined && (pod.status.nominatedNodeName ?? '') !== nomination;
+    if (this.lastConditionMessage.get(uid) !== message || nominationChanged) {
       this.lastConditionMessage.set(uid, message);
       const now = this.engine.now;
       this.client.update('Pod', objectKey(pod.metadata), (p) => {
         if (p.spec.nodeName) return p;
         const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now };
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        return { ...p, status: { ...p.status, conditions: [...others, cond] } };
+        const status = { ...p.status, conditions: [...others, cond] };
+        if (nomination !== undefined) status.nominatedNodeName = nomination === '' ? undefined : nomination;
+        return { ...p, status };
       });
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Schemas of the Kubernetes manifests kubesim loads (v1 Pod, Node, Service; apps/v1 Deployment, ReplicaSet;
- * batch/v1 Job). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
+ * batch/v1 Job; scheduling.k8s.io/v1 PriorityClass; policy/v1 PodDisruptionBudget). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
  * but a field unknown to Kubernetes is an error with a "did you mean", like `kubectl apply --validate=strict`.
  * Quantities are parsed here; defaults are applied by defaults.ts.
  */
@@ -299,6 +299,38 @@ export const serviceManifest = strict(
   'a Service',
 );
 
+/** scheduling.k8s.io/v1 PriorityClass (plugin/pkg/admission/priority: values above 1e9 are reserved for system classes). */
+export const priorityClassManifest = strict(
+  {
+    ...apiVersionKind('scheduling.k8s.io/v1', 'PriorityClass'),
+    metadata: objectMeta,
+    value: z.int({ error: 'expected an integer priority value' }).min(-2147483648).max(1000000000, { error: 'user PriorityClass values are at most 1000000000 (higher values are reserved for system classes)' }),
+    globalDefault: z.boolean().optional(),
+    preemptionPolicy: z.enum(['PreemptLowerPriority', 'Never']).optional(),
+    description: z.string().optional(),
+  },
+  'a PriorityClass',
+);
+
+/** policy/v1 PodDisruptionBudget: exactly one of minAvailable and maxUnavailable. */
+export const podDisruptionBudgetManifest = strict(
+  {
+    ...apiVersionKind('policy/v1', 'PodDisruptionBudget'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        minAvailable: intOrPercent.optional(),
+        maxUnavailable: intOrPercent.optional(),
+        selector: labelSelector.optional(),
+        unhealthyPodEvictionPolicy: z.enum(['IfHealthyBudget', 'AlwaysAllow']).optional(),
+      },
+      'a PodDisruptionBudget spec',
+    ).refine((s) => !(s.minAvailable !== undefined && s.maxUnavailable !== undefined), { message: 'minAvailable and maxUnavailable cannot both be set' }),
+    status: z.unknown().optional(),
+  },
+  'a PodDisruptionBudget',
+);
+
 /** The manifest schema of each supported `apiVersion/kind`. */
 export const MANIFEST_SCHEMAS = {
   'v1/Pod': podManifest,
@@ -307,10 +339,12 @@ export const MANIFEST_SCHEMAS = {
   'apps/v1/Deployment': deploymentManifest,
   'apps/v1/ReplicaSet': replicaSetManifest,
   'batch/v1/Job': jobManifest,
+  'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
+  'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'Job'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'Job', 'PriorityClass', 'PodDisruptionBudget'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -319,7 +353,9 @@ export type ParsedManifest =
   | z.output<typeof serviceManifest>
   | z.output<typeof deploymentManifest>
   | z.output<typeof replicaSetManifest>
-  | z.output<typeof jobManifest>;
+  | z.output<typeof jobManifest>
+  | z.output<typeof priorityClassManifest>
+  | z.output<typeof podDisruptionBudgetManifest>;
 
 /** Parsed pod template. */
 export type ParsedPodTemplate = z.output<typeof podTemplate>;

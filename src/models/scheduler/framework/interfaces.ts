@@ -3,14 +3,14 @@
  * the methods of the points it implements; the profile sorts plugins into per-point lists at construction, so the
  * cycle never asks a plugin what it implements.
  */
-import type { LabelSelector, Pod } from '../../../cluster/types.js';
+import type { LabelSelector, Pod, PodDisruptionBudget } from '../../../cluster/types.js';
 import type { Rng } from '../../../engine/rng.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodChangeLog } from '../podChangeLog.js';
 import type { PodInfo } from '../podInfo.js';
 import type { QueuedPodInfo } from '../queue/queuedPodInfo.js';
 import type { ClusterEventType } from '../queue/schedulingQueue.js';
-import type { StatusOrSuccess } from './status.js';
+import type { Status, StatusOrSuccess } from './status.js';
 
 /** Per-cycle scratch space shared by the plugins of one cycle (framework.CycleState). */
 export type CycleState = Map<string, unknown>;
@@ -39,9 +39,27 @@ export interface QueueSortPlugin extends Plugin {
   less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
 }
 
-/** PreFilter: per-pod precomputation and early rejection. */
+/**
+ * PreFilter: per-pod precomputation and early rejection. `addPod`/`removePod` are upstream's PreFilterExtensions:
+ * they update the plugin's PreFilter state when a pod is added to or removed from a node during preemption's dry
+ * runs and when nominated pods are counted (the state is a clone then, see `cloneCycleState`).
+ */
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): StatusOrSuccess;
+  addPod?(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): StatusOrSuccess;
+  removePod?(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): StatusOrSuccess;
+}
+
+/** A cycle-state value that must be deep-copied when the state is cloned (upstream's StateData.Clone). */
+export interface Cloneable {
+  clone(): unknown;
+}
+
+/** Clones a cycle state: values with a `clone()` are copied, others shared (framework.CycleState.Clone). */
+export function cloneCycleState(state: CycleState): CycleState {
+  const out: CycleState = new Map();
+  for (const [k, v] of state) out.set(k, v !== null && typeof v === 'object' && typeof (v as Partial<Cloneable>).clone === 'function' ? (v as Cloneable).clone() : v);
+  return out;
 }
 
 /** Filter: can the pod run on this node? */
@@ -49,9 +67,12 @@ export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): StatusOrSuccess;
 }
 
-/** PostFilter: runs when no node is feasible (preemption). */
+/**
+ * PostFilter: runs when no node is feasible (preemption). `statuses` holds each rejected node's status. The result's
+ * `nominatedNodeName` is undefined to leave the pod's nomination as it is, '' to clear it, or the node to nominate.
+ */
 export interface PostFilterPlugin extends Plugin {
-  postFilter(state: CycleState, pod: PodInfo, rejected: ReadonlyMap<string, StatusOrSuccess>): { status: StatusOrSuccess; nominatedNodeName?: string };
+  postFilter(state: CycleState, pod: PodInfo, statuses: ReadonlyMap<string, Status>): { status: StatusOrSuccess; nominatedNodeName?: string };
 }
 
 /** PreScore: per-pod precomputation over the feasible nodes. */
@@ -121,6 +142,24 @@ export interface PluginHandle {
   random(): Rng;
   /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */
   addWork(units: number): void;
+  /**
+   * Runs the current cycle's Filter plugins on a node, counting the node's nominated pods of equal or higher
+   * priority first (framework.go `RunFilterPluginsWithNominatedPods`). Valid during a scheduling cycle.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): StatusOrSuccess;
+  /** Runs the current profile's PreFilter extensions (framework.go `RunPreFilterExtensionAddPod` / `RemovePod`). */
+  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): StatusOrSuccess;
+  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): StatusOrSuccess;
+  /** PodDisruptionBudgets as the scheduler's informer sees them. */
+  pdbs(): readonly PodDisruptionBudget[];
+  /** The pods nominated to a node. */
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** Preempts a victim: DisruptionTarget condition, graceful delete, a Preempted event (preemption.go `PreemptPod`). */
+  preemptPod(victim: Pod, preemptor: Pod, nodeName: string, schedulerName: string): void;
+  /** Clears the nomination of pods (preemption.go `clearNominatedNodeName`). */
+  clearNominatedNodeName(pods: readonly Pod[]): void;
+  /** The seeded random stream of preemption (`scheduler.preemption`: the dry run's start offset). */
+  preemptionRandom(): Rng;
 }
 
 /** A plugin factory: plugin args (from pluginConfig) and the handle → plugin. */

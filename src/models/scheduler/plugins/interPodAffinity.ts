@@ -19,7 +19,7 @@
  * Examining one (existing pod, term) pair counts as one work unit of the cycle cost model.
  */
 import type { Pod } from '../../../cluster/types.js';
-import type { CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { Cloneable, CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
@@ -57,6 +57,18 @@ interface PreScoreState {
   topologyScore: Map<string, Map<string, number>>;
 }
 
+/** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
+function preFilterState(pod: PodInfo, terms: PodAffinityTerms, existing: PairCounts, affinity: PairCounts, anti: PairCounts): PreFilterState & Cloneable {
+  return {
+    pod,
+    terms,
+    existingAntiAffinityCounts: existing,
+    affinityCounts: affinity,
+    antiAffinityCounts: anti,
+    clone: () => preFilterState(pod, terms, new Map(existing), new Map(affinity), new Map(anti)),
+  };
+}
+
 const PRE_FILTER_KEY = 'PreFilterInterPodAffinity';
 const PRE_SCORE_KEY = 'PreScoreInterPodAffinity';
 
@@ -77,7 +89,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
 
   const preFilter = (state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]) => {
     const terms = affinityTerms(pod.pod);
-    const s: PreFilterState = { pod, terms, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
+    const s = preFilterState(pod, terms, new Map(), new Map(), new Map());
     let work = 0;
     if (handle.podsWithRequiredAntiAffinity() > 0) {
       for (const node of nodes) {
@@ -106,10 +118,23 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
     return null;
   };
 
+  /** `updateWithPod` (PreFilterExtensions AddPod/RemovePod). */
+  const updateWithPod = (state: CycleState, updated: PodInfo, node: NodeInfo, delta: 1 | -1) => {
+    const s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
+    if (s === undefined) return null;
+    for (const t of affinityTerms(updated.pod).requiredAntiAffinity) if (termMatches(t, s.pod.pod)) bump(s.existingAntiAffinityCounts, node, t.topologyKey, delta);
+    const ra = s.terms.requiredAffinity;
+    if (ra.length > 0 && matchesAllTerms(ra, updated.pod)) for (const t of ra) bump(s.affinityCounts, node, t.topologyKey, delta);
+    for (const t of s.terms.requiredAntiAffinity) if (termMatches(t, updated.pod)) bump(s.antiAffinityCounts, node, t.topologyKey, delta);
+    return null;
+  };
+
   return {
     name: INTER_POD_AFFINITY,
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'],
     preFilter,
+    addPod: (state, _pod, other, node) => updateWithPod(state, other, node, 1),
+    removePod: (state, _pod, other, node) => updateWithPod(state, other, node, -1),
     filter(state, pod, node) {
       let s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
       if (s === undefined || s.pod !== pod) {

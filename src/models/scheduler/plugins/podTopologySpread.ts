@@ -19,7 +19,7 @@
  */
 import type { LabelSelector, Node, Pod, PodSpec, Taint, TopologySpreadConstraint } from '../../../cluster/types.js';
 import { compileLabelSelector, type LabelMatcher, type NodeMatcher } from '../../../cluster/selector.js';
-import type { CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { Cloneable, CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
@@ -225,6 +225,11 @@ interface PreScoreState {
   aggregates: (Aggregate | undefined)[];
 }
 
+/** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
+function preFilterState(pod: PodInfo, constraints: Constraint[], pairCounts: Map<string, number>, minMatch: Map<string, number>, domains: Map<string, number>): PreFilterState & Cloneable {
+  return { pod, constraints, pairCounts, minMatch, domains, clone: () => preFilterState(pod, constraints, new Map(pairCounts), new Map(minMatch), new Map(domains)) };
+}
+
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
 const PRE_SCORE_KEY = 'PreScorePodTopologySpread';
 
@@ -288,7 +293,26 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       domains.set(key, (domains.get(key) ?? 0) + 1);
       minMatch.set(key, Math.min(minMatch.get(key) ?? MAX_INT32, count));
     }
-    state.set(PRE_FILTER_KEY, { pod, constraints, pairCounts, minMatch, domains } satisfies PreFilterState);
+    state.set(PRE_FILTER_KEY, preFilterState(pod, constraints, pairCounts, minMatch, domains));
+    return null;
+  };
+
+  /** `updateWithPod` (PreFilterExtensions AddPod/RemovePod): a pod added to or removed from a node changes its domain's count. */
+  const updateWithPod = (state: CycleState, preemptor: PodInfo, updated: PodInfo, node: NodeInfo, delta: 1 | -1) => {
+    const s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
+    if (s === undefined) return null;
+    if ((updated.pod.metadata.namespace ?? 'default') !== (preemptor.pod.metadata.namespace ?? 'default')) return null;
+    if (!hasAllKeys(node.node, s.constraints)) return null;
+    const affinity = requiredNodeAffinity(preemptor.pod.spec);
+    for (const c of s.constraints) {
+      if (!included(c, preemptor.pod.spec, node.node, affinity) || !c.selector(updated.pod.metadata.labels)) continue;
+      const k = pairKey(c.topologyKey, node.node.metadata.labels![c.topologyKey]!);
+      s.pairCounts.set(k, (s.pairCounts.get(k) ?? 0) + delta);
+      const prefix = `${c.topologyKey}\u0000`;
+      let min = MAX_INT32;
+      for (const [kk, count] of s.pairCounts) if (kk.startsWith(prefix) && count < min) min = count;
+      s.minMatch.set(c.topologyKey, min);
+    }
     return null;
   };
 
@@ -296,6 +320,8 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     name: POD_TOPOLOGY_SPREAD,
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'],
     preFilter,
+    addPod: (state, pod, other, node) => updateWithPod(state, pod, other, node, 1),
+    removePod: (state, pod, other, node) => updateWithPod(state, pod, other, node, -1),
     filter(state, pod, node) {
       let s = state.get(PRE_FILTER_KEY) as PreFilterState | undefined;
       if (s === undefined || s.pod !== pod) {

@@ -13,6 +13,7 @@ import { nodePorts, NODE_PORTS } from './nodePorts.js';
 import { imageLocality, IMAGE_LOCALITY } from './imageLocality.js';
 import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './podTopologySpread.js';
 import { interPodAffinity, INTER_POD_AFFINITY } from './interPodAffinity.js';
+import { defaultPreemption, DEFAULT_PREEMPTION } from './defaultPreemption.js';
 import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROUND_ROBIN, roundRobin } from './policies.js';
 
 /** A registry with every in-tree plugin. */
@@ -34,6 +35,7 @@ export function inTreeRegistry(): Registry {
   r.register(FIRST_FIT, () => firstFit());
   r.register(ROUND_ROBIN, (_args, handle) => roundRobin(handle));
   r.register(DOT_PRODUCT, () => dotProduct());
+  r.register(DEFAULT_PREEMPTION, (args, handle) => defaultPreemption(args, handle));
   r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));
   return r;
 }
