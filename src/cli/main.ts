@@ -19,6 +19,8 @@ import { mergeSweeps } from '../experiment/merge.js';
 import { emitJob } from '../experiment/emitJob.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../report/readCsv.js';
+import { explainPod, formatExplanation } from '../sim/explain.js';
+import { parseDuration } from '../workload/duration.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -60,6 +62,7 @@ program
   .option('--no-report', 'skip report.html')
   .option('--quiet', 'no progress bar and no summary line')
   .option('--json', 'print the run summary (summary.csv as JSON, plus the results folder) on stdout')
+  .option('--trace-scheduling', 'write every scheduling attempt (filter statuses and scores per node) to scheduling.csv')
   .addHelpText(
     'after',
     `
@@ -68,7 +71,7 @@ Examples:
   kubesim run workloads/quickstart.yaml --seed 7 --out results/qs-seed7
   kubesim run workloads/quickstart.yaml --set cluster.nodePools[0].count=60 --set duration=30m`,
   )
-  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean }) => {
+  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean }) => {
     // Installed first, so a Ctrl-C while the scenario loads also stops cleanly.
     let stop = false;
     const onSigint = () => {
@@ -85,6 +88,7 @@ Examples:
       outDir,
       onProgress: (t, ev) => progress.update(t, ev),
       shouldStop: () => stop,
+      traceScheduling: opts.traceScheduling === true,
       wallClock: () => {
         const ms = Date.now();
         return { ms, iso: new Date(ms).toISOString() };
@@ -222,6 +226,31 @@ program
     const s = loadScenario(file, { overrides: opts.set });
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
     process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+  });
+
+program
+  .command('explain')
+  .description("run a scenario up to one pod's scheduling attempt and show every node's filter and score results")
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .requiredOption('--pod <namespace/name>', 'the pod to explain')
+  .option('--at <time>', 'explain the first attempt at or after this simulated time (e.g. 90s, 10m)')
+  .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+  .option('--json', 'print {pod, profile, nodes: [{name, filters, scores, total}], selected, message} as JSON')
+  .addHelpText('after', '\nExamples:\n  kubesim explain workloads/examples/explain.yaml --pod default/big\n  kubesim explain workloads/examples/explain.yaml --pod default/big --json')
+  .action(async (file: string, opts: { pod: string; at?: string; set: string[]; json?: boolean }) => {
+    const scenario = loadScenario(file, { overrides: opts.set });
+    let atUs = 0;
+    if (opts.at !== undefined) {
+      const d = parseDuration(opts.at);
+      if (d === undefined) throw new InputError(`--at: expected a duration such as 90s or 10m, found "${opts.at}"`);
+      atUs = d;
+    }
+    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(opts.pod)) throw new InputError(`--pod: expected namespace/name, found "${opts.pod}"`);
+    const e = await explainPod(scenario, opts.pod, atUs);
+    if (e === undefined) {
+      throw new InputError(`${file}: pod ${opts.pod.includes('/') ? opts.pod : `default/${opts.pod}`} had no scheduling attempt${atUs > 0 ? ` at or after ${opts.at}` : ''} in the ${scenario.durationUs / 1e6}s simulated (see pods.csv of a run for the pods' names)`);
+    }
+    process.stdout.write(opts.json ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
   });
 
 program

@@ -29,7 +29,47 @@ interface Counted {
 
 /** What the sampler reads from the scheduler. */
 export interface SchedulerView {
-  queueLengths(): QueueLengths;
+  queueLengths(): QueueLengths & { gated: number };
+  readonly stats: { attempts: number; preemptions: number; preemptionVictims: number };
+}
+
+/** At most this many distinct pending request shapes (the smallest by cpu) are tried against each node. */
+const MAX_PENDING_SHAPES = 32;
+
+/**
+ * Fragmentation of free capacity: the share of free cpu (memory) on nodes where no pending pod's request shape, nor
+ * the typical pod (the mean request of the pods bound now), fits by cpu, memory and pod count. 0 when all free
+ * capacity is usable by something waiting or typical; 1 when none is. Taints and affinity are not considered: it
+ * measures whether the free capacity comes in useful pieces.
+ */
+export function fragmentation(
+  nodes: readonly { cpuFree: number; memFree: number; podsFree: number }[],
+  shapes: readonly { cpu: number; mem: number }[],
+): { cpu: number; mem: number } {
+  let cpuFree = 0;
+  let memFree = 0;
+  let cpuStranded = 0;
+  let memStranded = 0;
+  for (const n of nodes) {
+    const c = Math.max(0, n.cpuFree);
+    const m = Math.max(0, n.memFree);
+    cpuFree += c;
+    memFree += m;
+    let fits = false;
+    if (n.podsFree > 0) {
+      for (const sh of shapes) {
+        if (sh.cpu <= c && sh.mem <= m) {
+          fits = true;
+          break;
+        }
+      }
+    }
+    if (!fits) {
+      cpuStranded += c;
+      memStranded += m;
+    }
+  }
+  return { cpu: cpuFree > 0 ? cpuStranded / cpuFree : 0, mem: memFree > 0 ? memStranded / memFree : 0 };
 }
 
 /** Per-interval sampler. */
@@ -49,6 +89,14 @@ export class ClusterSampler {
   /** Per-sample requested ratios and unscheduled counts, for the summary. */
   readonly cpuRatios: number[] = [];
   readonly memRatios: number[] = [];
+  readonly cpuFragmentation: number[] = [];
+  readonly memFragmentation: number[] = [];
+  /** Request shapes of unscheduled pods (`cpu/mem` → count) and the bound pods' request sums for the typical pod. */
+  private readonly pendingShapes = new Map<string, { cpu: number; mem: number; count: number }>();
+  private boundCpu = 0;
+  private boundMem = 0;
+  private boundPods = 0;
+  private lastStats = { attempts: 0, preemptions: 0, preemptionVictims: 0 };
   peakUnscheduled = 0;
   jobsCreated = 0;
 
@@ -100,6 +148,14 @@ export class ClusterSampler {
         this.adjust(now, 1);
         this.phaseOf.set(uid, now);
       } else this.phaseOf.delete(uid);
+      if (prev === 'unscheduled' || now === 'unscheduled') {
+        const info = podInfo(pod);
+        const key = `${info.requests.milliCPU}/${info.requests.memory}`;
+        const e = this.pendingShapes.get(key) ?? { cpu: info.requests.milliCPU, mem: info.requests.memory, count: 0 };
+        e.count += now === 'unscheduled' ? 1 : -1;
+        if (e.count > 0) this.pendingShapes.set(key, e);
+        else this.pendingShapes.delete(key);
+      }
     }
     if (c.old !== undefined && !c.old.spec.nodeName && pod.spec.nodeName) this.boundInInterval++;
     // Requested resources: bound and not terminal.
@@ -112,6 +168,9 @@ export class ClusterSampler {
         s.memReq -= had.mem;
         s.pods--;
       }
+      this.boundCpu -= had.cpu;
+      this.boundMem -= had.mem;
+      this.boundPods--;
       this.counted.delete(uid);
     }
     if (counts && !this.counted.has(uid)) {
@@ -123,6 +182,9 @@ export class ClusterSampler {
         s.memReq += entry.mem;
         s.pods++;
       }
+      this.boundCpu += entry.cpu;
+      this.boundMem += entry.mem;
+      this.boundPods++;
       this.counted.set(uid, entry);
     }
   }
@@ -198,6 +260,18 @@ export class ClusterSampler {
       this.nodesCsv?.row([time, name, s.pool, isReady ? 1 : 0, a[CPU] ?? 0, s.cpuReq, a[MEMORY] ?? 0, s.memReq, a[PODS] ?? 0, s.pods]);
     }
     const q = this.scheduler.queueLengths();
+    const frag = fragmentation(
+      [...this.nodes.values()].map((n) => ({ cpuFree: (n.node.status.allocatable[CPU] ?? 0) - n.cpuReq, memFree: (n.node.status.allocatable[MEMORY] ?? 0) - n.memReq, podsFree: (n.node.status.allocatable[PODS] ?? 0) - n.pods })),
+      this.shapes(),
+    );
+    this.cpuFragmentation.push(frag.cpu);
+    this.memFragmentation.push(frag.mem);
+    const st = this.scheduler.stats;
+    const last = this.lastStats;
+    const attempts = st.attempts - last.attempts;
+    const preemptions = st.preemptions - last.preemptions;
+    const victims = st.preemptionVictims - last.preemptionVictims;
+    this.lastStats = { attempts: st.attempts, preemptions: st.preemptions, preemptionVictims: st.preemptionVictims };
     const cpuRatio = cpuAlloc > 0 ? cpuReq / cpuAlloc : 0;
     const memRatio = memAlloc > 0 ? memReq / memAlloc : 0;
     this.cpuRatios.push(cpuRatio);
@@ -206,9 +280,17 @@ export class ClusterSampler {
     this.clusterCsv.row([
       time, this.nodes.size, ready, this.unscheduled, this.scheduledPending, this.running, this.succeeded, this.failed,
       cpuAlloc, cpuReq, ratio(cpuRatio), memAlloc, memReq, ratio(memRatio),
-      q.active, q.backoff, q.unschedulable, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs),
+      q.active, q.backoff, q.unschedulable, q.gated, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs), attempts,
+      preemptions, victims, ratio(frag.cpu), ratio(frag.mem),
       this.jobsActive, this.jobsCompleted,
     ]);
     this.boundInInterval = 0;
+  }
+
+  /** The pending pods' request shapes (smallest cpu first, at most MAX_PENDING_SHAPES) and the typical pod's. */
+  private shapes(): { cpu: number; mem: number }[] {
+    const out: { cpu: number; mem: number }[] = [...this.pendingShapes.values()].sort((a, b) => a.cpu - b.cpu || a.mem - b.mem).slice(0, MAX_PENDING_SHAPES);
+    if (this.boundPods > 0) out.push({ cpu: this.boundCpu / this.boundPods, mem: this.boundMem / this.boundPods });
+    return out;
   }
 }

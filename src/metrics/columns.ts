@@ -4,7 +4,8 @@
  */
 export const POD_COLUMNS = [
   'namespace', 'name', 'uid', 'owner_kind', 'owner_name', 'node', 'phase', 'reason', 'priority', 'cpu_request_m', 'memory_request_bytes',
-  'created_s', 'bound_s', 'running_s', 'ready_s', 'finished_s', 'deleted_s', 'attempts', 'scheduling_latency_s', 'startup_latency_s',
+  'created_s', 'bound_s', 'running_s', 'ready_s', 'finished_s', 'deleted_s', 'attempts', 'scheduling_latency_s', 'queue_wait_s', 'cycle_s', 'binding_s',
+  'startup_latency_s', 'preempted',
 ] as const;
 
 export const NODE_COLUMNS = [
@@ -14,7 +15,8 @@ export const NODE_COLUMNS = [
 export const CLUSTER_COLUMNS = [
   'time_s', 'nodes', 'nodes_ready', 'pods_unscheduled', 'pods_scheduled_pending', 'pods_running', 'pods_succeeded', 'pods_failed',
   'cpu_allocatable_m', 'cpu_requested_m', 'cpu_requested_ratio', 'memory_allocatable_bytes', 'memory_requested_bytes', 'memory_requested_ratio',
-  'sched_active', 'sched_backoff', 'sched_unschedulable', 'pods_bound_interval', 'bind_rate_per_s', 'jobs_active', 'jobs_completed',
+  'sched_active', 'sched_backoff', 'sched_unschedulable', 'sched_gated', 'pods_bound_interval', 'bind_rate_per_s', 'sched_attempts_interval',
+  'preemptions_interval', 'preemption_victims_interval', 'cpu_fragmentation_ratio', 'memory_fragmentation_ratio', 'jobs_active', 'jobs_completed',
 ] as const;
 
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
@@ -23,5 +25,11 @@ export const SUMMARY_COLUMNS = [
   'scenario', 'seed', 'duration_s', 'nodes', 'pods_created', 'pods_bound', 'pods_running_end', 'pods_succeeded', 'pods_failed', 'pods_unscheduled_end',
   'failed_scheduling_events', 'scheduling_latency_mean_s', 'scheduling_latency_p50_s', 'scheduling_latency_p90_s', 'scheduling_latency_p99_s', 'scheduling_latency_max_s',
   'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
+  'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
   'events_processed',
+] as const;
+
+/** scheduling.csv (`run --trace-scheduling`): one row per attempt × node × plugin, plus a total per scored node and a result per attempt. */
+export const SCHEDULING_COLUMNS = [
+  'time_s', 'namespace', 'name', 'attempt', 'profile', 'node', 'point', 'plugin', 'code', 'reasons', 'raw', 'normalized', 'weighted', 'selected', 'message',
 ] as const;

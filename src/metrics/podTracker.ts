@@ -8,6 +8,7 @@ import type { Change } from '../cluster/store.js';
 import type { Pod } from '../cluster/types.js';
 import type { ClusterEvent } from '../models/eventRecorder.js';
 import { podInfo } from '../models/scheduler/podInfo.js';
+import type { SchedulingTimings } from '../models/scheduler/scheduler.js';
 import type { CsvFile } from './csvFile.js';
 
 interface PodRecord {
@@ -19,6 +20,7 @@ interface PodRecord {
   finishedUs?: Micros;
   deletedUs?: Micros;
   attempts: number;
+  timings?: SchedulingTimings;
 }
 
 const t = (us: Micros | undefined) => (us === undefined ? undefined : formatSeconds(us));
@@ -29,6 +31,8 @@ export class PodTracker {
   private readonly byName = new Map<string, string>();
   /** Scheduling latencies (created → bound), µs. */
   readonly schedulingLatencies: number[] = [];
+  /** Queue waits of scheduled pods, µs. */
+  readonly queueWaits: number[] = [];
   /** Startup latencies (created → Ready), µs. */
   readonly startupLatencies: number[] = [];
   created = 0;
@@ -77,6 +81,14 @@ export class PodTracker {
     }
   }
 
+  /** Scheduler callback: where a bound pod's scheduling time went. */
+  onScheduled(pod: Pod, t: SchedulingTimings): void {
+    const r = this.live.get(pod.metadata.uid!);
+    if (r === undefined) return;
+    r.timings = t;
+    this.queueWaits.push(t.queueWaitUs);
+  }
+
   /** Event listener: scheduling attempts. */
   onEvent(e: ClusterEvent): void {
     if (e.kind !== 'Pod') return;
@@ -121,7 +133,11 @@ export class PodTracker {
       t(r.deletedUs),
       r.attempts,
       r.boundUs === undefined ? undefined : formatSeconds(r.boundUs - r.createdUs),
+      t(r.timings?.queueWaitUs),
+      t(r.timings?.cycleUs),
+      t(r.timings?.bindingUs),
       r.readyUs === undefined ? undefined : formatSeconds(r.readyUs - r.createdUs),
+      p.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler') ? 1 : 0,
     ]);
   }
 }

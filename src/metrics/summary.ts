@@ -9,8 +9,9 @@ import { mean, percentile } from './stats.js';
 const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
 
 /** Builds the summary row (columns: SUMMARY_COLUMNS). */
-export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, sampler: ClusterSampler, events: number): Cell[] {
-  const sched = [...pods.schedulingLatencies].sort((a, b) => a - b);
+export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, sampler: ClusterSampler, events: number, sched: { attempts: number; preemptions: number; preemptionVictims: number }): Cell[] {
+  const waits = [...pods.queueWaits].sort((a, b) => a - b);
+  const lat = [...pods.schedulingLatencies].sort((a, b) => a - b);
   const startup = [...pods.startupLatencies].sort((a, b) => a - b);
   let runningEnd = 0;
   let unscheduledEnd = 0;
@@ -30,11 +31,11 @@ export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, 
     pods.failed,
     unscheduledEnd,
     pods.failedSchedulingEvents,
-    sec(mean(sched)),
-    sec(percentile(sched, 50)),
-    sec(percentile(sched, 90)),
-    sec(percentile(sched, 99)),
-    sec(sched[sched.length - 1]),
+    sec(mean(lat)),
+    sec(percentile(lat, 50)),
+    sec(percentile(lat, 90)),
+    sec(percentile(lat, 99)),
+    sec(lat[lat.length - 1]),
     sec(percentile(startup, 50)),
     sec(percentile(startup, 99)),
     ratio(mean(sampler.cpuRatios) ?? 0),
@@ -42,6 +43,13 @@ export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, 
     sampler.peakUnscheduled,
     sampler.jobsCreated,
     sampler.jobsCompleted,
+    sched.attempts,
+    sec(percentile(waits, 50)),
+    sec(percentile(waits, 99)),
+    sched.preemptions,
+    sched.preemptionVictims,
+    ratio(mean(sampler.cpuFragmentation) ?? 0),
+    ratio(mean(sampler.memFragmentation) ?? 0),
     events,
   ];
 }

@@ -29,7 +29,9 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
-import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { csvTracer } from '../metrics/schedulingTrace.js';
+import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
 import { ClusterSampler } from '../metrics/clusterSampler.js';
 import { summaryRow } from '../metrics/summary.js';
@@ -46,6 +48,10 @@ export interface RunOptions {
   shouldStop?: () => boolean;
   /** Wall-clock reader, for manifest.json only (the CLI passes one; simulation code never reads the clock). */
   wallClock?: () => { ms: number; iso: string };
+  /** Write every scheduling attempt's trace to scheduling.csv. */
+  traceScheduling?: boolean;
+  /** An extra tracer of scheduling attempts (explain). */
+  tracer?: Tracer;
 }
 
 /** What a run reports. */
@@ -83,6 +89,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     nodes: scenario.metrics.nodes ? new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS) : undefined,
     cluster: new CsvFile(join(tmp, 'cluster.csv'), CLUSTER_COLUMNS),
     events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
+    scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
     const pods = new PodTracker(files.pods);
@@ -93,6 +100,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 3. models
     const schedulerConfig = { ...scenario.scheduler, profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
     const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
+    scheduler.onScheduled = (pod, t) => pods.onScheduled(pod, t);
+    if (files.scheduling !== undefined) scheduler.tracer = csvTracer(files.scheduling);
+    if (opts.tracer !== undefined) scheduler.tracer = opts.tracer;
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));
     scheduler.start();
@@ -165,7 +175,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, nodes.length, pods, sampler, engine.eventsProcessed));
+    summary.row(summaryRow(scenario, nodes.length, pods, sampler, engine.eventsProcessed, scheduler.stats));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
@@ -179,7 +189,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       overrides: scenario.overrides,
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'summary.csv'],
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
       ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -60,6 +60,10 @@ describe('golden values derived by hand', () => {
     expect([by.p1!.node, by.p2!.node, by.p3!.node, by.huge!.node]).toEqual(['big-0', 'small-0', 'big-0', '']);
     expect([by.p1!.bound_s, by.p2!.bound_s, by.p3!.bound_s]).toEqual(['0.004000', '0.005000', '0.006000']);
     expect([by.p1!.ready_s, by.p2!.ready_s, by.p3!.ready_s]).toEqual(['0.806000', '0.807000', '0.806000']);
+    // All three arrive at 0.002 (1 ms watch); 1 ms cycles run back to back, so each waits for the ones before it;
+    // each binding commits 1 ms after its cycle: latency = watch + queue wait + cycle + binding.
+    expect([by.p1!.queue_wait_s, by.p2!.queue_wait_s, by.p3!.queue_wait_s]).toEqual(['0.000000', '0.001000', '0.002000']);
+    expect([by.p1!.cycle_s, by.p1!.binding_s]).toEqual(['0.001000', '0.001000']);
     expect(by.huge).toMatchObject({ phase: 'Pending', reason: 'Unschedulable', attempts: '2' });
     const events = readCsv(join(here, 'placement', 'expected', 'events.csv')).filter((e) => e.reason === 'FailedScheduling');
     expect(events.map((e) => e.time_s)).toEqual(['0.006000', '330.001000']);

@@ -24,7 +24,8 @@ import { cloneCycleState } from './framework/interfaces.js';
 import { Nominator } from './nominator.js';
 import { NodeInfo } from './nodeInfo.js';
 import type { Registry } from './framework/registry.js';
-import { Code, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
+import { Code, CODE_NAMES, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
+import type { CycleTrace, FilterTrace, NodeTrace, ScoreTrace, Tracer } from './cycleTrace.js';
 import { SchedulerCache } from './cache.js';
 import { DefaultSelectors } from './defaultSelectors.js';
 import { fitErrorMessage, NO_NODE_AVAILABLE } from './fitError.js';
@@ -68,6 +69,23 @@ interface CycleResult {
   /** PostFilter outcome: its message, and the nomination (undefined: unchanged; '': cleared). */
   postFilterMsg?: string;
   nominatedNodeName?: string;
+  /** The attempt's trace, when a tracer wants it (completed with the message when the cycle ends). */
+  trace?: CycleTrace;
+  /** Index of the first node filtering visited (for traces). */
+  start?: number;
+  /** When the cycle started and its simulated duration. */
+  cycleStartUs?: Micros;
+  cycleUs?: Micros;
+}
+
+/** Where a scheduled pod's time went (created → bound, less the watch delay before it was queued). */
+export interface SchedulingTimings {
+  /** Time in the queues (active, backoff, unschedulable), from first enqueue to the successful cycle. */
+  queueWaitUs: Micros;
+  /** Time in scheduling cycles, over all attempts. */
+  cycleUs: Micros;
+  /** From the end of the successful cycle to the binding's commit. */
+  bindingUs: Micros;
 }
 
 /** Counters exposed to observers. */
@@ -110,6 +128,14 @@ export class Scheduler {
   /** The profile of the cycle being computed (for the handle's framework calls). */
   private cycleProfile: Profile | undefined;
   readonly nominator = new Nominator();
+  /** Called when a pod is bound, with where its scheduling time went. */
+  onScheduled: ((pod: Pod, t: SchedulingTimings) => void) | undefined;
+  /** Simulated time spent in cycles per pod uid (earlier attempts). */
+  private readonly cycleTime = new Map<string, Micros>();
+  /** Set to record attempts (explain, --trace-scheduling). */
+  tracer: Tracer | undefined;
+  /** Scores of the current cycle's trace, by node name (filled by prioritize when tracing). */
+  private traceScores: Map<string, { scores: ScoreTrace[]; total: number }> | undefined;
   private readonly pdbList = new Map<string, PodDisruptionBudget>();
   private pdbCache: PodDisruptionBudget[] | undefined;
 
@@ -138,7 +164,10 @@ export class Scheduler {
       addWork: (units) => {
         this.work += units;
       },
-      runFilterPluginsWithNominatedPods: (state, pod, node) => this.filterNode(state, pod, node, this.activeFilters),
+      runFilterPluginsWithNominatedPods: (state, pod, node) => {
+        this.work += this.activeFilters.length;
+        return this.filterNode(state, pod, node, this.activeFilters);
+      },
       runPreFilterExtensionAddPod: (state, pod, podToAdd, node) => this.preFilterExtension(state, pod, podToAdd, node, 'add'),
       runPreFilterExtensionRemovePod: (state, pod, podToRemove, node) => this.preFilterExtension(state, pod, podToRemove, node, 'remove'),
       pdbs: () => (this.pdbCache ??= [...this.pdbList.values()]),
@@ -235,6 +264,7 @@ export class Scheduler {
     const terminal = pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
     if (ev.type === 'DELETED' || terminal) {
       this.nominator.delete(uid);
+      this.cycleTime.delete(uid);
       this.queue.delete(uid);
       this.gated.delete(uid);
       this.lastConditionMessage.delete(uid);
@@ -281,9 +311,17 @@ export class Scheduler {
     if (info === undefined) return;
     this.busy = true;
     this.work = 0;
+    const tracing = this.tracer !== undefined && this.tracer.wants(info.pod.metadata.namespace ?? 'default', info.pod.metadata.name);
+    if (tracing) this.traceScores = new Map();
     const result = this.schedulePod(info, this.queue.schedulingCycle);
+    if (tracing) {
+      result.trace = this.buildTrace(result);
+      this.traceScores = undefined;
+    }
     const c = this.config.cycleCost;
     const cost = Math.round(c.base + result.filtered * c.perNodeFiltered + result.scored * c.perNodeScored + this.work * c.perWorkUnit);
+    result.cycleStartUs = this.engine.now;
+    result.cycleUs = cost;
     this.engine.schedule(cost, () => this.finishCycle(result));
   }
 
@@ -329,6 +367,7 @@ export class Scheduler {
       const node = this.cache.node(nominated);
       if (node !== undefined && this.filterNode(state, pod, node, filters) === null) {
         result.filtered = 1;
+        if (this.tracer !== undefined) result.start = nodes.indexOf(node);
         result.nodeName = node.name;
         return result;
       }
@@ -343,6 +382,7 @@ export class Scheduler {
       start = walk.start % n;
       numToFind = walk.limit;
     }
+    result.start = start;
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
     failedNodes.length = 0;
@@ -465,6 +505,54 @@ export class Scheduler {
     this.recorder.record(victim, 'Normal', 'Preempted', schedulerName, `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
   }
 
+  /**
+   * The attempt's trace: every filter plugin on each node (all nodes, or those the attempt reached), PreFilter
+   * statuses, and the scores prioritize recorded. Re-running filters is free of side effects (plugins only read the
+   * cycle state and the node).
+   */
+  private buildTrace(r: CycleResult): CycleTrace {
+    const pod = r.info.pod;
+    const preFilter: FilterTrace[] = [];
+    const skippedFilter = new Set<string>();
+    for (const p of r.profile.preFilter) {
+      // PreFilter already ran; Skip shows as a skipped Filter, a rejection as the PreFilter status.
+      if (r.profile.filter.some((f) => f.name === p.name) && !this.activeFilters.some((f) => f.name === p.name)) skippedFilter.add(p.name);
+    }
+    if (r.preFilterMsg !== undefined) for (const name of r.rejectors) preFilter.push({ plugin: name, code: 'Unschedulable', reasons: [r.preFilterMsg] });
+    const nodes: NodeTrace[] = [];
+    const reached = this.tracer!.allNodes || r.preFilterMsg !== undefined ? this.cache.nodeList.length : r.filtered;
+    const list = this.cache.nodeList;
+    const startIdx = this.tracer!.allNodes ? 0 : (r.start ?? 0);
+    for (let i = 0; i < reached && i < list.length; i++) {
+      const node = list[(startIdx + i) % list.length]!;
+      const filters: FilterTrace[] = [];
+      if (r.preFilterMsg === undefined) {
+        for (const f of r.profile.filter) {
+          if (skippedFilter.has(f.name)) {
+            filters.push({ plugin: f.name, code: 'Skip', reasons: [] });
+            continue;
+          }
+          const st = f.filter(r.state, r.pod, node);
+          filters.push({ plugin: f.name, code: CODE_NAMES[st?.code ?? Code.Success], reasons: st === null ? [] : [...st.reasons] });
+        }
+      }
+      const sc = this.traceScores?.get(node.name);
+      nodes.push({ name: node.name, filters, scores: sc?.scores ?? [], total: sc?.total ?? null });
+    }
+    return {
+      timeUs: this.engine.now,
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name,
+      uid: pod.metadata.uid!,
+      attempt: r.info.attempts,
+      profile: r.profile.schedulerName,
+      preFilter,
+      nodes,
+      selected: r.nodeName ?? null,
+      message: '',
+    };
+  }
+
   /** Scores the feasible nodes and selects the host. */
   private prioritize(profile: Profile, state: CycleState, pod: PodInfo, feasible: NodeInfo[]): string {
     // PreScore; Skip drops the plugin's Score for this cycle (framework.go RunPreScorePlugins).
@@ -480,14 +568,19 @@ export class Scheduler {
     scores.length = feasible.length;
     totals.fill(0);
     const plugins = profile.score;
+    const trace = this.traceScores;
+    if (trace !== undefined) for (const n of feasible) trace.set(n.name, { scores: [], total: 0 });
     for (let k = 0; k < plugins.length; k++) {
       const p = plugins[k]!;
       if (skipped !== undefined && skipped.has(p)) continue;
       for (let i = 0; i < feasible.length; i++) scores[i] = p.score(state, pod, feasible[i]!);
+      const raw = trace !== undefined ? [...scores] : undefined;
       p.normalizeScore?.(state, pod, scores);
       const w = profile.scoreWeights[k]!;
       for (let i = 0; i < feasible.length; i++) totals[i]! += scores[i]! * w;
+      if (trace !== undefined) for (let i = 0; i < feasible.length; i++) trace.get(feasible[i]!.name)!.scores.push({ plugin: p.name, raw: raw![i]!, normalized: scores[i]!, weighted: scores[i]! * w });
     }
+    if (trace !== undefined) for (let i = 0; i < feasible.length; i++) trace.get(feasible[i]!.name)!.total = totals[i]!;
     // selectHost: reservoir sampling among the nodes with the highest total.
     let best = -Infinity;
     let selected = 0;
@@ -509,6 +602,7 @@ export class Scheduler {
   private finishCycle(r: CycleResult): void {
     this.busy = false;
     const uid = r.info.pod.metadata.uid!;
+    this.cycleTime.set(uid, (this.cycleTime.get(uid) ?? 0) + (r.cycleUs ?? 0));
     if (r.info.where !== 'inFlight') {
       // Deleted or bound elsewhere during the cycle.
       this.tryScheduleNext();
@@ -543,8 +637,14 @@ export class Scheduler {
       if (s !== null && s.code !== Code.Success) return this.bindFailed(r, s.reasons.join('; '));
       this.stats.scheduled++;
       this.queue.done(pod.metadata.uid!);
+      const cycles = this.cycleTime.get(pod.metadata.uid!) ?? 0;
+      this.cycleTime.delete(pod.metadata.uid!);
+      const cycleEnd = r.cycleStartUs! + r.cycleUs!;
+      this.onScheduled?.(pod, { queueWaitUs: r.cycleStartUs! - r.info.initialAttemptTimestamp - (cycles - r.cycleUs!), cycleUs: cycles, bindingUs: this.engine.now - cycleEnd });
       const ns = pod.metadata.namespace ?? 'default';
-      this.recorder.record(pod, 'Normal', 'Scheduled', r.profile.schedulerName, `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`);
+      const msg = `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`;
+      this.recorder.record(pod, 'Normal', 'Scheduled', r.profile.schedulerName, msg);
+      if (r.trace !== undefined) this.tracer?.emit({ ...r.trace, message: msg });
       for (const p of r.profile.postBind) p.postBind(r.state, r.pod, nodeName);
     };
     for (const p of r.profile.bind) {
@@ -578,6 +678,7 @@ export class Scheduler {
     const nomination = r.nominatedNodeName;
     if (nomination !== undefined) this.nominator.add(pod, nomination);
     this.recorder.record(pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, message);
+    if (r.trace !== undefined) this.tracer?.emit({ ...r.trace, selected: null, message });
     const nominationChanged = nomination !== undefined && (pod.status.nominatedNodeName ?? '') !== nomination;
     if (this.lastConditionMessage.get(uid) !== message || nominationChanged) {
       this.lastConditionMessage.set(uid, message);
