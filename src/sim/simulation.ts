@@ -19,7 +19,8 @@ import { ApiServer } from '../models/apiserver/apiServer.js';
 import { EventRecorder } from '../models/eventRecorder.js';
 import { Kubelet } from '../models/kubelet/kubelet.js';
 import { Scheduler } from '../models/scheduler/scheduler.js';
-import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
+import { schedulerRegistry } from './userPlugins.js';
+import { InputError } from '../workload/errors.js';
 import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
@@ -73,6 +74,7 @@ const USER_LIMITS = { qps: 1e9, burst: 1e9 };
  */
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const started = opts.wallClock?.();
+  const registry = await schedulerRegistry(scenario);
   // 1. the world
   const engine = new Engine();
   const streams = new RngStreams(scenario.seed);
@@ -99,7 +101,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
     // 3. models
     const schedulerConfig = { ...scenario.scheduler, profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
-    const scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, inTreeRegistry(), recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
+    let scheduler: Scheduler;
+    try {
+      scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, registry, recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`${scenario.file}: spec.scheduler: ${(e as Error).message}`);
+    }
     scheduler.onScheduled = (pod, t) => pods.onScheduled(pod, t);
     if (files.scheduling !== undefined) scheduler.tracer = csvTracer(files.scheduling);
     if (opts.tracer !== undefined) scheduler.tracer = opts.tracer;

@@ -8,7 +8,7 @@
  * Every problem is an InputError naming file:line:col, the path, what was found and what was expected.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
@@ -137,7 +137,22 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
  * plugins merged with upstream's defaults, each profile built once so unknown plugins and bad args are reported here.
  */
 function schedulerSettings(doc: ScenarioDocument, src: SourceDoc, base: string, hash: ReturnType<typeof createHash>, readFiles: string[]): Scenario['scheduler'] {
-  const s = doc.spec.scheduler;
+  const s0 = doc.spec.scheduler;
+  // Users' plugins: the module must exist (it is imported when the run starts); its text is part of the scenario hash.
+  const registry = inTreeRegistry();
+  const plugins = (s0.plugins ?? []).map((p, i) => {
+    const where = `${locate(src, ['spec', 'scheduler', 'plugins', i])}: spec.scheduler.plugins[${i}]`;
+    if (registry.get(p.name) !== undefined) throw new InputError(`${where}.name: "${p.name}" is an in-tree plugin; give yours another name`);
+    const module = resolve(base, p.module);
+    if (!existsSync(module)) throw new InputError(`${where}.module: ${p.module} not found`);
+    hash.update(`\0plugin ${p.name}\0`);
+    hash.update(readText(module, `${where}.module`));
+    readFiles.push(module);
+    // At load only the name is known: a placeholder lets profiles name it; the run imports the real factory.
+    registry.register(p.name, () => ({ name: p.name }));
+    return { name: p.name, module };
+  });
+  const s = { ...s0, ...(plugins.length > 0 ? { plugins } : { plugins: undefined }) };
   if (s.config === undefined) return s;
   const path = ['spec', 'scheduler', 'config'];
   let cfgSrc = src;
@@ -155,13 +170,15 @@ function schedulerSettings(doc: ScenarioDocument, src: SourceDoc, base: string, 
   }
   const cfg = validate(kubeSchedulerConfiguration, cfgSrc, prefix);
   const profiles = (cfg.profiles ?? [{ schedulerName: 'default-scheduler' }]).map((p, i) => {
-    const plugins = mergePlugins(p as ProfileInput);
+    const merged = mergePlugins(p as ProfileInput);
     try {
-      new Profile(p.schedulerName, plugins, inTreeRegistry(), PROBE_HANDLE);
+      new Profile(p.schedulerName, merged, registry, PROBE_HANDLE);
     } catch (e) {
-      throw new InputError(`${where(['profiles', i])}: ${(e as Error).message}`);
+      // With users' plugins, only unknown names are sure errors now; the rest is checked when the run builds them.
+      const msg = (e as Error).message;
+      if (plugins.length === 0 || msg.includes('is not registered')) throw new InputError(`${where(['profiles', i])}: ${msg}`);
     }
-    return { schedulerName: p.schedulerName, plugins, ...(p.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: p.percentageOfNodesToScore } : {}) };
+    return { schedulerName: p.schedulerName, plugins: merged, ...(p.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: p.percentageOfNodesToScore } : {}) };
   });
   const names = profiles.map((p) => p.schedulerName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);

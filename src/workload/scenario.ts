@@ -66,6 +66,8 @@ export interface Scenario {
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;
     cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
+    /** Users' plugins: a name and the absolute path of the .js module whose default export is the factory. */
+    plugins?: { name: string; module: string }[];
   };
   kubelet: {
     sandboxLatency: Distribution;

@@ -101,6 +101,10 @@ export const scenarioSchema = strict(
             profile: z.enum(Object.keys(PROFILE_PRESETS) as [string, ...string[]], { error: `expected one of ${Object.keys(PROFILE_PRESETS).join(', ')}` }).default('default'),
             /** A KubeSchedulerConfiguration (file path or inline); its profiles replace `profile`. */
             config: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a KubeSchedulerConfiguration or an inline one' }).optional(),
+            /** Users' plugins: `{name, module}`, module a .js/.mjs file (relative to the scenario) whose default export is the factory. */
+            plugins: z
+              .array(strict({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'expected a plugin name (letters, digits, - and _)' }), module: z.string().regex(/\.(m?js)$/, { error: 'expected a path to a .js or .mjs module' }) }, 'a plugin'))
+              .optional(),
             percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
             podInitialBackoff: duration.default(DEFAULTS.scheduler.podInitialBackoffUs),
             podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),
