@@ -60,6 +60,8 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
     ['startup-latency-cdf', 'Startup latency CDF', startupLatencyCdfChart(pods)],
     ['requested-ratio', 'Requested resources over time', requestedRatioChart(cluster)],
     ['scheduler-queues', 'Scheduler queues over time', clusterMetricChart('Scheduler queues', 'sched_unschedulable', 'pods in unschedulablePods', [{ label: 'unschedulablePods', data: [cluster] }])],
+    ['scheduling-throughput', 'Scheduling throughput over time', clusterMetricChart('Bindings per second', 'bind_rate_per_s', 'pods bound per second', [{ label: 'bindings', data: [cluster] }])],
+    ['cpu-fragmentation', 'Fragmentation of free CPU over time', clusterMetricChart('Free CPU no pending or typical pod fits', 'cpu_fragmentation_ratio', 'share of free CPU', [{ label: 'cpu', data: [cluster] }], true)],
   ];
   if (existsSync(join(dir, 'nodes.csv'))) specs.push(['node-heatmap', 'Node utilisation', nodeHeatmapChart(readCsv(join(dir, 'nodes.csv')))]);
   return {
@@ -85,6 +87,9 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['pods_bound', 'higher'],
   ['pods_succeeded', 'higher'],
   ['cpu_requested_ratio_mean', 'higher'],
+  ['cpu_fragmentation_mean', 'lower'],
+  ['queue_wait_p99_s', 'lower'],
+  ['preemptions', 'lower'],
 ];
 
 const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
@@ -119,6 +124,9 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     ['requested-cpu', 'Requested CPU over time (mean across seeds)', clusterMetricChart('Requested CPU / allocatable', 'cpu_requested_ratio', 'share of allocatable', cellCluster, true)],
     ['scheduling-latency-mean', 'Mean scheduling latency per cell, 95% CI', cellCiChart('Mean scheduling latency (s)', ci('scheduling_latency_mean_s'))],
     ['unscheduled-peak', 'Peak unscheduled pods per cell, 95% CI', cellCiChart('Peak unscheduled pods', ci('pods_unscheduled_peak'))],
+    ['cpu-fragmentation', 'Fragmentation of free CPU over time (mean across seeds)', clusterMetricChart('Free CPU no pending or typical pod fits', 'cpu_fragmentation_ratio', 'share of free CPU', cellCluster, true)],
+    ['fragmentation-mean', 'Mean CPU fragmentation per cell, 95% CI', cellCiChart('Mean share of free CPU stranded', ci('cpu_fragmentation_mean'))],
+    ['failed-scheduling', 'FailedScheduling events per cell, 95% CI', cellCiChart('FailedScheduling events', ci('failed_scheduling_events'))],
   ];
   const notes: string[] = [];
   if (existsSync(join(dir, 'differences.csv')) && state.baseline) {

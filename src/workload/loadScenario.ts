@@ -208,6 +208,7 @@ const PROBE_HANDLE: PluginHandle = {
   runFilterPluginsWithNominatedPods: () => null,
   runPreFilterExtensionAddPod: () => null,
   runPreFilterExtensionRemovePod: () => null,
+  lowestPodPriority: () => undefined,
   pdbs: () => [],
   nominatedPodsForNode: () => [],
   preemptPod: () => undefined,

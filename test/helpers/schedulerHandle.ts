@@ -27,6 +27,7 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
     runFilterPluginsWithNominatedPods: () => null,
     runPreFilterExtensionAddPod: () => null,
     runPreFilterExtensionRemovePod: () => null,
+    lowestPodPriority: () => undefined,
     pdbs: () => [],
     nominatedPodsForNode: () => [],
     preemptPod: () => undefined,

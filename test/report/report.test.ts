@@ -58,15 +58,18 @@ describe('report page', () => {
 
   it('writeReport builds report.html and each chart as .vl.json and .svg from a results folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubesim-report-'));
-    writeFileSync(join(dir, 'cluster.csv'), 'time_s,pods_unscheduled,pods_scheduled_pending,cpu_requested_ratio,memory_requested_ratio,sched_unschedulable\n0.000000,0,1,0.1,0.1,0\n10.000000,3,0,0.5,0.6,2\n');
+    writeFileSync(
+      join(dir, 'cluster.csv'),
+      'time_s,pods_unscheduled,pods_scheduled_pending,cpu_requested_ratio,memory_requested_ratio,sched_unschedulable,bind_rate_per_s,cpu_fragmentation_ratio\n0.000000,0,1,0.1,0.1,0,0,0\n10.000000,3,0,0.5,0.6,2,1.5,0.25\n',
+    );
     writeFileSync(join(dir, 'pods.csv'), 'name,scheduling_latency_s,startup_latency_s\na,0.010000,1.000000\nb,2.000000,\n');
     writeFileSync(join(dir, 'summary.csv'), 'scenario,seed,pods_created\ndemo,7,2\n');
     const file = await writeReport(dir);
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('kubesim report: demo');
     expect(html).toContain('<th>pods_created</th><td>2</td>');
-    expect((html.match(/<div class="static"><svg/g) ?? []).length).toBe(5);
-    for (const id of ['pending-pods', 'scheduling-latency-cdf', 'startup-latency-cdf', 'requested-ratio', 'scheduler-queues']) {
+    expect((html.match(/<div class="static"><svg/g) ?? []).length).toBe(7);
+    for (const id of ['pending-pods', 'scheduling-latency-cdf', 'startup-latency-cdf', 'requested-ratio', 'scheduler-queues', 'scheduling-throughput', 'cpu-fragmentation']) {
       expect(existsSync(join(dir, 'charts', `${id}.svg`))).toBe(true);
       expect(JSON.parse(readFileSync(join(dir, 'charts', `${id}.vl.json`), 'utf8')).$schema).toMatch(/vega-lite/);
     }

@@ -19,6 +19,8 @@ export class SchedulerCache {
   podsWithRequiredAntiAffinity = 0;
   /** Placement changes, for plugins' incremental aggregates. */
   readonly log = new PodChangeLog();
+  /** Pods counted per priority (for preemption's quick "no lower-priority pod anywhere" answer). */
+  private readonly priorities = new Map<number, number>();
   /** Number of nodes that have each image (upstream's ImageStateSummary.NumNodes). */
   readonly imageNodes = new Map<string, number>();
 
@@ -54,7 +56,10 @@ export class SchedulerCache {
     this.countImages(n, -1);
     this.podsWithAffinity -= n.podsWithAffinity.size;
     this.podsWithRequiredAntiAffinity -= n.podsWithRequiredAntiAffinity.size;
-    for (const uid of n.pods.keys()) this.podNode.delete(uid);
+    for (const [uid, info] of n.pods) {
+      this.podNode.delete(uid);
+      this.countPriority(info.pod.spec.priority ?? 0, -1);
+    }
   }
 
   /** Applies the change of a node's affinity pod sets (sizes before: `a`, `r`) to the totals. */
@@ -82,6 +87,7 @@ export class SchedulerCache {
     const [a, r] = [n.podsWithAffinity.size, n.podsWithRequiredAntiAffinity.size];
     const info = podInfo(pod);
     n.addPod(info);
+    this.countPriority(pod.spec.priority ?? 0, 1);
     this.log.push(n, info, 1);
     this.countAffinity(n, a, r);
     this.podNode.set(uid, nodeName);
@@ -97,10 +103,26 @@ export class SchedulerCache {
       const [a, r] = [n.podsWithAffinity.size, n.podsWithRequiredAntiAffinity.size];
       const info = n.pods.get(uid);
       n.removePod(uid);
-      if (info !== undefined) this.log.push(n, info, -1);
+      if (info !== undefined) {
+        this.log.push(n, info, -1);
+        this.countPriority(info.pod.spec.priority ?? 0, -1);
+      }
       this.countAffinity(n, a, r);
     }
     return prev;
+  }
+
+  private countPriority(priority: number, by: 1 | -1): void {
+    const c = (this.priorities.get(priority) ?? 0) + by;
+    if (c > 0) this.priorities.set(priority, c);
+    else this.priorities.delete(priority);
+  }
+
+  /** The lowest priority of the counted pods. */
+  lowestPriority(): number | undefined {
+    let min: number | undefined;
+    for (const p of this.priorities.keys()) if (min === undefined || p < min) min = p;
+    return min;
   }
 
   /** Whether a pod is counted (assumed or bound). */

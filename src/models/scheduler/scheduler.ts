@@ -20,7 +20,7 @@ import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js
 import type { EventRecorder } from '../eventRecorder.js';
 import type { CycleState, FilterPlugin, PluginHandle } from './framework/interfaces.js';
 import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile.js';
-import { cloneCycleState } from './framework/interfaces.js';
+import { cloneCycleState, type NodeToStatus } from './framework/interfaces.js';
 import { Nominator } from './nominator.js';
 import { NodeInfo } from './nodeInfo.js';
 import type { Registry } from './framework/registry.js';
@@ -86,6 +86,29 @@ export interface SchedulingTimings {
   cycleUs: Micros;
   /** From the end of the successful cycle to the binding's commit. */
   bindingUs: Micros;
+}
+
+/** The statuses of the rejected nodes, in evaluation order (framework.NodeToStatus). */
+class NodeStatuses implements NodeToStatus {
+  private byName: Map<string, Status> | undefined;
+  constructor(
+    private readonly nodes: NodeInfo[],
+    private readonly statuses: Status[],
+  ) {}
+
+  get(name: string): Status | undefined {
+    if (this.byName === undefined) {
+      this.byName = new Map();
+      for (let i = 0; i < this.nodes.length; i++) this.byName.set(this.nodes[i]!.name, this.statuses[i]!);
+    }
+    return this.byName.get(name);
+  }
+
+  nodesWithCode(code: Code): NodeInfo[] {
+    const out: NodeInfo[] = [];
+    for (let i = 0; i < this.nodes.length; i++) if (this.statuses[i]!.code === code) out.push(this.nodes[i]!);
+    return out;
+  }
 }
 
 /** Counters exposed to observers. */
@@ -170,6 +193,7 @@ export class Scheduler {
       },
       runPreFilterExtensionAddPod: (state, pod, podToAdd, node) => this.preFilterExtension(state, pod, podToAdd, node, 'add'),
       runPreFilterExtensionRemovePod: (state, pod, podToRemove, node) => this.preFilterExtension(state, pod, podToRemove, node, 'remove'),
+      lowestPodPriority: () => this.cache.lowestPriority(),
       pdbs: () => (this.pdbCache ??= [...this.pdbList.values()]),
       nominatedPodsForNode: (name) => this.nominator.podsForNode(name) ?? [],
       preemptPod: (victim, preemptor, nodeName, schedulerName) => this.preemptPod(victim, preemptor, nodeName, schedulerName),
@@ -354,9 +378,7 @@ export class Scheduler {
         // Every node gets the PreFilter's status; the message names the PreFilter's reasons only.
         result.preFilterMsg = s.reasons.join(', ');
         result.rejectors.add(p.name);
-        const statuses = new Map<string, Status>();
-        for (const node of nodes) statuses.set(node.name, s);
-        this.postFilter(result, statuses);
+        this.postFilter(result, new NodeStatuses([...nodes], nodes.map(() => s)));
       } else result.error = s.reasons.join('; ');
       return result;
     }
@@ -414,9 +436,7 @@ export class Scheduler {
     if (walk === undefined) this.nextStartNodeIndex = (start + processed) % n;
     result.filtered = processed;
     if (feasible.length === 0) {
-      const statuses = new Map<string, Status>();
-      for (let i = 0; i < failedNodes.length; i++) statuses.set(failedNodes[i]!.name, failedStatuses[i]!);
-      this.postFilter(result, statuses);
+      if (result.profile.postFilter.length > 0) this.postFilter(result, new NodeStatuses([...failedNodes], [...failedStatuses]));
       return result;
     }
     if (feasible.length === 1) {
@@ -479,7 +499,7 @@ export class Scheduler {
   }
 
   /** PostFilter (preemption) for a pod no node fits; its work counts towards the cycle. */
-  private postFilter(result: CycleResult, statuses: ReadonlyMap<string, Status>): void {
+  private postFilter(result: CycleResult, statuses: NodeToStatus): void {
     for (const p of result.profile.postFilter) {
       const out = p.postFilter(result.state, result.pod, statuses);
       if (out.nominatedNodeName !== undefined) result.nominatedNodeName = out.nominatedNodeName;

@@ -10,7 +10,7 @@ import type { PodChangeLog } from '../podChangeLog.js';
 import type { PodInfo } from '../podInfo.js';
 import type { QueuedPodInfo } from '../queue/queuedPodInfo.js';
 import type { ClusterEventType } from '../queue/schedulingQueue.js';
-import type { Status, StatusOrSuccess } from './status.js';
+import type { Code, Status, StatusOrSuccess } from './status.js';
 
 /** Per-cycle scratch space shared by the plugins of one cycle (framework.CycleState). */
 export type CycleState = Map<string, unknown>;
@@ -67,12 +67,20 @@ export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): StatusOrSuccess;
 }
 
+/** The filter statuses of the nodes a cycle rejected (framework.NodeToStatusReader). */
+export interface NodeToStatus {
+  /** A node's status; undefined when the node was not rejected. */
+  get(nodeName: string): Status | undefined;
+  /** The rejected nodes whose status has `code`, in the order they were evaluated (`NodesForStatusCode`). */
+  nodesWithCode(code: Code): readonly NodeInfo[];
+}
+
 /**
  * PostFilter: runs when no node is feasible (preemption). `statuses` holds each rejected node's status. The result's
  * `nominatedNodeName` is undefined to leave the pod's nomination as it is, '' to clear it, or the node to nominate.
  */
 export interface PostFilterPlugin extends Plugin {
-  postFilter(state: CycleState, pod: PodInfo, statuses: ReadonlyMap<string, Status>): { status: StatusOrSuccess; nominatedNodeName?: string };
+  postFilter(state: CycleState, pod: PodInfo, statuses: NodeToStatus): { status: StatusOrSuccess; nominatedNodeName?: string };
 }
 
 /** PreScore: per-pod precomputation over the feasible nodes. */
@@ -150,6 +158,8 @@ export interface PluginHandle {
   /** Runs the current profile's PreFilter extensions (framework.go `RunPreFilterExtensionAddPod` / `RemovePod`). */
   runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): StatusOrSuccess;
   runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): StatusOrSuccess;
+  /** The lowest priority of the pods on nodes (bound or assumed), undefined with none. */
+  lowestPodPriority(): number | undefined;
   /** PodDisruptionBudgets as the scheduler's informer sees them. */
   pdbs(): readonly PodDisruptionBudget[];
   /** The pods nominated to a node. */

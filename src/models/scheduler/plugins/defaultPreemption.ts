@@ -135,6 +135,13 @@ function terminatingByPreemption(p: Pod): boolean {
   return c !== undefined && c.status === 'True' && c.reason === 'PreemptionByScheduler';
 }
 
+const NO_VICTIMS: Status = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_NO_VICTIMS));
+
+function hasLowerPriorityPod(node: NodeInfo, priority: number): boolean {
+  for (const pi of node.pods.values()) if (priorityOf(pi.pod) < priority) return true;
+  return false;
+}
+
 /** A copy of a NodeInfo for a dry run (NodeInfo.Snapshot). */
 function snapshot(n: NodeInfo): NodeInfo {
   const copy = new NodeInfo(n.node);
@@ -206,19 +213,25 @@ export function defaultPreemption(rawArgs: Record<string, unknown> | undefined, 
         }
       }
       // 2) candidates
-      const potential = all.filter((n) => statuses.get(n.name)?.code === Code.Unschedulable);
+      const potential = statuses.nodesWithCode(Code.Unschedulable);
       const dryRunStatuses = new Map<string, number>();
       const pdbs = handle.pdbs();
       const nonViolating: Candidate[] = [];
       const violatingCands: Candidate[] = [];
       let checked = 0;
-      if (potential.length > 0) {
+      const lowest = handle.lowestPodPriority();
+      if (potential.length > 0 && (lowest === undefined || lowest >= priorityOf(p))) {
+        // No pod anywhere has a lower priority: every potential node answers "no victims" (as the dry run would).
+        dryRunStatuses.set(ERR_NO_VICTIMS, potential.length);
+        checked = potential.length;
+      } else if (potential.length > 0) {
         const offset = handle.preemptionRandom().int(potential.length);
         const want = numCandidates(potential.length, percentage, absolute);
         for (let i = 0; i < potential.length; i++) {
           const node = potential[(offset + i) % potential.length]!;
           checked++;
-          const r = selectVictimsOnNode(cloneCycleState(state), pod, snapshot(node), pdbs);
+          // A node without lower-priority pods has no victims: answered before copying anything.
+          const r = hasLowerPriorityPod(node, priorityOf(p)) ? selectVictimsOnNode(cloneCycleState(state), pod, snapshot(node), pdbs) : NO_VICTIMS;
           if ('victims' in r) {
             if (r.victims.length === 0) {
               const reason = `expected at least one victim pod on node "${node.name}"`;
