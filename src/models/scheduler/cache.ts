@@ -8,6 +8,15 @@ import { NodeInfo } from './nodeInfo.js';
 import { podInfo } from './podInfo.js';
 import { PodChangeLog } from './podChangeLog.js';
 
+/** Whether an update of a pod changes what plugins read. */
+function schedulingRelevantChange(a: Pod, b: Pod): boolean {
+  // The binding copies the spec with nodeName set, keeping its parts: compare the parts plugins read.
+  const sa = a.spec;
+  const sb = b.spec;
+  if (sa.containers !== sb.containers || sa.initContainers !== sb.initContainers || sa.tolerations !== sb.tolerations || sa.affinity !== sb.affinity || sa.priority !== sb.priority) return true;
+  return a.metadata.labels !== b.metadata.labels || a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp || a.status.startTime !== b.status.startTime;
+}
+
 /** Scheduler cache. */
 export class SchedulerCache {
   /** Nodes in the order they were added (the order filtering walks, from a rotating start). */
@@ -76,12 +85,20 @@ export class SchedulerCache {
     }
   }
 
-  /** Counts a pod against a node (assume or confirm); moves it if it was counted elsewhere. */
+  /**
+   * Counts a pod against a node (assume or confirm); moves it if it was counted elsewhere. An update of a counted
+   * pod replaces its PodInfo when something the scheduler reads changed (labels, containers, tolerations,
+   * affinity, priority, deletionTimestamp, startTime), as the cache's updatePod does; other status changes keep the
+   * entry.
+   */
   addPod(pod: Pod, nodeName: string): void {
     const uid = pod.metadata.uid!;
     const prev = this.podNode.get(uid);
-    if (prev === nodeName) return;
-    if (prev !== undefined) this.removePod(uid);
+    if (prev === nodeName) {
+      const old = this.nodes.get(nodeName)?.pods.get(uid)?.pod;
+      if (old === undefined || old === pod || !schedulingRelevantChange(old, pod)) return;
+      this.removePod(uid);
+    } else if (prev !== undefined) this.removePod(uid);
     const n = this.nodes.get(nodeName);
     if (n === undefined) return;
     const [a, r] = [n.podsWithAffinity.size, n.podsWithRequiredAntiAffinity.size];

@@ -199,3 +199,23 @@ describe('DefaultPreemption in the scheduler', () => {
     expect(w.store.get('Pod', 'default/high')?.spec.nodeName).toBe('n1');
   });
 });
+
+describe('scheduler cache updates', () => {
+  it('a terminating pod stops counting for PodTopologySpread (its PodInfo is replaced on update)', () => {
+    const w = world();
+    withScheduler(w);
+    for (const z of ['a', 'b']) w.admin.create(makeNode(`n-${z}`, { cpu: 8000, memory: 8e9 }, { labels: { zone: z } }));
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' as const, labelSelector: { matchLabels: { app: 's' } } }] };
+    w.admin.create(makePod('old-a', { cpu: 100 }, { nodeName: 'n-a' }, { labels: { app: 's' } }));
+    w.admin.create(makePod('old-a2', { cpu: 100 }, { nodeName: 'n-a' }, { labels: { app: 's' } }));
+    w.admin.create(makePod('old-b', { cpu: 100 }, { nodeName: 'n-b' }, { labels: { app: 's' } }));
+    w.engine.run(100 * ms);
+    // Zone a has 2, zone b 1: a new pod must go to b. Mark both zone-a pods terminating: then a has 0 counted.
+    w.admin.update('Pod', 'default/old-a', (p) => ({ ...p, metadata: { ...p.metadata, deletionTimestamp: 1 } }));
+    w.admin.update('Pod', 'default/old-a2', (p) => ({ ...p, metadata: { ...p.metadata, deletionTimestamp: 1 } }));
+    w.engine.run(200 * ms);
+    w.admin.create(makePod('new', { cpu: 100 }, spread, { labels: { app: 's' } }));
+    w.engine.run(1 * s);
+    expect(w.store.get('Pod', 'default/new')?.spec.nodeName).toBe('n-a');
+  });
+});
