@@ -71,8 +71,10 @@ interface CycleResult {
   nominatedNodeName?: string;
   /** The attempt's trace, when a tracer wants it (completed with the message when the cycle ends). */
   trace?: CycleTrace;
-  /** Index of the first node filtering visited (for traces). */
+  /** Index of the first node filtering visited in `list` (for traces). */
   start?: number;
+  /** The nodes filtering walked (all nodes, or a PreFilterResult's). */
+  list?: readonly NodeInfo[];
   /** When the cycle started and its simulated duration. */
   cycleStartUs?: Micros;
   cycleUs?: Micros;
@@ -367,9 +369,18 @@ export class Scheduler {
     const filters = this.activeFilters;
     filters.length = 0;
     let skipped: Set<unknown> | undefined;
+    let allowed: ReadonlySet<string> | undefined;
+    let allowedBy: string[] | undefined;
     for (const p of profile.preFilter) {
       const s = p.preFilter(state, pod, nodes);
-      if (s === null || s.code === Code.Success) continue;
+      if (s === null || s.code === Code.Success) {
+        const names = p.preFilterResult?.(state, pod);
+        if (names !== undefined) {
+          allowed = allowed === undefined ? names : new Set([...allowed].filter((x) => names.has(x)));
+          (allowedBy ??= []).push(p.name);
+        }
+        continue;
+      }
       if (s.code === Code.Skip) {
         (skipped ??= new Set()).add(p);
         continue;
@@ -394,25 +405,47 @@ export class Scheduler {
         return result;
       }
     }
-    let numToFind = numFeasibleNodesToFind(this.percentages.get(profile) ?? this.config.percentageOfNodesToScore, n);
+    // A PreFilterResult narrows the nodes (schedule_one.go findNodesThatFitPod); the others are
+    // UnschedulableAndUnresolvable "node(s) didn't satisfy plugin(s) [...]".
+    let list = nodes;
+    if (allowed !== undefined) {
+      const narrowed: NodeInfo[] = [];
+      for (const name of [...allowed].sort()) {
+        const node = this.cache.node(name);
+        if (node !== undefined) narrowed.push(node);
+      }
+      list = narrowed;
+      const absent = n - narrowed.length;
+      if (absent > 0) {
+        result.reasons.set(`node(s) didn't satisfy plugin(s) [${allowedBy!.join(' ')}]`, absent);
+        for (const r of allowedBy!) result.rejectors.add(r);
+      }
+      if (narrowed.length === 0) {
+        result.filtered = 0;
+        return result;
+      }
+    }
+    const listLen = list.length;
+    let numToFind = numFeasibleNodesToFind(this.percentages.get(profile) ?? this.config.percentageOfNodesToScore, listLen);
     const feasible: NodeInfo[] = [];
-    let start = this.nextStartNodeIndex;
+    let start = this.nextStartNodeIndex % listLen;
     // kubesim's NodeWalk extension (FirstFit, RoundRobin): the plugin fixes where filtering starts and how many
     // feasible nodes end it.
-    const walk = profile.nodeWalk?.walk(n);
+    const walk = profile.nodeWalk?.walk(listLen);
     if (walk !== undefined) {
-      start = walk.start % n;
+      start = walk.start % listLen;
       numToFind = walk.limit;
     }
     result.start = start;
+    result.list = list;
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
     failedNodes.length = 0;
     failedStatuses.length = 0;
     const withNominated = this.nominator.size > 0;
     let processed = 0;
-    for (; processed < n && feasible.length < numToFind; processed++) {
-      const node = nodes[(start + processed) % n]!;
+    for (; processed < listLen && feasible.length < numToFind; processed++) {
+      const node = list[(start + processed) % listLen]!;
       let failed: Status | null = null;
       if (withNominated) failed = this.filterNode(state, pod, node, filters);
       else {
@@ -433,7 +466,7 @@ export class Scheduler {
         for (const r of failed.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
       }
     }
-    if (walk === undefined) this.nextStartNodeIndex = (start + processed) % n;
+    if (walk === undefined) this.nextStartNodeIndex = (start + processed) % listLen;
     result.filtered = processed;
     if (feasible.length === 0) {
       if (result.profile.postFilter.length > 0) this.postFilter(result, new NodeStatuses([...failedNodes], [...failedStatuses]));
@@ -541,7 +574,7 @@ export class Scheduler {
     if (r.preFilterMsg !== undefined) for (const name of r.rejectors) preFilter.push({ plugin: name, code: 'Unschedulable', reasons: [r.preFilterMsg] });
     const nodes: NodeTrace[] = [];
     const reached = this.tracer!.allNodes || r.preFilterMsg !== undefined ? this.cache.nodeList.length : r.filtered;
-    const list = this.cache.nodeList;
+    const list = this.tracer!.allNodes || r.list === undefined ? this.cache.nodeList : r.list;
     const startIdx = this.tracer!.allNodes ? 0 : (r.start ?? 0);
     for (let i = 0; i < reached && i < list.length; i++) {
       const node = list[(startIdx + i) % list.length]!;

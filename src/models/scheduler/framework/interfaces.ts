@@ -46,6 +46,11 @@ export interface QueueSortPlugin extends Plugin {
  */
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): StatusOrSuccess;
+  /**
+   * PreFilterResult: after a successful PreFilter, the only node names the pod can go to (undefined: all nodes).
+   * The cycle filters just those (NodeAffinity's `metadata.name` matchFields, as DaemonSet pods use).
+   */
+  preFilterResult?(state: CycleState, pod: PodInfo): ReadonlySet<string> | undefined;
   addPod?(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): StatusOrSuccess;
   removePod?(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): StatusOrSuccess;
 }

@@ -2,9 +2,10 @@
  * NodeAffinity (pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go).
  * Filter: `spec.nodeSelector` and the required node affinity terms must match (else UnschedulableAndUnresolvable,
  * "node(s) didn't match Pod's node affinity/selector"). Score: the sum of the weights of the matching preferred
- * terms, normalised so the best node gets 100.
+ * terms, normalised so the best node gets 100. PreFilter narrows the cycle to the nodes named by `metadata.name`
+ * matchFields (PreFilterResult), which is how DaemonSet pods reach their one node without filtering the cluster.
  */
-import type { PodSpec } from '../../../cluster/types.js';
+import type { NodeSelectorTerm, PodSpec } from '../../../cluster/types.js';
 import { type NodeMatcher, compileMatchLabels, compileNodeSelectorTerm, compileNodeSelectorTerms } from '../../../cluster/selector.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
@@ -17,6 +18,8 @@ export const ERR_REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinit
 
 interface Compiled {
   required: NodeMatcher | undefined;
+  /** Node names from `metadata.name In` matchFields (PreFilterResult), null when the terms conflict. */
+  nodeNames: ReadonlySet<string> | null | undefined;
   preferred: { weight: number; match: NodeMatcher }[];
 }
 
@@ -36,10 +39,34 @@ function compile(spec: PodSpec): Compiled {
   const preferred = (spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])
     .filter((t) => t.weight !== 0)
     .map((t) => ({ weight: t.weight, match: compileNodeSelectorTerm(t.preference) }));
-  c = { required, preferred };
+  c = { required, preferred, nodeNames: nodeNamesOf(req?.nodeSelectorTerms ?? []) };
   compiled.set(spec, c);
   return c;
 }
+
+/**
+ * The node names the required terms allow by `metadata.name In` matchFields (node_affinity.go PreFilter): per term
+ * the intersection of its name requirements, over terms the union; undefined when a term has none (terms are ORed,
+ * so every node stays possible); null when the terms conflict (an empty result).
+ */
+function nodeNamesOf(terms: readonly NodeSelectorTerm[]): ReadonlySet<string> | null | undefined {
+  if (terms.length === 0) return undefined;
+  let names: Set<string> | undefined;
+  for (const t of terms) {
+    let termNames: Set<string> | undefined;
+    for (const r of t.matchFields ?? []) {
+      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+      const set = new Set(r.values ?? []);
+      termNames = termNames === undefined ? set : new Set([...termNames].filter((n) => set.has(n)));
+    }
+    if (termNames === undefined) return undefined;
+    names = names === undefined ? termNames : new Set([...names, ...termNames]);
+  }
+  return names !== undefined && names.size === 0 ? null : names;
+}
+
+/** errReasonConflict. */
+export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
 
 /** The pod's required node affinity and nodeSelector as one predicate (undefined: every node matches). */
 export function requiredNodeAffinity(spec: PodSpec): NodeMatcher | undefined {
@@ -49,13 +76,19 @@ export function requiredNodeAffinity(spec: PodSpec): NodeMatcher | undefined {
 /** Creates the plugin. */
 export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const rejected = status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_AFFINITY);
+  const conflict = status(Code.UnschedulableAndUnresolvable, ERR_REASON_CONFLICT);
   return {
     name: NODE_AFFINITY,
     events: ['NodeAdd', 'NodeUpdate'],
     // PreFilter/PreScore return Skip when the pod has no required (resp. preferred) node affinity: "NodeAffinity
     // Filter has nothing to do with the Pod".
     preFilter(_state, pod) {
-      return compile(pod.pod.spec).required === undefined ? SKIP : null;
+      const c = compile(pod.pod.spec);
+      if (c.required === undefined) return SKIP;
+      return c.nodeNames === null ? conflict : null;
+    },
+    preFilterResult(_state, pod) {
+      return compile(pod.pod.spec).nodeNames ?? undefined;
     },
     preScore(_state, pod) {
       return compile(pod.pod.spec).preferred.length === 0 ? SKIP : null;
