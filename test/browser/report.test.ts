@@ -77,8 +77,8 @@ describe('report.html in a browser', () => {
     const r = await open(file, 'report-sweep.png');
     expect(r.errors).toEqual([]);
     expect(r.requests).toEqual([]);
-    expect(r.charts).toBe(6);
-    expect(r.live).toBeGreaterThan(6);
+    expect(r.charts).toBe(9);
+    expect(r.live).toBeGreaterThan(9);
     const page = await browser.newPage();
     await page.goto(`file://${file}`);
     const best = await page.$$eval('#summary td.best', (els) => els.length);
