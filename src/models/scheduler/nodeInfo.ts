@@ -30,6 +30,8 @@ export class NodeInfo {
   reqScalar: Record<string, number> = {};
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
+  /** `pods.size`, as a plain field for the fit check. */
+  podCount = 0;
   /** Pods on the node (bound or assumed), by uid, in arrival order. */
   readonly pods = new Map<string, PodInfo>();
   /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (upstream's lists). */
@@ -39,6 +41,9 @@ export class NodeInfo {
   readonly usedPorts = new Map<string, number>();
   /** Images on the node (normalised name → size in bytes), from `status.images`. */
   images = new Map<string, number>();
+  /** `spec.unschedulable` and `spec.taints`, read by filters on every node of every cycle (kept here to save derefs). */
+  unschedulable = false;
+  taints: Node['spec']['taints'] = undefined;
   /** Bumped on every change, like upstream's generation. */
   generation = 0;
 
@@ -51,6 +56,8 @@ export class NodeInfo {
   /** Replaces the node object (allocatable, labels, taints may change). */
   setNode(node: Node): void {
     this.node = node;
+    this.unschedulable = node.spec.unschedulable === true;
+    this.taints = node.spec.taints !== undefined && node.spec.taints.length > 0 ? node.spec.taints : undefined;
     const a = node.status.allocatable;
     this.allocMilliCPU = a[CPU] ?? 0;
     this.allocMemory = a[MEMORY] ?? 0;
@@ -70,6 +77,7 @@ export class NodeInfo {
     const uid = p.pod.metadata.uid!;
     if (this.pods.has(uid)) return;
     this.pods.set(uid, p);
+    this.podCount++;
     this.apply(p, 1);
   }
 
@@ -78,6 +86,7 @@ export class NodeInfo {
     const p = this.pods.get(uid);
     if (p === undefined) return false;
     this.pods.delete(uid);
+    this.podCount--;
     this.apply(p, -1);
     return true;
   }

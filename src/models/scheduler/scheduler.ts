@@ -3,8 +3,8 @@
  *   1. pop the next pod from activeQ;
  *   2. scheduling cycle on the cache as it is now: PreFilter; Filter from a rotating start index until
  *      `numFeasibleNodesToFind` nodes fit (each node stops at its first failing plugin); PreScore, Score,
- *      NormalizeScore, weighted sum; the highest total wins, ties broken by reservoir sampling over the seeded
- *      `scheduler.tiebreak` stream exactly as upstream's `selectHost` draws `rand.Intn(cntOfMaxScore)`;
+ *      NormalizeScore, weighted sum; the highest total wins, ties broken uniformly at random from the seeded
+ *      `scheduler.tiebreak` stream (the distribution of upstream's `selectHost` reservoir, with one draw);
  *   3. the cycle takes simulated time from the cycle cost model (base + per node filtered + per node scored);
  *   4. on success: assume the pod on the node, Reserve, Permit, then the binding cycle runs asynchronously (PreBind,
  *      Bind through the API client, so the client's QPS bounds the binding rate) while the next cycle starts;
@@ -634,22 +634,22 @@ export class Scheduler {
       if (trace !== undefined) for (let i = 0; i < feasible.length; i++) trace.get(feasible[i]!.name)!.scores.push({ plugin: p.name, raw: raw![i]!, normalized: scores[i]!, weighted: scores[i]! * w });
     }
     if (trace !== undefined) for (let i = 0; i < feasible.length; i++) trace.get(feasible[i]!.name)!.total = totals[i]!;
-    // selectHost: reservoir sampling among the nodes with the highest total.
+    // selectHost: a uniformly random node among those with the highest total. Upstream samples a reservoir with one
+    // rand.Intn per tie; one draw of the tie's index gives the same distribution with one random number.
     let best = -Infinity;
-    let selected = 0;
     let cnt = 0;
     for (let i = 0; i < totals.length; i++) {
       const t = totals[i]!;
       if (t > best) {
         best = t;
-        selected = i;
         cnt = 1;
-      } else if (t === best) {
-        cnt++;
-        if (this.tiebreak.int(cnt) === 0) selected = i;
-      }
+      } else if (t === best) cnt++;
     }
-    return feasible[selected]!.name;
+    let k = cnt > 1 ? this.tiebreak.int(cnt) : 0;
+    for (let i = 0; i < totals.length; i++) {
+      if (totals[i] === best && k-- === 0) return feasible[i]!.name;
+    }
+    return feasible[0]!.name;
   }
 
   private finishCycle(r: CycleResult): void {

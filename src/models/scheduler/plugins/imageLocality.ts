@@ -5,7 +5,8 @@
  * [23 MiB, 1000 MiB × number of containers] and mapped linearly onto 0–100 in integer arithmetic. The node's images
  * come from the Node's `status.images`.
  */
-import type { ScorePlugin } from '../framework/interfaces.js';
+import type { PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
+import { SKIP } from '../framework/status.js';
 import { MAX_NODE_SCORE, type PluginHandle } from '../framework/interfaces.js';
 import { normalizedImageName } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
@@ -32,17 +33,37 @@ export function scaledImageScore(size: number, numNodes: number, totalNodes: num
 
 const imagesOf = new WeakMap<PodInfo['pod']['spec'], string[]>();
 
-/** Creates the plugin. */
-export function imageLocality(handle: PluginHandle): ScorePlugin {
+/** The normalised image names of a pod's containers, init containers first. */
+function podImages(spec: PodInfo['pod']['spec']): string[] {
+  let images = imagesOf.get(spec);
+  if (images === undefined) {
+    images = [...(spec.initContainers ?? []), ...spec.containers].map((c) => normalizedImageName(c.image));
+    imagesOf.set(spec, images);
+  }
+  return images;
+}
+
+/**
+ * Creates the plugin. kubesim adds a PreScore that returns Skip when no node has any of the pod's images: every
+ * score would then be 0 (the sum is below the minimum threshold), so skipping leaves the totals unchanged.
+ */
+export function imageLocality(handle: PluginHandle): PreScorePlugin & ScorePlugin {
+  let lastPod: PodInfo | undefined;
+  let lastImages: string[] = [];
   return {
     name: IMAGE_LOCALITY,
+    preScore(_state, pod) {
+      lastPod = pod;
+      lastImages = podImages(pod.pod.spec);
+      for (const image of lastImages) if (handle.imageNodes(image) > 0) return null;
+      return SKIP;
+    },
     score(_state, pod, node) {
-      const spec = pod.pod.spec;
-      let images = imagesOf.get(spec);
-      if (images === undefined) {
-        images = [...(spec.initContainers ?? []), ...spec.containers].map((c) => normalizedImageName(c.image));
-        imagesOf.set(spec, images);
+      if (lastPod !== pod) {
+        lastPod = pod;
+        lastImages = podImages(pod.pod.spec);
       }
+      const images = lastImages;
       if (node.images.size === 0) return imageLocalityPriority(0, images.length);
       const total = handle.nodes().length;
       let sum = 0;

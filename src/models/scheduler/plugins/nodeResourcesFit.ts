@@ -52,7 +52,7 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo, ignores?: (n
 
 /** Fast fit check with no allocation (the common case); falls back to the full reasons on failure. */
 function fits(pod: PodInfo, node: NodeInfo): boolean {
-  if (node.pods.size + 1 > node.allowedPodNumber) return false;
+  if (node.podCount + 1 > node.allowedPodNumber) return false;
   const r = pod.requests;
   if (r.milliCPU > 0 && r.milliCPU > node.allocMilliCPU - node.reqMilliCPU) return false;
   if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) return false;

@@ -18,7 +18,7 @@ export function nodeUnschedulable(): FilterPlugin {
     name: NODE_UNSCHEDULABLE,
     events: ['NodeAdd', 'NodeUpdate'],
     filter(_state, pod, node) {
-      if (!node.node.spec.unschedulable) return null;
+      if (!node.unschedulable) return null;
       return tolerated(TAINT, pod.pod.spec.tolerations) ? null : rejected;
     },
   };

@@ -38,7 +38,8 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
     name: TAINT_TOLERATION,
     events: ['NodeAdd', 'NodeUpdate'],
     filter(_state, pod, node) {
-      const taint = findMatchingUntoleratedTaint(node.node.spec.taints, pod.pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+      if (node.taints === undefined) return null;
+      const taint = findMatchingUntoleratedTaint(node.taints, pod.pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
       if (taint === undefined) return null;
       const reason = `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
       let s = rejections.get(reason);
@@ -55,8 +56,8 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
       return null;
     },
     score(_state, pod, node) {
-      const taints = node.node.spec.taints;
-      if (taints === undefined || taints.length === 0) return 0;
+      const taints = node.taints;
+      if (taints === undefined) return 0;
       if (lastPod !== pod) {
         lastPod = pod;
         lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
