@@ -60,7 +60,6 @@ interface Constraint {
 }
 
 const MAX_INT32 = 2 ** 31 - 1;
-const pairKey = (key: string, value: string) => `${key}\u0000${value}`;
 
 const matchers = new Map<string, LabelMatcher>();
 
@@ -127,6 +126,20 @@ interface Aggregate {
   pos: number;
   perNode: Map<NodeInfo, number>;
   perValue: Map<string, Map<string, number>>;
+  /** Per key: how many values have each positive count (for the minimum without a scan). */
+  hist: Map<string, Map<number, number>>;
+}
+
+/** The smallest count over `domains` values of a key (values absent from the aggregate count 0). */
+function aggregateMin(a: Aggregate, key: string, domains: number): number {
+  const h = a.hist.get(key)!;
+  let nonZero = 0;
+  let min = MAX_INT32;
+  for (const [count, n] of h) {
+    nonZero += n;
+    if (count < min) min = count;
+  }
+  return nonZero < domains ? 0 : min;
 }
 
 /** The topology values present on nodes with all `keys` (per key), for one node-set version. */
@@ -148,7 +161,7 @@ class Counter {
     const id = `${ns}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}`;
     let a = this.aggregates.get(id);
     if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
-      a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])) };
+      a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
       let work = 0;
       for (const n of this.handle.nodes()) {
         work += n.pods.size;
@@ -196,7 +209,17 @@ function add(a: Aggregate, n: NodeInfo, keys: readonly string[], by: number): vo
   for (const k of keys) if (labels[k] === undefined) return;
   for (const k of keys) {
     const m = a.perValue.get(k)!;
-    m.set(labels[k]!, (m.get(labels[k]!) ?? 0) + by);
+    const v = labels[k]!;
+    const old = m.get(v) ?? 0;
+    const next = old + by;
+    m.set(v, next);
+    const h = a.hist.get(k)!;
+    if (old > 0) {
+      const c = h.get(old)! - 1;
+      if (c === 0) h.delete(old);
+      else h.set(old, c);
+    }
+    if (next > 0) h.set(next, (h.get(next) ?? 0) + 1);
   }
 }
 
@@ -205,12 +228,21 @@ function trivialInclusion(c: Constraint, affinity: NodeMatcher | undefined): boo
   return !c.honorTaints && (!c.honorAffinity || affinity === undefined);
 }
 
+/** One DoNotSchedule constraint's counts (upstream's TpValueToMatchNum and critical paths, per constraint). */
+interface ConstraintCounts {
+  /** Topology value → matching pods (a value of a domain that is absent counts 0). */
+  counts: Map<string, number>;
+  /** Number of domains, and the smallest count over them. */
+  domains: number;
+  min: number;
+  /** Whether `counts` is the incremental aggregate's own map (copied before a PreFilter extension writes). */
+  shared: boolean;
+}
+
 interface PreFilterState {
   pod: PodInfo;
   constraints: Constraint[];
-  pairCounts: Map<string, number>;
-  minMatch: Map<string, number>;
-  domains: Map<string, number>;
+  perConstraint: ConstraintCounts[];
 }
 
 interface PreScoreState {
@@ -226,8 +258,8 @@ interface PreScoreState {
 }
 
 /** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
-function preFilterState(pod: PodInfo, constraints: Constraint[], pairCounts: Map<string, number>, minMatch: Map<string, number>, domains: Map<string, number>): PreFilterState & Cloneable {
-  return { pod, constraints, pairCounts, minMatch, domains, clone: () => preFilterState(pod, constraints, new Map(pairCounts), new Map(minMatch), new Map(domains)) };
+function preFilterState(pod: PodInfo, constraints: Constraint[], perConstraint: ConstraintCounts[]): PreFilterState & Cloneable {
+  return { pod, constraints, perConstraint, clone: () => preFilterState(pod, constraints, perConstraint.map((c) => ({ ...c, counts: c.shared ? c.counts : new Map(c.counts) }))) };
 }
 
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
@@ -264,36 +296,31 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     }
     const ns = pod.pod.metadata.namespace ?? 'default';
     const affinity = requiredNodeAffinity(pod.pod.spec);
-    const pairCounts = new Map<string, number>();
     const keys = constraints.map((c) => c.topologyKey);
-    const slow = constraints.filter((c) => !trivialInclusion(c, affinity));
+    const perConstraint: ConstraintCounts[] = [];
+    let work = 0;
     for (const c of constraints) {
-      if (!trivialInclusion(c, affinity)) continue;
-      const values = counter.domainsOf(keys).get(c.topologyKey)!;
-      const counts = counter.aggregate(ns, c, keys).perValue.get(c.topologyKey)!;
-      for (const v of values) pairCounts.set(pairKey(c.topologyKey, v), counts.get(v) ?? 0);
-    }
-    if (slow.length > 0) {
-      let work = 0;
-      for (const n of nodes) {
-        if (!hasAllKeys(n.node, constraints)) continue;
-        for (const c of slow) {
-          if (!included(c, pod.pod.spec, n.node, affinity)) continue;
-          const k = pairKey(c.topologyKey, n.node.metadata.labels![c.topologyKey]!);
-          work += n.pods.size;
-          pairCounts.set(k, (pairCounts.get(k) ?? 0) + countMatching(n, c.selector, ns));
-        }
+      if (trivialInclusion(c, affinity)) {
+        // Every node with the keys is a domain member: the incremental aggregate has the counts.
+        const domains = counter.domainsOf(keys).get(c.topologyKey)!.size;
+        const a = counter.aggregate(ns, c, keys);
+        perConstraint.push({ counts: a.perValue.get(c.topologyKey)!, domains, min: aggregateMin(a, c.topologyKey, domains), shared: true });
+        continue;
       }
-      handle.addWork(work);
+      // Inclusion policies depend on the pod: count over the included nodes (upstream's way).
+      const counts = new Map<string, number>();
+      for (const n of nodes) {
+        if (!hasAllKeys(n.node, constraints) || !included(c, pod.pod.spec, n.node, affinity)) continue;
+        const v = n.node.metadata.labels![c.topologyKey]!;
+        work += n.pods.size;
+        counts.set(v, (counts.get(v) ?? 0) + countMatching(n, c.selector, ns));
+      }
+      let min = MAX_INT32;
+      for (const x of counts.values()) if (x < min) min = x;
+      perConstraint.push({ counts, domains: counts.size, min, shared: false });
     }
-    const minMatch = new Map<string, number>();
-    const domains = new Map<string, number>();
-    for (const [k, count] of pairCounts) {
-      const key = k.slice(0, k.indexOf('\u0000'));
-      domains.set(key, (domains.get(key) ?? 0) + 1);
-      minMatch.set(key, Math.min(minMatch.get(key) ?? MAX_INT32, count));
-    }
-    state.set(PRE_FILTER_KEY, preFilterState(pod, constraints, pairCounts, minMatch, domains));
+    if (work > 0) handle.addWork(work);
+    state.set(PRE_FILTER_KEY, preFilterState(pod, constraints, perConstraint));
     return null;
   };
 
@@ -304,15 +331,23 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     if ((updated.pod.metadata.namespace ?? 'default') !== (preemptor.pod.metadata.namespace ?? 'default')) return null;
     if (!hasAllKeys(node.node, s.constraints)) return null;
     const affinity = requiredNodeAffinity(preemptor.pod.spec);
-    for (const c of s.constraints) {
-      if (!included(c, preemptor.pod.spec, node.node, affinity) || !c.selector(updated.pod.metadata.labels)) continue;
-      const k = pairKey(c.topologyKey, node.node.metadata.labels![c.topologyKey]!);
-      s.pairCounts.set(k, (s.pairCounts.get(k) ?? 0) + delta);
-      const prefix = `${c.topologyKey}\u0000`;
+    s.constraints.forEach((c, i) => {
+      if (!included(c, preemptor.pod.spec, node.node, affinity) || !c.selector(updated.pod.metadata.labels)) return;
+      const cc = s.perConstraint[i]!;
+      if (cc.shared) {
+        cc.counts = new Map(cc.counts);
+        cc.shared = false;
+      }
+      const v = node.node.metadata.labels![c.topologyKey]!;
+      cc.counts.set(v, (cc.counts.get(v) ?? 0) + delta);
+      let nonZero = 0;
       let min = MAX_INT32;
-      for (const [kk, count] of s.pairCounts) if (kk.startsWith(prefix) && count < min) min = count;
-      s.minMatch.set(c.topologyKey, min);
-    }
+      for (const x of cc.counts.values()) {
+        if (x !== 0) nonZero++;
+        if (x < min) min = x;
+      }
+      cc.min = nonZero < cc.domains ? Math.min(0, min) : min;
+    });
     return null;
   };
 
@@ -330,13 +365,15 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       }
       const labels = node.node.metadata.labels ?? {};
       const podLabels = pod.pod.metadata.labels;
-      for (const c of s.constraints) {
+      const cs = s.constraints;
+      for (let i = 0; i < cs.length; i++) {
+        const c = cs[i]!;
         const v = labels[c.topologyKey];
         if (v === undefined) return rejectLabel;
-        let min = s.minMatch.get(c.topologyKey) ?? MAX_INT32;
-        if ((s.domains.get(c.topologyKey) ?? 0) < c.minDomains) min = 0;
+        const cc = s.perConstraint[i]!;
+        const min = cc.domains < c.minDomains ? 0 : cc.min;
         const self = c.selector(podLabels) ? 1 : 0;
-        const skew = (s.pairCounts.get(pairKey(c.topologyKey, v)) ?? 0) + self - min;
+        const skew = (cc.counts.get(v) ?? 0) + self - min;
         if (skew > c.maxSkew) return rejectSkew;
       }
       return null;
