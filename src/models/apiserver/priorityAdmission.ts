@@ -8,7 +8,7 @@
  * kubesim extension: a pod that names no class but sets `spec.priority` keeps it (upstream forbids setting the
  * integer), so scheduler_perf-style scenarios can give pods priorities without declaring classes.
  */
-import type { Pod, PriorityClass } from '../../cluster/types.js';
+import type { Pod, PodSpec, PriorityClass } from '../../cluster/types.js';
 
 /** scheduling.SystemCriticalPriority and the built-in classes. */
 export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -24,7 +24,7 @@ export function admitPodPriority(pod: Pod, classes: (name: string) => PriorityCl
   let policy: 'PreemptLowerPriority' | 'Never' = 'PreemptLowerPriority';
   let className = name;
   if (name === '') {
-    if (pod.spec.priority !== undefined) return pod.spec.preemptionPolicy === undefined ? { ...pod, spec: { ...pod.spec, preemptionPolicy: policy } } : pod;
+    if (pod.spec.priority !== undefined) return pod.spec.preemptionPolicy === undefined ? { ...pod, spec: admittedSpec(pod.spec, pod.spec.priority, policy, '') } : pod;
     let def: PriorityClass | undefined;
     for (const pc of all()) if (pc.globalDefault && (def === undefined || def.value > pc.value)) def = pc;
     priority = def?.value ?? 0;
@@ -45,5 +45,16 @@ export function admitPodPriority(pod: Pod, classes: (name: string) => PriorityCl
   if (pod.spec.preemptionPolicy !== undefined && pod.spec.preemptionPolicy !== policy) {
     return `the string value of PreemptionPolicy (${pod.spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`;
   }
-  return { ...pod, spec: { ...pod.spec, priority, preemptionPolicy: policy, ...(className !== '' ? { priorityClassName: className } : {}) } };
+  return { ...pod, spec: admittedSpec(pod.spec, priority, policy, className) };
+}
+
+/** Admitted specs per input spec: pods stamped from one template keep sharing one spec object (per-spec caches). */
+const admitted = new WeakMap<PodSpec, { priority: number; policy: string; className: string; spec: PodSpec }>();
+
+function admittedSpec(spec: PodSpec, priority: number, policy: 'PreemptLowerPriority' | 'Never', className: string): PodSpec {
+  const hit = admitted.get(spec);
+  if (hit !== undefined && hit.priority === priority && hit.policy === policy && hit.className === className) return hit.spec;
+  const out: PodSpec = { ...spec, priority, preemptionPolicy: policy, ...(className !== '' ? { priorityClassName: className } : {}) };
+  admitted.set(spec, { priority, policy, className, spec: out });
+  return out;
 }
