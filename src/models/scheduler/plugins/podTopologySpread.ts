@@ -25,6 +25,7 @@ import { Code, SKIP, status } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 import { mergeLabelKeys } from './helpers/affinityTerms.js';
+import { type Aggregate, aggregateMin, countMatching, Counter } from './helpers/podCounts.js';
 import { findMatchingUntoleratedTaint } from './helpers/tolerations.js';
 import { requiredNodeAffinity } from './nodeAffinity.js';
 
@@ -105,123 +106,6 @@ function included(c: Constraint, spec: PodSpec, node: Node, affinity: NodeMatche
   return true;
 }
 
-/** `countPodsMatchSelector`. */
-function countMatching(node: NodeInfo, selector: LabelMatcher, namespace: string): number {
-  let n = 0;
-  for (const p of node.pods.values()) {
-    const m = p.pod.metadata;
-    if (m.deletionTimestamp !== undefined || (m.namespace ?? 'default') !== namespace) continue;
-    if (selector(m.labels)) n++;
-  }
-  return n;
-}
-
-/**
- * Pods matching one selector in one namespace, per node and per topology value over the nodes that have all of
- * `keys`, kept up to date from the cache's placement log (see podChangeLog.ts).
- */
-interface Aggregate {
-  epoch: number;
-  nodesVersion: number;
-  pos: number;
-  perNode: Map<NodeInfo, number>;
-  perValue: Map<string, Map<string, number>>;
-  /** Per key: how many values have each positive count (for the minimum without a scan). */
-  hist: Map<string, Map<number, number>>;
-}
-
-/** The smallest count over `domains` values of a key (values absent from the aggregate count 0). */
-function aggregateMin(a: Aggregate, key: string, domains: number): number {
-  const h = a.hist.get(key)!;
-  let nonZero = 0;
-  let min = MAX_INT32;
-  for (const [count, n] of h) {
-    nonZero += n;
-    if (count < min) min = count;
-  }
-  return nonZero < domains ? 0 : min;
-}
-
-/** The topology values present on nodes with all `keys` (per key), for one node-set version. */
-interface Domains {
-  nodesVersion: number;
-  epoch: number;
-  perKey: Map<string, Set<string>>;
-}
-
-/** Incremental counting shared by Filter and Score (only for constraints whose inclusion policies are trivial). */
-class Counter {
-  private readonly aggregates = new Map<string, Aggregate>();
-  private readonly domains = new Map<string, Domains>();
-
-  constructor(private readonly handle: PluginHandle) {}
-
-  aggregate(ns: string, c: Constraint, keys: readonly string[]): Aggregate {
-    const log = this.handle.podLog();
-    const id = `${ns}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}`;
-    let a = this.aggregates.get(id);
-    if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
-      a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
-      let work = 0;
-      for (const n of this.handle.nodes()) {
-        work += n.pods.size;
-        const count = countMatching(n, c.selector, ns);
-        if (count > 0) add(a, n, keys, count);
-      }
-      this.handle.addWork(work);
-      if (this.aggregates.size > 1000) this.aggregates.clear();
-      this.aggregates.set(id, a);
-      return a;
-    }
-    const entries = log.entries;
-    for (let i = a.pos; i < entries.length; i++) {
-      const e = entries[i]!;
-      const m = e.pod.pod.metadata;
-      if (m.deletionTimestamp !== undefined || (m.namespace ?? 'default') !== ns || !c.selector(m.labels)) continue;
-      add(a, e.node, keys, e.sign);
-    }
-    this.handle.addWork(entries.length - a.pos);
-    a.pos = entries.length;
-    return a;
-  }
-
-  domainsOf(keys: readonly string[]): Map<string, Set<string>> {
-    const log = this.handle.podLog();
-    const id = keys.join('\u0001');
-    let d = this.domains.get(id);
-    if (d === undefined || d.nodesVersion !== log.nodesVersion || d.epoch !== log.epoch) {
-      d = { nodesVersion: log.nodesVersion, epoch: log.epoch, perKey: new Map(keys.map((k) => [k, new Set<string>()])) };
-      for (const n of this.handle.nodes()) {
-        const labels = n.node.metadata.labels;
-        if (labels === undefined || !keys.every((k) => labels[k] !== undefined)) continue;
-        for (const k of keys) d.perKey.get(k)!.add(labels[k]!);
-      }
-      this.domains.set(id, d);
-    }
-    return d.perKey;
-  }
-}
-
-function add(a: Aggregate, n: NodeInfo, keys: readonly string[], by: number): void {
-  a.perNode.set(n, (a.perNode.get(n) ?? 0) + by);
-  const labels = n.node.metadata.labels;
-  if (labels === undefined) return;
-  for (const k of keys) if (labels[k] === undefined) return;
-  for (const k of keys) {
-    const m = a.perValue.get(k)!;
-    const v = labels[k]!;
-    const old = m.get(v) ?? 0;
-    const next = old + by;
-    m.set(v, next);
-    const h = a.hist.get(k)!;
-    if (old > 0) {
-      const c = h.get(old)! - 1;
-      if (c === 0) h.delete(old);
-      else h.set(old, c);
-    }
-    if (next > 0) h.set(next, (h.get(next) ?? 0) + 1);
-  }
-}
 
 /** Whether a constraint's inclusion policies accept every node with the keys (the incremental path applies). */
 function trivialInclusion(c: Constraint, affinity: NodeMatcher | undefined): boolean {
