@@ -18,13 +18,13 @@
  * normalisation maps [min, max] onto [0, 100] (int64 of the float).
  * Examining one (existing pod, term) pair counts as one work unit of the cycle cost model.
  */
-import type { Pod } from '../../../cluster/types.js';
 import type { Cloneable, CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 import { type AffinityTerm, affinityTerms, matchesAllTerms, type PodAffinityTerms, termMatches, type WeightedAffinityTerm } from './helpers/affinityTerms.js';
+import { Counter } from './helpers/podCounts.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -86,6 +86,8 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
   const rejectAffinity = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_AFFINITY));
   const rejectAnti = Object.freeze(status(Code.Unschedulable, ERR_REASON_ANTI_AFFINITY));
   const rejectExisting = Object.freeze(status(Code.Unschedulable, ERR_REASON_EXISTING_ANTI_AFFINITY));
+  const counter = new Counter(handle);
+  const existing = new ExistingTerms(handle);
 
   const preFilter = (state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]) => {
     const terms = affinityTerms(pod.pod);
@@ -159,33 +161,47 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       const hasConstraints = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0;
       if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return SKIP;
       if (!hasConstraints && handle.podsWithAffinity() === 0) return SKIP;
+      const idx = existing.update();
       const topologyScore = new Map<string, Map<string, number>>();
-      const add = (t: AffinityTerm, weight: number, node: NodeInfo) => {
-        const v = node.node.metadata.labels?.[t.topologyKey];
-        if (v === undefined) return;
-        let m = topologyScore.get(t.topologyKey);
-        if (m === undefined) topologyScore.set(t.topologyKey, (m = new Map()));
-        m.set(v, (m.get(v) ?? 0) + weight);
+      const add = (key: string, value: string, weight: number) => {
+        let m = topologyScore.get(key);
+        if (m === undefined) topologyScore.set(key, (m = new Map()));
+        m.set(value, (m.get(value) ?? 0) + weight);
       };
-      const terms2 = (ts: readonly WeightedAffinityTerm[], target: Pod, node: NodeInfo, sign: 1 | -1) => {
-        for (const t of ts) if (termMatches(t, target)) add(t, t.weight * sign, node);
-      };
-      let work = 0;
-      for (const node of handle.nodes()) {
-        if (!hasConstraints && node.podsWithAffinity.size === 0) continue;
-        const labels = node.node.metadata.labels;
-        if (labels === undefined || Object.keys(labels).length === 0) continue;
-        for (const existing of hasConstraints ? node.pods.values() : node.podsWithAffinity) {
-          const et = affinityTerms(existing.pod);
-          work += terms.preferredAffinity.length + terms.preferredAntiAffinity.length + et.requiredAffinity.length + et.preferredAffinity.length + et.preferredAntiAffinity.length;
-          terms2(terms.preferredAffinity, existing.pod, node, 1);
-          terms2(terms.preferredAntiAffinity, existing.pod, node, -1);
-          if (hardWeight > 0) for (const t of et.requiredAffinity) if (termMatches(t, pod.pod)) add(t, hardWeight, node);
-          terms2(et.preferredAffinity, pod.pod, node, 1);
-          terms2(et.preferredAntiAffinity, pod.pod, node, -1);
+      // Existing pods' required affinity (hardPodAffinityWeight) and preferred terms that match the incoming pod,
+      // grouped by identical term: one match test per group, then its per-domain pod counts.
+      if (!args.ignorePreferredTermsOfExistingPods || hardWeight > 0) {
+        for (const g of idx.groups.values()) {
+          if (g.pods === 0 || (g.kind !== 'hard' && args.ignorePreferredTermsOfExistingPods)) continue;
+          const weight = g.kind === 'hard' ? hardWeight : g.weight;
+          if (weight === 0 || !termMatches(g.term, pod.pod)) continue;
+          for (const [v, c] of g.perValue) if (c > 0) add(g.term.topologyKey, v, weight * c);
         }
       }
-      handle.addWork(work);
+      // The incoming pod's preferred terms: existing pods matching each, per domain, from the incremental counts.
+      const own = (ts: readonly WeightedAffinityTerm[], sign: 1 | -1) => {
+        for (const t of ts) {
+          const counts = new Map<string, number>();
+          if (t.namespaceSelector === undefined) {
+            for (const ns of t.namespaces) {
+              const a = counter.aggregate(ns, t, [t.topologyKey], true);
+              for (const [v, c] of a.perValue.get(t.topologyKey)!) if (c > 0) counts.set(v, (counts.get(v) ?? 0) + c);
+            }
+          } else {
+            // A namespaceSelector can match any namespace: count by scanning.
+            for (const node of handle.nodes()) {
+              const v = node.node.metadata.labels?.[t.topologyKey];
+              if (v === undefined) continue;
+              for (const e of node.pods.values()) if (termMatches(t, e.pod)) counts.set(v, (counts.get(v) ?? 0) + 1);
+            }
+          }
+          for (const [v, c] of counts) add(t.topologyKey, v, sign * t.weight * c);
+        }
+      };
+      own(terms.preferredAffinity, 1);
+      own(terms.preferredAntiAffinity, -1);
+      // Work as upstream's scan does it: every pod × the incoming pod's preferred terms, plus the existing pods' terms.
+      handle.addWork(idx.pods * (terms.preferredAffinity.length + terms.preferredAntiAffinity.length) + idx.termUnits);
       if (topologyScore.size === 0) return SKIP;
       state.set(PRE_SCORE_KEY, { topologyScore } satisfies PreScoreState);
       return null;
@@ -214,6 +230,79 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i]! - min) / diff)) : 0;
     },
   };
+}
+
+/** Existing pods' scoring terms grouped by identical term: pods per topology value having it. */
+interface TermGroup {
+  kind: 'hard' | 'preferred';
+  term: AffinityTerm;
+  /** The term's signed weight (preferred affinity +, anti-affinity −); hard terms use hardPodAffinityWeight. */
+  weight: number;
+  perValue: Map<string, number>;
+  pods: number;
+}
+
+/**
+ * The existing pods' required affinity and preferred (anti-)affinity terms, kept from the placement log: upstream's
+ * `processExistingPod` visits every pod with affinity in every cycle; grouping identical terms (pods of one
+ * template share them) gives the same sums with one match test per group.
+ */
+class ExistingTerms {
+  groups = new Map<string, TermGroup>();
+  /** Pods on labelled nodes, and Σ of their scoring terms (work units as upstream's scan counts them). */
+  pods = 0;
+  termUnits = 0;
+  private epoch = -1;
+  private nodesVersion = -1;
+  private pos = 0;
+
+  constructor(private readonly handle: PluginHandle) {}
+
+  update(): this {
+    const log = this.handle.podLog();
+    if (log.epoch !== this.epoch || log.nodesVersion !== this.nodesVersion) {
+      this.groups = new Map();
+      this.pods = 0;
+      this.termUnits = 0;
+      for (const n of this.handle.nodes()) for (const p of n.pods.values()) this.apply(n, p, 1);
+      this.epoch = log.epoch;
+      this.nodesVersion = log.nodesVersion;
+      this.pos = log.entries.length;
+      return this;
+    }
+    const entries = log.entries;
+    for (let i = this.pos; i < entries.length; i++) this.apply(entries[i]!.node, entries[i]!.pod, entries[i]!.sign);
+    this.pos = entries.length;
+    return this;
+  }
+
+  private apply(node: NodeInfo, p: PodInfo, sign: 1 | -1): void {
+    const labels = node.node.metadata.labels;
+    if (labels === undefined) return;
+    let any = false;
+    for (const _ in labels) {
+      any = true;
+      break;
+    }
+    if (!any) return;
+    this.pods += sign;
+    const et = affinityTerms(p.pod);
+    if (!et.any) return;
+    this.termUnits += sign * (et.requiredAffinity.length + et.preferredAffinity.length + et.preferredAntiAffinity.length);
+    for (const t of et.requiredAffinity) this.group('hard', t, 0, labels, sign);
+    for (const t of et.preferredAffinity) this.group('preferred', t, t.weight, labels, sign);
+    for (const t of et.preferredAntiAffinity) this.group('preferred', t, -t.weight, labels, sign);
+  }
+
+  private group(kind: TermGroup['kind'], t: AffinityTerm, weight: number, labels: Record<string, string>, sign: 1 | -1): void {
+    const v = labels[t.topologyKey];
+    if (v === undefined) return;
+    const id = `${kind}\u0001${weight}\u0001${t.key}`;
+    let g = this.groups.get(id);
+    if (g === undefined) this.groups.set(id, (g = { kind, term: t, weight, perValue: new Map(), pods: 0 }));
+    g.pods += sign;
+    g.perValue.set(v, (g.perValue.get(v) ?? 0) + sign);
+  }
 }
 
 /** satisfyPodAffinity (filtering.go). */

@@ -20,6 +20,9 @@ export interface AffinityTerm {
   namespaces: ReadonlySet<string>;
   namespaceSelector: LabelMatcher | undefined;
   selector: LabelMatcher;
+  /** The merged label selector as text, and the term's identity (selector, namespaces, topology key): equal terms of different pods share them. */
+  selectorKey: string;
+  key: string;
 }
 
 /** A compiled weighted term. */
@@ -77,11 +80,16 @@ function compileTerm(t: PodAffinityTerm, owner: Pod): AffinityTerm {
   const ns = owner.metadata.namespace ?? 'default';
   const namespaces = new Set(t.namespaces ?? []);
   if (namespaces.size === 0 && t.namespaceSelector === undefined) namespaces.add(ns);
+  const merged = mergeLabelKeys(t.labelSelector, owner.metadata.labels, t.matchLabelKeys, t.mismatchLabelKeys);
+  const selectorKey = merged === undefined ? 'null' : JSON.stringify(merged);
+  const nsKey = `${[...namespaces].sort().join(',')}|${t.namespaceSelector === undefined ? '' : JSON.stringify(t.namespaceSelector)}`;
   return {
     topologyKey: t.topologyKey,
     namespaces,
     namespaceSelector: t.namespaceSelector === undefined ? undefined : compileLabelSelector(t.namespaceSelector),
-    selector: compileLabelSelector(mergeLabelKeys(t.labelSelector, owner.metadata.labels, t.matchLabelKeys, t.mismatchLabelKeys)),
+    selector: compileLabelSelector(merged),
+    selectorKey,
+    key: `${t.topologyKey}\u0001${selectorKey}\u0001${nsKey}`,
   };
 }
 
