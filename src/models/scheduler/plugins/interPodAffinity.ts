@@ -181,6 +181,14 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       // The incoming pod's preferred terms: existing pods matching each, per domain, from the incremental counts.
       const own = (ts: readonly WeightedAffinityTerm[], sign: 1 | -1) => {
         for (const t of ts) {
+          if (t.namespaceSelector === undefined && t.namespaces.size === 1) {
+            // The common case (the pod's own namespace): add straight from the counter.
+            for (const ns of t.namespaces) {
+              const a = counter.aggregate(ns, t, [t.topologyKey], true);
+              for (const [v, c] of a.perValue.get(t.topologyKey)!) if (c > 0) add(t.topologyKey, v, sign * t.weight * c);
+            }
+            continue;
+          }
           const counts = new Map<string, number>();
           if (t.namespaceSelector === undefined) {
             for (const ns of t.namespaces) {
