@@ -35,3 +35,10 @@ if (!only || only === 'scheduler') {
   console.log(result);
   writeFileSync('bench/results/scheduler.json', JSON.stringify(result, null, 2) + '\n');
 }
+
+if (!only || only === 'affinity') {
+  const { runAffinityBench } = await import('./affinity.js');
+  const result = runAffinityBench();
+  console.table(result.rows);
+  writeFileSync('bench/results/affinity.json', JSON.stringify(result, null, 2) + '\n');
+}

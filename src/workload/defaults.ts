@@ -37,10 +37,14 @@ export const DEFAULTS = {
      *   900 µs + 500 × 0.5 µs + 500 × 0.45 µs = 1,375 µs per pod = 727 pods/s, within ±15% of both;
      * - SchedulingDaemonset/15000Nodes (threshold 1,100 pods/s) has one feasible node per pod (node affinity on
      *   metadata.name), i.e. about the base alone: 1 / 900 µs ≈ 1,110 pods/s;
-     * - perWorkUnit is a GUESS set from the affinity workloads' thresholds (affinity/performance-config.yaml:
-     *   SchedulingPodAntiAffinity/5000Nodes_2000Pods 60 pods/s, SchedulingPreferredPodAffinity 90 pods/s).
+     * - work units count what upstream's algorithms examine (existing pods × terms, pods per spreading constraint),
+     *   filter-side (PreFilter/Filter: required affinity terms, DoNotSchedule spreading) and score-side separately.
+     *   Calibrated on the affinity workloads (affinity/performance-config.yaml, replayed by bench/affinity.js):
+     *   SchedulingPodAntiAffinity/5000Nodes_2000Pods (60 pods/s, filter work only) gives perFilterWorkUnit,
+     *   SchedulingPreferredPodAntiAffinity/5000Nodes_5000Pods (90 pods/s, score work only) gives perWorkUnit, and
+     *   SchedulingPodAffinity/5000Nodes_5000Pods (35 pods/s, both) checks the pair. Fitted, not measured.
      */
-    cycleCost: { baseUs: 900, perNodeFilteredUs: 0.5, perNodeScoredUs: 0.45, perWorkUnitUs: 0.1 },
+    cycleCost: { baseUs: 900, perNodeFilteredUs: 0.5, perNodeScoredUs: 0.45, perWorkUnitUs: 0.65, perFilterWorkUnitUs: 3.3 },
   },
   kubelet: {
     /** GUESS: RunPodSandbox (pause container + network setup), median 300 ms. */

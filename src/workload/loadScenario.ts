@@ -201,6 +201,7 @@ const PROBE_HANDLE: PluginHandle = {
   defaultSelector: () => undefined,
   podLog: () => new PodChangeLog(),
   imageNodes: () => 0,
+  podCount: () => 0,
   random: () => {
     throw new Error('no random stream at load time');
   },

@@ -65,7 +65,7 @@ export interface Scenario {
     percentageOfNodesToScore: number;
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;
-    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
+    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros };
     /** Users' plugins: a name and the absolute path of the .js module whose default export is the factory. */
     plugins?: { name: string; module: string }[];
   };

@@ -20,6 +20,7 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
     random: () => rng,
     // A fresh log per call: the test mutates NodeInfos directly, so aggregates must rebuild every time.
     podLog: () => Object.assign(new PodChangeLog(), { epoch: ++epoch }),
+    podCount: () => nodes.reduce((n, x) => n + x.pods.size, 0),
     imageNodes: (image: string) => nodes.filter((n) => n.images.has(image)).length,
     addWork: (u: number) => {
       h.work += u;

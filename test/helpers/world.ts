@@ -26,7 +26,7 @@ export function world(seed = 1) {
 
 /** Scheduler defaults with a zero-cost cycle unless given. */
 export function schedulerConfig(over: Partial<SchedulerConfig> = {}): SchedulerConfig {
-  return { percentageOfNodesToScore: 0, podInitialBackoff: 1 * s, podMaxBackoff: 10 * s, cycleCost: { base: 0, perNodeFiltered: 0, perNodeScored: 0, perWorkUnit: 0 }, ...over };
+  return { percentageOfNodesToScore: 0, podInitialBackoff: 1 * s, podMaxBackoff: 10 * s, cycleCost: { base: 0, perNodeFiltered: 0, perNodeScored: 0, perWorkUnit: 0, perFilterWorkUnit: 0 }, ...over };
 }
 
 /** Adds a started default scheduler to a world. */

@@ -104,7 +104,7 @@ function simulate(nodesSpec: NodeSpec[], jobs: JobSpec[], seed: number, bypassPo
   });
 
   const limits = { qps: 50, burst: 100 };
-  new Scheduler(engine, api, api.client('sched', limits), streams.stream('scheduler.tiebreak'), { percentageOfNodesToScore: 0, podInitialBackoff: 1 * s, podMaxBackoff: 10 * s, cycleCost: { base: 200, perNodeFiltered: 1, perNodeScored: 1, perWorkUnit: 0 } }, inTreeRegistry(), recorder).start();
+  new Scheduler(engine, api, api.client('sched', limits), streams.stream('scheduler.tiebreak'), { percentageOfNodesToScore: 0, podInitialBackoff: 1 * s, podMaxBackoff: 10 * s, cycleCost: { base: 200, perNodeFiltered: 1, perNodeScored: 1, perWorkUnit: 0, perFilterWorkUnit: 0 } }, inTreeRegistry(), recorder).start();
   new JobController(engine, api, api.client('job', { qps: 20, burst: 30 }), recorder).start();
   new ReplicaSetController(engine, api, api.client('rs', { qps: 20, burst: 30 }), recorder).start();
   const admin = api.client('admin', { qps: 1e9, burst: 1e9 });

@@ -142,6 +142,11 @@ export class SchedulerCache {
     return min;
   }
 
+  /** Number of pods counted (bound or assumed). */
+  get podCount(): number {
+    return this.podNode.size;
+  }
+
   /** Whether a pod is counted (assumed or bound). */
   hasPod(uid: string): boolean {
     return this.podNode.has(uid);

@@ -39,7 +39,7 @@ export interface SchedulerConfig {
   percentageOfNodesToScore: number;
   podInitialBackoff: Micros;
   podMaxBackoff: Micros;
-  cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros };
+  cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros };
   /** Profiles by schedulerName (the first is the default); percentageOfNodesToScore per profile overrides the global. */
   profiles?: { schedulerName: string; plugins: PluginConfig[]; percentageOfNodesToScore?: number }[];
 }
@@ -135,8 +135,9 @@ export class Scheduler {
   private readonly percentages = new Map<Profile, number>();
   readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, failedAttempts: 0, bindErrors: 0, preemptions: 0, preemptionVictims: 0 };
   private busy = false;
-  /** Plugin work units counted in the current cycle (for the cycle cost model). */
+  /** Plugin work units counted in the current cycle (for the cycle cost model): scoring and filtering work. */
   private work = 0;
+  private filterWork = 0;
   private nextStartNodeIndex = 0;
   /** Last PodScheduled=False message written per pod uid (to skip identical status writes, as upstream does). */
   private readonly lastConditionMessage = new Map<string, string>();
@@ -181,16 +182,18 @@ export class Scheduler {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
+      podCount: () => this.cache.podCount,
       podsWithAffinity: () => this.cache.podsWithAffinity,
       podsWithRequiredAntiAffinity: () => this.cache.podsWithRequiredAntiAffinity,
       defaultSelector: (pod) => this.selectors.defaultSelector(pod),
       podLog: () => this.cache.log,
       random: () => policyRng ?? this.tiebreak,
-      addWork: (units) => {
-        this.work += units;
+      addWork: (units, phase) => {
+        if (phase === 'filter') this.filterWork += units;
+        else this.work += units;
       },
       runFilterPluginsWithNominatedPods: (state, pod, node) => {
-        this.work += this.activeFilters.length;
+        this.filterWork += this.activeFilters.length;
         return this.filterNode(state, pod, node, this.activeFilters);
       },
       runPreFilterExtensionAddPod: (state, pod, podToAdd, node) => this.preFilterExtension(state, pod, podToAdd, node, 'add'),
@@ -337,6 +340,7 @@ export class Scheduler {
     if (info === undefined) return;
     this.busy = true;
     this.work = 0;
+    this.filterWork = 0;
     const tracing = this.tracer !== undefined && this.tracer.wants(info.pod.metadata.namespace ?? 'default', info.pod.metadata.name);
     if (tracing) this.traceScores = new Map();
     const result = this.schedulePod(info, this.queue.schedulingCycle);
@@ -345,7 +349,7 @@ export class Scheduler {
       this.traceScores = undefined;
     }
     const c = this.config.cycleCost;
-    const cost = Math.round(c.base + result.filtered * c.perNodeFiltered + result.scored * c.perNodeScored + this.work * c.perWorkUnit);
+    const cost = Math.round(c.base + result.filtered * c.perNodeFiltered + result.scored * c.perNodeScored + this.work * c.perWorkUnit + this.filterWork * c.perFilterWorkUnit);
     result.cycleStartUs = this.engine.now;
     result.cycleUs = cost;
     this.engine.schedule(cost, () => this.finishCycle(result));

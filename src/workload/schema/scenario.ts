@@ -114,6 +114,7 @@ export const scenarioSchema = strict(
                 perNodeFiltered: fineDuration.default(DEFAULTS.scheduler.cycleCost.perNodeFilteredUs),
                 perNodeScored: fineDuration.default(DEFAULTS.scheduler.cycleCost.perNodeScoredUs),
                 perWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perWorkUnitUs),
+                perFilterWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perFilterWorkUnitUs),
               },
               'scheduler.cycleCost',
             ).prefault({}),

@@ -165,7 +165,7 @@ describe('policies beyond upstream (policies.ts)', () => {
 describe('NodeAffinity PreFilterResult (node_affinity_test.go TestNodeAffinityPreFilter…)', () => {
   it('narrows the cycle to the nodes named by metadata.name matchFields, like a DaemonSet pod', () => {
     const w = world();
-    const sched = withScheduler(w, { cycleCost: { base: 0, perNodeFiltered: 1000, perNodeScored: 0, perWorkUnit: 0 } });
+    const sched = withScheduler(w, { cycleCost: { base: 0, perNodeFiltered: 1000, perNodeScored: 0, perWorkUnit: 0, perFilterWorkUnit: 0 } });
     for (let i = 0; i < 50; i++) w.admin.create(makeNode(`n${i}`, { cpu: 4000, memory: 8e9 }));
     w.engine.run(1 * s);
     const pinned = makePod('ds-n37', { cpu: 100 }, { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n37'] }] }] } } } });

@@ -44,7 +44,7 @@ describe('Scheduler', () => {
 
   it('takes the cycle cost in simulated time, one pod at a time', () => {
     const w = world();
-    withScheduler(w, { cycleCost: { base: 10 * ms, perNodeFiltered: 0, perNodeScored: 0, perWorkUnit: 0 } });
+    withScheduler(w, { cycleCost: { base: 10 * ms, perNodeFiltered: 0, perNodeScored: 0, perWorkUnit: 0, perFilterWorkUnit: 0 } });
     w.admin.create(makeNode('n1', { cpu: 64000, memory: 64e9 }));
     w.engine.run(100 * ms);
     const t0 = w.engine.now;

@@ -151,10 +151,15 @@ export interface PluginHandle {
   podLog(): PodChangeLog;
   /** How many nodes have an image (normalised name). */
   imageNodes(image: string): number;
+  /** Pods counted in the cache (bound or assumed), over all nodes. */
+  podCount(): number;
   /** The seeded random stream of policy plugins (`scheduler.policy`). */
   random(): Rng;
-  /** Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost. */
-  addWork(units: number): void;
+  /**
+   * Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost: `filter` work
+   * (PreFilter/Filter: required terms, spreading counts) and `score` work (the default) have their own unit costs.
+   */
+  addWork(units: number, phase?: 'filter' | 'score'): void;
   /**
    * Runs the current cycle's Filter plugins on a node, counting the node's nominated pods of equal or higher
    * priority first (framework.go `RunFilterPluginsWithNominatedPods`). Valid during a scheduling cycle.

@@ -114,7 +114,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
         }
       }
     }
-    handle.addWork(work);
+    handle.addWork(work, 'filter');
     state.set(PRE_FILTER_KEY, s);
     if (ra.length === 0 && rn.length === 0 && s.existingAntiAffinityCounts.size === 0) return SKIP;
     return null;

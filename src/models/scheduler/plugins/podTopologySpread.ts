@@ -15,7 +15,8 @@
  * is UnschedulableAndUnresolvable "(missing required label)". PreFilter returns Skip without such constraints.
  *
  * Score (ScheduleAnyway constraints): Σ over constraints of count × log(domains + 2) + (maxSkew − 1), rounded;
- * normalised as 100 × (max + min − score) / max, nodes missing keys 0. Counting one existing pod is one work unit.
+ * normalised as 100 × (max + min − score) / max, nodes missing keys 0. Work units (cycle cost) are counted as
+ * upstream recounts: one per pod per constraint at PreFilter, and per pod examined at PreScore/Score.
  */
 import type { LabelSelector, Node, Pod, PodSpec, Taint, TopologySpreadConstraint } from '../../../cluster/types.js';
 import { compileLabelSelector, type LabelMatcher, type NodeMatcher } from '../../../cluster/selector.js';
@@ -182,7 +183,6 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     const affinity = requiredNodeAffinity(pod.pod.spec);
     const keys = constraints.map((c) => c.topologyKey);
     const perConstraint: ConstraintCounts[] = [];
-    let work = 0;
     for (const c of constraints) {
       if (trivialInclusion(c, affinity)) {
         // Every node with the keys is a domain member: the incremental aggregate has the counts.
@@ -196,14 +196,14 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       for (const n of nodes) {
         if (!hasAllKeys(n.node, constraints) || !included(c, pod.pod.spec, n.node, affinity)) continue;
         const v = n.node.metadata.labels![c.topologyKey]!;
-        work += n.pods.size;
         counts.set(v, (counts.get(v) ?? 0) + countMatching(n, c.selector, ns));
       }
       let min = MAX_INT32;
       for (const x of counts.values()) if (x < min) min = x;
       perConstraint.push({ counts, domains: counts.size, min, shared: false });
     }
-    if (work > 0) handle.addWork(work);
+    // Work as upstream's PreFilter counts it: every pod, once per constraint (calPreFilterState).
+    handle.addWork(handle.podCount() * constraints.length, 'filter');
     state.set(PRE_FILTER_KEY, preFilterState(pod, constraints, perConstraint));
     return null;
   };
@@ -297,7 +297,6 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         for (const v of valueCounts[i]!.keys()) valueCounts[i]!.set(v, counts.get(v) ?? 0);
       });
       const slow = constraints.some((c, i) => c.topologyKey !== LABEL_HOSTNAME && aggregates[i] === undefined);
-      let work = 0;
       if (slow) {
         for (const n of handle.nodes()) {
           if (!hasAllKeys(n.node, constraints)) continue;
@@ -307,12 +306,17 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
             const m = valueCounts[i]!;
             const cur = m.get(v);
             if (cur === undefined) return;
-            work += n.pods.size;
             m.set(v, cur + countMatching(n, c.selector, ns));
           });
         }
       }
-      handle.addWork(work);
+      // Work as upstream's PreScore and Score count it: every pod per zone-like constraint, the pods of each
+      // feasible node per hostname constraint.
+      let feasiblePods = 0;
+      for (const n of feasible) feasiblePods += n.podCount;
+      let hostname = 0;
+      for (const c of constraints) if (c.topologyKey === LABEL_HOSTNAME) hostname++;
+      handle.addWork(handle.podCount() * (constraints.length - hostname) + feasiblePods * hostname);
       state.set(PRE_SCORE_KEY, { constraints, ignored, ignoredIndexes, valueCounts, weights, aggregates } satisfies PreScoreState);
       return null;
     },
@@ -329,10 +333,7 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         if (c.topologyKey === LABEL_HOSTNAME) {
           const agg = s.aggregates[i];
           if (agg !== undefined) cnt = agg.perNode.get(node) ?? 0;
-          else {
-            handle.addWork(node.pods.size);
-            cnt = countMatching(node, c.selector, ns);
-          }
+          else cnt = countMatching(node, c.selector, ns);
         } else cnt = s.valueCounts[i]!.get(v) ?? 0;
         score += cnt * s.weights[i]! + (c.maxSkew - 1);
       });

@@ -2,7 +2,7 @@
  * Pods matching a selector in a namespace, counted per node and per topology value, kept up to date from the
  * scheduler cache's placement log (podChangeLog.ts) instead of recounting every pod in every cycle. Used by
  * PodTopologySpread (pods per domain) and InterPodAffinity (pods matching the incoming pod's preferred terms).
- * Counting one existing pod during a rebuild, or one log entry, is one work unit of the cycle cost model.
+ * The plugins count their cycle-cost work units as upstream's full recount would do it, not as this does.
  */
 import type { LabelMatcher } from '../../../../cluster/selector.js';
 import type { PluginHandle } from '../../framework/interfaces.js';
@@ -68,13 +68,10 @@ export class Counter {
     let a = this.aggregates.get(id);
     if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
       a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
-      let work = 0;
       for (const n of this.handle.nodes()) {
-        work += n.pods.size;
         const count = countMatching(n, c.selector, ns, countTerminating);
         if (count > 0) add(a, n, keys, count);
       }
-      this.handle.addWork(work);
       if (this.aggregates.size > 1000) this.aggregates.clear();
       this.aggregates.set(id, a);
       return a;
@@ -86,7 +83,6 @@ export class Counter {
       if ((!countTerminating && m.deletionTimestamp !== undefined) || (m.namespace ?? 'default') !== ns || !c.selector(m.labels)) continue;
       add(a, e.node, keys, e.sign);
     }
-    this.handle.addWork(entries.length - a.pos);
     a.pos = entries.length;
     return a;
   }
