@@ -1,5 +1,5 @@
 /**
- * Property: InterPodAffinity's scores from incremental counts (existing pods' terms grouped from the placement log,
+ * Property: InterPodAffinity's Filter results and scores from incremental counts (existing pods' terms grouped from the placement log,
  * the incoming pod's preferred terms counted by the shared pod counter) equal a full scan of every pod in every
  * cycle (upstream's processExistingPod), over random placements, removals, relabels and terminations.
  */
@@ -9,7 +9,7 @@ import type { Pod, WeightedPodAffinityTerm } from '../../src/cluster/types.js';
 import { SchedulerCache } from '../../src/models/scheduler/cache.js';
 import { podInfo } from '../../src/models/scheduler/podInfo.js';
 import { PodChangeLog } from '../../src/models/scheduler/podChangeLog.js';
-import { interPodAffinity } from '../../src/models/scheduler/plugins/interPodAffinity.js';
+import { ERR_REASON_AFFINITY, ERR_REASON_ANTI_AFFINITY, interPodAffinity } from '../../src/models/scheduler/plugins/interPodAffinity.js';
 import { affinityTerms, termMatches } from '../../src/models/scheduler/plugins/helpers/affinityTerms.js';
 import type { CycleState, PluginHandle } from '../../src/models/scheduler/framework/interfaces.js';
 import { Code } from '../../src/models/scheduler/framework/status.js';
@@ -26,6 +26,7 @@ const podArb = fc.record({
   aff: fc.option(fc.record({ app: fc.constantFrom(...APPS), key: fc.constantFrom(...KEYS), weight: fc.integer({ min: 1, max: 100 }) }), { nil: undefined }),
   anti: fc.option(fc.record({ app: fc.constantFrom(...APPS), key: fc.constantFrom(...KEYS), weight: fc.integer({ min: 1, max: 100 }) }), { nil: undefined }),
   hard: fc.option(fc.constantFrom(...APPS), { nil: undefined }),
+  reqAnti: fc.option(fc.record({ app: fc.constantFrom(...APPS), key: fc.constantFrom(...KEYS), other: fc.boolean() }), { nil: undefined }),
 });
 type PodSpecArb = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -33,9 +34,49 @@ let seq = 0;
 function build(p: PodSpecArb): Pod {
   const affinity = {
     ...(p.aff || p.hard ? { podAffinity: { ...(p.aff ? { preferredDuringSchedulingIgnoredDuringExecution: [term(p.aff.app, p.aff.key, p.aff.weight)] } : {}), ...(p.hard ? { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone', labelSelector: { matchLabels: { app: p.hard } } }] } : {}) } } : {}),
-    ...(p.anti ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term(p.anti.app, p.anti.key, p.anti.weight)] } } : {}),
+    ...(p.anti || p.reqAnti
+      ? {
+          podAntiAffinity: {
+            ...(p.anti ? { preferredDuringSchedulingIgnoredDuringExecution: [term(p.anti.app, p.anti.key, p.anti.weight)] } : {}),
+            ...(p.reqAnti ? { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: p.reqAnti.key, labelSelector: { matchLabels: { app: p.reqAnti.app } }, ...(p.reqAnti.other ? { namespaces: ['default', 'other'] } : {}) }] } : {}),
+          },
+        }
+      : {}),
   };
   return makePod(`p${seq++}`, {}, Object.keys(affinity).length > 0 ? { affinity } : {}, { labels: { app: p.app }, namespace: p.ns });
+}
+
+/** Upstream's Filter by scanning every pod (filtering.go), as the reference: '' fits, else the reason. */
+function referenceFilter(cache: SchedulerCache, incoming: Pod): string[] {
+  const t = affinityTerms(incoming);
+  const all = cache.nodeList.flatMap((n) => [...n.pods.values()].map((e) => ({ pod: e.pod, labels: n.node.metadata.labels! })));
+  const anyAll = all.some((e) => t.requiredAffinity.length > 0 && t.requiredAffinity.every((x) => termMatches(x, e.pod) && e.labels[x.topologyKey] !== undefined));
+  return cache.nodeList.map((n) => {
+    const labels = n.node.metadata.labels!;
+    if (t.requiredAffinity.length > 0) {
+      if (t.requiredAffinity.some((x) => labels[x.topologyKey] === undefined)) return 'affinity';
+      const exist = t.requiredAffinity.every((x) => all.some((e) => t.requiredAffinity.every((y) => termMatches(y, e.pod)) && e.labels[x.topologyKey] === labels[x.topologyKey]));
+      if (!exist && !(!anyAll && t.requiredAffinity.every((y) => termMatches(y, incoming)))) return 'affinity';
+    }
+    for (const x of t.requiredAntiAffinity) {
+      const v = labels[x.topologyKey];
+      if (v !== undefined && all.some((e) => termMatches(x, e.pod) && e.labels[x.topologyKey] === v)) return 'anti';
+    }
+    for (const e of all) for (const x of affinityTerms(e.pod).requiredAntiAffinity) if (termMatches(x, incoming) && e.labels[x.topologyKey] !== undefined && e.labels[x.topologyKey] === labels[x.topologyKey]) return 'existing';
+    return '';
+  });
+}
+
+function filters(plugin: ReturnType<typeof interPodAffinity>, cache: SchedulerCache, incoming: Pod): string[] {
+  const pi = podInfo(incoming);
+  const st: CycleState = new Map();
+  const pre = plugin.preFilter(st, pi, cache.nodeList);
+  return cache.nodeList.map((n) => {
+    if (pre !== null && pre.code === Code.Skip) return '';
+    const r = plugin.filter(st, pi, n);
+    if (r === null) return '';
+    return r.reasons[0] === ERR_REASON_AFFINITY ? 'affinity' : r.reasons[0] === ERR_REASON_ANTI_AFFINITY ? 'anti' : 'existing';
+  });
 }
 
 /** Upstream's scan (scoring.go processExistingPod over every pod of every node), written out as the reference. */
@@ -83,8 +124,8 @@ function scores(plugin: ReturnType<typeof interPodAffinity>, cache: SchedulerCac
   return out;
 }
 
-describe('InterPodAffinity incremental scoring', () => {
-  it('agrees with a full scan after any sequence of changes', () => {
+describe('InterPodAffinity incremental counts', () => {
+  it('scores and filters as a full scan does after any sequence of changes', () => {
     const opArb = fc.oneof(
       fc.record({ op: fc.constant('add' as const), node: fc.nat(5), pod: podArb }),
       fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }),
@@ -122,6 +163,7 @@ describe('InterPodAffinity incremental scoring', () => {
           const got = scores(inc, cache, incoming);
           expect(got).toEqual(scores(interPodAffinity(undefined, scan), cache, incoming));
           expect(got).toEqual(reference(cache, incoming));
+          expect(filters(inc, cache, incoming)).toEqual(referenceFilter(cache, incoming));
         }
       }),
       { numRuns: 200, seed: 20261122 },

@@ -31,25 +31,59 @@ export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
 export const ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
 export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 
-/** Counts per topology pair, keyed `key\u0000value`. */
-type PairCounts = Map<string, number>;
-const pair = (key: string, value: string) => `${key}\u0000${value}`;
+/**
+ * Pod counts per topology key and value. A key's map may be an incremental aggregate's own (`shared`): it is copied
+ * before the first write (PreFilter extensions during preemption).
+ */
+type KeyedCounts = Map<string, { counts: Map<string, number>; shared: boolean }>;
 
-function bump(m: PairCounts, node: NodeInfo, key: string, by: number): void {
+function countAt(kc: KeyedCounts, key: string, value: string): number {
+  return kc.get(key)?.counts.get(value) ?? 0;
+}
+
+function bump(kc: KeyedCounts, node: NodeInfo, key: string, by: number): void {
   const v = node.node.metadata.labels?.[key];
   if (v === undefined) return;
-  const k = pair(key, v);
-  const n = (m.get(k) ?? 0) + by;
-  if (n === 0) m.delete(k);
-  else m.set(k, n);
+  let e = kc.get(key);
+  if (e === undefined) kc.set(key, (e = { counts: new Map(), shared: false }));
+  else if (e.shared) e = { counts: new Map(e.counts), shared: false };
+  kc.set(key, e);
+  e.counts.set(v, (e.counts.get(v) ?? 0) + by);
+}
+
+/** Adds a map of counts under `key`, sharing it when the key is new. */
+function merge(kc: KeyedCounts, key: string, counts: Map<string, number>): void {
+  const e = kc.get(key);
+  if (e === undefined) {
+    kc.set(key, { counts, shared: true });
+    return;
+  }
+  const own = e.shared ? new Map(e.counts) : e.counts;
+  for (const [v, c] of counts) own.set(v, (own.get(v) ?? 0) + c);
+  kc.set(key, { counts: own, shared: false });
+}
+
+function anyPositive(kc: KeyedCounts): boolean {
+  for (const e of kc.values()) for (const c of e.counts.values()) if (c > 0) return true;
+  return false;
+}
+
+function cloneCounts(kc: KeyedCounts): KeyedCounts {
+  const out: KeyedCounts = new Map();
+  for (const [k, e] of kc) out.set(k, e.shared ? e : { counts: new Map(e.counts), shared: false });
+  return out;
 }
 
 interface PreFilterState {
   pod: PodInfo;
   terms: PodAffinityTerms;
-  existingAntiAffinityCounts: PairCounts;
-  affinityCounts: PairCounts;
-  antiAffinityCounts: PairCounts;
+  /** Existing pods' required anti-affinity terms that match the pod. */
+  existingAntiAffinityCounts: KeyedCounts;
+  /** Existing pods matching all the pod's required affinity terms, and whether there is any. */
+  affinityCounts: KeyedCounts;
+  affinityAny: boolean;
+  /** Existing pods matching each of the pod's required anti-affinity terms. */
+  antiAffinityCounts: KeyedCounts;
 }
 
 interface PreScoreState {
@@ -58,14 +92,17 @@ interface PreScoreState {
 }
 
 /** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
-function preFilterState(pod: PodInfo, terms: PodAffinityTerms, existing: PairCounts, affinity: PairCounts, anti: PairCounts): PreFilterState & Cloneable {
+function preFilterState(pod: PodInfo, terms: PodAffinityTerms, existing: KeyedCounts, affinity: KeyedCounts, affinityAny: boolean, anti: KeyedCounts): PreFilterState & Cloneable {
   return {
     pod,
     terms,
     existingAntiAffinityCounts: existing,
     affinityCounts: affinity,
+    affinityAny,
     antiAffinityCounts: anti,
-    clone: () => preFilterState(pod, terms, new Map(existing), new Map(affinity), new Map(anti)),
+    clone() {
+      return preFilterState(pod, terms, cloneCounts(this.existingAntiAffinityCounts), cloneCounts(this.affinityCounts), this.affinityAny, cloneCounts(this.antiAffinityCounts));
+    },
   };
 }
 
@@ -91,32 +128,44 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
 
   const preFilter = (state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]) => {
     const terms = affinityTerms(pod.pod);
-    const s = preFilterState(pod, terms, new Map(), new Map(), new Map());
-    let work = 0;
-    if (handle.podsWithRequiredAntiAffinity() > 0) {
-      for (const node of nodes) {
-        for (const existing of node.podsWithRequiredAntiAffinity) {
-          for (const t of affinityTerms(existing.pod).requiredAntiAffinity) {
-            work++;
-            if (termMatches(t, pod.pod)) bump(s.existingAntiAffinityCounts, node, t.topologyKey, 1);
-          }
-        }
-      }
-    }
     const ra = terms.requiredAffinity;
     const rn = terms.requiredAntiAffinity;
-    if (ra.length > 0 || rn.length > 0) {
+    const idx = existing.update();
+    // Existing pods' required anti-affinity: per group of identical terms, one match test against the pod.
+    const existingCounts: KeyedCounts = new Map();
+    if (handle.podsWithRequiredAntiAffinity() > 0) {
+      for (const g of idx.groups.values()) if (g.kind === 'anti' && g.pods > 0 && termMatches(g.term, pod.pod)) merge(existingCounts, g.term.topologyKey, g.perValue);
+    }
+    // The pod's own required terms: existing pods matching them, from the incremental counts when a term names its
+    // namespaces; a namespaceSelector, or several affinity terms (pods must match all), is counted by scanning.
+    const affinity: KeyedCounts = new Map();
+    let affinityAny = false;
+    const anti: KeyedCounts = new Map();
+    const scanAffinity = ra.length > 1 || (ra.length === 1 && ra[0]!.namespaceSelector !== undefined);
+    const scanAnti = rn.filter((t) => t.namespaceSelector !== undefined);
+    if (ra.length === 1 && !scanAffinity) {
+      const t = ra[0]!;
+      const a = counter.aggregate(t.namespaces, t, [t.topologyKey], true);
+      merge(affinity, t.topologyKey, a.perValue.get(t.topologyKey)!);
+      affinityAny = a.hist.get(t.topologyKey)!.size > 0;
+    }
+    for (const t of rn) {
+      if (t.namespaceSelector !== undefined) continue;
+      merge(anti, t.topologyKey, counter.aggregate(t.namespaces, t, [t.topologyKey], true).perValue.get(t.topologyKey)!);
+    }
+    if (scanAffinity || scanAnti.length > 0) {
       for (const node of nodes) {
-        for (const existing of node.pods.values()) {
-          work += ra.length + rn.length;
-          if (matchesAllTerms(ra, existing.pod)) for (const t of ra) bump(s.affinityCounts, node, t.topologyKey, 1);
-          for (const t of rn) if (termMatches(t, existing.pod)) bump(s.antiAffinityCounts, node, t.topologyKey, 1);
+        for (const e of node.pods.values()) {
+          if (scanAffinity && matchesAllTerms(ra, e.pod)) for (const t of ra) bump(affinity, node, t.topologyKey, 1);
+          for (const t of scanAnti) if (termMatches(t, e.pod)) bump(anti, node, t.topologyKey, 1);
         }
       }
+      if (scanAffinity) affinityAny = anyPositive(affinity);
     }
-    handle.addWork(work, 'filter');
-    state.set(PRE_FILTER_KEY, s);
-    if (ra.length === 0 && rn.length === 0 && s.existingAntiAffinityCounts.size === 0) return SKIP;
+    // Work as upstream's PreFilter does it: every existing required anti-affinity term, every pod × the pod's terms.
+    handle.addWork(idx.antiTermUnits + handle.podCount() * (ra.length + rn.length), 'filter');
+    state.set(PRE_FILTER_KEY, preFilterState(pod, terms, existingCounts, affinity, affinityAny, anti));
+    if (ra.length === 0 && rn.length === 0 && !anyPositive(existingCounts)) return SKIP;
     return null;
   };
 
@@ -126,7 +175,10 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
     if (s === undefined) return null;
     for (const t of affinityTerms(updated.pod).requiredAntiAffinity) if (termMatches(t, s.pod.pod)) bump(s.existingAntiAffinityCounts, node, t.topologyKey, delta);
     const ra = s.terms.requiredAffinity;
-    if (ra.length > 0 && matchesAllTerms(ra, updated.pod)) for (const t of ra) bump(s.affinityCounts, node, t.topologyKey, delta);
+    if (ra.length > 0 && matchesAllTerms(ra, updated.pod)) {
+      for (const t of ra) bump(s.affinityCounts, node, t.topologyKey, delta);
+      s.affinityAny = anyPositive(s.affinityCounts);
+    }
     for (const t of s.terms.requiredAntiAffinity) if (termMatches(t, updated.pod)) bump(s.antiAffinityCounts, node, t.topologyKey, delta);
     return null;
   };
@@ -148,11 +200,12 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       if (s.antiAffinityCounts.size > 0) {
         for (const t of s.terms.requiredAntiAffinity) {
           const v = labels[t.topologyKey];
-          if (v !== undefined && (s.antiAffinityCounts.get(pair(t.topologyKey, v)) ?? 0) > 0) return rejectAnti;
+          if (v !== undefined && countAt(s.antiAffinityCounts, t.topologyKey, v) > 0) return rejectAnti;
         }
       }
-      if (s.existingAntiAffinityCounts.size > 0) {
-        for (const k in labels) if ((s.existingAntiAffinityCounts.get(pair(k, labels[k]!)) ?? 0) > 0) return rejectExisting;
+      for (const [key, e] of s.existingAntiAffinityCounts) {
+        const v = labels[key];
+        if (v !== undefined && (e.counts.get(v) ?? 0) > 0) return rejectExisting;
       }
       return null;
     },
@@ -172,7 +225,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       // grouped by identical term: one match test per group, then its per-domain pod counts.
       if (!args.ignorePreferredTermsOfExistingPods || hardWeight > 0) {
         for (const g of idx.groups.values()) {
-          if (g.pods === 0 || (g.kind !== 'hard' && args.ignorePreferredTermsOfExistingPods)) continue;
+          if (g.pods === 0 || g.kind === 'anti' || (g.kind === 'preferred' && args.ignorePreferredTermsOfExistingPods)) continue;
           const weight = g.kind === 'hard' ? hardWeight : g.weight;
           if (weight === 0 || !termMatches(g.term, pod.pod)) continue;
           for (const [v, c] of g.perValue) if (c > 0) add(g.term.topologyKey, v, weight * c);
@@ -181,29 +234,19 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       // The incoming pod's preferred terms: existing pods matching each, per domain, from the incremental counts.
       const own = (ts: readonly WeightedAffinityTerm[], sign: 1 | -1) => {
         for (const t of ts) {
-          if (t.namespaceSelector === undefined && t.namespaces.size === 1) {
-            // The common case (the pod's own namespace): add straight from the counter.
-            for (const ns of t.namespaces) {
-              const a = counter.aggregate(ns, t, [t.topologyKey], true);
-              for (const [v, c] of a.perValue.get(t.topologyKey)!) if (c > 0) add(t.topologyKey, v, sign * t.weight * c);
-            }
+          if (t.namespaceSelector === undefined) {
+            const a = counter.aggregate(t.namespaces, t, [t.topologyKey], true);
+            for (const [v, c] of a.perValue.get(t.topologyKey)!) if (c > 0) add(t.topologyKey, v, sign * t.weight * c);
             continue;
           }
-          const counts = new Map<string, number>();
-          if (t.namespaceSelector === undefined) {
-            for (const ns of t.namespaces) {
-              const a = counter.aggregate(ns, t, [t.topologyKey], true);
-              for (const [v, c] of a.perValue.get(t.topologyKey)!) if (c > 0) counts.set(v, (counts.get(v) ?? 0) + c);
-            }
-          } else {
-            // A namespaceSelector can match any namespace: count by scanning.
-            for (const node of handle.nodes()) {
-              const v = node.node.metadata.labels?.[t.topologyKey];
-              if (v === undefined) continue;
-              for (const e of node.pods.values()) if (termMatches(t, e.pod)) counts.set(v, (counts.get(v) ?? 0) + 1);
-            }
+          // A namespaceSelector can match any namespace: count by scanning.
+          for (const node of handle.nodes()) {
+            const v = node.node.metadata.labels?.[t.topologyKey];
+            if (v === undefined) continue;
+            let c = 0;
+            for (const e of node.pods.values()) if (termMatches(t, e.pod)) c++;
+            if (c > 0) add(t.topologyKey, v, sign * t.weight * c);
           }
-          for (const [v, c] of counts) add(t.topologyKey, v, sign * t.weight * c);
         }
       };
       own(terms.preferredAffinity, 1);
@@ -242,7 +285,8 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
 
 /** Existing pods' scoring terms grouped by identical term: pods per topology value having it. */
 interface TermGroup {
-  kind: 'hard' | 'preferred';
+  /** hard: required affinity (scored with hardPodAffinityWeight); anti: required anti-affinity (filtered). */
+  kind: 'hard' | 'preferred' | 'anti';
   term: AffinityTerm;
   /** The term's signed weight (preferred affinity +, anti-affinity −); hard terms use hardPodAffinityWeight. */
   weight: number;
@@ -257,9 +301,11 @@ interface TermGroup {
  */
 class ExistingTerms {
   groups = new Map<string, TermGroup>();
-  /** Pods on labelled nodes, and Σ of their scoring terms (work units as upstream's scan counts them). */
+  /** Pods on labelled nodes, Σ of their scoring terms and of their required anti-affinity terms (work units as
+   * upstream's scans count them). */
   pods = 0;
   termUnits = 0;
+  antiTermUnits = 0;
   private epoch = -1;
   private nodesVersion = -1;
   private pos = 0;
@@ -272,6 +318,7 @@ class ExistingTerms {
       this.groups = new Map();
       this.pods = 0;
       this.termUnits = 0;
+      this.antiTermUnits = 0;
       for (const n of this.handle.nodes()) for (const p of n.pods.values()) this.apply(n, p, 1);
       this.epoch = log.epoch;
       this.nodesVersion = log.nodesVersion;
@@ -297,6 +344,8 @@ class ExistingTerms {
     const et = affinityTerms(p.pod);
     if (!et.any) return;
     this.termUnits += sign * (et.requiredAffinity.length + et.preferredAffinity.length + et.preferredAntiAffinity.length);
+    this.antiTermUnits += sign * et.requiredAntiAffinity.length;
+    for (const t of et.requiredAntiAffinity) this.group('anti', t, 0, labels, sign);
     for (const t of et.requiredAffinity) this.group('hard', t, 0, labels, sign);
     for (const t of et.preferredAffinity) this.group('preferred', t, t.weight, labels, sign);
     for (const t of et.preferredAntiAffinity) this.group('preferred', t, -t.weight, labels, sign);
@@ -321,9 +370,9 @@ function satisfyPodAffinity(s: PreFilterState, labels: Record<string, string>): 
   for (const t of terms) {
     const v = labels[t.topologyKey];
     if (v === undefined) return false; // every topology label must exist on the node
-    if ((s.affinityCounts.get(pair(t.topologyKey, v)) ?? 0) <= 0) podsExist = false;
+    if (countAt(s.affinityCounts, t.topologyKey, v) <= 0) podsExist = false;
   }
   if (podsExist) return true;
   // The first pod of a group with affinity to itself: allowed where it matches its own terms, if nothing else does.
-  return s.affinityCounts.size === 0 && matchesAllTerms(terms, s.pod.pod);
+  return !s.affinityAny && matchesAllTerms(terms, s.pod.pod);
 }

@@ -10,19 +10,24 @@ import type { NodeInfo } from '../../nodeInfo.js';
 
 const MAX_INT32 = 2 ** 31 - 1;
 
+/** Namespaces: one, or a set (an affinity term's `namespaces`). */
+export type Namespaces = string | ReadonlySet<string>;
+
+const inNamespaces = (ns: Namespaces, pod: string) => (typeof ns === 'string' ? ns === pod : ns.has(pod));
+
 /** `countPodsMatchSelector` (terminating pods are left out unless `countTerminating`). */
-export function countMatching(node: NodeInfo, selector: LabelMatcher, namespace: string, countTerminating = false): number {
+export function countMatching(node: NodeInfo, selector: LabelMatcher, namespace: Namespaces, countTerminating = false): number {
   let n = 0;
   for (const p of node.pods.values()) {
     const m = p.pod.metadata;
-    if ((!countTerminating && m.deletionTimestamp !== undefined) || (m.namespace ?? 'default') !== namespace) continue;
+    if ((!countTerminating && m.deletionTimestamp !== undefined) || !inNamespaces(namespace, m.namespace ?? 'default')) continue;
     if (selector(m.labels)) n++;
   }
   return n;
 }
 
 /**
- * Pods matching one selector in one namespace, per node and per topology value over the nodes that have all of
+ * Pods matching one selector in a namespace (or a set of them), per node and per topology value over the nodes that have all of
  * `keys`, kept up to date from the cache's placement log (see podChangeLog.ts).
  */
 export interface Aggregate {
@@ -62,9 +67,10 @@ export class Counter {
   constructor(private readonly handle: PluginHandle) {}
 
   /** The aggregate of pods in `ns` matching `c.selector`, over `keys`; terminating pods count only if asked. */
-  aggregate(ns: string, c: { selector: LabelMatcher; selectorKey: string }, keys: readonly string[], countTerminating = false): Aggregate {
+  aggregate(ns: Namespaces, c: { selector: LabelMatcher; selectorKey: string }, keys: readonly string[], countTerminating = false): Aggregate {
     const log = this.handle.podLog();
-    const id = `${ns}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}\u0001${countTerminating ? 1 : 0}`;
+    const nsKey = typeof ns === 'string' ? ns : [...ns].sort().join(',');
+    const id = `${nsKey}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}\u0001${countTerminating ? 1 : 0}`;
     let a = this.aggregates.get(id);
     if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
       a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
@@ -80,7 +86,7 @@ export class Counter {
     for (let i = a.pos; i < entries.length; i++) {
       const e = entries[i]!;
       const m = e.pod.pod.metadata;
-      if ((!countTerminating && m.deletionTimestamp !== undefined) || (m.namespace ?? 'default') !== ns || !c.selector(m.labels)) continue;
+      if ((!countTerminating && m.deletionTimestamp !== undefined) || !inNamespaces(ns, m.namespace ?? 'default') || !c.selector(m.labels)) continue;
       add(a, e.node, keys, e.sign);
     }
     a.pos = entries.length;
