@@ -27,7 +27,7 @@ describe('cycle cost calibration (scheduler_perf affinity workloads, 5,000 nodes
     ['SchedulingPodAntiAffinity/5000Nodes_2000Pods', 60, 'anti-affinity', 1000, 2000],
     ['SchedulingPodAffinity/5000Nodes_5000Pods', 35, 'affinity', 5000, 5000],
     ['SchedulingPreferredPodAntiAffinity/5000Nodes_5000Pods', 90, 'preferred-anti-affinity', 5000, 5000],
-  ] as const)('%s: within ±15%% of %i pods/s', async (_name, threshold, template, init, measured) => {
+  ] as const)('%s: within 15 percent of %i pods/s', async (_name, threshold, template, init, measured) => {
     const scenario = loadScenario('bench/affinity.yaml', {
       overrides: [
         `spec.workloads[0].count=${init}`,
