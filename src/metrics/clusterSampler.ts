@@ -92,7 +92,7 @@ export class ClusterSampler {
   readonly cpuFragmentation: number[] = [];
   readonly memFragmentation: number[] = [];
   /** Request shapes of unscheduled pods (`cpu/mem` → count) and the bound pods' request sums for the typical pod. */
-  private readonly pendingShapes = new Map<string, { cpu: number; mem: number; count: number }>();
+  private readonly pendingShapes = new Map<number, Map<number, { cpu: number; mem: number; count: number }>>();
   private boundCpu = 0;
   private boundMem = 0;
   private boundPods = 0;
@@ -149,12 +149,16 @@ export class ClusterSampler {
         this.phaseOf.set(uid, now);
       } else this.phaseOf.delete(uid);
       if (prev === 'unscheduled' || now === 'unscheduled') {
-        const info = podInfo(pod);
-        const key = `${info.requests.milliCPU}/${info.requests.memory}`;
-        const e = this.pendingShapes.get(key) ?? { cpu: info.requests.milliCPU, mem: info.requests.memory, count: 0 };
+        const r = podInfo(pod).requests;
+        let byMem = this.pendingShapes.get(r.milliCPU);
+        if (byMem === undefined) this.pendingShapes.set(r.milliCPU, (byMem = new Map()));
+        const e = byMem.get(r.memory) ?? { cpu: r.milliCPU, mem: r.memory, count: 0 };
         e.count += now === 'unscheduled' ? 1 : -1;
-        if (e.count > 0) this.pendingShapes.set(key, e);
-        else this.pendingShapes.delete(key);
+        if (e.count > 0) byMem.set(r.memory, e);
+        else {
+          byMem.delete(r.memory);
+          if (byMem.size === 0) this.pendingShapes.delete(r.milliCPU);
+        }
       }
     }
     if (c.old !== undefined && !c.old.spec.nodeName && pod.spec.nodeName) this.boundInInterval++;
@@ -289,7 +293,10 @@ export class ClusterSampler {
 
   /** The pending pods' request shapes (smallest cpu first, at most MAX_PENDING_SHAPES) and the typical pod's. */
   private shapes(): { cpu: number; mem: number }[] {
-    const out: { cpu: number; mem: number }[] = [...this.pendingShapes.values()].sort((a, b) => a.cpu - b.cpu || a.mem - b.mem).slice(0, MAX_PENDING_SHAPES);
+    const out: { cpu: number; mem: number }[] = [...this.pendingShapes.values()]
+      .flatMap((m) => [...m.values()])
+      .sort((a, b) => a.cpu - b.cpu || a.mem - b.mem)
+      .slice(0, MAX_PENDING_SHAPES);
     if (this.boundPods > 0) out.push({ cpu: this.boundCpu / this.boundPods, mem: this.boundMem / this.boundPods });
     return out;
   }

@@ -130,11 +130,11 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
     const terms = affinityTerms(pod.pod);
     const ra = terms.requiredAffinity;
     const rn = terms.requiredAntiAffinity;
-    const idx = existing.update();
     // Existing pods' required anti-affinity: per group of identical terms, one match test against the pod.
     const existingCounts: KeyedCounts = new Map();
-    if (handle.podsWithRequiredAntiAffinity() > 0) {
-      for (const g of idx.groups.values()) if (g.kind === 'anti' && g.pods > 0 && termMatches(g.term, pod.pod)) merge(existingCounts, g.term.topologyKey, g.perValue);
+    const anyAnti = handle.podsWithRequiredAntiAffinity() > 0;
+    if (anyAnti) {
+      for (const g of existing.update().groups.values()) if (g.kind === 'anti' && g.pods > 0 && termMatches(g.term, pod.pod)) merge(existingCounts, g.term.topologyKey, g.perValue);
     }
     // The pod's own required terms: existing pods matching them, from the incremental counts when a term names its
     // namespaces; a namespaceSelector, or several affinity terms (pods must match all), is counted by scanning.
@@ -163,7 +163,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
       if (scanAffinity) affinityAny = anyPositive(affinity);
     }
     // Work as upstream's PreFilter does it: every existing required anti-affinity term, every pod × the pod's terms.
-    handle.addWork(idx.antiTermUnits + handle.podCount() * (ra.length + rn.length), 'filter');
+    handle.addWork((anyAnti ? existing.antiTermUnits : 0) + handle.podCount() * (ra.length + rn.length), 'filter');
     state.set(PRE_FILTER_KEY, preFilterState(pod, terms, existingCounts, affinity, affinityAny, anti));
     if (ra.length === 0 && rn.length === 0 && !anyPositive(existingCounts)) return SKIP;
     return null;
