@@ -285,6 +285,27 @@ export interface Deployment {
   status: { replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
 }
 
+/** apps/v1 DaemonSet. */
+export interface DaemonSet {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  metadata: ObjectMeta;
+  spec: {
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+  };
+  status: {
+    desiredNumberScheduled: number;
+    currentNumberScheduled: number;
+    numberMisscheduled: number;
+    numberReady: number;
+    observedGeneration?: number;
+  };
+}
+
 /** batch/v1 JobCondition. */
 export interface JobCondition {
   type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget' | 'SuccessCriteriaMet';
@@ -367,7 +388,7 @@ export interface PodDisruptionBudget {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | Job | Service | PriorityClass | PodDisruptionBudget;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | Job | Service | PriorityClass | PodDisruptionBudget;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -375,7 +375,7 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
   for (const o of objects) {
     const where = `${o.kind} "${objectKey(o.metadata)}"`;
     if (o.kind === 'Pod') check(where, o.spec);
-    else if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'Job') check(`${where} template`, o.spec.template.spec);
+    else if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'DaemonSet' || o.kind === 'Job') check(`${where} template`, o.spec.template.spec);
   }
   workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
 }

@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, Deployment, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
+import type { Container, DaemonSet, Deployment, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { DURATION_ANNOTATION } from './annotations.js';
@@ -129,6 +129,31 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
         status: { replicas: 0 },
       };
       return rs;
+    }
+    case 'DaemonSet': {
+      const t = template(m.spec.template);
+      checkSelector(m.spec.selector, t, problems);
+      checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+      const rp = m.spec.template.spec.restartPolicy;
+      if (rp !== undefined && rp !== 'Always') problems.push({ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `a DaemonSet's pods need restartPolicy Always, found ${rp}` });
+      // SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10.
+      const ds: DaemonSet = {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: {
+          ...m.spec,
+          template: t,
+          updateStrategy:
+            m.spec.updateStrategy?.type === 'OnDelete'
+              ? { type: 'OnDelete' }
+              : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: m.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, maxSurge: m.spec.updateStrategy?.rollingUpdate?.maxSurge ?? 0 } },
+          minReadySeconds: m.spec.minReadySeconds ?? 0,
+          revisionHistoryLimit: m.spec.revisionHistoryLimit ?? 10,
+        },
+        status: { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 },
+      };
+      return ds;
     }
     case 'Job':
       return toJob(m, metadata, problems);

@@ -159,7 +159,7 @@ describe('bad input: one clear message naming file, line:column, path, found and
   });
   it('an unsupported kind and a wrong apiVersion', () => {
     const p = file(`${BASE}  manifests:\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n`);
-    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, Job, PriorityClass, PodDisruptionBudget$/);
+    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, DaemonSet, Job, PriorityClass, PodDisruptionBudget$/);
     const q = file(`${BASE}  manifests:\n    - {apiVersion: apps/v1beta1, kind: Deployment, metadata: {name: c}}\n`);
     expect(error(q)).toMatch(/expected apiVersion "apps\/v1" for kind Deployment, found "apps\/v1beta1"$/);
   });
@@ -206,5 +206,22 @@ ${pod('priorityClassName: high, ')}`);
 `)),
     ).toMatch(/PriorityClass "b" is marked globalDefault, but "a" already is/);
     expect(error(file(`${BASE}  manifests:\n    - {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: b}, spec: {minAvailable: 1, maxUnavailable: 1}}\n`))).toMatch(/minAvailable and maxUnavailable cannot both be set/);
+  });
+});
+
+describe('DaemonSet manifests', () => {
+  it('load with upstream defaults (RollingUpdate maxUnavailable 1, maxSurge 0, revisionHistoryLimit 10)', () => {
+    const p = file(`${BASE}  manifests:
+    - apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: {name: agent, namespace: kube-system}
+      spec:
+        selector: {matchLabels: {app: agent}}
+        template:
+          metadata: {labels: {app: agent}}
+          spec: {containers: [{name: a, image: "agent:1"}]}
+`);
+    const ds = loadScenario(p, { overrides: [] }).objects.find((o) => o.kind === 'DaemonSet');
+    expect(ds).toMatchObject({ spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10 } });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Schemas of the Kubernetes manifests kubesim loads (v1 Pod, Node, Service; apps/v1 Deployment, ReplicaSet;
+ * Schemas of the Kubernetes manifests kubesim loads (v1 Pod, Node, Service; apps/v1 Deployment, ReplicaSet, DaemonSet;
  * batch/v1 Job; scheduling.k8s.io/v1 PriorityClass; policy/v1 PodDisruptionBudget). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
  * but a field unknown to Kubernetes is an error with a "did you mean", like `kubectl apply --validate=strict`.
  * Quantities are parsed here; defaults are applied by defaults.ts.
@@ -249,6 +249,26 @@ export const replicaSetManifest = strict(
   'a ReplicaSet',
 );
 
+/** apps/v1 DaemonSet. */
+export const daemonSetManifest = strict(
+  {
+    ...apiVersionKind('apps/v1', 'DaemonSet'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        selector: labelSelector,
+        template: podTemplate,
+        updateStrategy: strict({ type: z.enum(['RollingUpdate', 'OnDelete']).optional(), rollingUpdate: strict({ maxUnavailable: intOrPercent.optional(), maxSurge: intOrPercent.optional() }).optional() }).optional(),
+        minReadySeconds: nonNegativeInt.optional(),
+        revisionHistoryLimit: nonNegativeInt.optional(),
+      },
+      'a DaemonSet spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a DaemonSet',
+);
+
 /** batch/v1 Job. */
 export const jobManifest = strict(
   {
@@ -338,13 +358,14 @@ export const MANIFEST_SCHEMAS = {
   'v1/Service': serviceManifest,
   'apps/v1/Deployment': deploymentManifest,
   'apps/v1/ReplicaSet': replicaSetManifest,
+  'apps/v1/DaemonSet': daemonSetManifest,
   'batch/v1/Job': jobManifest,
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'Job', 'PriorityClass', 'PodDisruptionBudget'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'PriorityClass', 'PodDisruptionBudget'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -353,6 +374,7 @@ export type ParsedManifest =
   | z.output<typeof serviceManifest>
   | z.output<typeof deploymentManifest>
   | z.output<typeof replicaSetManifest>
+  | z.output<typeof daemonSetManifest>
   | z.output<typeof jobManifest>
   | z.output<typeof priorityClassManifest>
   | z.output<typeof podDisruptionBudgetManifest>;
