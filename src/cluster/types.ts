@@ -143,6 +143,15 @@ export interface ContainerPort {
   name?: string;
 }
 
+/** v1.Probe timing (the handler is not modelled: probes succeed). */
+export interface Probe {
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
 /** v1.Container (modelled fields). */
 export interface Container {
   name: string;
@@ -150,6 +159,9 @@ export interface Container {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   resources?: ResourceRequirements;
   ports?: ContainerPort[];
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
 }
 
 /** Pod restart policies. */

@@ -5,7 +5,8 @@
  * that does not fit fails with reason Out<resource>), then: sandbox creation; each init container and then each
  * container in order: image by `imagePullPolicy` (IfNotPresent uses the node's cache, Always pulls, Never fails
  * with ErrImageNeverPull if the image is absent), create + start; then the status goes to Running with the
- * Initialized, ContainersReady and Ready conditions (no probes yet: ready when started).
+ * Initialized condition, and ContainersReady and Ready once the startup and readiness probes have passed (probe
+ * timing as upstream's prober; probes are assumed to succeed).
  * A pod annotated `kubesim.dev/duration` exits 0 after that long: Succeeded under restartPolicy Never or OnFailure;
  * under Always the container restarts after CrashLoopBackOff (10 s doubling to 300 s, reset after 10 min running).
  * `activeDeadlineSeconds` fails the pod with DeadlineExceeded. A pod given a deletionTimestamp is stopped
@@ -48,6 +49,33 @@ interface Worker {
   /** When the containers last started (for the CrashLoopBackOff reset). */
   startedAt: Micros;
   backoffUs: Micros;
+}
+
+/** Probe defaults (pkg/apis/core/v1/defaults.go `SetDefaults_Probe`): period 10 s. */
+export const PROBE_DEFAULT_PERIOD_S = 10;
+
+/** The first probe tick at or after `notBefore` µs, ticks at 0, period, 2 × period… after the container started. */
+function tickAtOrAfter(notBefore: Micros, periodS: number): Micros {
+  const period = periodS * 1_000_000;
+  return notBefore <= 0 ? 0 : Math.ceil(notBefore / period) * period;
+}
+
+/**
+ * How long after the containers start the pod is Ready (pkg/kubelet/prober/worker.go): a probe worker probes at
+ * once and then every periodSeconds; before initialDelaySeconds it reports nothing. The startup probe passes at its
+ * first tick after its initial delay; readiness probes run only once the container has started, so a container is
+ * ready at its first readiness tick at or after both. Probes are assumed to succeed, taking no time (GUESS).
+ */
+export function readyDelayUs(containers: readonly Container[]): Micros {
+  let ready = 0;
+  for (const c of containers) {
+    const s = c.startupProbe;
+    const started = s === undefined ? 0 : tickAtOrAfter((s.initialDelaySeconds ?? 0) * 1_000_000, s.periodSeconds ?? PROBE_DEFAULT_PERIOD_S);
+    const r = c.readinessProbe;
+    const at = r === undefined ? started : tickAtOrAfter(Math.max(started, (r.initialDelaySeconds ?? 0) * 1_000_000), r.periodSeconds ?? PROBE_DEFAULT_PERIOD_S);
+    if (at > ready) ready = at;
+  }
+  return ready;
 }
 
 /** The kubelet of one node. */
@@ -170,7 +198,16 @@ export class Kubelet {
   private running(w: Worker): void {
     w.state = 'running';
     w.startedAt = this.engine.now;
-    this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
+    const readyIn = readyDelayUs(w.pod.spec.containers);
+    if (readyIn === 0) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
+    else {
+      // Probes: Running at once, Ready when every container's startup and readiness probes have passed.
+      this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
+      const startedAt = w.startedAt;
+      this.engine.schedule(readyIn, () => {
+        if (w.state === 'running' && w.startedAt === startedAt) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
+      });
+    }
     const d = runDurationUs(w.pod.metadata.annotations);
     if (d === undefined) return;
     w.timer = this.engine.schedule(d, () => {

@@ -128,8 +128,21 @@ const containerPort = k8sObject(
   'a container port',
 );
 
+/** v1.Probe: the timing fields are modelled; the handler (exec, httpGet, tcpSocket, grpc) is accepted and assumed to succeed. */
+const probe = k8sObject(
+  {
+    initialDelaySeconds: nonNegativeInt.optional(),
+    periodSeconds: z.int().min(1, { error: 'periodSeconds must be ≥ 1' }).optional(),
+    timeoutSeconds: z.int().min(1, { error: 'timeoutSeconds must be ≥ 1' }).optional(),
+    successThreshold: z.int().min(1, { error: 'successThreshold must be ≥ 1' }).optional(),
+    failureThreshold: z.int().min(1, { error: 'failureThreshold must be ≥ 1' }).optional(),
+  },
+  ['exec', 'httpGet', 'tcpSocket', 'grpc', 'terminationGracePeriodSeconds'],
+  'a probe',
+);
+
 const CONTAINER_UNMODELLED = [
-  'args', 'command', 'env', 'envFrom', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe', 'resizePolicy', 'restartPolicy',
+  'args', 'command', 'env', 'envFrom', 'lifecycle', 'resizePolicy', 'restartPolicy',
   'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
 ];
 
@@ -141,6 +154,9 @@ export const container = k8sObject(
     imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
     resources: k8sObject({ requests: resourceList.optional(), limits: resourceList.optional() }, ['claims'], 'resources').optional(),
     ports: z.array(containerPort).optional(),
+    readinessProbe: probe.optional(),
+    startupProbe: probe.optional(),
+    livenessProbe: probe.optional(),
   },
   CONTAINER_UNMODELLED,
   'a container',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { constant } from '../../../src/engine/distribution.js';
-import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
+import { Kubelet, readyDelayUs } from '../../../src/models/kubelet/kubelet.js';
 import type { PullConfig } from '../../../src/models/kubelet/imageManager.js';
-import type { Node, Pod } from '../../../src/cluster/types.js';
+import type { Container, Node, Pod } from '../../../src/cluster/types.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 import { ms, s, world } from '../../helpers/world.js';
 
@@ -116,5 +116,30 @@ describe('Kubelet registration', () => {
     const n = w.store.get('Node', 'n1');
     expect(n?.status.conditions).toEqual([{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }]);
     expect(w.store.count('Node')).toBe(1);
+  });
+});
+
+describe('probes (pkg/kubelet/prober/worker.go timing)', () => {
+  const c = (extra: Partial<Container>): Container => ({ name: 'c', image: 'app:1', ...extra });
+  it('readyDelayUs: readiness at the first period tick after initialDelaySeconds, after the startup probe', () => {
+    expect(readyDelayUs([c({})])).toBe(0);
+    expect(readyDelayUs([c({ readinessProbe: {} })])).toBe(0); // probes at once, passes
+    expect(readyDelayUs([c({ readinessProbe: { initialDelaySeconds: 15 } })])).toBe(20 * s); // ticks 0, 10, 20 s
+    expect(readyDelayUs([c({ readinessProbe: { initialDelaySeconds: 15, periodSeconds: 5 } })])).toBe(15 * s);
+    expect(readyDelayUs([c({ startupProbe: { initialDelaySeconds: 5 }, readinessProbe: { periodSeconds: 3 } })])).toBe(12 * s); // started at 10, readiness ticks 9, 12
+    expect(readyDelayUs([c({}), c({ name: 'd', readinessProbe: { initialDelaySeconds: 30 } })])).toBe(30 * s); // the slowest container
+  });
+
+  it('a pod with a readiness probe is Running at once and Ready when the probe passes', () => {
+    const w = kubeletWorld();
+    w.admin.create(bound('p', 'app:1', { containers: [{ name: 'c', image: 'app:1', imagePullPolicy: 'IfNotPresent', readinessProbe: { initialDelaySeconds: 15, periodSeconds: 10 } }] }));
+    w.engine.run(5 * s);
+    expect(get(w, 'p').status.phase).toBe('Running');
+    expect(get(w, 'p').status.conditions?.find((x) => x.type === 'Ready')?.status).toBe('False');
+    w.engine.run(30 * s);
+    const ready = get(w, 'p').status.conditions?.find((x) => x.type === 'Ready');
+    expect(ready?.status).toBe('True');
+    // started at 2 ms + 100 ms sandbox + 1 s pull + 200 ms start; ready 20 s later (ticks 0, 10, 20 s).
+    expect(ready?.lastTransitionTime).toBe(2 * ms + 100 * ms + 1 * s + 200 * ms + 20 * s);
   });
 });
