@@ -209,6 +209,8 @@ export interface PodStatus {
   message?: string;
   startTime?: Micros;
   nominatedNodeName?: string;
+  /** Per container: restarts and readiness (written once a container has restarted). */
+  containerStatuses?: { name: string; restartCount: number; ready: boolean }[];
 }
 
 /** v1.Pod. */

@@ -137,6 +137,7 @@ export class PodTracker {
       t(r.timings?.cycleUs),
       t(r.timings?.bindingUs),
       r.readyUs === undefined ? undefined : formatSeconds(r.readyUs - r.createdUs),
+      Math.max(0, ...(p.status.containerStatuses ?? []).map((c) => c.restartCount)),
       p.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler') ? 1 : 0,
     ]);
   }

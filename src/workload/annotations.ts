@@ -13,3 +13,20 @@ export function runDurationUs(annotations: Record<string, string> | undefined): 
   const v = annotations?.[DURATION_ANNOTATION];
   return v === undefined ? undefined : parseDuration(v);
 }
+
+/** The exit code of the pod's containers when they end after their duration (default 0). */
+export const EXIT_CODE_ANNOTATION = 'kubesim.dev/exit-code';
+/** The probability that a run of the pod's containers ends with exit code 1 instead (drawn per run). */
+export const FAILURE_PROBABILITY_ANNOTATION = 'kubesim.dev/failure-probability';
+
+/** The scripted exit code (validated at load: an integer 0–255). */
+export function exitCode(annotations: Record<string, string> | undefined): number {
+  const v = annotations?.[EXIT_CODE_ANNOTATION];
+  return v === undefined ? 0 : Number(v);
+}
+
+/** The failure probability per run (validated at load: 0–1). */
+export function failureProbability(annotations: Record<string, string> | undefined): number {
+  const v = annotations?.[FAILURE_PROBABILITY_ANNOTATION];
+  return v === undefined ? 0 : Number(v);
+}

@@ -12,7 +12,7 @@
 import type { Container, DaemonSet, Deployment, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
-import { DURATION_ANNOTATION } from './annotations.js';
+import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION } from './annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 
 /** A validation problem found after the schema: path inside the manifest and message. */
@@ -58,6 +58,11 @@ function checkAnnotations(annotations: Record<string, string> | undefined, path:
   if (d !== undefined && parseDuration(d) === undefined) {
     problems.push({ path: [...path, DURATION_ANNOTATION], message: `expected a duration such as 500ms, 90s, 10m or 6h, found "${d}"` });
   }
+  const e = annotations?.[EXIT_CODE_ANNOTATION];
+  if (e !== undefined && !/^\d{1,3}$/.test(e)) problems.push({ path: [...path, EXIT_CODE_ANNOTATION], message: `expected an exit code 0–255, found "${e}"` });
+  else if (e !== undefined && Number(e) > 255) problems.push({ path: [...path, EXIT_CODE_ANNOTATION], message: `expected an exit code 0–255, found "${e}"` });
+  const f = annotations?.[FAILURE_PROBABILITY_ANNOTATION];
+  if (f !== undefined && !(/^(0(\.\d+)?|1(\.0+)?)$/.test(f))) problems.push({ path: [...path, FAILURE_PROBABILITY_ANNOTATION], message: `expected a probability between 0 and 1, found "${f}"` });
 }
 
 function checkSelector(selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }, t: PodTemplateSpec, problems: ManifestProblem[]): void {

@@ -117,7 +117,7 @@ export class JobController {
     const deadline = job.spec.activeDeadlineSeconds;
     if (deadline !== undefined && now - startTime >= deadline * 1_000_000) {
       finished = { type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: now };
-    } else if (failed > (job.spec.backoffLimit ?? 6)) {
+    } else if (failed > (job.spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) {
       finished = { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: now };
     } else if (completions !== undefined ? (indexed ? t.succeededIndexes.size : succeeded) >= completions : succeeded > 0 && active.length === 0) {
       finished = { type: 'Complete', status: 'True', lastTransitionTime: now };
@@ -203,6 +203,17 @@ export class JobController {
     if (cur.active === s.active && cur.succeeded === s.succeeded && cur.failed === s.failed && cur.startTime === s.startTime && s.conditions === undefined) return done();
     this.client.update('Job', key, (j) => ({ ...j, status: { ...j.status, ...s, conditions: s.conditions ?? j.status.conditions ?? [] } }), () => done());
   }
+}
+
+/**
+ * `pastBackoffLimitOnFailure`: with restartPolicy OnFailure failed containers restart in place, so the container
+ * restarts of the active pods count against backoffLimit.
+ */
+function pastBackoffLimitOnFailure(job: Job, active: readonly Pod[]): boolean {
+  if (job.spec.template.spec.restartPolicy !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const p of active) for (const c of p.status.containerStatuses ?? []) restarts += c.restartCount;
+  return restarts >= (job.spec.backoffLimit ?? 6);
 }
 
 /** Whether the Job has a Complete or Failed condition. */

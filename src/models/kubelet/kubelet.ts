@@ -20,7 +20,7 @@ import type { Container, Node, Pod, PodCondition, PodPhase } from '../../cluster
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import { runDurationUs } from '../../workload/annotations.js';
+import { exitCode, failureProbability, runDurationUs } from '../../workload/annotations.js';
 import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
@@ -216,10 +216,17 @@ export class Kubelet {
     });
   }
 
-  /** All containers exited with code 0. */
+  /**
+   * The containers ended after their duration, with the scripted exit code (`kubesim.dev/exit-code`), or 1 with
+   * the `kubesim.dev/failure-probability` drawn per run. restartPolicy Never: Succeeded on 0, Failed otherwise;
+   * OnFailure: Succeeded on 0, else restarted in place; Always: restarted. Restarts go through CrashLoopBackOff.
+   */
   private containersExited(w: Worker): void {
     const policy = w.pod.spec.restartPolicy ?? 'Always';
-    if (policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
+    const p = failureProbability(w.pod.metadata.annotations);
+    const code = p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations);
+    if (code === 0 && policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
+    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: 'Error', message: `container exited with code ${code}` });
     // Restart with CrashLoopBackOff.
     const ranUs = this.engine.now - w.startedAt;
     w.backoffUs = ranUs >= CRASHLOOP_RESET_US || w.backoffUs === 0 ? CRASHLOOP_INITIAL_US : Math.min(w.backoffUs * 2, CRASHLOOP_MAX_US);
@@ -269,7 +276,10 @@ export class Kubelet {
   /** The status manager's write: phase, conditions, and startTime (set once). */
   private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }): void {
     const now = this.engine.now;
-    const startTime = this.workers.get(pod.metadata.uid!)?.admittedAt;
+    const worker = this.workers.get(pod.metadata.uid!);
+    const startTime = worker?.admittedAt;
+    const restarts = worker?.restarts ?? 0;
+    const ready = conditions.some(([t, s]) => t === 'ContainersReady' && s === 'True');
     this.client.update('Pod', objectKey(pod.metadata), (p) => {
       if (p.status.phase === 'Succeeded' || p.status.phase === 'Failed') return p;
       const merged = new Map<string, PodCondition>((p.status.conditions ?? []).map((c) => [c.type, c]));
@@ -286,6 +296,7 @@ export class Kubelet {
           ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
           ...(why?.reason !== undefined ? { reason: why.reason } : {}),
           ...(why?.message !== undefined ? { message: why.message } : {}),
+          ...(restarts > 0 ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready })) } : {}),
         },
       };
     });
