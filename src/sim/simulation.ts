@@ -25,6 +25,8 @@ import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { DaemonSetController } from '../models/controllers/daemonSet.js';
+import { GarbageCollector } from '../models/controllers/garbageCollector.js';
+import { PodGC } from '../models/controllers/podGC.js';
 import { DisruptionController } from '../models/controllers/disruption.js';
 import { JobController } from '../models/controllers/job.js';
 import { startPodBatch } from '../models/generators/podBatch.js';
@@ -120,6 +122,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
     new DisruptionController(engine, api, api.client('disruption-controller', scenario.clients.controllerManager)).start();
     new DaemonSetController(engine, api, api.client('daemonset-controller', scenario.clients.controllerManager), recorder).start();
+    new GarbageCollector(api, api.client('generic-garbage-collector', scenario.clients.controllerManager)).start();
+    new PodGC(engine, api, api.client('pod-garbage-collector', scenario.clients.controllerManager)).start();
 
     const user = api.client('kubectl', USER_LIMITS);
     // Pools with `kubelet: false` register their nodes directly (scheduler_perf's fake nodes): bound pods never start.
