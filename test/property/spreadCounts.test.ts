@@ -53,7 +53,7 @@ function decide(plugin: Plugin, cache: SchedulerCache, incoming: Pod): string[] 
 describe('PodTopologySpread incremental counts', () => {
   it('agree with a full recount after any sequence of changes', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.constantFrom(...APPS), fc.integer({ min: 1, max: 2 }), (ops, app, maxSkew) => {
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.constantFrom(...APPS), fc.integer({ min: 1, max: 2 }), fc.boolean(), (ops, app, maxSkew, honorAffinity) => {
         const cache = new SchedulerCache();
         for (let i = 0; i < 6; i++) cache.upsertNode(makeNode(`n${i}`, { cpu: 64000, memory: 64e9 }, { labels: { zone: ZONES[i % 3]! } }));
         // The handle of the real scheduler: the cache's own log, so aggregates are kept incrementally across cycles.
@@ -65,7 +65,9 @@ describe('PodTopologySpread incremental counts', () => {
         const incPlugin = podTopologySpread(undefined, incremental);
         const placed: { pod: Pod; node: string }[] = [];
         let seq = 0;
-        const incoming = makePod('incoming', {}, { topologySpreadConstraints: [{ maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } }, { maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } }] }, { labels: { app } });
+        // With a node affinity the inclusion policy (Honor) narrows the domains: the per-node path.
+        const affinity = honorAffinity ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['z1', 'z2'] }] }] } } } } : {};
+        const incoming = makePod('incoming', {}, { ...affinity, topologySpreadConstraints: [{ maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } }, { maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } }] }, { labels: { app } });
         for (const o of ops) {
           if (o.op === 'add') {
             const pod = makePod(`p${seq++}`, {}, {}, { labels: { app: o.app }, namespace: o.ns });

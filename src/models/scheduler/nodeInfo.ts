@@ -44,6 +44,8 @@ export class NodeInfo {
   /** `spec.unschedulable` and `spec.taints`, read by filters on every node of every cycle (kept here to save derefs). */
   unschedulable = false;
   taints: Node['spec']['taints'] = undefined;
+  /** `metadata.labels` (never undefined), kept here for the topology lookups of every cycle. */
+  labels: Record<string, string> = {};
   /** Bumped on every change, like upstream's generation. */
   generation = 0;
 
@@ -57,6 +59,7 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.unschedulable = node.spec.unschedulable === true;
+    this.labels = node.metadata.labels ?? {};
     this.taints = node.spec.taints !== undefined && node.spec.taints.length > 0 ? node.spec.taints : undefined;
     const a = node.status.allocatable;
     this.allocMilliCPU = a[CPU] ?? 0;

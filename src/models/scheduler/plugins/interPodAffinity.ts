@@ -42,7 +42,7 @@ function countAt(kc: KeyedCounts, key: string, value: string): number {
 }
 
 function bump(kc: KeyedCounts, node: NodeInfo, key: string, by: number): void {
-  const v = node.node.metadata.labels?.[key];
+  const v = node.labels[key];
   if (v === undefined) return;
   let e = kc.get(key);
   if (e === undefined) kc.set(key, (e = { counts: new Map(), shared: false }));
@@ -195,7 +195,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
         preFilter(state, pod, handle.nodes());
         s = state.get(PRE_FILTER_KEY) as PreFilterState;
       }
-      const labels = node.node.metadata.labels ?? {};
+      const labels = node.labels;
       if (!satisfyPodAffinity(s, labels)) return rejectAffinity;
       if (s.antiAffinityCounts.size > 0) {
         for (const t of s.terms.requiredAntiAffinity) {
@@ -241,7 +241,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
           }
           // A namespaceSelector can match any namespace: count by scanning.
           for (const node of handle.nodes()) {
-            const v = node.node.metadata.labels?.[t.topologyKey];
+            const v = node.labels[t.topologyKey];
             if (v === undefined) continue;
             let c = 0;
             for (const e of node.pods.values()) if (termMatches(t, e.pod)) c++;
@@ -260,7 +260,7 @@ export function interPodAffinity(rawArgs: Record<string, unknown> | undefined, h
     score(state, _pod, node) {
       const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
       if (s === undefined) return 0;
-      const labels = node.node.metadata.labels ?? {};
+      const labels = node.labels;
       let score = 0;
       for (const [key, values] of s.topologyScore) {
         const v = labels[key];

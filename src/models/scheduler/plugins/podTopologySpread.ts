@@ -26,7 +26,7 @@ import { Code, SKIP, status } from '../framework/status.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 import { mergeLabelKeys } from './helpers/affinityTerms.js';
-import { type Aggregate, aggregateMin, countMatching, Counter } from './helpers/podCounts.js';
+import { type Aggregate, aggregateMin, Counter } from './helpers/podCounts.js';
 import { findMatchingUntoleratedTaint } from './helpers/tolerations.js';
 import { requiredNodeAffinity } from './nodeAffinity.js';
 
@@ -139,7 +139,7 @@ interface PreScoreState {
   valueCounts: Map<string, number>[];
   weights: number[];
   /** Per constraint: the incremental aggregate, when its inclusion policies allow one. */
-  aggregates: (Aggregate | undefined)[];
+  aggregates: Aggregate[];
 }
 
 /** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
@@ -191,12 +191,13 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         perConstraint.push({ counts: a.perValue.get(c.topologyKey)!, domains, min: aggregateMin(a, c.topologyKey, domains), shared: true });
         continue;
       }
-      // Inclusion policies depend on the pod: count over the included nodes (upstream's way).
+      // Inclusion policies depend on the pod: sum the aggregate's per-node counts over the included nodes.
+      const perNode = counter.aggregate(ns, c, keys).perNode;
       const counts = new Map<string, number>();
       for (const n of nodes) {
         if (!hasAllKeys(n.node, constraints) || !included(c, pod.pod.spec, n.node, affinity)) continue;
-        const v = n.node.metadata.labels![c.topologyKey]!;
-        counts.set(v, (counts.get(v) ?? 0) + countMatching(n, c.selector, ns));
+        const v = n.labels[c.topologyKey]!;
+        counts.set(v, (counts.get(v) ?? 0) + (perNode.get(n) ?? 0));
       }
       let min = MAX_INT32;
       for (const x of counts.values()) if (x < min) min = x;
@@ -222,7 +223,7 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         cc.counts = new Map(cc.counts);
         cc.shared = false;
       }
-      const v = node.node.metadata.labels![c.topologyKey]!;
+      const v = node.labels[c.topologyKey]!;
       cc.counts.set(v, (cc.counts.get(v) ?? 0) + delta);
       let nonZero = 0;
       let min = MAX_INT32;
@@ -247,7 +248,7 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         if (preFilter(state, pod, handle.nodes()) !== null) return null;
         s = state.get(PRE_FILTER_KEY) as PreFilterState;
       }
-      const labels = node.node.metadata.labels ?? {};
+      const labels = node.labels;
       const podLabels = pod.pod.metadata.labels;
       const cs = s.constraints;
       for (let i = 0; i < cs.length; i++) {
@@ -270,44 +271,53 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       const ignoredIndexes = new Set<number>();
       const valueCounts = constraints.map(() => new Map<string, number>());
       const sizes = constraints.map(() => 0);
-      for (const [idx, n] of feasible.entries()) {
+      // Domains of the zone-like constraints over the feasible nodes (hostname domains are the nodes themselves).
+      const zoneLike: number[] = [];
+      for (let i = 0; i < constraints.length; i++) if (constraints[i]!.topologyKey !== LABEL_HOSTNAME) zoneLike.push(i);
+      for (let idx = 0; idx < feasible.length; idx++) {
+        const n = feasible[idx]!;
         if (requireAll && !hasAllKeys(n.node, constraints)) {
           ignored.add(n);
           ignoredIndexes.add(idx);
           continue;
         }
-        constraints.forEach((c, i) => {
-          if (c.topologyKey === LABEL_HOSTNAME) return;
-          const v = n.node.metadata.labels?.[c.topologyKey];
-          if (v === undefined || valueCounts[i]!.has(v)) return;
-          valueCounts[i]!.set(v, 0);
+        if (zoneLike.length === 0) continue;
+        const labels = n.labels;
+        for (const i of zoneLike) {
+          const v = labels[constraints[i]!.topologyKey];
+          const m = valueCounts[i]!;
+          if (v === undefined || m.has(v)) continue;
+          m.set(v, 0);
           sizes[i]!++;
-        });
+        }
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? feasible.length - ignored.size : sizes[i]!) + 2));
       const ns = pod.pod.metadata.namespace ?? 'default';
       const affinity = requiredNodeAffinity(pod.pod.spec);
       const keys = constraints.map((c) => c.topologyKey);
-      // Aggregates for the incremental path; hostname counts come from them at Score too.
-      const aggregates = constraints.map((c) => (trivialInclusion(c, affinity) ? counter.aggregate(ns, c, keys) : undefined));
-      constraints.forEach((c, i) => {
-        const agg = aggregates[i];
-        if (c.topologyKey === LABEL_HOSTNAME || agg === undefined) return;
-        const counts = agg.perValue.get(c.topologyKey)!;
-        for (const v of valueCounts[i]!.keys()) valueCounts[i]!.set(v, counts.get(v) ?? 0);
-      });
-      const slow = constraints.some((c, i) => c.topologyKey !== LABEL_HOSTNAME && aggregates[i] === undefined);
-      if (slow) {
+      // The incremental aggregates: per-value counts directly when every node with the keys counts, else their
+      // per-node counts summed over the included nodes; hostname counts come from the per-node counts at Score.
+      const aggregates = constraints.map((c) => counter.aggregate(ns, c, keys));
+      const trivial = constraints.map((c) => trivialInclusion(c, affinity));
+      for (const i of zoneLike) {
+        if (!trivial[i]) continue;
+        const counts = aggregates[i]!.perValue.get(constraints[i]!.topologyKey)!;
+        const m = valueCounts[i]!;
+        for (const v of m.keys()) m.set(v, counts.get(v) ?? 0);
+      }
+      const slow = zoneLike.filter((i) => !trivial[i]);
+      if (slow.length > 0) {
         for (const n of handle.nodes()) {
           if (!hasAllKeys(n.node, constraints)) continue;
-          constraints.forEach((c, i) => {
-            if (c.topologyKey === LABEL_HOSTNAME || aggregates[i] !== undefined || !included(c, pod.pod.spec, n.node, affinity)) return;
-            const v = n.node.metadata.labels![c.topologyKey]!;
+          for (const i of slow) {
+            const c = constraints[i]!;
+            if (!included(c, pod.pod.spec, n.node, affinity)) continue;
             const m = valueCounts[i]!;
+            const v = n.labels[c.topologyKey]!;
             const cur = m.get(v);
-            if (cur === undefined) return;
-            m.set(v, cur + countMatching(n, c.selector, ns));
-          });
+            if (cur === undefined) continue;
+            m.set(v, cur + (aggregates[i]!.perNode.get(n) ?? 0));
+          }
         }
       }
       // Work as upstream's PreScore and Score count it: every pod per zone-like constraint, the pods of each
@@ -323,20 +333,19 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     score(state, pod, node) {
       const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
       if (s === undefined || s.ignored.has(node)) return 0;
-      const labels = node.node.metadata.labels ?? {};
-      const ns = pod.pod.metadata.namespace ?? 'default';
+      const labels = node.labels;
       let score = 0;
-      s.constraints.forEach((c, i) => {
+      const cs = s.constraints;
+      for (let i = 0; i < cs.length; i++) {
+        const c = cs[i]!;
         const v = labels[c.topologyKey];
-        if (v === undefined) return;
+        if (v === undefined) continue;
         let cnt: number;
         if (c.topologyKey === LABEL_HOSTNAME) {
-          const agg = s.aggregates[i];
-          if (agg !== undefined) cnt = agg.perNode.get(node) ?? 0;
-          else cnt = countMatching(node, c.selector, ns);
+          cnt = s.aggregates[i]!.perNode.get(node) ?? 0;
         } else cnt = s.valueCounts[i]!.get(v) ?? 0;
         score += cnt * s.weights[i]! + (c.maxSkew - 1);
-      });
+      }
       return Math.round(score);
     },
     normalizeScore(state, _pod, scores) {
