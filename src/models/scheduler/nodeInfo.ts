@@ -15,6 +15,14 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
+const LABEL_ZONE = 'topology.kubernetes.io/zone';
+const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+
+/** A node label, with the zone and hostname labels read from fields. */
+export function topologyValue(n: NodeInfo, key: string): string | undefined {
+  return key === LABEL_ZONE ? n.zone : key === LABEL_HOSTNAME ? n.hostname : n.labels[key];
+}
+
 /** Scheduler-side state of one node. */
 export class NodeInfo {
   node: Node;
@@ -46,6 +54,9 @@ export class NodeInfo {
   taints: Node['spec']['taints'] = undefined;
   /** `metadata.labels` (never undefined), kept here for the topology lookups of every cycle. */
   labels: Record<string, string> = {};
+  /** The zone and hostname labels, read in every cycle by the topology plugins (fields: no lookup in a cold object). */
+  zone: string | undefined;
+  hostname: string | undefined;
   /** Bumped on every change, like upstream's generation. */
   generation = 0;
 
@@ -60,6 +71,8 @@ export class NodeInfo {
     this.node = node;
     this.unschedulable = node.spec.unschedulable === true;
     this.labels = node.metadata.labels ?? {};
+    this.zone = this.labels[LABEL_ZONE];
+    this.hostname = this.labels[LABEL_HOSTNAME];
     this.taints = node.spec.taints !== undefined && node.spec.taints.length > 0 ? node.spec.taints : undefined;
     const a = node.status.allocatable;
     this.allocMilliCPU = a[CPU] ?? 0;

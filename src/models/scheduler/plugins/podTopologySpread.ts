@@ -23,7 +23,7 @@ import { compileLabelSelector, type LabelMatcher, type NodeMatcher } from '../..
 import type { Cloneable, CycleState, FilterPlugin, PluginHandle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
-import type { NodeInfo } from '../nodeInfo.js';
+import { type NodeInfo, topologyValue } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 import { mergeLabelKeys } from './helpers/affinityTerms.js';
 import { type Aggregate, aggregateMin, Counter } from './helpers/podCounts.js';
@@ -248,12 +248,11 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         if (preFilter(state, pod, handle.nodes()) !== null) return null;
         s = state.get(PRE_FILTER_KEY) as PreFilterState;
       }
-      const labels = node.labels;
       const podLabels = pod.pod.metadata.labels;
       const cs = s.constraints;
       for (let i = 0; i < cs.length; i++) {
         const c = cs[i]!;
-        const v = labels[c.topologyKey];
+        const v = topologyValue(node, c.topologyKey);
         if (v === undefined) return rejectLabel;
         const cc = s.perConstraint[i]!;
         const min = cc.domains < c.minDomains ? 0 : cc.min;
@@ -282,9 +281,8 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
           continue;
         }
         if (zoneLike.length === 0) continue;
-        const labels = n.labels;
         for (const i of zoneLike) {
-          const v = labels[constraints[i]!.topologyKey];
+          const v = topologyValue(n, constraints[i]!.topologyKey);
           const m = valueCounts[i]!;
           if (v === undefined || m.has(v)) continue;
           m.set(v, 0);
@@ -333,12 +331,11 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
     score(state, pod, node) {
       const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
       if (s === undefined || s.ignored.has(node)) return 0;
-      const labels = node.labels;
       let score = 0;
       const cs = s.constraints;
       for (let i = 0; i < cs.length; i++) {
         const c = cs[i]!;
-        const v = labels[c.topologyKey];
+        const v = topologyValue(node, c.topologyKey);
         if (v === undefined) continue;
         let cnt: number;
         if (c.topologyKey === LABEL_HOSTNAME) {
