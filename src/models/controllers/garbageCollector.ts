@@ -15,6 +15,8 @@ interface Item {
   kind: Kind;
   key: string;
   owners: readonly string[];
+  /** The ownerReferences array the owners came from (an update that keeps it changes nothing here). */
+  refs: unknown;
 }
 
 /** The garbage collector. */
@@ -44,11 +46,19 @@ export class GarbageCollector {
       this.dependents.delete(uid);
       return;
     }
-    this.live.add(uid);
-    const owners = (obj.metadata.ownerReferences ?? []).map((r) => r.uid);
+    // Pods own nothing: only pods with owners are tracked. An update keeping the references changes nothing.
+    const refs = obj.metadata.ownerReferences;
     const prev = this.items.get(uid);
+    if (prev !== undefined && prev.refs === refs) return;
+    if (kind !== 'Pod') this.live.add(uid);
+    else if (refs === undefined || refs.length === 0) {
+      if (prev !== undefined) for (const o of prev.owners) this.dependents.get(o)?.delete(uid);
+      this.items.delete(uid);
+      return;
+    }
+    const owners = (refs ?? []).map((r) => r.uid);
     if (prev !== undefined) for (const o of prev.owners) if (!owners.includes(o)) this.dependents.get(o)?.delete(uid);
-    this.items.set(uid, { kind, key: objectKey(obj.metadata), owners });
+    this.items.set(uid, { kind, key: objectKey(obj.metadata), owners, refs });
     for (const o of owners) {
       let set = this.dependents.get(o);
       if (set === undefined) this.dependents.set(o, (set = new Set()));
