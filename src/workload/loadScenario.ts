@@ -17,6 +17,7 @@ import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
 import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
 import { Profile } from '../models/scheduler/framework/profile.js';
 import type { PluginHandle } from '../models/scheduler/framework/interfaces.js';
+import { INERT_FRAMEWORK_CALLS } from '../models/scheduler/framework/inertHandle.js';
 import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
 import { PodChangeLog } from '../models/scheduler/podChangeLog.js';
 import { objectKey } from '../cluster/types.js';
@@ -206,14 +207,7 @@ const PROBE_HANDLE: PluginHandle = {
     throw new Error('no random stream at load time');
   },
   addWork: () => undefined,
-  runFilterPluginsWithNominatedPods: () => null,
-  runPreFilterExtensionAddPod: () => null,
-  runPreFilterExtensionRemovePod: () => null,
-  lowestPodPriority: () => undefined,
-  pdbs: () => [],
-  nominatedPodsForNode: () => [],
-  preemptPod: () => undefined,
-  clearNominatedNodeName: () => undefined,
+  ...INERT_FRAMEWORK_CALLS,
   preemptionRandom: () => {
     throw new Error('no random stream at load time');
   },

@@ -4,6 +4,7 @@ import type { PluginHandle } from '../../src/models/scheduler/framework/interfac
 import type { NodeInfo } from '../../src/models/scheduler/nodeInfo.js';
 import { RngStreams } from '../../src/engine/rng.js';
 import { PodChangeLog } from '../../src/models/scheduler/podChangeLog.js';
+import { INERT_FRAMEWORK_CALLS } from '../../src/models/scheduler/framework/inertHandle.js';
 
 let epoch = 1e9;
 const rng = new RngStreams(1).stream('scheduler.policy');
@@ -25,14 +26,7 @@ export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => Lab
     addWork: (u: number) => {
       h.work += u;
     },
-    runFilterPluginsWithNominatedPods: () => null,
-    runPreFilterExtensionAddPod: () => null,
-    runPreFilterExtensionRemovePod: () => null,
-    lowestPodPriority: () => undefined,
-    pdbs: () => [],
-    nominatedPodsForNode: () => [],
-    preemptPod: () => undefined,
-    clearNominatedNodeName: () => undefined,
+    ...INERT_FRAMEWORK_CALLS,
     preemptionRandom: () => rng,
   };
   return h;

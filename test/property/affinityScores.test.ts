@@ -15,6 +15,7 @@ import type { CycleState, PluginHandle } from '../../src/models/scheduler/framew
 import { Code } from '../../src/models/scheduler/framework/status.js';
 import { makeNode, makePod } from '../helpers/objects.js';
 import { fakeHandle } from '../helpers/schedulerHandle.js';
+import { Placements } from '../helpers/placements.js';
 
 const APPS = ['a', 'b', 'c'];
 const KEYS = ['zone', 'kubernetes.io/hostname'];
@@ -142,24 +143,10 @@ describe('InterPodAffinity incremental counts', () => {
         const scan: PluginHandle = { ...base, podLog: () => Object.assign(new PodChangeLog(), { epoch: --epoch }), podsWithAffinity: () => cache.podsWithAffinity };
         const inc = interPodAffinity(undefined, incremental);
         const incoming = build(incomingSpec);
-        const placed: { pod: Pod; node: string }[] = [];
+        const placed = new Placements(cache);
         for (const o of ops) {
-          if (o.op === 'add') {
-            const pod = build(o.pod);
-            cache.addPod(pod, `n${o.node}`);
-            placed.push({ pod, node: `n${o.node}` });
-          } else if (placed.length > 0) {
-            const i = o.pick % placed.length;
-            const { pod, node } = placed[i]!;
-            if (o.op === 'remove') {
-              cache.removePod(pod.metadata.uid!);
-              placed.splice(i, 1);
-            } else {
-              const next = o.op === 'terminate' ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: 5 } } : { ...pod, metadata: { ...pod.metadata, labels: { app: o.app } } };
-              cache.addPod(next, node);
-              placed[i] = { pod: next, node };
-            }
-          }
+          if (o.op === 'add') placed.add(build(o.pod), `n${o.node}`);
+          else placed.change(o);
           const got = scores(inc, cache, incoming);
           expect(got).toEqual(scores(interPodAffinity(undefined, scan), cache, incoming));
           expect(got).toEqual(reference(cache, incoming));

@@ -14,6 +14,7 @@ import type { CycleState, PluginHandle } from '../../src/models/scheduler/framew
 import { Code } from '../../src/models/scheduler/framework/status.js';
 import { makeNode, makePod } from '../helpers/objects.js';
 import { fakeHandle } from '../helpers/schedulerHandle.js';
+import { Placements } from '../helpers/placements.js';
 
 const ZONES = ['z1', 'z2', 'z3'];
 const APPS = ['a', 'b'];
@@ -63,31 +64,17 @@ describe('PodTopologySpread incremental counts', () => {
         const recount: PluginHandle = { ...fakeHandle(cache.nodeList), podLog: () => Object.assign(new PodChangeLog(), { epoch: --epoch }) };
         // One plugin instance for the whole sequence: its aggregates advance from the log at each cycle.
         const incPlugin = podTopologySpread(undefined, incremental);
-        const placed: { pod: Pod; node: string }[] = [];
+        const placed = new Placements(cache);
         let seq = 0;
         // With a node affinity the inclusion policy (Honor) narrows the domains: the per-node path.
         const affinity = honorAffinity ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['z1', 'z2'] }] }] } } } } : {};
         const incoming = makePod('incoming', {}, { ...affinity, topologySpreadConstraints: [{ maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } }, { maxSkew, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } }] }, { labels: { app } });
         for (const o of ops) {
-          if (o.op === 'add') {
-            const pod = makePod(`p${seq++}`, {}, {}, { labels: { app: o.app }, namespace: o.ns });
-            cache.addPod(pod, `n${o.node}`);
-            placed.push({ pod, node: `n${o.node}` });
-          } else if (o.op === 'rezone') {
+          if (o.op === 'add') placed.add(makePod(`p${seq++}`, {}, {}, { labels: { app: o.app }, namespace: o.ns }), `n${o.node}`);
+          else if (o.op === 'rezone') {
             const n = cache.node(`n${o.node}`)!.node;
             cache.upsertNode({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, zone: o.zone } } });
-          } else if (placed.length > 0) {
-            const i = o.pick % placed.length;
-            const { pod, node } = placed[i]!;
-            if (o.op === 'remove') {
-              cache.removePod(pod.metadata.uid!);
-              placed.splice(i, 1);
-            } else {
-              const next = o.op === 'terminate' ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: 5 } } : { ...pod, metadata: { ...pod.metadata, labels: { app: o.app } } };
-              cache.addPod(next, node);
-              placed[i] = { pod: next, node };
-            }
-          }
+          } else placed.change(o);
           // A cycle after every change, so the incremental aggregates advance step by step.
           expect(decide(incPlugin, cache, incoming)).toEqual(decide(podTopologySpread(undefined, recount), cache, incoming));
         }
