@@ -296,7 +296,25 @@ export interface Deployment {
     progressDeadlineSeconds?: number;
     paused?: boolean;
   };
-  status: { replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+  status: {
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    observedGeneration?: number;
+    conditions?: DeploymentCondition[];
+  };
+}
+
+/** apps/v1 DeploymentCondition. */
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: Micros;
+  lastTransitionTime?: Micros;
 }
 
 /** apps/v1 DaemonSet. */

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, PodDisruptionBudget, PriorityClass } from '../../src/cluster/types.js';
 import { admitPodPriority } from '../../src/models/apiserver/priorityAdmission.js';
-import { budgetStatus, scaledValue } from '../../src/models/controllers/disruption.js';
+import { budgetStatus } from '../../src/models/controllers/disruption.js';
+import { scaledValue } from '../../src/cluster/intstr.js';
 import { DisruptionController } from '../../src/models/controllers/disruption.js';
 import { ReplicaSetController } from '../../src/models/controllers/replicaSet.js';
 import { makePod } from '../helpers/objects.js';

@@ -18,6 +18,7 @@ import { compileLabelSelector, type LabelMatcher } from '../../cluster/selector.
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import { getControllerOf, isReady } from './podControl.js';
 import { WorkQueue } from './workQueue.js';
+import { scaledValue } from '../../cluster/intstr.js';
 
 interface Budget {
   namespace: string;
@@ -26,13 +27,6 @@ interface Budget {
   pods: Map<string, Pod>;
 }
 
-/** An int-or-percent against a total (`intstr.GetScaledValueFromIntOrPercent`). */
-export function scaledValue(v: number | string, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  const pct = Number(v.slice(0, -1));
-  const x = (pct * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
-}
 
 /** The status of a budget over its pods; `scale` gives a pod's controller scale key and value, or undefined. */
 export function budgetStatus(pdb: PodDisruptionBudget, pods: readonly Pod[], scale: (pod: Pod) => [string, number] | undefined): PodDisruptionBudget['status'] {

@@ -74,7 +74,8 @@ export function slowStartBatch(client: ApiClient, count: number, make: (i: numbe
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-function readySince(p: Pod): Micros | undefined {
+/** When the pod last became Ready, if it is Ready. */
+export function readySince(p: Pod): Micros | undefined {
   const c = p.status.conditions?.find((x) => x.type === 'Ready');
   return c?.status === 'True' ? c.lastTransitionTime ?? 0 : undefined;
 }

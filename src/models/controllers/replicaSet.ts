@@ -10,7 +10,7 @@ import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
 import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
-import { BURST_REPLICAS, deletionOrder, isActive, isReady, podFromTemplate, slowStartBatch } from './podControl.js';
+import { BURST_REPLICAS, deletionOrder, isActive, podFromTemplate, readySince, slowStartBatch } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
@@ -89,17 +89,31 @@ export class ReplicaSetController {
     pending.seal();
   }
 
+  /**
+   * `calculateStatus` + `updateReplicaSetStatus`: replicas, ready, and available (ready for at least minReadySeconds,
+   * `podutil.IsPodAvailable`); a ReplicaSet whose ready pods are not all available yet is synced again after
+   * minReadySeconds, as upstream.
+   */
   private updateStatus(key: string, rs: ReplicaSet, active: Pod[], done: () => void): void {
     const replicas = active.length;
+    const now = this.engine.now;
+    const minReadyUs = (rs.spec.minReadySeconds ?? 0) * 1_000_000;
     let ready = 0;
-    for (const p of active) if (isReady(p)) ready++;
+    let available = 0;
+    for (const p of active) {
+      const since = readySince(p);
+      if (since === undefined) continue;
+      ready++;
+      if (minReadyUs === 0 || since + minReadyUs <= now) available++;
+    }
+    if (minReadyUs > 0 && ready === (rs.spec.replicas ?? 1) && available !== ready) this.queue.addAfter(key, minReadyUs);
     const cur = this.client.get('ReplicaSet', key) ?? rs;
     const s = cur.status;
-    if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === ready && s.observedGeneration === cur.metadata.generation) return done();
+    if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === available && s.observedGeneration === cur.metadata.generation) return done();
     this.client.update(
       'ReplicaSet',
       key,
-      (c) => ({ ...c, status: { replicas, readyReplicas: ready, availableReplicas: ready, observedGeneration: c.metadata.generation ?? 1 } }),
+      (c) => ({ ...c, status: { replicas, readyReplicas: ready, availableReplicas: available, observedGeneration: c.metadata.generation ?? 1 } }),
       () => done(),
     );
   }
