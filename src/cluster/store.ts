@@ -22,7 +22,7 @@ export interface Change<T extends KubeObject = KubeObject> {
 }
 
 /** Outcome of a write: the stored object, or a reason like the API server's status reasons. */
-export type WriteResult<T> = { ok: true; object: T } | { ok: false; reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Forbidden'; message: string };
+export type WriteResult<T> = { ok: true; object: T } | { ok: false; reason: 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Forbidden' | 'TooManyRequests'; message: string };
 
 /** Listener on every commit, in commit order (observers and the API-server model subscribe). */
 export type CommitListener = (change: Change) => void;

@@ -4,12 +4,21 @@ import type { Scenario } from '../workload/scenario.js';
 import type { ClusterSampler } from './clusterSampler.js';
 import { type Cell, ratio } from './csvFile.js';
 import type { PodTracker } from './podTracker.js';
+import type { Availability } from './workloadSampler.js';
 import { mean, percentile } from './stats.js';
 
 const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
 
 /** Builds the summary row (columns: SUMMARY_COLUMNS). */
-export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, sampler: ClusterSampler, events: number, sched: { attempts: number; preemptions: number; preemptionVictims: number }): Cell[] {
+export function summaryRow(
+  scenario: Scenario,
+  nodes: number,
+  pods: PodTracker,
+  sampler: ClusterSampler,
+  events: number,
+  sched: { attempts: number; preemptions: number; preemptionVictims: number },
+  lifecycle: { evictions: number; availability: Availability },
+): Cell[] {
   const waits = [...pods.queueWaits].sort((a, b) => a - b);
   const lat = [...pods.schedulingLatencies].sort((a, b) => a - b);
   const startup = [...pods.startupLatencies].sort((a, b) => a - b);
@@ -50,6 +59,10 @@ export function summaryRow(scenario: Scenario, nodes: number, pods: PodTracker, 
     sched.preemptionVictims,
     ratio(mean(sampler.cpuFragmentation) ?? 0),
     ratio(mean(sampler.memFragmentation) ?? 0),
+    lifecycle.evictions,
+    ratio(lifecycle.availability.min),
+    ratio(lifecycle.availability.mean),
+    sec(lifecycle.availability.recoveryUs),
     events,
   ];
 }

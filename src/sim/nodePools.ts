@@ -12,19 +12,22 @@ export const POOL_LABEL = 'kubesim.dev/pool';
 /** The nodes of one pool. */
 export function poolNodes(pool: NodePoolSpec): Node[] {
   const out: Node[] = [];
-  const allocatable = pool.allocatable ?? pool.capacity;
-  const images = (pool.images ?? []).map((i) => ({ names: [i.name], sizeBytes: i.size }));
-  for (let i = 0; i < pool.count; i++) {
-    const name = `${pool.name}-${i}`;
-    const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [POOL_LABEL]: pool.name };
-    for (const [k, v] of Object.entries(pool.labels ?? {})) labels[k] = Array.isArray(v) ? v[i % v.length]! : v;
-    out.push({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name, labels },
-      spec: { ...(pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}), ...(pool.unschedulable ? { unschedulable: true } : {}) },
-      status: { capacity: { ...pool.capacity }, allocatable: { ...allocatable }, images },
-    });
-  }
+  for (let i = 0; i < pool.count; i++) out.push(poolNode(pool, i));
   return out;
+}
+
+/** Node number `i` of a pool (nodes added later continue the numbering). */
+export function poolNode(pool: NodePoolSpec, i: number): Node {
+  const allocatable = pool.allocatable ?? pool.capacity;
+  const images = (pool.images ?? []).map((im) => ({ names: [im.name], sizeBytes: im.size }));
+  const name = `${pool.name}-${i}`;
+  const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [POOL_LABEL]: pool.name };
+  for (const [k, v] of Object.entries(pool.labels ?? {})) labels[k] = Array.isArray(v) ? v[i % v.length]! : v;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels },
+    spec: { ...(pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}), ...(pool.unschedulable ? { unschedulable: true } : {}) },
+    status: { capacity: { ...pool.capacity }, allocatable: { ...allocatable }, images },
+  };
 }

@@ -33,13 +33,18 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
-import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
 import { csvTracer } from '../metrics/schedulingTrace.js';
 import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
 import { ClusterSampler } from '../metrics/clusterSampler.js';
 import { summaryRow } from '../metrics/summary.js';
-import { poolNodes } from './nodePools.js';
+import { POOL_LABEL, poolNodes } from './nodePools.js';
+import { type NodeFleet, ScenarioEvents } from './scenarioEvents.js';
+import { NodeLeases } from '../models/kubelet/nodeLease.js';
+import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/controllers/nodeLifecycle.js';
+import { TAINT_EVICTION_CONTROLLER, TaintEvictionController } from '../models/controllers/taintEviction.js';
+import { WorkloadSampler } from '../metrics/workloadSampler.js';
 import { KUBESIM_VERSION } from './version.js';
 
 /** Options of one run. */
@@ -94,6 +99,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     nodes: scenario.metrics.nodes ? new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS) : undefined,
     cluster: new CsvFile(join(tmp, 'cluster.csv'), CLUSTER_COLUMNS),
     events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
+    workloads: new CsvFile(join(tmp, 'workloads.csv'), WORKLOAD_COLUMNS),
     scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
@@ -116,6 +122,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     if (opts.tracer !== undefined) scheduler.tracer = opts.tracer;
     const sampler = new ClusterSampler(engine, scheduler, scenario.metrics.interval, scenario.durationUs, files.cluster, files.nodes);
     store.onCommit((c) => sampler.onCommit(c));
+    const workloads = new WorkloadSampler(engine, scenario.metrics.interval, scenario.durationUs, files.workloads);
+    store.onCommit((c) => workloads.onCommit(c));
     scheduler.start();
     new ReplicaSetController(engine, api, api.client('replicaset-controller', scenario.clients.controllerManager), recorder).start();
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
@@ -124,37 +132,50 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new DaemonSetController(engine, api, api.client('daemonset-controller', scenario.clients.controllerManager), recorder).start();
     new GarbageCollector(api, api.client('generic-garbage-collector', scenario.clients.controllerManager)).start();
     new PodGC(engine, api, api.client('pod-garbage-collector', scenario.clients.controllerManager)).start();
+    const leases = new NodeLeases();
+    new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
+    const taintEviction = new TaintEvictionController(engine, api, api.client(TAINT_EVICTION_CONTROLLER, scenario.clients.controllerManager), recorder);
+    taintEviction.start();
 
     const user = api.client('kubectl', USER_LIMITS);
     // Pools with `kubelet: false` register their nodes directly (scheduler_perf's fake nodes): bound pods never start.
+    let fakeNodes = 0;
     for (const pool of scenario.nodePools) {
       if (pool.kubelet !== false) continue;
+      fakeNodes += pool.count;
       for (const node of poolNodes(pool)) user.create({ ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] } });
     }
     const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
-    for (const node of nodes) {
-      const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
-      const k = scenario.kubelet;
-      const kubelet = new Kubelet(
-        engine,
-        api,
-        api.client(`kubelet/${node.metadata.name}`, scenario.clients.kubelet),
-        node,
-        streams.stream(`node/${node.metadata.name}/kubelet`),
-        { sandboxLatency: k.sandboxLatency, containerStartLatency: k.containerStartLatency, containerStopLatency: k.containerStopLatency },
-        {
-          serializeImagePulls: k.serializeImagePulls,
-          registryPullQPS: k.registryPullQPS,
-          registryBurst: k.registryBurst,
-          bandwidth: poolBandwidth.get(node.metadata.labels?.['kubesim.dev/pool'] ?? '') ?? k.imagePullBandwidth,
-          overhead: k.imagePullOverhead,
-          sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
-        },
-        recorder,
-      );
-      kubelet.start();
-    }
+    const fleet: NodeFleet = {
+      kubelets: new Map(),
+      startNode: (node) => {
+        const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
+        const k = scenario.kubelet;
+        const kubelet = new Kubelet(
+          engine,
+          api,
+          api.client(`kubelet/${node.metadata.name}`, scenario.clients.kubelet),
+          node,
+          streams.stream(`node/${node.metadata.name}/kubelet`),
+          { sandboxLatency: k.sandboxLatency, containerStartLatency: k.containerStartLatency, containerStopLatency: k.containerStopLatency },
+          {
+            serializeImagePulls: k.serializeImagePulls,
+            registryPullQPS: k.registryPullQPS,
+            registryBurst: k.registryBurst,
+            bandwidth: poolBandwidth.get(node.metadata.labels?.[POOL_LABEL] ?? '') ?? k.imagePullBandwidth,
+            overhead: k.imagePullOverhead,
+            sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
+          },
+          recorder,
+          leases,
+        );
+        fleet.kubelets.set(node.metadata.name, { kubelet, node });
+        kubelet.start();
+      },
+    };
+    for (const node of nodes) fleet.startNode(node);
+    const scenarioEvents = new ScenarioEvents(engine, api, api.client('kubectl-events', USER_LIMITS), recorder, streams, fleet, scenario.nodePools);
 
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
     // else is created, so every pod's admission sees them.
@@ -165,7 +186,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);
       else startPoissonJobs(engine, streams, generators, w);
     }
+    scenarioEvents.start(scenario.events);
     sampler.start();
+    workloads.start();
 
     // 5. run in slices
     const slice = Math.max(1, Math.floor(scenario.durationUs / 200));
@@ -189,7 +212,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, nodes.length, pods, sampler, engine.eventsProcessed, scheduler.stats));
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions) }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
@@ -203,7 +226,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       overrides: scenario.overrides,
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
       ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

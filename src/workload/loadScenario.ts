@@ -25,7 +25,7 @@ import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
 import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from './yamlSource.js';
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
-import { MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
+import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
 import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Workload } from './scenario.js';
 
@@ -110,6 +110,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   });
 
   checkPriorities(objects, workloads, src);
+  checkEvents(doc, objects, src);
   const scheduler = schedulerSettings(doc, src, base, hash, readFiles);
   return {
     name: doc.metadata.name,
@@ -123,6 +124,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     nodePools: doc.spec.cluster.nodePools,
     objects,
     workloads,
+    events: doc.spec.events,
     images: doc.spec.images,
     apiServer: doc.spec.apiServer,
     clients: doc.spec.clients,
@@ -372,6 +374,25 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
     else if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'DaemonSet' || o.kind === 'Job') check(`${where} template`, o.spec.template.spec);
   }
   workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
+}
+
+/** Timed events must name objects and pools that exist (Deployments and ReplicaSets from the manifests). */
+function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDoc): void {
+  const pools = new Set(doc.spec.cluster.nodePools.map((p) => p.name));
+  const have = new Set(objects.map((o) => `${o.kind}/${objectKey({ ...o.metadata, namespace: o.kind === 'Node' || o.kind === 'PriorityClass' ? undefined : o.metadata.namespace ?? 'default' })}`));
+  const ref = (r: string) => (r.includes('/') ? r : `default/${r}`);
+  doc.spec.events.forEach((e, i) => {
+    const fail = (path: (string | number)[], msg: string) => {
+      const full = ['spec', 'events', i, ...path];
+      throw new InputError(`${locate(src, full)}: ${formatPath(full)}: ${msg}`);
+    };
+    const deployment = e.rollout?.deployment ?? e.rollback?.deployment ?? e.pause?.deployment ?? e.resume?.deployment ?? e.scale?.deployment;
+    const action = EVENT_ACTIONS.find((a) => e[a] !== undefined)!;
+    if (deployment !== undefined && !have.has(`Deployment/${ref(deployment)}`)) fail([action, 'deployment'], `no Deployment "${ref(deployment)}" among the manifests`);
+    if (e.scale?.replicaSet !== undefined && !have.has(`ReplicaSet/${ref(e.scale.replicaSet)}`)) fail(['scale', 'replicaSet'], `no ReplicaSet "${ref(e.scale.replicaSet)}" among the manifests`);
+    const pool = e.addNodes?.pool ?? e.failNodes?.pool ?? e.recoverNodes?.pool ?? e.drainNodes?.pool ?? e.uncordonNodes?.pool;
+    if (pool !== undefined && !pools.has(pool)) fail([action, 'pool'], `no node pool "${pool}"; expected one of ${[...pools].join(', ') || '(none)'}`);
+  });
 }
 
 function checkObjects(objects: KubeObject[], doc: ScenarioDocument, src: SourceDoc): void {

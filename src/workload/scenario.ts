@@ -3,7 +3,7 @@ import type { Distribution } from '../engine/distribution.js';
 import type { Micros } from '../engine/time.js';
 import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
-import type { NodePoolSpec } from './schema/scenario.js';
+import type { NodePoolSpec, ScenarioEventSpec } from './schema/scenario.js';
 import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
 /** A stream of Jobs with Poisson arrivals, stamped from a template. */
@@ -52,6 +52,8 @@ export interface Scenario {
   /** Objects from manifests, in load order (Nodes, Deployments, ReplicaSets, Jobs, Pods, Services). */
   objects: KubeObject[];
   workloads: Workload[];
+  /** Timed events (DESIGN §8), in the order given. */
+  events: ScenarioEventSpec[];
   /** Image name → size in bytes. */
   images: Record<string, number>;
   apiServer: { writeLatency: Distribution; watchLatency: Distribution };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS } from '../../src/metrics/columns.js';
+import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../../src/metrics/columns.js';
 import { fragmentation } from '../../src/metrics/clusterSampler.js';
 import { mean, percentile } from '../../src/metrics/stats.js';
 
@@ -18,6 +18,7 @@ describe('docs/outputs.md documents every column, in file order', () => {
     ['pods.csv', POD_COLUMNS],
     ['nodes.csv', NODE_COLUMNS],
     ['cluster.csv', CLUSTER_COLUMNS],
+    ['workloads.csv', WORKLOAD_COLUMNS],
     ['events.csv', EVENT_COLUMNS],
     ['summary.csv', SUMMARY_COLUMNS],
     ['scheduling.csv', SCHEDULING_COLUMNS],

@@ -20,6 +20,8 @@ import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
 import { TokenBucket } from './tokenBucket.js';
 import { admitPodPriority } from './priorityAdmission.js';
+import { admitDefaultTolerations } from './defaultTolerationSeconds.js';
+import { evictionBlocker } from './eviction.js';
 
 /** Latency model of the API server. */
 export interface ApiServerLatency {
@@ -122,7 +124,8 @@ export class ApiServer {
   admit<T extends KubeObject>(obj: T): T | string {
     if (obj.kind !== 'Pod') return obj;
     const store = this.store;
-    return admitPodPriority(obj as Pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass')) as T | string;
+    const pod = admitDefaultTolerations(obj as Pod);
+    return admitPodPriority(pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass')) as T | string;
   }
 
   /** Now, for writers. @internal */
@@ -236,12 +239,38 @@ export class ApiClient {
   }
 
   /**
+   * POST pods/eviction (pkg/registry/core/pod/storage/eviction.go): deletes the pod gracefully unless a
+   * PodDisruptionBudget covering it allows no disruption, which answers 429 TooManyRequests. An allowed eviction
+   * takes one disruption off the budget's status in the same commit, as the registry's PDB update does.
+   */
+  evict(key: string, done?: Done<Pod>): void {
+    this.server.send(this.bucket, () => {
+      const store = this.server.store;
+      const pod = store.get('Pod', key);
+      if (pod === undefined) return done?.({ ok: false, reason: 'NotFound', message: `pods "${key}" not found` });
+      const terminal = pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
+      if (!terminal && pod.metadata.deletionTimestamp === undefined) {
+        const blocker = evictionBlocker(pod, store.list('PodDisruptionBudget'));
+        if (typeof blocker === 'string') return done?.({ ok: false, reason: 'TooManyRequests', message: blocker });
+        if (blocker !== undefined) {
+          store.update('PodDisruptionBudget', objectKey(blocker.metadata), (b) => ({ ...b, status: { ...b.status, disruptionsAllowed: b.status.disruptionsAllowed - 1 } }), this.server.now);
+        }
+      }
+      this.deleteNow('Pod', key, {}, done as Done<ObjectOfKind<'Pod'>> | undefined);
+    });
+  }
+
+  /**
    * DELETE. A pod bound to a node is deleted gracefully, as upstream: the API server sets `deletionTimestamp` and the
    * kubelet removes the object once its containers have stopped. Other objects (and unbound pods) go at once.
    * `gracePeriodSeconds` 0 forces removal.
    */
   delete<K extends Kind>(kind: K, key: string, opts: { gracePeriodSeconds?: number } = {}, done?: Done<ObjectOfKind<K>>): void {
-    this.server.send(this.bucket, () => {
+    this.server.send(this.bucket, () => this.deleteNow(kind, key, opts, done));
+  }
+
+  private deleteNow<K extends Kind>(kind: K, key: string, opts: { gracePeriodSeconds?: number }, done?: Done<ObjectOfKind<K>>): void {
+    {
       const store = this.server.store;
       const now = this.server.now;
       const current = store.get(kind, key);
@@ -263,7 +292,7 @@ export class ApiClient {
       }
       const r = store.delete(kind, key, now);
       done?.(r);
-    });
+    }
   }
 }
 

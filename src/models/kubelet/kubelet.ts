@@ -11,6 +11,12 @@
  * under Always the container restarts after CrashLoopBackOff (10 s doubling to 300 s, reset after 10 min running).
  * `activeDeadlineSeconds` fails the pod with DeadlineExceeded. A pod given a deletionTimestamp is stopped
  * (containers exit within the grace period) and the kubelet then removes it from the API.
+ *
+ * Node failure (`fail`): the machine stops; containers die, the Lease is no longer renewed and nothing is written,
+ * so the API keeps showing the pods as they were until the node lifecycle controller acts. Recovery (`recover`):
+ * the kubelet starts again, renews its Lease, posts Ready, and syncs the pods bound to it: those deleted meanwhile
+ * are removed, the others start again in new sandboxes (a restart of each container; under restartPolicy Never a
+ * running pod fails with ContainerStatusUnknown, as the kubelet reports a container it cannot find).
  */
 import type { Engine, EventHandle } from '../../engine/engine.js';
 import { type Distribution, sample } from '../../engine/distribution.js';
@@ -25,6 +31,7 @@ import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
 import { ImageManager, type PullConfig } from './imageManager.js';
+import type { NodeLeases } from './nodeLease.js';
 
 /** Kubelet timing settings (scenario `spec.kubelet`). */
 export interface KubeletConfig {
@@ -81,6 +88,9 @@ export function readyDelayUs(containers: readonly Container[]): Micros {
 /** The kubelet of one node. */
 export class Kubelet {
   private readonly workers = new Map<string, Worker>();
+  /** Every pod bound to this node, as the kubelet's watch last showed it. */
+  private readonly known = new Map<string, Pod>();
+  private down = false;
   /** Admission accounting: the pods admitted and not terminated (same layout as the scheduler's NodeInfo). */
   private readonly admitted: NodeInfo;
 
@@ -93,6 +103,7 @@ export class Kubelet {
     private readonly config: KubeletConfig,
     pull: PullConfig,
     private readonly recorder: EventRecorder,
+    private readonly leases?: NodeLeases,
     readonly images: ImageManager = new ImageManager(engine, rng, pull, (node.status.images ?? []).flatMap((i) => i.names)),
   ) {
     this.admitted = new NodeInfo(node);
@@ -107,15 +118,63 @@ export class Kubelet {
   start(): void {
     this.api.watch('Pod', { nodeName: this.nodeName }, (ev) => this.onPod(ev));
     const node = this.admitted.node;
+    this.leases?.start(this.nodeName, this.engine.now);
     this.client.create({
       ...node,
       status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] },
     });
   }
 
+  /** Whether the node is down. */
+  get failed(): boolean {
+    return this.down;
+  }
+
+  /** The node stops: containers die, heartbeats stop, nothing more is written. */
+  fail(): void {
+    if (this.down) return;
+    this.down = true;
+    this.leases?.stop(this.nodeName, this.engine.now);
+    for (const [uid, w] of this.workers) {
+      this.cancelTimer(w);
+      w.state = 'done';
+      this.admitted.removePod(uid);
+    }
+    this.workers.clear();
+  }
+
+  /** The node is back: the kubelet renews its Lease, posts Ready and syncs its pods again. */
+  recover(): void {
+    if (!this.down) return;
+    this.down = false;
+    const now = this.engine.now;
+    this.leases?.start(this.nodeName, now);
+    this.client.update('Node', this.nodeName, (n) => ({
+      ...n,
+      status: { ...n.status, conditions: [...(n.status.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: now }] },
+    }));
+    const pods = [...this.known.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    for (const pod of pods) {
+      if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
+      if (pod.metadata.deletionTimestamp !== undefined) {
+        this.client.delete('Pod', objectKey(pod.metadata), { gracePeriodSeconds: 0 });
+        continue;
+      }
+      const wasRunning = pod.status.phase === 'Running';
+      if (wasRunning && pod.spec.restartPolicy === 'Never') {
+        this.writeStatus(pod, 'Failed', [['ContainersReady', 'False'], ['Ready', 'False']], { reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' });
+        continue;
+      }
+      this.admit(pod, (pod.status.containerStatuses?.[0]?.restartCount ?? 0) + (wasRunning ? 1 : 0));
+    }
+  }
+
   private onPod(ev: WatchEvent<Pod>): void {
     const pod = ev.object;
     const uid = pod.metadata.uid!;
+    if (ev.type === 'DELETED') this.known.delete(uid);
+    else this.known.set(uid, pod);
+    if (this.down) return;
     const w = this.workers.get(uid);
     if (ev.type === 'DELETED') {
       if (w !== undefined) this.forget(uid, w);
@@ -134,7 +193,7 @@ export class Kubelet {
     if (pod.metadata.deletionTimestamp !== undefined && w.state !== 'terminating' && w.state !== 'done') this.terminate(w);
   }
 
-  private admit(pod: Pod): void {
+  private admit(pod: Pod, restarts = 0): void {
     const info = podInfo(pod);
     const missing = insufficientResources(info, this.admitted);
     if (missing.length > 0) {
@@ -147,7 +206,7 @@ export class Kubelet {
       return;
     }
     this.admitted.addPod(info);
-    const w: Worker = { pod, timer: undefined, state: 'starting', restarts: 0, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0 };
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0 };
     this.workers.set(pod.metadata.uid!, w);
     const deadline = pod.spec.activeDeadlineSeconds;
     if (deadline !== undefined) {

@@ -35,9 +35,62 @@ export const nodePool = strict(
      * to them but never start. Default true.
      */
     kubelet: z.boolean().optional(),
+    /** Random failures of each node: time between failures and time to repair, drawn per node on a seeded stream. */
+    failures: strict({ mtbf: distribution, mttr: distribution }, 'pool failures').optional(),
   },
   'a node pool',
 );
+
+const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'expected a lowercase DNS name' });
+/** An object reference: `name` (namespace default) or `namespace/name`. */
+const objectRef = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'expected name or namespace/name' });
+
+/** Which nodes an event acts on: by names, pool and zone, then optionally a random count or fraction of those. */
+const nodeSelection = {
+  names: z.array(dnsName).min(1).optional(),
+  pool: dnsName.optional(),
+  zone: z.string().min(1).optional(),
+  count: positiveInt.max(MAX_NODES).optional(),
+  fraction: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a fraction > 0' }).max(1, { error: 'expected a fraction ≤ 1' }).optional(),
+};
+type Selection = { names?: string[]; pool?: string; zone?: string; count?: number; fraction?: number };
+const selects = (v: Selection) => v.names !== undefined || v.pool !== undefined || v.zone !== undefined || v.count !== undefined || v.fraction !== undefined;
+const selectsOnce = (v: Selection) => v.count === undefined || v.fraction === undefined;
+const SELECT_MESSAGE = 'expected at least one of names, pool, zone, count, fraction';
+const selectionOf = (what: string) => strict(nodeSelection, what).refine(selects, { message: SELECT_MESSAGE }).refine(selectsOnce, { message: 'expected count or fraction, not both' });
+const failSelection = strict({ ...nodeSelection, for: duration.optional() }, 'failNodes')
+  .refine(selects, { message: SELECT_MESSAGE })
+  .refine(selectsOnce, { message: 'expected count or fraction, not both' });
+
+/** What a timed event does: exactly one action. */
+export const EVENT_ACTIONS = ['rollout', 'scale', 'rollback', 'pause', 'resume', 'failNodes', 'recoverNodes', 'drainNodes', 'uncordonNodes', 'addNodes'] as const;
+
+/** A timed what-if (DESIGN §8): at `at`, one action. */
+export const scenarioEvent = strict(
+  {
+    at: duration,
+    /** A new pod template: the image of every container (or of `container`), and/or template annotations. */
+    rollout: strict({ deployment: objectRef, image: z.string().min(1).optional(), container: z.string().min(1).optional(), annotations: labelMap.optional() }, 'a rollout')
+      .refine((r) => r.image !== undefined || r.annotations !== undefined, { message: 'expected image or annotations to change' })
+      .optional(),
+    scale: strict({ deployment: objectRef.optional(), replicaSet: objectRef.optional(), replicas: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_REPLICAS, { error: `expected at most ${MAX_REPLICAS}` }) }, 'a scale')
+      .refine((r) => (r.deployment === undefined) !== (r.replicaSet === undefined), { message: 'expected one of deployment or replicaSet' })
+      .optional(),
+    /** `kubectl rollout undo`: to the previous revision, or to `toRevision`. */
+    rollback: strict({ deployment: objectRef, toRevision: positiveInt.optional() }, 'a rollback').optional(),
+    pause: strict({ deployment: objectRef }, 'a pause').optional(),
+    resume: strict({ deployment: objectRef }, 'a resume').optional(),
+    /** The nodes stop (power loss): no heartbeats, containers gone; back after `for` if given. */
+    failNodes: failSelection.optional(),
+    recoverNodes: selectionOf('recoverNodes').optional(),
+    /** `kubectl drain --ignore-daemonsets`: cordon, then evict every pod through the eviction API (retried every 5 s while a PodDisruptionBudget refuses). */
+    drainNodes: selectionOf('drainNodes').optional(),
+    uncordonNodes: selectionOf('uncordonNodes').optional(),
+    /** New nodes of a pool join (named after the pool's existing ones). */
+    addNodes: strict({ pool: dnsName, count: positiveInt.max(MAX_NODES) }, 'addNodes').optional(),
+  },
+  'an event',
+).refine((e) => EVENT_ACTIONS.filter((a) => e[a] !== undefined).length === 1, { message: `expected exactly one action: ${EVENT_ACTIONS.join(', ')}` });
 
 /** A stream of Jobs with Poisson arrivals. */
 export const poissonJobs = strict(
@@ -86,6 +139,7 @@ export const scenarioSchema = strict(
         cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster'),
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
         workloads: z.array(workload).default([]),
+        events: z.array(scenarioEvent).default([]),
         images: z.record(z.string(), quantity('storage'), { error: 'expected image: size' }).default({}),
         apiServer: strict({ writeLatency: distribution.default(DEFAULTS.apiServer.writeLatency), watchLatency: distribution.default(DEFAULTS.apiServer.watchLatency) }, 'apiServer').prefault({}),
         clients: strict(
@@ -152,6 +206,8 @@ export const scenarioSchema = strict(
 export type ScenarioDocument = z.output<typeof scenarioSchema>;
 /** One node pool after validation. */
 export type NodePoolSpec = z.output<typeof nodePool>;
+/** One timed event after validation. */
+export type ScenarioEventSpec = z.output<typeof scenarioEvent>;
 /** One PoissonJobs workload after validation. */
 export type PoissonJobsSpec = z.output<typeof poissonJobs>;
 

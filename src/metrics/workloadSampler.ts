@@ -1,0 +1,99 @@
+/**
+ * Samples every Deployment each metrics interval into `workloads.csv` (desired, total, updated, ready, available and
+ * unavailable replicas from the Deployment's status, as `kubectl rollout status` reads them): the rollout timeline
+ * and the availability during rollouts and failures. It also keeps the cluster-wide availability series, the share
+ * of desired replicas available (each Deployment capped at its desired count), for the summary's minimum
+ * availability and time to recover.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { Micros } from '../engine/time.js';
+import { formatSeconds } from '../engine/time.js';
+import type { Change } from '../cluster/store.js';
+import type { Deployment } from '../cluster/types.js';
+import { objectKey } from '../cluster/types.js';
+import { type CsvFile, ratio } from './csvFile.js';
+
+/** What the summary reports about availability. */
+export interface Availability {
+  /** Lowest sampled share of desired replicas available (1 when no Deployment). */
+  min: number;
+  mean: number;
+  /**
+   * From the first disruption (node failure or drain) to the first sample at full availability after it had
+   * dropped: 0 if it never dropped, undefined if it did not recover by the end or there was no disruption.
+   */
+  recoveryUs: Micros | undefined;
+}
+
+/** Per-interval sampler of Deployments. */
+export class WorkloadSampler {
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly series: { t: Micros; a: number }[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly intervalUs: Micros,
+    private readonly endUs: Micros,
+    private readonly csv: CsvFile,
+  ) {}
+
+  /** Schedules the samples. */
+  start(): void {
+    const tick = () => {
+      this.sample();
+      const next = this.engine.now + this.intervalUs;
+      if (next <= this.endUs) this.engine.at(next, tick);
+    };
+    this.engine.at(0, tick);
+  }
+
+  /** Store commit listener. */
+  onCommit(c: Change): void {
+    if (c.object.kind !== 'Deployment') return;
+    const key = objectKey(c.object.metadata);
+    if (c.type === 'DELETED') this.deployments.delete(key);
+    else this.deployments.set(key, c.object);
+  }
+
+  private sample(): void {
+    const time = formatSeconds(this.engine.now);
+    let want = 0;
+    let have = 0;
+    for (const key of [...this.deployments.keys()].sort()) {
+      const d = this.deployments.get(key)!;
+      const s = d.status;
+      const desired = d.spec.replicas ?? 1;
+      want += desired;
+      have += Math.min(desired, s.availableReplicas ?? 0);
+      this.csv.row([time, 'Deployment', d.metadata.namespace ?? 'default', d.metadata.name, desired, s.replicas ?? 0, s.updatedReplicas ?? 0, s.readyReplicas ?? 0, s.availableReplicas ?? 0, s.unavailableReplicas ?? 0, ratio(desired > 0 ? Math.min(desired, s.availableReplicas ?? 0) / desired : 1)]);
+    }
+    this.series.push({ t: this.engine.now, a: want > 0 ? have / want : 1 });
+  }
+
+  /** Availability over the run, with the time to recover from the first of `disruptions` (µs). */
+  availability(disruptions: readonly Micros[]): Availability {
+    let min = 1;
+    let sum = 0;
+    for (const p of this.series) {
+      min = Math.min(min, p.a);
+      sum += p.a;
+    }
+    let recoveryUs: Micros | undefined;
+    const t0 = disruptions.length > 0 ? Math.min(...disruptions) : undefined;
+    if (t0 !== undefined) {
+      let dropped = false;
+      recoveryUs = 0;
+      for (const p of this.series) {
+        if (p.t < t0) continue;
+        if (p.a < 1) {
+          dropped = true;
+          recoveryUs = undefined;
+        } else if (dropped) {
+          recoveryUs = p.t - t0;
+          break;
+        }
+      }
+    }
+    return { min, mean: this.series.length > 0 ? sum / this.series.length : 1, recoveryUs };
+  }
+}
