@@ -63,6 +63,7 @@ export function summaryRow(
     ratio(lifecycle.availability.min),
     ratio(lifecycle.availability.mean),
     sec(lifecycle.availability.recoveryUs),
+    sec(lifecycle.availability.rolloutUs),
     events,
   ];
 }

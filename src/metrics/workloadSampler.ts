@@ -2,8 +2,9 @@
  * Samples every Deployment each metrics interval into `workloads.csv` (desired, total, updated, ready, available and
  * unavailable replicas from the Deployment's status, as `kubectl rollout status` reads them): the rollout timeline
  * and the availability during rollouts and failures. It also keeps the cluster-wide availability series, the share
- * of desired replicas available (each Deployment capped at its desired count), for the summary's minimum
- * availability and time to recover.
+ * of desired replicas available (each Deployment capped at its desired count, and counted only once it has been
+ * fully available: the initial ramp-up is not an outage), for the summary's availability and time to recover, and
+ * the time rollouts take.
  */
 import type { Engine } from '../engine/engine.js';
 import type { Micros } from '../engine/time.js';
@@ -23,12 +24,18 @@ export interface Availability {
    * dropped: 0 if it never dropped, undefined if it did not recover by the end or there was no disruption.
    */
   recoveryUs: Micros | undefined;
+  /**
+   * From the first rollout or rollback event to the first sample where every Deployment is complete (all replicas
+   * updated and available, none old); undefined without such an event or if it did not complete.
+   */
+  rolloutUs: Micros | undefined;
 }
 
 /** Per-interval sampler of Deployments. */
 export class WorkloadSampler {
   private readonly deployments = new Map<string, Deployment>();
-  private readonly series: { t: Micros; a: number }[] = [];
+  private readonly series: { t: Micros; a: number; complete: boolean }[] = [];
+  private readonly settled = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -59,19 +66,25 @@ export class WorkloadSampler {
     const time = formatSeconds(this.engine.now);
     let want = 0;
     let have = 0;
+    let complete = true;
     for (const key of [...this.deployments.keys()].sort()) {
       const d = this.deployments.get(key)!;
       const s = d.status;
       const desired = d.spec.replicas ?? 1;
-      want += desired;
-      have += Math.min(desired, s.availableReplicas ?? 0);
+      const done = s.updatedReplicas === desired && s.replicas === desired && s.availableReplicas === desired;
+      if (!done) complete = false;
+      if (done) this.settled.add(key);
+      if (this.settled.has(key)) {
+        want += desired;
+        have += Math.min(desired, s.availableReplicas ?? 0);
+      }
       this.csv.row([time, 'Deployment', d.metadata.namespace ?? 'default', d.metadata.name, desired, s.replicas ?? 0, s.updatedReplicas ?? 0, s.readyReplicas ?? 0, s.availableReplicas ?? 0, s.unavailableReplicas ?? 0, ratio(desired > 0 ? Math.min(desired, s.availableReplicas ?? 0) / desired : 1)]);
     }
-    this.series.push({ t: this.engine.now, a: want > 0 ? have / want : 1 });
+    this.series.push({ t: this.engine.now, a: want > 0 ? have / want : 1, complete });
   }
 
-  /** Availability over the run, with the time to recover from the first of `disruptions` (µs). */
-  availability(disruptions: readonly Micros[]): Availability {
+  /** Availability over the run, the time to recover from the first of `disruptions` and the first rollout's time (µs). */
+  availability(disruptions: readonly Micros[], rollouts: readonly Micros[]): Availability {
     let min = 1;
     let sum = 0;
     for (const p of this.series) {
@@ -94,6 +107,19 @@ export class WorkloadSampler {
         }
       }
     }
-    return { min, mean: this.series.length > 0 ? sum / this.series.length : 1, recoveryUs };
+    let rolloutUs: Micros | undefined;
+    const r0 = rollouts.length > 0 ? Math.min(...rollouts) : undefined;
+    if (r0 !== undefined) {
+      let started = false;
+      for (const p of this.series) {
+        if (p.t < r0) continue;
+        if (!p.complete) started = true;
+        else if (started) {
+          rolloutUs = p.t - r0;
+          break;
+        }
+      }
+    }
+    return { min, mean: this.series.length > 0 ? sum / this.series.length : 1, recoveryUs, rolloutUs };
   }
 }

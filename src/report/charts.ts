@@ -168,3 +168,36 @@ export function cellCiChart(title: string, rows: readonly { cell: string; mean: 
     ],
   } as TopLevelSpec;
 }
+
+/** workloads.csv rows of one Deployment: desired, updated, ready and available replicas over time (one run). */
+export function rolloutTimelineChart(workloads: readonly Row[]): TopLevelSpec {
+  const values = workloads.flatMap((r) =>
+    (['desired', 'updated', 'ready', 'available'] as const).map((m) => ({ time_s: Number(r.time_s), series: `${r.name} ${m}`, replicas: Number(r[m]) })),
+  );
+  return timeSeries('Rollout timeline: replicas per Deployment', values, 'replicas', 'replicas');
+}
+
+/** The available share of desired replicas, summed over Deployments, per series (sweep cells: mean across seeds). */
+export function availabilityChart(series: readonly Series<readonly Row[][]>[]): TopLevelSpec {
+  const values: { time_s: number; series: string; value: number }[] = [];
+  for (const s of series) {
+    const perTime = new Map<number, { want: number; have: number }[]>();
+    s.data.forEach((run, k) => {
+      for (const r of run) {
+        const t = Number(r.time_s);
+        let slots = perTime.get(t);
+        if (slots === undefined) perTime.set(t, (slots = []));
+        const slot = (slots[k] ??= { want: 0, have: 0 });
+        slot.want += Number(r.desired);
+        slot.have += Math.min(Number(r.desired), Number(r.available));
+      }
+    });
+    for (const [t, slots] of [...perTime].sort((a, b) => a[0] - b[0])) {
+      const shares = slots.filter((x) => x !== undefined).map((x) => (x.want > 0 ? x.have / x.want : 1));
+      values.push({ time_s: t, series: s.label, value: shares.reduce((a, b) => a + b, 0) / shares.length });
+    }
+  }
+  const spec = timeSeries('Available share of desired replicas', values, 'value', 'available / desired');
+  (spec as { encoding: { y: Record<string, unknown> } }).encoding.y.axis = { format: '%' };
+  return spec;
+}

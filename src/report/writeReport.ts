@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { cellCiChart, clusterMetricChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { availabilityChart, cellCiChart, clusterMetricChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
 import { readCsv, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
@@ -64,6 +64,14 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
     ['cpu-fragmentation', 'Fragmentation of free CPU over time', clusterMetricChart('Free CPU no pending or typical pod fits', 'cpu_fragmentation_ratio', 'share of free CPU', [{ label: 'cpu', data: [cluster] }], true)],
   ];
   if (existsSync(join(dir, 'nodes.csv'))) specs.push(['node-heatmap', 'Node utilisation', nodeHeatmapChart(readCsv(join(dir, 'nodes.csv')))]);
+  const workloads = existsSync(join(dir, 'workloads.csv')) ? readCsv(join(dir, 'workloads.csv')) : [];
+  if (workloads.length > 0) {
+    specs.push(['rollout-timeline', 'Rollout timeline (replicas per Deployment)', rolloutTimelineChart(workloads)]);
+    specs.push(['availability', 'Availability during rollouts and failures', availabilityChart([{ label: 'all Deployments', data: [workloads] }])]);
+  }
+  if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
+    specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
+  }
   return {
     page: {
       scenario: String(summary.scenario ?? manifest.scenario ?? ''),
@@ -90,6 +98,9 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['cpu_fragmentation_mean', 'lower'],
   ['queue_wait_p99_s', 'lower'],
   ['preemptions', 'lower'],
+  ['availability_min', 'higher'],
+  ['recovery_s', 'lower'],
+  ['rollout_s', 'lower'],
 ];
 
 const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
@@ -128,6 +139,12 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     ['fragmentation-mean', 'Mean CPU fragmentation per cell, 95% CI', cellCiChart('Mean share of free CPU stranded', ci('cpu_fragmentation_mean'))],
     ['failed-scheduling', 'FailedScheduling events per cell, 95% CI', cellCiChart('FailedScheduling events', ci('failed_scheduling_events'))],
   ];
+  const workloadsOf = (cell: string): Row[][] => runsOf(cell).map((r) => (existsSync(join(dir, r.dir, 'workloads.csv')) ? readCsv(join(dir, r.dir, 'workloads.csv')) : []));
+  const cellWorkloads = plan.cells.map((c) => ({ label: label(c.id), data: workloadsOf(c.id) }));
+  if (cellWorkloads.some((c) => c.data.some((rows) => rows.length > 0))) {
+    specs.push(['availability', 'Availability during rollouts and failures (mean across seeds)', availabilityChart(cellWorkloads)]);
+    specs.push(['availability-min', 'Lowest availability per cell, 95% CI', cellCiChart('Lowest available share of desired replicas', ci('availability_min'))]);
+  }
   const notes: string[] = [];
   if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
     notes.push(`Paired differences against ${state.baseline} (same seeds, common random numbers), mean [95% CI]:`);

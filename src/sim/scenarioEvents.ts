@@ -50,6 +50,8 @@ export class ScenarioEvents {
   evictions = 0;
   /** Times of disruptive events (failures, drains), for time-to-recover. */
   readonly disruptions: number[] = [];
+  /** Times of rollouts and rollbacks, for the rollout time. */
+  readonly rollouts: number[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -104,6 +106,7 @@ export class ScenarioEvents {
     const key = this.key(r.deployment);
     const d = this.api.store.get('Deployment', key);
     if (d === undefined) return;
+    this.rollouts.push(this.engine.now);
     this.note(d, 'Rollout', r.image !== undefined ? `image ${r.container !== undefined ? `${r.container}=` : ''}${r.image}` : 'template annotations changed');
     this.kubectl.update('Deployment', key, (cur) => {
       const t = cur.spec.template;
@@ -149,6 +152,7 @@ export class ScenarioEvents {
     const t = target.spec.template;
     const labels = { ...(t.metadata?.labels ?? {}) };
     delete labels[POD_TEMPLATE_HASH];
+    this.rollouts.push(this.engine.now);
     this.note(d, 'RollbackDone', `Rolled back deployment "${d.metadata.name}" to revision ${revision(target)}`);
     this.kubectl.update('Deployment', key, (cur) => ({ ...cur, spec: { ...cur.spec, template: { ...t, metadata: { ...(t.metadata ?? {}), labels } } } }));
   }

@@ -212,7 +212,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions) }));
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();

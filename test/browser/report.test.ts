@@ -77,7 +77,7 @@ describe('report.html in a browser', () => {
     const r = await open(file, 'report-sweep.png');
     expect(r.errors).toEqual([]);
     expect(r.requests).toEqual([]);
-    expect(r.charts).toBe(9);
+    expect(r.charts).toBe(11); // 9 + availability over time and lowest availability (its scenario has Deployments)
     expect(r.live).toBeGreaterThan(9);
     const page = await browser.newPage();
     await page.goto(`file://${file}`);
