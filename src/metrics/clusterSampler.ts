@@ -12,6 +12,7 @@ import { CPU, MEMORY, PODS } from '../cluster/resources.js';
 import { podInfo } from '../models/scheduler/podInfo.js';
 import type { QueueLengths } from '../models/scheduler/queue/schedulingQueue.js';
 import { type CsvFile, ratio } from './csvFile.js';
+import { sampleEvery } from './sampleTicks.js';
 
 interface NodeState {
   node: Node;
@@ -111,12 +112,7 @@ export class ClusterSampler {
 
   /** Schedules the samples. */
   start(): void {
-    const tick = () => {
-      this.sample();
-      const next = this.engine.now + this.intervalUs;
-      if (next <= this.endUs) this.engine.at(next, tick);
-    };
-    this.engine.at(0, tick);
+    sampleEvery(this.engine, this.intervalUs, this.endUs, () => this.sample());
   }
 
   /** Store commit listener. */

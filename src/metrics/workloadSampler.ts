@@ -13,6 +13,7 @@ import type { Change } from '../cluster/store.js';
 import type { Deployment } from '../cluster/types.js';
 import { objectKey } from '../cluster/types.js';
 import { type CsvFile, ratio } from './csvFile.js';
+import { sampleEvery } from './sampleTicks.js';
 
 /** What the summary reports about availability. */
 export interface Availability {
@@ -46,12 +47,7 @@ export class WorkloadSampler {
 
   /** Schedules the samples. */
   start(): void {
-    const tick = () => {
-      this.sample();
-      const next = this.engine.now + this.intervalUs;
-      if (next <= this.endUs) this.engine.at(next, tick);
-    };
-    this.engine.at(0, tick);
+    sampleEvery(this.engine, this.intervalUs, this.endUs, () => this.sample());
   }
 
   /** Store commit listener. */

@@ -36,7 +36,6 @@ export function evictionDelayUs(taints: readonly Taint[], tolerations: readonly 
 
 interface Scheduled {
   createdAt: Micros;
-  fireAt: Micros;
   handle: EventHandle;
 }
 
@@ -110,13 +109,12 @@ export class TaintEvictionController {
       if (prior.createdAt + delay < now + delay) return;
       this.cancel(key);
     }
-    const fireAt = now + delay;
     const handle = this.engine.schedule(delay, () => {
       this.scheduled.delete(key);
       const current = this.api.store.get('Pod', key);
       if (current !== undefined) this.evict(key, current);
     });
-    this.scheduled.set(key, { createdAt, fireAt, handle });
+    this.scheduled.set(key, { createdAt, handle });
   }
 
   private cancel(key: string): void {
