@@ -419,8 +419,72 @@ export interface PodDisruptionBudget {
   status: { disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number; expectedPods: number; observedGeneration?: number };
 }
 
+/** autoscaling/v2 MetricTarget (quantities in kubesim units: milli-CPU, bytes). */
+export interface MetricTarget {
+  type: 'Utilization' | 'AverageValue' | 'Value';
+  averageUtilization?: number;
+  averageValue?: number;
+  value?: number;
+}
+
+/** autoscaling/v2 MetricSpec. Resource and ContainerResource metrics come from the usage model; the others need an adapter. */
+export interface MetricSpec {
+  type: 'Resource' | 'ContainerResource' | 'Pods' | 'Object' | 'External';
+  resource?: { name: string; target: MetricTarget };
+  containerResource?: { name: string; container: string; target: MetricTarget };
+  pods?: { metric: { name: string } };
+  object?: { metric: { name: string } };
+  external?: { metric: { name: string } };
+}
+
+/** autoscaling/v2 HPAScalingPolicy. */
+export interface HPAScalingPolicy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+
+/** autoscaling/v2 HPAScalingRules. */
+export interface HPAScalingRules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  policies?: HPAScalingPolicy[];
+}
+
+/** autoscaling/v2 HorizontalPodAutoscalerCondition. */
+export interface HPACondition {
+  type: 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: Micros;
+}
+
+/** autoscaling/v2 HorizontalPodAutoscaler. */
+export interface HorizontalPodAutoscaler {
+  apiVersion: 'autoscaling/v2';
+  kind: 'HorizontalPodAutoscaler';
+  metadata: ObjectMeta;
+  spec: {
+    scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+    minReplicas?: number;
+    maxReplicas: number;
+    metrics?: MetricSpec[];
+    behavior?: { scaleUp?: HPAScalingRules; scaleDown?: HPAScalingRules };
+  };
+  status: {
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    lastScaleTime?: Micros;
+    /** Per metric of the spec: the current average utilisation (percent) or average value. */
+    currentMetrics?: { name: string; averageUtilization?: number; averageValue?: number }[];
+    conditions?: HPACondition[];
+    observedGeneration?: number;
+  };
+}
+
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | Job | Service | PriorityClass | PodDisruptionBudget;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | Job | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

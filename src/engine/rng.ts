@@ -56,6 +56,11 @@ export class RngStreams {
     this.seedText = String(seed);
   }
 
+  /** The seed as text (for counter-based draws, engine/hashNoise.ts). */
+  get seed(): string {
+    return this.seedText;
+  }
+
   /** The stream with this name (created on first use; the same object afterwards). */
   stream(name: string): Rng {
     let s = this.streams.get(name);

@@ -9,7 +9,9 @@
  *   - failNodes / recoverNodes: the machines stop or come back (the kubelet model's `fail`/`recover`);
  *   - drainNodes: `kubectl drain --ignore-daemonsets` (staging/src/k8s.io/kubectl/pkg/drain): cordon, then evict every
  *     pod not owned by a DaemonSet through the eviction API, retrying every 5 s while a PodDisruptionBudget says 429;
- *   - uncordonNodes, addNodes.
+ *   - uncordonNodes, addNodes;
+ *   - load: a traffic change, the Deployment's shared usage times a factor (models/metrics/usageModel.ts);
+ *   - hpaTarget: `kubectl patch hpa` of a Resource metric's target and/or min/max replicas.
  * Each event is recorded in events.csv (source "scenario"), one row per object it acts on.
  * Random failures: a pool's `failures` draws, per node and on the node's own stream, the time to the next failure
  * (mtbf) and the repair time (mttr), again and again.
@@ -17,7 +19,9 @@
 import type { Engine } from '../engine/engine.js';
 import { sample } from '../engine/distribution.js';
 import type { Rng, RngStreams } from '../engine/rng.js';
-import type { KubeObject, Node, Pod } from '../cluster/types.js';
+import type { KubeObject, MetricTarget, Node, Pod } from '../cluster/types.js';
+import { resourceAmount } from '../cluster/quantity.js';
+import type { UsageModel } from '../models/metrics/usageModel.js';
 import { objectKey } from '../cluster/types.js';
 import type { ApiClient, ApiServer } from '../models/apiserver/apiServer.js';
 import type { EventRecorder } from '../models/eventRecorder.js';
@@ -61,6 +65,7 @@ export class ScenarioEvents {
     private readonly streams: RngStreams,
     private readonly fleet: NodeFleet,
     private readonly pools: readonly NodePoolSpec[],
+    private readonly usage?: UsageModel,
   ) {
     this.rng = streams.stream('scenario.events');
     for (const p of pools) this.nextIndex.set(p.name, p.count);
@@ -92,6 +97,40 @@ export class ScenarioEvents {
     if (e.drainNodes !== undefined) return this.select(e.drainNodes, () => true).forEach((n) => this.drain(n));
     if (e.uncordonNodes !== undefined) return this.select(e.uncordonNodes, () => true).forEach((n) => this.cordon(n, false));
     if (e.addNodes !== undefined) return this.addNodes(e.addNodes.pool, e.addNodes.count);
+    if (e.load !== undefined) return this.setLoad(e.load.deployment, e.load.factor);
+    if (e.hpaTarget !== undefined) return this.hpaTarget(e.hpaTarget);
+  }
+
+  /** A traffic change: the Deployment's shared load times `factor`. */
+  private setLoad(ref: string, factor: number): void {
+    const key = this.key(ref);
+    const d = this.api.store.get('Deployment', key);
+    if (d === undefined) return;
+    this.usage?.setLoadFactor(`${d.metadata.namespace ?? 'default'}/Deployment/${d.metadata.name}`, factor);
+    this.note(d, 'LoadChanged', `load factor ${factor}`);
+  }
+
+  /** `kubectl patch hpa`: a metric target and/or the replica bounds. */
+  private hpaTarget(h: NonNullable<ScenarioEventSpec['hpaTarget']>): void {
+    const key = this.key(h.hpa);
+    const hpa = this.api.store.get('HorizontalPodAutoscaler', key);
+    if (hpa === undefined) return;
+    const metric = h.metric ?? 'cpu';
+    const target: MetricTarget | undefined =
+      h.averageUtilization !== undefined ? { type: 'Utilization', averageUtilization: h.averageUtilization } : h.averageValue !== undefined ? { type: 'AverageValue', averageValue: resourceAmount(metric, h.averageValue) } : undefined;
+    const parts = [
+      ...(h.averageUtilization !== undefined ? [`${metric} target ${h.averageUtilization}%`] : []),
+      ...(h.averageValue !== undefined ? [`${metric} target ${h.averageValue}`] : []),
+      ...(h.minReplicas !== undefined ? [`minReplicas ${h.minReplicas}`] : []),
+      ...(h.maxReplicas !== undefined ? [`maxReplicas ${h.maxReplicas}`] : []),
+    ];
+    this.note(hpa, 'HPATargetChanged', parts.join(', '));
+    this.kubectl.update('HorizontalPodAutoscaler', key, (cur) => {
+      const metrics = target === undefined ? cur.spec.metrics : cur.spec.metrics?.map((m) => (m.type === 'Resource' && m.resource?.name === metric ? { ...m, resource: { name: metric, target } } : m));
+      const minReplicas = h.minReplicas ?? cur.spec.minReplicas;
+      const maxReplicas = Math.max(h.maxReplicas ?? cur.spec.maxReplicas, minReplicas ?? 1);
+      return { ...cur, spec: { ...cur.spec, ...(metrics !== undefined ? { metrics } : {}), ...(minReplicas !== undefined ? { minReplicas } : {}), maxReplicas } };
+    });
   }
 
   private key(ref: string): string {

@@ -45,6 +45,9 @@ import { NodeLeases } from '../models/kubelet/nodeLease.js';
 import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/controllers/nodeLifecycle.js';
 import { TAINT_EVICTION_CONTROLLER, TaintEvictionController } from '../models/controllers/taintEviction.js';
 import { WorkloadSampler } from '../metrics/workloadSampler.js';
+import { UsageModel } from '../models/metrics/usageModel.js';
+import { MetricsServer } from '../models/metrics/metricsServer.js';
+import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
 import { KUBESIM_VERSION } from './version.js';
 
 /** Options of one run. */
@@ -134,6 +137,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new PodGC(engine, api, api.client('pod-garbage-collector', scenario.clients.controllerManager)).start();
     const leases = new NodeLeases();
     new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
+    const usage = new UsageModel(api, streams.seed);
+    usage.start();
+    const metricsServer = new MetricsServer(engine, usage);
+    new HorizontalController(engine, api, api.client(HPA_CONTROLLER, scenario.clients.controllerManager), metricsServer, recorder).start();
     const taintEviction = new TaintEvictionController(engine, api, api.client(TAINT_EVICTION_CONTROLLER, scenario.clients.controllerManager), recorder);
     taintEviction.start();
 
@@ -175,7 +182,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       },
     };
     for (const node of nodes) fleet.startNode(node);
-    const scenarioEvents = new ScenarioEvents(engine, api, api.client('kubectl-events', USER_LIMITS), recorder, streams, fleet, scenario.nodePools);
+    const scenarioEvents = new ScenarioEvents(engine, api, api.client('kubectl-events', USER_LIMITS), recorder, streams, fleet, scenario.nodePools, usage);
 
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
     // else is created, so every pod's admission sees them.

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import type { HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import { resourceAmount } from '../cluster/quantity.js';
 import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
 import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
 import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
@@ -386,7 +387,23 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
       const full = ['spec', 'events', i, ...path];
       throw new InputError(`${locate(src, full)}: ${formatPath(full)}: ${msg}`);
     };
-    const deployment = e.rollout?.deployment ?? e.rollback?.deployment ?? e.pause?.deployment ?? e.resume?.deployment ?? e.scale?.deployment;
+    const deployment = e.rollout?.deployment ?? e.rollback?.deployment ?? e.pause?.deployment ?? e.resume?.deployment ?? e.scale?.deployment ?? e.load?.deployment;
+    if (e.hpaTarget !== undefined) {
+      const h = e.hpaTarget;
+      const hpa = objects.find((o): o is HorizontalPodAutoscaler => o.kind === 'HorizontalPodAutoscaler' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ref(h.hpa));
+      if (hpa === undefined) fail(['hpaTarget', 'hpa'], `no HorizontalPodAutoscaler "${ref(h.hpa)}" among the manifests`);
+      const metric = h.metric ?? 'cpu';
+      if ((h.averageUtilization !== undefined || h.averageValue !== undefined) && !hpa!.spec.metrics?.some((m) => m.type === 'Resource' && m.resource?.name === metric)) {
+        fail(['hpaTarget', 'metric'], `HorizontalPodAutoscaler "${ref(h.hpa)}" has no Resource metric ${metric}`);
+      }
+      if (h.averageValue !== undefined) {
+        try {
+          resourceAmount(metric, h.averageValue);
+        } catch (err) {
+          fail(['hpaTarget', 'averageValue'], `expected a ${metric} quantity: ${(err as Error).message}`);
+        }
+      }
+    }
     const action = EVENT_ACTIONS.find((a) => e[a] !== undefined)!;
     if (deployment !== undefined && !have.has(`Deployment/${ref(deployment)}`)) fail([action, 'deployment'], `no Deployment "${ref(deployment)}" among the manifests`);
     if (e.scale?.replicaSet !== undefined && !have.has(`ReplicaSet/${ref(e.scale.replicaSet)}`)) fail(['scale', 'replicaSet'], `no ReplicaSet "${ref(e.scale.replicaSet)}" among the manifests`);

@@ -14,6 +14,8 @@ import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION } from './annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
+import { toHpa } from './hpaManifest.js';
+import { parseUsage, USAGE_ANNOTATIONS } from './usage.js';
 
 /** A validation problem found after the schema: path inside the manifest and message. */
 export interface ManifestProblem {
@@ -61,6 +63,15 @@ function checkAnnotations(annotations: Record<string, string> | undefined, path:
   const e = annotations?.[EXIT_CODE_ANNOTATION];
   if (e !== undefined && !/^\d{1,3}$/.test(e)) problems.push({ path: [...path, EXIT_CODE_ANNOTATION], message: `expected an exit code 0–255, found "${e}"` });
   else if (e !== undefined && Number(e) > 255) problems.push({ path: [...path, EXIT_CODE_ANNOTATION], message: `expected an exit code 0–255, found "${e}"` });
+  for (const [resource, annotation] of Object.entries(USAGE_ANNOTATIONS)) {
+    const u = annotations?.[annotation];
+    if (u === undefined) continue;
+    try {
+      parseUsage(resource, u);
+    } catch (e) {
+      problems.push({ path: [...path, annotation], message: `expected a ${resource} usage (a quantity, or {perPod, shared, noise}): ${(e as Error).message}` });
+    }
+  }
   const f = annotations?.[FAILURE_PROBABILITY_ANNOTATION];
   if (f !== undefined && !(/^(0(\.\d+)?|1(\.0+)?)$/.test(f))) problems.push({ path: [...path, FAILURE_PROBABILITY_ANNOTATION], message: `expected a probability between 0 and 1, found "${f}"` });
 }
@@ -167,6 +178,8 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       delete pc.metadata.namespace;
       return pc;
     }
+    case 'HorizontalPodAutoscaler':
+      return toHpa(m, metadata, problems);
     case 'PodDisruptionBudget': {
       const pdb: PodDisruptionBudget = {
         apiVersion: 'policy/v1',

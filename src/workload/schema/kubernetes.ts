@@ -1,6 +1,7 @@
 /**
  * Schemas of the Kubernetes manifests kubesim loads (v1 Pod, Node, Service; apps/v1 Deployment, ReplicaSet, DaemonSet;
- * batch/v1 Job; scheduling.k8s.io/v1 PriorityClass; policy/v1 PodDisruptionBudget). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
+ * batch/v1 Job; scheduling.k8s.io/v1 PriorityClass; policy/v1 PodDisruptionBudget; autoscaling/v2 and v1
+ * HorizontalPodAutoscaler). Field names are the API's. Fields kubesim does not model are accepted (a real manifest must load)
  * but a field unknown to Kubernetes is an error with a "did you mean", like `kubectl apply --validate=strict`.
  * Quantities are parsed here; defaults are applied by defaults.ts.
  */
@@ -367,6 +368,80 @@ export const podDisruptionBudgetManifest = strict(
   'a PodDisruptionBudget',
 );
 
+const scaleTargetRef = strict({ apiVersion: z.string().optional(), kind: z.string().min(1), name: z.string().min(1) }, 'a scale target reference');
+
+/** autoscaling/v2 MetricTarget: quantities stay text here (the resource decides the unit) and are parsed in manifests.ts. */
+const metricTarget = strict(
+  {
+    type: z.enum(['Utilization', 'AverageValue', 'Value']),
+    averageUtilization: z.int().min(1, { error: 'averageUtilization must be ≥ 1 (percent)' }).optional(),
+    averageValue: z.union([z.string(), z.number()]).optional(),
+    value: z.union([z.string(), z.number()]).optional(),
+  },
+  'a metric target',
+);
+const metricIdentifier = k8sObject({ name: z.string().min(1) }, ['selector'], 'a metric identifier');
+const metricSpec = strict(
+  {
+    type: z.enum(['Resource', 'ContainerResource', 'Pods', 'Object', 'External']),
+    resource: strict({ name: z.string().min(1), target: metricTarget }, 'a resource metric').optional(),
+    containerResource: strict({ name: z.string().min(1), container: z.string().min(1), target: metricTarget }, 'a container resource metric').optional(),
+    pods: k8sObject({ metric: metricIdentifier }, ['target'], 'a pods metric').optional(),
+    object: k8sObject({ metric: metricIdentifier }, ['target', 'describedObject'], 'an object metric').optional(),
+    external: k8sObject({ metric: metricIdentifier }, ['target'], 'an external metric').optional(),
+  },
+  'a metric spec',
+);
+const scalingRules = strict(
+  {
+    stabilizationWindowSeconds: z.int().min(0).max(3600, { error: 'stabilizationWindowSeconds must be 0–3600' }).optional(),
+    selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
+    policies: z
+      .array(strict({ type: z.enum(['Pods', 'Percent']), value: z.int().min(1, { error: 'a policy value must be ≥ 1' }), periodSeconds: z.int().min(1).max(1800, { error: 'periodSeconds must be 1–1800' }) }, 'a scaling policy'))
+      .optional(),
+  },
+  'scaling rules',
+);
+
+/** autoscaling/v2 HorizontalPodAutoscaler. */
+export const hpaV2Manifest = strict(
+  {
+    ...apiVersionKind('autoscaling/v2', 'HorizontalPodAutoscaler'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        scaleTargetRef,
+        minReplicas: z.int().min(1, { error: 'minReplicas must be ≥ 1' }).optional(),
+        maxReplicas: z.int().min(1, { error: 'maxReplicas must be ≥ 1' }),
+        metrics: z.array(metricSpec).optional(),
+        behavior: strict({ scaleUp: scalingRules.optional(), scaleDown: scalingRules.optional() }, 'a behavior').optional(),
+      },
+      'a HorizontalPodAutoscaler spec',
+    ).refine((s) => (s.minReplicas ?? 1) <= s.maxReplicas, { message: 'minReplicas must be ≤ maxReplicas' }),
+    status: z.unknown().optional(),
+  },
+  'a HorizontalPodAutoscaler',
+);
+
+/** autoscaling/v1 HorizontalPodAutoscaler (targetCPUUtilizationPercentage). */
+export const hpaV1Manifest = strict(
+  {
+    ...apiVersionKind('autoscaling/v1', 'HorizontalPodAutoscaler'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        scaleTargetRef,
+        minReplicas: z.int().min(1, { error: 'minReplicas must be ≥ 1' }).optional(),
+        maxReplicas: z.int().min(1, { error: 'maxReplicas must be ≥ 1' }),
+        targetCPUUtilizationPercentage: z.int().min(1).optional(),
+      },
+      'a HorizontalPodAutoscaler spec',
+    ).refine((s) => (s.minReplicas ?? 1) <= s.maxReplicas, { message: 'minReplicas must be ≤ maxReplicas' }),
+    status: z.unknown().optional(),
+  },
+  'a HorizontalPodAutoscaler',
+);
+
 /** The manifest schema of each supported `apiVersion/kind`. */
 export const MANIFEST_SCHEMAS = {
   'v1/Pod': podManifest,
@@ -378,10 +453,12 @@ export const MANIFEST_SCHEMAS = {
   'batch/v1/Job': jobManifest,
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
+  'autoscaling/v2/HorizontalPodAutoscaler': hpaV2Manifest,
+  'autoscaling/v1/HorizontalPodAutoscaler': hpaV1Manifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'PriorityClass', 'PodDisruptionBudget'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -393,7 +470,9 @@ export type ParsedManifest =
   | z.output<typeof daemonSetManifest>
   | z.output<typeof jobManifest>
   | z.output<typeof priorityClassManifest>
-  | z.output<typeof podDisruptionBudgetManifest>;
+  | z.output<typeof podDisruptionBudgetManifest>
+  | z.output<typeof hpaV2Manifest>
+  | z.output<typeof hpaV1Manifest>;
 
 /** Parsed pod template. */
 export type ParsedPodTemplate = z.output<typeof podTemplate>;

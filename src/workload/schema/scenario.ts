@@ -63,7 +63,7 @@ const failSelection = strict({ ...nodeSelection, for: duration.optional() }, 'fa
   .refine(selectsOnce, { message: 'expected count or fraction, not both' });
 
 /** What a timed event does: exactly one action. */
-export const EVENT_ACTIONS = ['rollout', 'scale', 'rollback', 'pause', 'resume', 'failNodes', 'recoverNodes', 'drainNodes', 'uncordonNodes', 'addNodes'] as const;
+export const EVENT_ACTIONS = ['rollout', 'scale', 'rollback', 'pause', 'resume', 'failNodes', 'recoverNodes', 'drainNodes', 'uncordonNodes', 'addNodes', 'load', 'hpaTarget'] as const;
 
 /** A timed what-if (DESIGN §8): at `at`, one action. */
 export const scenarioEvent = strict(
@@ -88,6 +88,23 @@ export const scenarioEvent = strict(
     uncordonNodes: selectionOf('uncordonNodes').optional(),
     /** New nodes of a pool join (named after the pool's existing ones). */
     addNodes: strict({ pool: dnsName, count: positiveInt.max(MAX_NODES) }, 'addNodes').optional(),
+    /** A traffic change: the shared usage of the Deployment's pods (kubesim.dev/cpu-usage `shared`) is multiplied by `factor`. */
+    load: strict({ deployment: objectRef, factor: z.number({ error: 'expected a number' }).min(0, { error: 'expected a factor ≥ 0' }).max(1000, { error: 'expected a factor ≤ 1000' }) }, 'a load change').optional(),
+    /** A change of an HPA (`kubectl patch hpa`): the target of its `metric` (cpu by default) Resource metric, and/or its bounds. */
+    hpaTarget: strict(
+      {
+        hpa: objectRef,
+        metric: z.string().min(1).optional(),
+        averageUtilization: positiveInt.optional(),
+        averageValue: z.union([z.string(), z.number()]).optional(),
+        minReplicas: positiveInt.optional(),
+        maxReplicas: positiveInt.max(MAX_REPLICAS).optional(),
+      },
+      'an hpaTarget change',
+    )
+      .refine((h) => h.averageUtilization !== undefined || h.averageValue !== undefined || h.minReplicas !== undefined || h.maxReplicas !== undefined, { message: 'expected averageUtilization, averageValue, minReplicas or maxReplicas' })
+      .refine((h) => h.averageUtilization === undefined || h.averageValue === undefined, { message: 'expected averageUtilization or averageValue, not both' })
+      .optional(),
   },
   'an event',
 ).refine((e) => EVENT_ACTIONS.filter((a) => e[a] !== undefined).length === 1, { message: `expected exactly one action: ${EVENT_ACTIONS.join(', ')}` });

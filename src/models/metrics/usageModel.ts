@@ -1,0 +1,145 @@
+/**
+ * What running pods actually use, over time (workload/usage.ts describes the annotations): the source of truth for
+ * node and cluster utilisation and, through the metrics server, for the HPA.
+ *
+ * A pod uses resources while its phase is Running. Its usage of a resource is
+ *   (perPod(t − start) + loadFactor × shared(t) / readyPodsOfWorkload, the latter only while the pod is Ready)
+ *   × (1 + noise × Z)
+ * with Z a standard normal drawn per pod and metrics-resolution window (counter-based, engine/hashNoise.ts), never
+ * below 0 and capped at the containers' limit when all of them set one (CPU is throttled at its limit; memory above
+ * its limit would be OOM-killed, which is not modelled). A pod without a usage annotation uses its requests
+ * (GUESS: the natural default when nothing is said; the scenario overrides it with an annotation).
+ *
+ * A workload is the pod's controller, followed up through a ReplicaSet to its Deployment, so a rollout's old and new
+ * pods share one load.
+ */
+import type { Micros } from '../../engine/time.js';
+import { hashNormal } from '../../engine/hashNoise.js';
+import type { Pod } from '../../cluster/types.js';
+import { CPU, MEMORY } from '../../cluster/resources.js';
+import type { ApiServer, WatchEvent } from '../apiserver/apiServer.js';
+import { parseUsage, signalAt, USAGE_ANNOTATIONS, type UsageSpec } from '../../workload/usage.js';
+import { isReady } from '../controllers/podControl.js';
+
+/** metrics-server `--metric-resolution` default: 15 s. */
+export const METRIC_RESOLUTION_US = 15_000_000;
+
+interface Tracked {
+  pod: Pod;
+  workload: string;
+  ready: boolean;
+  running: boolean;
+  /** Per resource: the parsed annotation (null: none, the pod uses its requests). */
+  specs: Map<string, UsageSpec | null>;
+}
+
+/** The usage model of all pods. */
+export class UsageModel {
+  private readonly pods = new Map<string, Tracked>();
+  private readonly readyCount = new Map<string, number>();
+  private readonly loadFactors = new Map<string, number>();
+
+  constructor(
+    private readonly api: ApiServer,
+    private readonly seed: string,
+  ) {}
+
+  /** Starts the pod watch. */
+  start(): void {
+    this.api.watch('Pod', {}, (ev) => this.onPod(ev));
+  }
+
+  /** The workload key of a pod: `namespace/Kind/name` of its top controller, or `namespace/Pod/name`. */
+  workloadOf(pod: Pod): string {
+    const ns = pod.metadata.namespace ?? 'default';
+    const ref = pod.metadata.ownerReferences?.find((r) => r.controller);
+    if (ref === undefined) return `${ns}/Pod/${pod.metadata.name}`;
+    if (ref.kind === 'ReplicaSet') {
+      const rs = this.api.store.get('ReplicaSet', `${ns}/${ref.name}`);
+      const up = rs?.metadata.ownerReferences?.find((r) => r.controller);
+      if (up !== undefined) return `${ns}/${up.kind}/${up.name}`;
+    }
+    return `${ns}/${ref.kind}/${ref.name}`;
+  }
+
+  /** Multiplies the shared load of a workload (`namespace/Kind/name`) by `factor` (the scenario's `load` event). */
+  setLoadFactor(workload: string, factor: number): void {
+    this.loadFactors.set(workload, factor);
+  }
+
+  /** The load factor of a workload (1 unless changed). */
+  loadFactor(workload: string): number {
+    return this.loadFactors.get(workload) ?? 1;
+  }
+
+  private onPod(ev: WatchEvent<Pod>): void {
+    const pod = ev.object;
+    const uid = pod.metadata.uid!;
+    const prev = this.pods.get(uid);
+    if (prev?.ready) this.readyCount.set(prev.workload, this.readyCount.get(prev.workload)! - 1);
+    if (ev.type === 'DELETED') {
+      this.pods.delete(uid);
+      return;
+    }
+    const running = pod.status.phase === 'Running' && pod.metadata.deletionTimestamp === undefined;
+    const ready = running && isReady(pod);
+    const t: Tracked = prev ?? { pod, workload: this.workloadOf(pod), ready, running, specs: this.specsOf(pod) };
+    t.pod = pod;
+    t.ready = ready;
+    t.running = running;
+    this.pods.set(uid, t);
+    if (ready) this.readyCount.set(t.workload, (this.readyCount.get(t.workload) ?? 0) + 1);
+  }
+
+  private specsOf(pod: Pod): Map<string, UsageSpec | null> {
+    const m = new Map<string, UsageSpec | null>();
+    for (const [resource, annotation] of Object.entries(USAGE_ANNOTATIONS)) {
+      const text = pod.metadata.annotations?.[annotation];
+      m.set(resource, text === undefined ? null : parseUsage(resource, text));
+    }
+    return m;
+  }
+
+  /** Number of Ready pods of a workload. */
+  readyPods(workload: string): number {
+    return this.readyCount.get(workload) ?? 0;
+  }
+
+  /** Usage of `resource` by the pod with this uid at time t (0 when not running or unknown). */
+  usageOf(uid: string, resource: string, t: Micros): number {
+    const p = this.pods.get(uid);
+    return p === undefined || !p.running ? 0 : this.compute(p, resource, t);
+  }
+
+  /** Calls `fn(pod, cpuMilli, memoryBytes)` for every running pod, in watch order. */
+  forEachRunning(t: Micros, fn: (pod: Pod, cpu: number, memory: number) => void): void {
+    for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, CPU, t), this.compute(p, MEMORY, t));
+  }
+
+  private compute(p: Tracked, resource: string, t: Micros): number {
+    const spec = p.specs.get(resource);
+    const pod = p.pod;
+    let limit = 0;
+    let request = 0;
+    let unlimited = false;
+    for (const c of pod.spec.containers) {
+      request += c.resources?.requests?.[resource] ?? 0;
+      const l = c.resources?.limits?.[resource];
+      if (l === undefined) unlimited = true;
+      else limit += l;
+    }
+    if (spec === null || spec === undefined) return request;
+    let v = 0;
+    if (spec.perPod !== undefined) v += signalAt(spec.perPod, spec.perPod.kind === 'diurnal' ? t : t - (pod.status.startTime ?? t));
+    if (spec.shared !== undefined && p.ready) v += (this.loadFactor(p.workload) * signalAt(spec.shared, t)) / Math.max(1, this.readyPods(p.workload));
+    if (spec.noise > 0) v *= 1 + spec.noise * hashNormal(this.seed, `${pod.metadata.uid}/${resource}`, Math.floor(t / METRIC_RESOLUTION_US));
+    v = Math.max(0, v);
+    if (!unlimited && limit > 0) v = Math.min(v, limit);
+    return Math.round(v);
+  }
+
+  /** The pods known to the model (for the metrics server's listing), by uid. */
+  get all(): ReadonlyMap<string, { pod: Pod; running: boolean }> {
+    return this.pods;
+  }
+}
