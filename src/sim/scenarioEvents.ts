@@ -30,7 +30,7 @@ import { getControllerOf } from '../models/controllers/podControl.js';
 import { POD_TEMPLATE_HASH } from '../models/controllers/deployment.js';
 import { revision } from '../models/controllers/deploymentUtil.js';
 import type { NodePoolSpec, ScenarioEventSpec } from '../workload/schema/scenario.js';
-import { POOL_LABEL, poolNode } from './nodePools.js';
+import { POOL_LABEL } from './nodePools.js';
 
 export const SCENARIO_SOURCE = 'scenario';
 /** kubectl drain's wait between eviction attempts refused by a disruption budget. */
@@ -44,12 +44,15 @@ export interface NodeFleet {
   kubelets: Map<string, { kubelet: Kubelet; node: Node }>;
   /** Creates and starts the kubelet of a new node. */
   startNode(node: Node): void;
+  /** The next node of a pool (named after the pool's existing ones), not started. */
+  nextNode(pool: NodePoolSpec): Node;
+  /** The machine is gone: its kubelet stops and the Node object is deleted. */
+  removeNode(name: string): void;
 }
 
 /** Timed events and random failures of one run. */
 export class ScenarioEvents {
   private readonly rng: Rng;
-  private readonly nextIndex = new Map<string, number>();
   /** Evictions the drains made. */
   evictions = 0;
   /** Times of disruptive events (failures, drains), for time-to-recover. */
@@ -68,7 +71,6 @@ export class ScenarioEvents {
     private readonly usage?: UsageModel,
   ) {
     this.rng = streams.stream('scenario.events');
-    for (const p of pools) this.nextIndex.set(p.name, p.count);
   }
 
   /** Schedules the events and the pools' random failures. */
@@ -270,9 +272,7 @@ export class ScenarioEvents {
     const pool = this.pools.find((p) => p.name === poolName);
     if (pool === undefined) return;
     for (let j = 0; j < count; j++) {
-      const i = this.nextIndex.get(poolName)!;
-      this.nextIndex.set(poolName, i + 1);
-      const node = poolNode(pool, i);
+      const node = this.fleet.nextNode(pool);
       this.note(node, 'AddNode', `node ${node.metadata.name} added to pool ${poolName}`);
       this.fleet.startNode(node);
       if (pool.failures !== undefined) this.randomFailures(node.metadata.name, pool);

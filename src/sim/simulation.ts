@@ -39,7 +39,8 @@ import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
 import { ClusterSampler } from '../metrics/clusterSampler.js';
 import { summaryRow } from '../metrics/summary.js';
-import { POOL_LABEL, poolNodes } from './nodePools.js';
+import { POOL_LABEL, poolNode, poolNodes } from './nodePools.js';
+import { CLUSTER_AUTOSCALER, ClusterAutoscaler } from '../models/controllers/clusterAutoscaler/autoscaler.js';
 import { type NodeFleet, ScenarioEvents } from './scenarioEvents.js';
 import { NodeLeases } from '../models/kubelet/nodeLease.js';
 import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/controllers/nodeLifecycle.js';
@@ -154,8 +155,22 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
     const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
+    const nextIndex = new Map(scenario.nodePools.map((p) => [p.name, p.count]));
+    const fleetClient = api.client('cloud-provider', USER_LIMITS);
     const fleet: NodeFleet = {
       kubelets: new Map(),
+      nextNode: (pool) => {
+        const i = nextIndex.get(pool.name)!;
+        nextIndex.set(pool.name, i + 1);
+        return poolNode(pool, i);
+      },
+      removeNode: (name) => {
+        const k = fleet.kubelets.get(name);
+        if (k === undefined) return;
+        k.kubelet.fail();
+        fleet.kubelets.delete(name);
+        fleetClient.delete('Node', name);
+      },
       startNode: (node) => {
         const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
         const k = scenario.kubelet;
@@ -182,6 +197,31 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       },
     };
     for (const node of nodes) fleet.startNode(node);
+    const autoscaled = scenario.nodePools.filter((p) => p.autoscaling !== undefined);
+    let autoscaler: ClusterAutoscaler | undefined;
+    if (autoscaled.length > 0) {
+      const byName = new Map(autoscaled.map((p) => [p.name, p]));
+      autoscaler = new ClusterAutoscaler(
+        engine,
+        api,
+        api.client(CLUSTER_AUTOSCALER, scenario.clients.controllerManager),
+        scheduler,
+        {
+          newNode: (group) => fleet.nextNode(byName.get(group)!),
+          startNode: (node) => fleet.startNode(node),
+          removeNode: (name) => fleet.removeNode(name),
+          groupOf: (node) => {
+            const pool = node.metadata.labels?.[POOL_LABEL];
+            return pool !== undefined && byName.has(pool) ? pool : undefined;
+          },
+        },
+        autoscaled.map((p) => ({ name: p.name, min: p.autoscaling!.min, max: p.autoscaling!.max, template: () => poolNode(p, nextIndex.get(p.name)!) })),
+        scenario.clusterAutoscaler,
+        streams.stream('cluster-autoscaler'),
+        recorder,
+      );
+      autoscaler.start();
+    }
     const scenarioEvents = new ScenarioEvents(engine, api, api.client('kubectl-events', USER_LIMITS), recorder, streams, fleet, scenario.nodePools, usage);
 
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything

@@ -65,4 +65,16 @@ export const DEFAULTS = {
     registryBurst: 10,
   },
   metrics: { intervalUs: 10 * s },
+  /** cluster-autoscaler/config/const.go and flags.go (reference/k8s-defaults.md §4). */
+  clusterAutoscaler: {
+    scanIntervalUs: 10 * s,
+    scaleDownUnneededTimeUs: 600 * s,
+    scaleDownUnreadyTimeUs: 1200 * s,
+    scaleDownDelayAfterAddUs: 600 * s,
+    scaleDownDelayAfterFailureUs: 180 * s,
+    maxNodeProvisionTimeUs: 900 * s,
+    maxPodEvictionTimeUs: 120 * s,
+    /** GUESS: a cloud VM boots and its kubelet registers in about 1.5 min (median 90 s). */
+    provisioningDelay: { kind: 'lognormal', medianUs: 90 * s, sigma: 0.2 } as Distribution,
+  },
 } as const;

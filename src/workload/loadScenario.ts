@@ -132,6 +132,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     scheduler,
     kubelet: doc.spec.kubelet,
     metrics: doc.spec.metrics,
+    clusterAutoscaler: doc.spec.clusterAutoscaler,
     matrix: matrixOf(doc, src),
   };
 }

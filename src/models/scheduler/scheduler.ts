@@ -241,6 +241,32 @@ export class Scheduler {
     return this.profiles.get(pod.spec.schedulerName ?? 'default-scheduler');
   }
 
+  /**
+   * A what-if predicate check, as the cluster autoscaler's PredicateChecker runs the scheduler framework on a
+   * snapshot: the PreFilter plugins of the pod's profile over `nodes`, once, then a function telling whether the pod
+   * passes every Filter on a given node (which may be a simulated copy). Undefined when PreFilter rejects the pod.
+   */
+  predicateChecker(pod: Pod, nodes: NodeInfo[]): ((node: NodeInfo) => boolean) | undefined {
+    const info = podInfo(pod);
+    const profile = this.profileOf(pod) ?? this.profile;
+    const state: CycleState = new Map();
+    const skipped = new Set<unknown>();
+    for (const p of profile.preFilter) {
+      const st = p.preFilter(state, info, nodes);
+      if (st === null || st.code === Code.Success) continue;
+      if (st.code === Code.Skip) skipped.add(p);
+      else return undefined;
+    }
+    const filters = profile.filter.filter((f) => !skipped.has(f));
+    return (node) => {
+      for (const f of filters) {
+        const st = f.filter(state, info, node);
+        if (st !== null && st.code !== Code.Success && st.code !== Code.Skip) return false;
+      }
+      return true;
+    };
+  }
+
   /** Starts the informers and the queue's periodic flushes. */
   start(): void {
     this.api.watch('Node', {}, (ev) => this.onNode(ev));

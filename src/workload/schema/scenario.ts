@@ -37,8 +37,36 @@ export const nodePool = strict(
     kubelet: z.boolean().optional(),
     /** Random failures of each node: time between failures and time to repair, drawn per node on a seeded stream. */
     failures: strict({ mtbf: distribution, mttr: distribution }, 'pool failures').optional(),
+    /** A node group of the cluster autoscaler: it keeps the pool between min and max nodes (`count` is the initial size). */
+    autoscaling: strict({ min: z.int().min(0, { error: 'expected an integer ≥ 0' }).max(MAX_NODES), max: z.int().min(1, { error: 'expected an integer ≥ 1' }).max(MAX_NODES, { error: `expected at most ${MAX_NODES} nodes` }) }, 'pool autoscaling')
+      .refine((a) => a.min <= a.max, { message: 'autoscaling min must be ≤ max' })
+      .optional(),
   },
   'a node pool',
+).refine((p) => p.autoscaling === undefined || (p.count >= p.autoscaling.min && p.count <= p.autoscaling.max), { message: 'count must lie within autoscaling min and max', path: ['count'] });
+
+/** Cluster Autoscaler settings (its flags; defaults from cluster-autoscaler/config). */
+export const clusterAutoscalerSettings = strict(
+  {
+    scanInterval: duration.refine((d) => d >= 1_000_000, { message: 'expected at least 1s' }).default(DEFAULTS.clusterAutoscaler.scanIntervalUs),
+    expander: z.enum(['least-waste', 'most-pods', 'random']).default('least-waste'),
+    scaleDownEnabled: z.boolean().default(true),
+    scaleDownUtilizationThreshold: z.number().min(0).max(1).default(0.5),
+    scaleDownUnneededTime: duration.default(DEFAULTS.clusterAutoscaler.scaleDownUnneededTimeUs),
+    scaleDownUnreadyTime: duration.default(DEFAULTS.clusterAutoscaler.scaleDownUnreadyTimeUs),
+    scaleDownDelayAfterAdd: duration.default(DEFAULTS.clusterAutoscaler.scaleDownDelayAfterAddUs),
+    scaleDownDelayAfterDelete: duration.default(0),
+    scaleDownDelayAfterFailure: duration.default(DEFAULTS.clusterAutoscaler.scaleDownDelayAfterFailureUs),
+    scaleDownNonEmptyCandidatesCount: positiveInt.default(30),
+    maxEmptyBulkDelete: positiveInt.default(10),
+    maxNodeProvisionTime: duration.default(DEFAULTS.clusterAutoscaler.maxNodeProvisionTimeUs),
+    maxPodEvictionTime: duration.default(DEFAULTS.clusterAutoscaler.maxPodEvictionTimeUs),
+    maxNodesTotal: z.int().min(0).max(MAX_NODES).default(0),
+    expendablePodsPriorityCutoff: z.int().default(-10),
+    /** GUESS: from the cloud API call to the node registering Ready (VM boot, kubelet start). */
+    provisioningDelay: distribution.default(DEFAULTS.clusterAutoscaler.provisioningDelay),
+  },
+  'clusterAutoscaler',
 );
 
 const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'expected a lowercase DNS name' });
@@ -211,6 +239,7 @@ export const scenarioSchema = strict(
             error: 'expected a mapping of override path to a list of values (and seeds: N or a list)',
           })
           .optional(),
+        clusterAutoscaler: clusterAutoscalerSettings.prefault({}),
         metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
       },
       'spec',
@@ -229,3 +258,5 @@ export type ScenarioEventSpec = z.output<typeof scenarioEvent>;
 export type PoissonJobsSpec = z.output<typeof poissonJobs>;
 
 export { labelMap, nonNegativeInt };
+/** Cluster Autoscaler settings, defaults applied. */
+export type ClusterAutoscalerSettings = z.output<typeof clusterAutoscalerSettings>;
