@@ -23,6 +23,10 @@ export const WORKLOAD_COLUMNS = [
   'time_s', 'kind', 'namespace', 'name', 'desired', 'replicas', 'updated', 'ready', 'available', 'unavailable', 'available_ratio',
 ] as const;
 
+export const AUTOSCALING_COLUMNS = [
+  'time_s', 'kind', 'namespace', 'name', 'min', 'max', 'current', 'desired', 'ready', 'metric', 'current_value', 'target_value', 'load_factor', 'usage',
+] as const;
+
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
 
 export const SUMMARY_COLUMNS = [
@@ -30,7 +34,8 @@ export const SUMMARY_COLUMNS = [
   'failed_scheduling_events', 'scheduling_latency_mean_s', 'scheduling_latency_p50_s', 'scheduling_latency_p90_s', 'scheduling_latency_p99_s', 'scheduling_latency_max_s',
   'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
   'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
-  'evictions', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'events_processed',
+  'evictions', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
+  'ca_nodes_added', 'ca_nodes_removed', 'events_processed',
 ] as const;
 
 /** scheduling.csv (`run --trace-scheduling`): one row per attempt × node × plugin, plus a total per scored node and a result per attempt. */

@@ -5,6 +5,7 @@ import type { ClusterSampler } from './clusterSampler.js';
 import { type Cell, ratio } from './csvFile.js';
 import type { PodTracker } from './podTracker.js';
 import type { Availability } from './workloadSampler.js';
+import type { AutoscalingSummary } from './autoscalingSampler.js';
 import { mean, percentile } from './stats.js';
 
 const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
@@ -18,6 +19,7 @@ export function summaryRow(
   events: number,
   sched: { attempts: number; preemptions: number; preemptionVictims: number },
   lifecycle: { evictions: number; availability: Availability },
+  autoscaling: AutoscalingSummary & { hpaRescales: number; caNodesAdded: number; caNodesRemoved: number },
 ): Cell[] {
   const waits = [...pods.queueWaits].sort((a, b) => a - b);
   const lat = [...pods.schedulingLatencies].sort((a, b) => a - b);
@@ -64,6 +66,11 @@ export function summaryRow(
     ratio(lifecycle.availability.mean),
     sec(lifecycle.availability.recoveryUs),
     sec(lifecycle.availability.rolloutUs),
+    ratio(autoscaling.nodeHours),
+    autoscaling.nodesPeak,
+    autoscaling.hpaRescales,
+    autoscaling.caNodesAdded,
+    autoscaling.caNodesRemoved,
     events,
   ];
 }

@@ -201,3 +201,41 @@ export function availabilityChart(series: readonly Series<readonly Row[][]>[]): 
   (spec as { encoding: { y: Record<string, unknown> } }).encoding.y.axis = { format: '%' };
   return spec;
 }
+
+/**
+ * autoscaling.csv rows of the HPAs: the target's replicas and the HPA's desired replicas (left axis) against the
+ * load, the CPU the workload's pods use in cores (right axis), one run.
+ */
+export function hpaChart(rows: readonly Row[]): TopLevelSpec {
+  const hpas = rows.filter((r) => r.kind === 'HorizontalPodAutoscaler');
+  const replicas = hpas.flatMap((r) => [
+    { time_s: Number(r.time_s), series: `${r.name} replicas`, value: Number(r.current) },
+    { time_s: Number(r.time_s), series: `${r.name} desired`, value: Number(r.desired) },
+  ]);
+  const load = hpas.map((r) => ({ time_s: Number(r.time_s), series: `${r.name} ${r.metric} usage`, value: r.metric === 'cpu' ? Number(r.usage) / 1000 : Number(r.usage) }));
+  const x = { field: 'time_s', type: 'quantitative', title: 'simulated time (s)' };
+  const color = { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } };
+  const tooltip = [{ field: 'series' }, { field: 'time_s', title: 'time (s)' }, { field: 'value', format: '.3~f' }];
+  return {
+    $schema: SCHEMA,
+    title: 'HPA replicas vs load',
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      { data: { values: replicas }, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'replicas' }, color, tooltip } },
+      { data: { values: load }, mark: { type: 'line', strokeDash: [4, 2] }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'usage (cores for cpu)' }, color, tooltip } },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  } as TopLevelSpec;
+}
+
+/** autoscaling.csv rows of the node groups: registered nodes and target size per group over time (one run). */
+export function nodeGroupChart(rows: readonly Row[]): TopLevelSpec {
+  const values = rows
+    .filter((r) => r.kind === 'NodeGroup')
+    .flatMap((r) => [
+      { time_s: Number(r.time_s), series: `${r.name} nodes`, nodes: Number(r.current) },
+      { time_s: Number(r.time_s), series: `${r.name} target size`, nodes: Number(r.desired) },
+    ]);
+  return timeSeries('Cluster autoscaler: node group size', values, 'nodes', 'nodes');
+}

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { availabilityChart, cellCiChart, clusterMetricChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { availabilityChart, cellCiChart, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
 import { readCsv, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
@@ -69,6 +69,9 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
     specs.push(['rollout-timeline', 'Rollout timeline (replicas per Deployment)', rolloutTimelineChart(workloads)]);
     specs.push(['availability', 'Availability during rollouts and failures', availabilityChart([{ label: 'all Deployments', data: [workloads] }])]);
   }
+  const autoscaling = existsSync(join(dir, 'autoscaling.csv')) ? readCsv(join(dir, 'autoscaling.csv')) : [];
+  if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', hpaChart(autoscaling)]);
+  if (autoscaling.some((r) => r.kind === 'NodeGroup')) specs.push(['node-groups', 'Cluster autoscaler node count', nodeGroupChart(autoscaling)]);
   if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
     specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
   }
@@ -101,6 +104,7 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['availability_min', 'higher'],
   ['recovery_s', 'lower'],
   ['rollout_s', 'lower'],
+  ['node_hours', 'lower'],
 ];
 
 const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));

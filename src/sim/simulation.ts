@@ -33,7 +33,7 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
-import { CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
+import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
 import { csvTracer } from '../metrics/schedulingTrace.js';
 import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
@@ -46,6 +46,7 @@ import { NodeLeases } from '../models/kubelet/nodeLease.js';
 import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/controllers/nodeLifecycle.js';
 import { TAINT_EVICTION_CONTROLLER, TaintEvictionController } from '../models/controllers/taintEviction.js';
 import { WorkloadSampler } from '../metrics/workloadSampler.js';
+import { AutoscalingSampler } from '../metrics/autoscalingSampler.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
@@ -104,6 +105,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     cluster: new CsvFile(join(tmp, 'cluster.csv'), CLUSTER_COLUMNS),
     events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
     workloads: new CsvFile(join(tmp, 'workloads.csv'), WORKLOAD_COLUMNS),
+    autoscaling: new CsvFile(join(tmp, 'autoscaling.csv'), AUTOSCALING_COLUMNS),
     scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
@@ -141,7 +143,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const usage = new UsageModel(api, streams.seed);
     usage.start();
     const metricsServer = new MetricsServer(engine, usage);
-    new HorizontalController(engine, api, api.client(HPA_CONTROLLER, scenario.clients.controllerManager), metricsServer, recorder).start();
+    const hpa = new HorizontalController(engine, api, api.client(HPA_CONTROLLER, scenario.clients.controllerManager), metricsServer, recorder);
+    hpa.start();
     const taintEviction = new TaintEvictionController(engine, api, api.client(TAINT_EVICTION_CONTROLLER, scenario.clients.controllerManager), recorder);
     taintEviction.start();
 
@@ -233,6 +236,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);
       else startPoissonJobs(engine, streams, generators, w);
     }
+    const autoscalingSampler = new AutoscalingSampler(engine, api, scenario.metrics.interval, scenario.durationUs, files.autoscaling, usage, () => scheduler.cache.nodeList.length, autoscaler);
+    store.onCommit((c) => autoscalingSampler.onCommit(c));
+    autoscalingSampler.start();
     scenarioEvents.start(scenario.events);
     sampler.start();
     workloads.start();
@@ -259,7 +265,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }));
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
@@ -273,7 +279,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       overrides: scenario.overrides,
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
       ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -138,6 +138,13 @@ export class UsageModel {
     return Math.round(v);
   }
 
+  /** Total usage of `resource` by the running pods of a workload at time t. */
+  workloadUsage(workload: string, resource: string, t: Micros): number {
+    let sum = 0;
+    for (const p of this.pods.values()) if (p.running && p.workload === workload) sum += this.compute(p, resource, t);
+    return sum;
+  }
+
   /** The pods known to the model (for the metrics server's listing), by uid. */
   get all(): ReadonlyMap<string, { pod: Pod; running: boolean }> {
     return this.pods;

@@ -134,7 +134,8 @@ export class ClusterAutoscaler {
   /** Target size of a group: registered nodes (not being deleted) plus upcoming ones. */
   targetSize(name: string): number {
     const g = this.groups.get(name)!;
-    let n = g.upcoming.size;
+    let n = 0;
+    for (const up of g.upcoming.keys()) if (this.scheduler.cache.node(up) === undefined) n++;
     for (const info of this.scheduler.cache.nodeList) if (this.provider.groupOf(info.node) === name && !this.deleting.has(info.name)) n++;
     return n;
   }
@@ -335,7 +336,9 @@ export class ClusterAutoscaler {
         nonEmpty++;
         // Every pod must fit on a node that stays (not this one, not one already found unneeded).
         let ok = true;
-        for (const pod of pods) {
+        for (const bound of pods) {
+          // The pod as it would be re-created: not bound to any node.
+          const pod: Pod = { ...bound, spec: { ...bound.spec, nodeName: undefined } };
           const fits = this.scheduler.predicateChecker(pod, snap.nodes);
           const i = fits === undefined ? -1 : snap.nodes.findIndex((m) => m.name !== n.name && !unneeded.has(m.name) && fits(m));
           if (i < 0) {

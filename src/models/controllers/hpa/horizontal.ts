@@ -44,7 +44,7 @@ interface State {
 export class HorizontalController {
   private readonly states = new Map<string, State>();
   private readonly podsByNamespace = new Map<string, Map<string, Pod>>();
-  /** Scales set by this controller, for metrics: key → number of rescales. */
+  /** Rescales made (for the summary). */
   rescales = 0;
 
   constructor(
