@@ -1,6 +1,11 @@
 // `npm run bench`: runs kubesim's benchmark suites and writes bench/results/<suite>.json.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runHoldModel } from './holdModel.js';
+
+// The suites run the compiled dist/: build it first, so a figure never comes from stale code.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 
 const only = process.argv[2];
 mkdirSync('bench/results', { recursive: true });
