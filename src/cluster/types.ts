@@ -338,6 +338,34 @@ export interface DaemonSet {
   };
 }
 
+/** apps/v1 StatefulSet. */
+export interface StatefulSet {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  metadata: ObjectMeta;
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    serviceName?: string;
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number } };
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+    ordinals?: { start?: number };
+  };
+  status: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+    observedGeneration?: number;
+  };
+}
+
 /** batch/v1 JobCondition. */
 export interface JobCondition {
   type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget' | 'SuccessCriteriaMet';
@@ -484,7 +512,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | Job | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -65,7 +65,7 @@ export class AutoscalingSampler {
       const h = this.hpas.get(key)!;
       const ns = h.metadata.namespace ?? 'default';
       const ref = h.spec.scaleTargetRef;
-      const target = ref.kind === 'Deployment' || ref.kind === 'ReplicaSet' ? this.api.store.get(ref.kind, `${ns}/${ref.name}`) : undefined;
+      const target = ref.kind === 'Deployment' || ref.kind === 'ReplicaSet' || ref.kind === 'StatefulSet' ? this.api.store.get(ref.kind, `${ns}/${ref.name}`) : undefined;
       const m = h.spec.metrics?.[0];
       const res = m?.resource ?? m?.containerResource;
       const cur = h.status.currentMetrics?.[0];

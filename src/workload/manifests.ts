@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, DaemonSet, Deployment, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
+import type { Container, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION } from './annotations.js';
@@ -170,6 +170,29 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
         status: { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 },
       };
       return ds;
+    }
+    case 'StatefulSet': {
+      // SetDefaults_StatefulSet: replicas 1, OrderedReady, RollingUpdate with partition 0, revisionHistoryLimit 10.
+      const t = template(m.spec.template);
+      checkSelector(m.spec.selector, t, problems);
+      checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+      const u = m.spec.updateStrategy;
+      const ss: StatefulSet = {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: {
+          ...m.spec,
+          template: t,
+          replicas: m.spec.replicas ?? 1,
+          podManagementPolicy: m.spec.podManagementPolicy ?? 'OrderedReady',
+          updateStrategy: u?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: u?.rollingUpdate?.partition ?? 0 } },
+          revisionHistoryLimit: m.spec.revisionHistoryLimit ?? 10,
+          minReadySeconds: m.spec.minReadySeconds ?? 0,
+        },
+        status: {},
+      };
+      return ss;
     }
     case 'Job':
       return toJob(m, metadata, problems);

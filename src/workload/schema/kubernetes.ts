@@ -286,6 +286,31 @@ export const daemonSetManifest = strict(
   'a DaemonSet',
 );
 
+/** apps/v1 StatefulSet (volumeClaimTemplates are accepted; storage is not modelled yet). */
+export const statefulSetManifest = strict(
+  {
+    ...apiVersionKind('apps/v1', 'StatefulSet'),
+    metadata: objectMeta,
+    spec: k8sObject(
+      {
+        replicas: nonNegativeInt.optional(),
+        selector: labelSelector,
+        template: podTemplate,
+        serviceName: z.string().optional(),
+        podManagementPolicy: z.enum(['OrderedReady', 'Parallel']).optional(),
+        updateStrategy: strict({ type: z.enum(['RollingUpdate', 'OnDelete']).optional(), rollingUpdate: k8sObject({ partition: nonNegativeInt.optional() }, ['maxUnavailable'], 'a rolling update').optional() }).optional(),
+        minReadySeconds: nonNegativeInt.optional(),
+        revisionHistoryLimit: nonNegativeInt.optional(),
+        ordinals: strict({ start: nonNegativeInt.optional() }).optional(),
+      },
+      ['volumeClaimTemplates', 'persistentVolumeClaimRetentionPolicy'],
+      'a StatefulSet spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a StatefulSet',
+);
+
 /** batch/v1 Job. */
 export const jobManifest = strict(
   {
@@ -450,6 +475,7 @@ export const MANIFEST_SCHEMAS = {
   'apps/v1/Deployment': deploymentManifest,
   'apps/v1/ReplicaSet': replicaSetManifest,
   'apps/v1/DaemonSet': daemonSetManifest,
+  'apps/v1/StatefulSet': statefulSetManifest,
   'batch/v1/Job': jobManifest,
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
@@ -458,7 +484,7 @@ export const MANIFEST_SCHEMAS = {
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -468,6 +494,7 @@ export type ParsedManifest =
   | z.output<typeof deploymentManifest>
   | z.output<typeof replicaSetManifest>
   | z.output<typeof daemonSetManifest>
+  | z.output<typeof statefulSetManifest>
   | z.output<typeof jobManifest>
   | z.output<typeof priorityClassManifest>
   | z.output<typeof podDisruptionBudgetManifest>

@@ -31,7 +31,7 @@ export const HPA_CONTROLLER = 'horizontal-pod-autoscaler';
 /** --horizontal-pod-autoscaler-sync-period. */
 export const HPA_SYNC_PERIOD_US = 15_000_000;
 
-type ScaleKind = 'Deployment' | 'ReplicaSet';
+type ScaleKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet';
 
 interface State {
   recommendations: Recommendation[];
@@ -113,7 +113,7 @@ export class HorizontalController {
       else conditions.push(c);
     };
     const targetKey = `${ns}/${ref.name}`;
-    const target = ref.kind === 'Deployment' || ref.kind === 'ReplicaSet' ? this.client.get(ref.kind as ScaleKind, targetKey) : undefined;
+    const target = ref.kind === 'Deployment' || ref.kind === 'ReplicaSet' || ref.kind === 'StatefulSet' ? this.client.get(ref.kind as ScaleKind, targetKey) : undefined;
     if (target === undefined) {
       const message = `the HPA controller was unable to get the target's current scale: ${ref.kind.toLowerCase()}s "${ref.name}" not found`;
       this.recorder.record(hpa, 'Warning', 'FailedGetScale', HPA_CONTROLLER, message);
