@@ -338,6 +338,24 @@ export interface DaemonSet {
   };
 }
 
+/** batch/v1 CronJob. */
+export interface CronJob {
+  apiVersion: 'batch/v1';
+  kind: 'CronJob';
+  metadata: ObjectMeta;
+  spec: {
+    schedule: string;
+    timeZone?: string;
+    startingDeadlineSeconds?: number;
+    concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+    suspend?: boolean;
+    successfulJobsHistoryLimit?: number;
+    failedJobsHistoryLimit?: number;
+    jobTemplate: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Job['spec'] };
+  };
+  status: { active?: { name: string; uid?: string }[]; lastScheduleTime?: Micros; lastSuccessfulTime?: Micros };
+}
+
 /** apps/v1 StatefulSet. */
 export interface StatefulSet {
   apiVersion: 'apps/v1';
@@ -512,7 +530,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -25,6 +25,7 @@ import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { DaemonSetController } from '../models/controllers/daemonSet.js';
+import { CRONJOB_CONTROLLER, CronJobController } from '../models/controllers/cronJob.js';
 import { STATEFULSET_CONTROLLER, StatefulSetController } from '../models/controllers/statefulSet.js';
 import { GarbageCollector } from '../models/controllers/garbageCollector.js';
 import { PodGC } from '../models/controllers/podGC.js';
@@ -136,6 +137,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
     new DisruptionController(engine, api, api.client('disruption-controller', scenario.clients.controllerManager)).start();
+    new CronJobController(engine, api, api.client(CRONJOB_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     new StatefulSetController(engine, api, api.client(STATEFULSET_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     new DaemonSetController(engine, api, api.client('daemonset-controller', scenario.clients.controllerManager), recorder).start();
     new GarbageCollector(api, api.client('generic-garbage-collector', scenario.clients.controllerManager)).start();

@@ -9,12 +9,13 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
+import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION } from './annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 import { toHpa } from './hpaManifest.js';
+import { cronScheduleError } from './cronSchedule.js';
 import { parseUsage, USAGE_ANNOTATIONS } from './usage.js';
 
 /** A validation problem found after the schema: path inside the manifest and message. */
@@ -196,6 +197,30 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
     }
     case 'Job':
       return toJob(m, metadata, problems);
+    case 'CronJob': {
+      // SetDefaults_CronJob: concurrencyPolicy Allow, suspend false, history limits 3 and 1; the Job template gets
+      // the Job defaults. The schedule is checked by the cron parser the controller uses.
+      const sub: ManifestProblem[] = [];
+      const job = toJob({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: metadata.name }, spec: m.spec.jobTemplate.spec } as Extract<ParsedManifest, { kind: 'Job' }>, metadata, sub);
+      for (const p of sub) problems.push({ path: ['spec', 'jobTemplate', ...p.path], message: p.message });
+      const schedule = cronScheduleError(m.spec.schedule, m.spec.timeZone);
+      if (schedule !== undefined) problems.push({ path: ['spec', 'schedule'], message: schedule });
+      const cj: CronJob = {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
+        spec: {
+          ...m.spec,
+          concurrencyPolicy: m.spec.concurrencyPolicy ?? 'Allow',
+          suspend: m.spec.suspend ?? false,
+          successfulJobsHistoryLimit: m.spec.successfulJobsHistoryLimit ?? 3,
+          failedJobsHistoryLimit: m.spec.failedJobsHistoryLimit ?? 1,
+          jobTemplate: { ...(m.spec.jobTemplate.metadata ? { metadata: m.spec.jobTemplate.metadata } : {}), spec: job.spec },
+        },
+        status: {},
+      };
+      return cj;
+    }
     case 'PriorityClass': {
       const pc: PriorityClass = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { ...metadata }, value: m.value, ...(m.globalDefault !== undefined ? { globalDefault: m.globalDefault } : {}), preemptionPolicy: m.preemptionPolicy ?? 'PreemptLowerPriority', ...(m.description !== undefined ? { description: m.description } : {}) };
       delete pc.metadata.namespace;

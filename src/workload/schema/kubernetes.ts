@@ -311,29 +311,59 @@ export const statefulSetManifest = strict(
   'a StatefulSet',
 );
 
+/** batch/v1 JobSpec. */
+const jobSpec = k8sObject(
+  {
+    parallelism: nonNegativeInt.optional(),
+    completions: nonNegativeInt.optional(),
+    backoffLimit: nonNegativeInt.optional(),
+    activeDeadlineSeconds: z.int().min(1).optional(),
+    ttlSecondsAfterFinished: nonNegativeInt.optional(),
+    completionMode: z.enum(['NonIndexed', 'Indexed']).optional(),
+    suspend: z.boolean().optional(),
+    selector: labelSelector.optional(),
+    template: podTemplate,
+  },
+  ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'manualSelector', 'podReplacementPolicy', 'managedBy'],
+  'a Job spec',
+);
+
 /** batch/v1 Job. */
 export const jobManifest = strict(
   {
     ...apiVersionKind('batch/v1', 'Job'),
     metadata: objectMeta,
-    spec: k8sObject(
-      {
-        parallelism: nonNegativeInt.optional(),
-        completions: nonNegativeInt.optional(),
-        backoffLimit: nonNegativeInt.optional(),
-        activeDeadlineSeconds: z.int().min(1).optional(),
-        ttlSecondsAfterFinished: nonNegativeInt.optional(),
-        completionMode: z.enum(['NonIndexed', 'Indexed']).optional(),
-        suspend: z.boolean().optional(),
-        selector: labelSelector.optional(),
-        template: podTemplate,
-      },
-      ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'manualSelector', 'podReplacementPolicy', 'managedBy'],
-      'a Job spec',
-    ),
+    spec: jobSpec,
     status: z.unknown().optional(),
   },
   'a Job',
+);
+
+const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/** batch/v1 CronJob: a standard 5-field cron schedule or a descriptor (robfig/cron's standard parser, as upstream). */
+export const cronJobManifest = strict(
+  {
+    ...apiVersionKind('batch/v1', 'CronJob'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        schedule: z
+          .string()
+          .refine((x) => CRON_DESCRIPTORS.includes(x.trim()) || x.trim().split(/\s+/).length === 5, { message: `expected a 5-field cron schedule such as "*/5 * * * *" or one of ${CRON_DESCRIPTORS.join(', ')}` }),
+        timeZone: z.string().optional(),
+        startingDeadlineSeconds: nonNegativeInt.optional(),
+        concurrencyPolicy: z.enum(['Allow', 'Forbid', 'Replace']).optional(),
+        suspend: z.boolean().optional(),
+        successfulJobsHistoryLimit: nonNegativeInt.optional(),
+        failedJobsHistoryLimit: nonNegativeInt.optional(),
+        jobTemplate: strict({ metadata: k8sObject({ labels: labelMap.optional(), annotations: labelMap.optional() }, META_UNMODELLED.concat('name', 'generateName', 'namespace'), 'job template metadata').optional(), spec: jobSpec }, 'a Job template'),
+      },
+      'a CronJob spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a CronJob',
 );
 
 /** v1.Service. */
@@ -477,6 +507,7 @@ export const MANIFEST_SCHEMAS = {
   'apps/v1/DaemonSet': daemonSetManifest,
   'apps/v1/StatefulSet': statefulSetManifest,
   'batch/v1/Job': jobManifest,
+  'batch/v1/CronJob': cronJobManifest,
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
   'autoscaling/v2/HorizontalPodAutoscaler': hpaV2Manifest,
@@ -484,7 +515,7 @@ export const MANIFEST_SCHEMAS = {
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -496,6 +527,7 @@ export type ParsedManifest =
   | z.output<typeof daemonSetManifest>
   | z.output<typeof statefulSetManifest>
   | z.output<typeof jobManifest>
+  | z.output<typeof cronJobManifest>
   | z.output<typeof priorityClassManifest>
   | z.output<typeof podDisruptionBudgetManifest>
   | z.output<typeof hpaV2Manifest>
