@@ -162,6 +162,8 @@ export interface Container {
   readinessProbe?: Probe;
   startupProbe?: Probe;
   livenessProbe?: Probe;
+  /** Lifecycle hooks: the preStop `sleep` action is timed; other handlers take `kubesim.dev/prestop-duration`. */
+  lifecycle?: { preStop?: { sleep?: { seconds: number }; exec?: unknown; httpGet?: unknown; tcpSocket?: unknown } };
 }
 
 /** Pod restart policies. */
@@ -210,7 +212,7 @@ export interface PodStatus {
   startTime?: Micros;
   nominatedNodeName?: string;
   /** Per container: restarts and readiness (written once a container has restarted). */
-  containerStatuses?: { name: string; restartCount: number; ready: boolean }[];
+  containerStatuses?: { name: string; restartCount: number; ready: boolean; waitingReason?: string }[];
 }
 
 /** v1.Pod. */

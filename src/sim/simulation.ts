@@ -53,6 +53,7 @@ import { UsageModel } from '../models/metrics/usageModel.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
 import { KUBESIM_VERSION } from './version.js';
+import { DEFAULTS } from '../workload/defaults.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -195,6 +196,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
             bandwidth: poolBandwidth.get(node.metadata.labels?.[POOL_LABEL] ?? '') ?? k.imagePullBandwidth,
             overhead: k.imagePullOverhead,
             sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
+            failureProbability: (image) => scenario.imagePullFailures[image] ?? 0,
+            imageFsBytes: node.status.capacity['ephemeral-storage'] ?? DEFAULTS.kubelet.imageFsBytes,
           },
           recorder,
           leases,

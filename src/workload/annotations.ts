@@ -30,3 +30,14 @@ export function failureProbability(annotations: Record<string, string> | undefin
   const v = annotations?.[FAILURE_PROBABILITY_ANNOTATION];
   return v === undefined ? 0 : Number(v);
 }
+
+/** How long a preStop hook without a sleep action (exec, httpGet) runs. Default 0 (GUESS: unknown handler cost). */
+export const PRESTOP_DURATION_ANNOTATION = 'kubesim.dev/prestop-duration';
+/** After the containers have run this long they hang: liveness (and readiness) probes fail from then on. */
+export const UNHEALTHY_AFTER_ANNOTATION = 'kubesim.dev/unhealthy-after';
+
+/** A duration annotation in µs (validated at load), or undefined. */
+export function durationAnnotationUs(annotations: Record<string, string> | undefined, key: string): Micros | undefined {
+  const v = annotations?.[key];
+  return v === undefined ? undefined : parseDuration(v);
+}

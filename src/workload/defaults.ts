@@ -57,6 +57,8 @@ export const DEFAULTS = {
     imagePullOverhead: { kind: 'constant', valueUs: 500 * ms } as Distribution,
     /** GUESS: 50 MiB/s of pull + extraction per node. */
     imagePullBandwidthBytesPerSecond: 50 * 1024 * 1024,
+    /** GUESS: size of the image filesystem of a node whose capacity gives no `ephemeral-storage`. */
+    imageFsBytes: 100 * 1024 * 1024 * 1024,
     /** GUESS: size of an image the scenario's `images` table does not list. */
     defaultImageSizeBytes: 100 * 1024 * 1024,
     /** serializeImagePulls true; registryPullQPS 5, registryBurst 10 (pkg/kubelet/apis/config/v1beta1/defaults.go). */

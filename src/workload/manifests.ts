@@ -12,7 +12,7 @@
 import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
-import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION } from './annotations.js';
+import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION } from './annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 import { toHpa } from './hpaManifest.js';
 import { cronScheduleError } from './cronSchedule.js';
@@ -57,9 +57,9 @@ function template(t: ParsedPodTemplate): PodTemplateSpec {
 }
 
 function checkAnnotations(annotations: Record<string, string> | undefined, path: (string | number)[], problems: ManifestProblem[]): void {
-  const d = annotations?.[DURATION_ANNOTATION];
-  if (d !== undefined && parseDuration(d) === undefined) {
-    problems.push({ path: [...path, DURATION_ANNOTATION], message: `expected a duration such as 500ms, 90s, 10m or 6h, found "${d}"` });
+  for (const key of [DURATION_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION]) {
+    const d = annotations?.[key];
+    if (d !== undefined && parseDuration(d) === undefined) problems.push({ path: [...path, key], message: `expected a duration such as 500ms, 90s, 10m or 6h, found "${d}"` });
   }
   const e = annotations?.[EXIT_CODE_ANNOTATION];
   if (e !== undefined && !/^\d{1,3}$/.test(e)) problems.push({ path: [...path, EXIT_CODE_ANNOTATION], message: `expected an exit code 0–255, found "${e}"` });

@@ -56,6 +56,8 @@ export interface Scenario {
   events: ScenarioEventSpec[];
   /** Image name → size in bytes. */
   images: Record<string, number>;
+  /** Per image: the probability that a pull fails (1: the image does not exist in the registry). */
+  imagePullFailures: Record<string, number>;
   apiServer: { writeLatency: Distribution; watchLatency: Distribution };
   clients: { scheduler: ClientLimits; controllerManager: ClientLimits; kubelet: ClientLimits };
   scheduler: {

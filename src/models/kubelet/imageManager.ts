@@ -3,6 +3,12 @@
  * (the default) pulls run one at a time in request order; otherwise in parallel. Every pull also takes a token of
  * the registry rate limiter (registryPullQPS 5, registryBurst 10). A pull of an image already being pulled joins
  * that pull. Pull time = overhead + size / bandwidth.
+ *
+ * Image garbage collection (pkg/kubelet/images/image_gc_manager.go): when the images take more than
+ * imageGCHighThresholdPercent (85 %) of the image filesystem, the next GC pass (every 5 min, `ImageGCPeriod`) frees
+ * down to imageGCLowThresholdPercent (80 %), deleting images no container uses, least recently used first, and
+ * only those first seen at least imageMinimumGCAge (2 min) ago. If not enough can be freed, a FreeDiskSpaceFailed
+ * warning says so.
  */
 import type { Engine } from '../../engine/engine.js';
 import { type Distribution, sample } from '../../engine/distribution.js';
@@ -19,14 +25,27 @@ export interface PullConfig {
   bandwidth: number;
   overhead: Distribution;
   sizeOf: (image: string) => number;
+  /** Size of the image filesystem in bytes (GC thresholds apply to it). */
+  imageFsBytes?: number;
+  /** Probability that a pull of the image fails (1: it does not exist). Default 0. */
+  failureProbability?: (image: string) => number;
 }
 
 /** The image cache and puller of one node. */
 export class ImageManager {
   private readonly present: Set<string>;
-  private readonly inFlight = new Map<string, (() => void)[]>();
+  private readonly inFlight = new Map<string, ((ok: boolean) => void)[]>();
   private readonly registry: TokenBucket;
   private busyUntil: Micros = 0;
+  private readonly lastUsed = new Map<string, Micros>();
+  private readonly firstSeen = new Map<string, Micros>();
+  private gcScheduled = false;
+  /** Called with the message when a GC pass cannot free enough (set by the kubelet). */
+  onGcFailed: (message: string) => void = () => {};
+  /** Images used by the node's containers (set by the kubelet). */
+  inUse: () => Set<string> = () => new Set();
+  /** Bytes freed and images deleted by GC; the last GC failure message. */
+  readonly gc = { freedBytes: 0, deleted: 0, failures: [] as string[] };
 
   constructor(
     private readonly engine: Engine,
@@ -35,6 +54,7 @@ export class ImageManager {
     preloaded: Iterable<string>,
   ) {
     this.present = new Set(preloaded);
+    for (const i of this.present) this.firstSeen.set(i, 0);
     this.registry = new TokenBucket(cfg.registryPullQPS, cfg.registryBurst);
   }
 
@@ -48,28 +68,97 @@ export class ImageManager {
     return [...this.present];
   }
 
-  /** Pulls an image; `done(durationUs)` runs when it is on the node (including the wait in the pull queue). */
-  pull(image: string, done: (waitedUs: Micros) => void): void {
+  /**
+   * Pulls an image; `done(durationUs, ok)` runs when it is on the node or the pull failed (including the wait in the
+   * pull queue). A failing pull costs the registry round trips (the overhead) but no transfer.
+   */
+  pull(image: string, done: (waitedUs: Micros, ok: boolean) => void): void {
     const requested = this.engine.now;
     const waiters = this.inFlight.get(image);
-    const finish = () => done(this.engine.now - requested);
+    const finish = (ok: boolean) => done(this.engine.now - requested, ok);
     if (waiters !== undefined) {
       waiters.push(finish);
       return;
     }
     this.inFlight.set(image, [finish]);
     const now = this.engine.now;
-    const duration = sample(this.cfg.overhead, this.rng) + Math.ceil((this.cfg.sizeOf(image) * 1_000_000) / this.cfg.bandwidth);
+    const p = this.cfg.failureProbability?.(image) ?? 0;
+    const ok = !(p >= 1 || (p > 0 && this.rng.next() < p));
+    const duration = sample(this.cfg.overhead, this.rng) + (ok ? Math.ceil((this.cfg.sizeOf(image) * 1_000_000) / this.cfg.bandwidth) : 0);
     let start = now + this.registry.reserve(now);
     if (this.cfg.serializeImagePulls) {
       start = Math.max(start, this.busyUntil);
       this.busyUntil = start + duration;
     }
     this.engine.at(start + duration, () => {
-      this.present.add(image);
+      if (ok) {
+        this.present.add(image);
+        this.firstSeen.set(image, this.engine.now);
+        this.lastUsed.set(image, this.engine.now);
+        this.maybeScheduleGc();
+      }
       const list = this.inFlight.get(image) ?? [];
       this.inFlight.delete(image);
-      for (const w of list) w();
+      for (const w of list) w(ok);
     });
   }
+
+  /** Records that a container started with the image. */
+  used(image: string): void {
+    this.lastUsed.set(image, this.engine.now);
+  }
+
+  /** Bytes the images on the node take. */
+  usageBytes(): number {
+    let sum = 0;
+    for (const i of this.present) sum += this.cfg.sizeOf(i);
+    return sum;
+  }
+
+  private maybeScheduleGc(): void {
+    const cap = this.cfg.imageFsBytes;
+    if (cap === undefined || this.gcScheduled || this.usageBytes() * 100 <= IMAGE_GC_HIGH_PERCENT * cap) return;
+    this.gcScheduled = true;
+    const next = (Math.floor(this.engine.now / IMAGE_GC_PERIOD_US) + 1) * IMAGE_GC_PERIOD_US;
+    this.engine.at(next, () => {
+      this.gcScheduled = false;
+      this.garbageCollect();
+    });
+  }
+
+  /** `GarbageCollect`: frees down to the low threshold, least recently used unused images first. */
+  garbageCollect(): void {
+    const cap = this.cfg.imageFsBytes;
+    if (cap === undefined) return;
+    const usage = this.usageBytes();
+    if (usage * 100 < IMAGE_GC_HIGH_PERCENT * cap) return;
+    const toFree = usage - Math.floor((IMAGE_GC_LOW_PERCENT * cap) / 100);
+    const inUse = this.inUse();
+    const now = this.engine.now;
+    const candidates = [...this.present]
+      .filter((i) => !inUse.has(i) && now - (this.firstSeen.get(i) ?? 0) >= IMAGE_MINIMUM_GC_AGE_US)
+      .sort((a, b) => (this.lastUsed.get(a) ?? 0) - (this.lastUsed.get(b) ?? 0) || (a < b ? -1 : 1));
+    let freed = 0;
+    for (const i of candidates) {
+      if (freed >= toFree) break;
+      this.present.delete(i);
+      this.lastUsed.delete(i);
+      this.firstSeen.delete(i);
+      freed += this.cfg.sizeOf(i);
+      this.gc.deleted++;
+    }
+    this.gc.freedBytes += freed;
+    if (freed < toFree) {
+      const message = `Failed to garbage collect required amount of images. Attempted to free ${toFree} bytes, but only found ${freed} bytes eligible to free.`;
+      this.gc.failures.push(message);
+      this.onGcFailed(message);
+    }
+  }
 }
+
+/** imageGCHighThresholdPercent, imageGCLowThresholdPercent, imageMinimumGCAge (kubelet config defaults). */
+export const IMAGE_GC_HIGH_PERCENT = 85;
+export const IMAGE_GC_LOW_PERCENT = 80;
+export const IMAGE_MINIMUM_GC_AGE_US = 120_000_000;
+/** `ImageGCPeriod`: 5 min. */
+export const IMAGE_GC_PERIOD_US = 300_000_000;

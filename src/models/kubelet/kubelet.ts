@@ -10,7 +10,10 @@
  * A pod annotated `kubesim.dev/duration` exits 0 after that long: Succeeded under restartPolicy Never or OnFailure;
  * under Always the container restarts after CrashLoopBackOff (10 s doubling to 300 s, reset after 10 min running).
  * `activeDeadlineSeconds` fails the pod with DeadlineExceeded. A pod given a deletionTimestamp is stopped
- * (containers exit within the grace period) and the kubelet then removes it from the API.
+ * (its preStop hooks run, then the containers exit, all within the grace period) and the kubelet then removes it
+ * from the API. A failing image pull gives ErrImagePull and is retried after ImagePullBackOff (10 s doubling to
+ * 300 s). With `kubesim.dev/unhealthy-after` the containers hang after running that long: readiness fails, and the
+ * liveness probe kills and restarts them after failureThreshold failed probes.
  *
  * Node failure (`fail`): the machine stops; containers die, the Lease is no longer renewed and nothing is written,
  * so the API keeps showing the pods as they were until the node lifecycle controller acts. Recovery (`recover`):
@@ -22,11 +25,11 @@ import type { Engine, EventHandle } from '../../engine/engine.js';
 import { type Distribution, sample } from '../../engine/distribution.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
-import type { Container, Node, Pod, PodCondition, PodPhase } from '../../cluster/types.js';
+import type { Container, Node, Pod, PodCondition, PodPhase, Probe } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import { exitCode, failureProbability, runDurationUs } from '../../workload/annotations.js';
+import { durationAnnotationUs, exitCode, failureProbability, PRESTOP_DURATION_ANNOTATION, runDurationUs, UNHEALTHY_AFTER_ANNOTATION } from '../../workload/annotations.js';
 import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
@@ -56,6 +59,23 @@ interface Worker {
   /** When the containers last started (for the CrashLoopBackOff reset). */
   startedAt: Micros;
   backoffUs: Micros;
+  /** Image pull back-off per image (µs of the last wait). */
+  pullBackoff: Map<string, Micros>;
+}
+
+/** `minimumGracePeriodInSeconds`: the extension a preStop hook gets when it outlives the grace period. */
+export const MINIMUM_GRACE_PERIOD_US = 2_000_000;
+
+/** The longest preStop hook of the pod's containers (sleep action, or the prestop-duration annotation). */
+export function preStopDurationUs(pod: Pod): number {
+  let longest = 0;
+  for (const c of pod.spec.containers) {
+    const hook = c.lifecycle?.preStop;
+    if (hook === undefined) continue;
+    const us = hook.sleep !== undefined ? hook.sleep.seconds * 1_000_000 : (durationAnnotationUs(pod.metadata.annotations, PRESTOP_DURATION_ANNOTATION) ?? 0);
+    if (us > longest) longest = us;
+  }
+  return longest;
 }
 
 /** Probe defaults (pkg/apis/core/v1/defaults.go `SetDefaults_Probe`): period 10 s. */
@@ -107,6 +127,12 @@ export class Kubelet {
     readonly images: ImageManager = new ImageManager(engine, rng, pull, (node.status.images ?? []).flatMap((i) => i.names)),
   ) {
     this.admitted = new NodeInfo(node);
+    this.images.onGcFailed = (message) => this.recorder.record(this.admitted.node, 'Warning', 'FreeDiskSpaceFailed', 'kubelet', message, this.nodeName);
+    this.images.inUse = () => {
+      const out = new Set<string>();
+      for (const w of this.workers.values()) if (w.state !== 'done') for (const c of [...(w.pod.spec.initContainers ?? []), ...w.pod.spec.containers]) out.add(c.image);
+      return out;
+    };
   }
 
   /** Name of the node. */
@@ -206,7 +232,7 @@ export class Kubelet {
       return;
     }
     this.admitted.addPod(info);
-    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0 };
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0, pullBackoff: new Map() };
     this.workers.set(pod.metadata.uid!, w);
     const deadline = pod.spec.activeDeadlineSeconds;
     if (deadline !== undefined) {
@@ -234,6 +260,7 @@ export class Kubelet {
       w.timer = this.engine.schedule(sample(this.config.containerStartLatency, this.rng), () => {
         w.timer = undefined;
         this.recorder.record(pod, 'Normal', 'Started', 'kubelet', `Started container ${c.name}`, this.nodeName);
+        this.images.used(c.image);
         this.startContainers(w, containers, i + 1);
       });
     };
@@ -247,10 +274,42 @@ export class Kubelet {
       return start();
     }
     this.recorder.record(pod, 'Normal', 'Pulling', 'kubelet', `Pulling image "${c.image}"`, this.nodeName);
-    this.images.pull(c.image, (waitedUs) => {
+    this.images.pull(c.image, (waitedUs, ok) => {
       if (w.state !== 'starting') return;
-      this.recorder.record(pod, 'Normal', 'Pulled', 'kubelet', `Successfully pulled image "${c.image}" in ${(waitedUs / 1e6).toFixed(3)}s`, this.nodeName);
-      start();
+      if (ok) {
+        w.pullBackoff.delete(c.image);
+        this.recorder.record(pod, 'Normal', 'Pulled', 'kubelet', `Successfully pulled image "${c.image}" in ${(waitedUs / 1e6).toFixed(3)}s`, this.nodeName);
+        return start();
+      }
+      this.pullFailed(w, containers, i, c);
+    });
+  }
+
+  /**
+   * A failed pull (pkg/kubelet/images/image_manager.go): ErrImagePull, then the pull is retried after a back-off
+   * per pod and image (10 s doubling to 300 s, the kubelet's imageBackOff), each wait reported as ImagePullBackOff.
+   * The pod stays Pending meanwhile.
+   */
+  private pullFailed(w: Worker, containers: Container[], i: number, c: Container): void {
+    const pod = w.pod;
+    this.recorder.record(pod, 'Warning', 'Failed', 'kubelet', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}"`, this.nodeName);
+    this.recorder.record(pod, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull', this.nodeName);
+    const phase = w.pod.status.phase === 'Running' ? 'Running' : 'Pending';
+    this.writeStatus(pod, phase, [], undefined, { container: c.name, reason: 'ErrImagePull' });
+    const prev = w.pullBackoff.get(c.image);
+    const backoff = prev === undefined ? CRASHLOOP_INITIAL_US : Math.min(prev * 2, CRASHLOOP_MAX_US);
+    w.pullBackoff.set(c.image, backoff);
+    // The next sync finds the image in back-off and reports it, then retries when the back-off expires.
+    w.timer = this.engine.schedule(Math.min(backoff, 1_000_000), () => {
+      w.timer = undefined;
+      if (w.state !== 'starting') return;
+      this.recorder.record(pod, 'Normal', 'BackOff', 'kubelet', `Back-off pulling image "${c.image}"`, this.nodeName);
+      this.recorder.record(pod, 'Warning', 'Failed', 'kubelet', 'Error: ImagePullBackOff', this.nodeName);
+      this.writeStatus(pod, phase, [], undefined, { container: c.name, reason: 'ImagePullBackOff' });
+      w.timer = this.engine.schedule(backoff - Math.min(backoff, 1_000_000), () => {
+        w.timer = undefined;
+        this.startContainers(w, containers, i);
+      });
     });
   }
 
@@ -268,6 +327,29 @@ export class Kubelet {
       });
     }
     const d = runDurationUs(w.pod.metadata.annotations);
+    const kill = this.livenessKillUs(w);
+    if (kill !== undefined && (d === undefined || kill.killUs < d)) {
+      const startedAt = w.startedAt;
+      if (kill.unreadyUs !== undefined && kill.unreadyUs < kill.killUs) {
+        this.engine.schedule(kill.unreadyUs, () => {
+          if (w.state !== 'running' || w.startedAt !== startedAt) return;
+          this.recorder.record(w.pod, 'Warning', 'Unhealthy', 'kubelet', 'Readiness probe failed: the container does not answer', this.nodeName);
+          this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
+        });
+      }
+      w.timer = this.engine.schedule(kill.killUs, () => {
+        w.timer = undefined;
+        this.recorder.record(w.pod, 'Warning', 'Unhealthy', 'kubelet', 'Liveness probe failed: the container does not answer', this.nodeName);
+        this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Container ${kill.container} failed liveness probe, will be restarted`, this.nodeName);
+        // The kill takes the container's stop time (capped by the grace period), then the restart policy applies.
+        const graceUs = (w.pod.spec.terminationGracePeriodSeconds ?? 30) * 1_000_000;
+        w.timer = this.engine.schedule(Math.min(sample(this.config.containerStopLatency, this.rng), graceUs), () => {
+          w.timer = undefined;
+          this.containersExited(w, 137);
+        });
+      });
+      return;
+    }
     if (d === undefined) return;
     w.timer = this.engine.schedule(d, () => {
       w.timer = undefined;
@@ -276,14 +358,37 @@ export class Kubelet {
   }
 
   /**
+   * With `kubesim.dev/unhealthy-after`, the containers hang after running that long: each probe fails from its
+   * first tick at or after the hang; the container is killed at its liveness probe's failureThreshold-th failing
+   * tick (prober/worker.go: period, initialDelay, failureThreshold 3) and marked unready at the readiness probe's.
+   * Offsets from the container start; undefined without the annotation or a liveness probe.
+   */
+  private livenessKillUs(w: Worker): { killUs: number; unreadyUs: number | undefined; container: string } | undefined {
+    const hang = durationAnnotationUs(w.pod.metadata.annotations, UNHEALTHY_AFTER_ANNOTATION);
+    if (hang === undefined) return undefined;
+    let best: { killUs: number; unreadyUs: number | undefined; container: string } | undefined;
+    const failAt = (p: Probe) => {
+      const period = p.periodSeconds ?? PROBE_DEFAULT_PERIOD_S;
+      const first = tickAtOrAfter(Math.max(hang, (p.initialDelaySeconds ?? 0) * 1_000_000), period);
+      return first + ((p.failureThreshold ?? 3) - 1) * period * 1_000_000;
+    };
+    for (const c of w.pod.spec.containers) {
+      if (c.livenessProbe === undefined) continue;
+      const killUs = failAt(c.livenessProbe);
+      if (best === undefined || killUs < best.killUs) best = { killUs, unreadyUs: c.readinessProbe !== undefined ? failAt(c.readinessProbe) : undefined, container: c.name };
+    }
+    return best;
+  }
+
+  /**
    * The containers ended after their duration, with the scripted exit code (`kubesim.dev/exit-code`), or 1 with
    * the `kubesim.dev/failure-probability` drawn per run. restartPolicy Never: Succeeded on 0, Failed otherwise;
    * OnFailure: Succeeded on 0, else restarted in place; Always: restarted. Restarts go through CrashLoopBackOff.
    */
-  private containersExited(w: Worker): void {
+  private containersExited(w: Worker, forced?: number): void {
     const policy = w.pod.spec.restartPolicy ?? 'Always';
     const p = failureProbability(w.pod.metadata.annotations);
-    const code = p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations);
+    const code = forced ?? (p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations));
     if (code === 0 && policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
     if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: 'Error', message: `container exited with code ${code}` });
     // Restart with CrashLoopBackOff.
@@ -312,7 +417,11 @@ export class Kubelet {
     w.state = 'terminating';
     for (const c of w.pod.spec.containers) this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Stopping container ${c.name}`, this.nodeName);
     const graceUs = (w.pod.metadata.deletionGracePeriodSeconds ?? 30) * 1_000_000;
-    const stopUs = wasRunning ? Math.min(sample(this.config.containerStopLatency, this.rng), graceUs) : 0;
+    // killContainer (kuberuntime_container.go): the preStop hook runs first, within the grace period; then SIGTERM
+    // and the containers' stop time, capped by what is left of the grace period. A hook still running when the grace
+    // period ends gets a one-off 2 s extension (minimumGracePeriodInSeconds) before SIGKILL.
+    const preStopUs = wasRunning ? preStopDurationUs(w.pod) : 0;
+    const stopUs = !wasRunning ? 0 : preStopUs >= graceUs && preStopUs > 0 ? graceUs + MINIMUM_GRACE_PERIOD_US : Math.min(preStopUs + sample(this.config.containerStopLatency, this.rng), graceUs);
     w.timer = this.engine.schedule(stopUs, () => {
       w.timer = undefined;
       this.admitted.removePod(w.pod.metadata.uid!);
@@ -333,7 +442,7 @@ export class Kubelet {
   }
 
   /** The status manager's write: phase, conditions, and startTime (set once). */
-  private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }): void {
+  private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }, waiting?: { container: string; reason: string }): void {
     const now = this.engine.now;
     const worker = this.workers.get(pod.metadata.uid!);
     const startTime = worker?.admittedAt;
@@ -355,7 +464,9 @@ export class Kubelet {
           ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
           ...(why?.reason !== undefined ? { reason: why.reason } : {}),
           ...(why?.message !== undefined ? { message: why.message } : {}),
-          ...(restarts > 0 ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready })) } : {}),
+          ...(restarts > 0 || waiting !== undefined
+            ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}) })) }
+            : {}),
         },
       };
     });

@@ -142,8 +142,19 @@ const probe = k8sObject(
   'a probe',
 );
 
+const handler = { exec: z.unknown().optional(), httpGet: z.unknown().optional(), tcpSocket: z.unknown().optional() };
+/** v1.Lifecycle: the preStop hook is timed (its sleep action, or kubesim.dev/prestop-duration for the others). */
+const lifecycle = strict(
+  {
+    preStop: strict({ ...handler, sleep: strict({ seconds: nonNegativeInt }, 'a sleep action').optional() }, 'a preStop hook').optional(),
+    postStart: z.unknown().optional(),
+    stopSignal: z.unknown().optional(),
+  },
+  'a lifecycle',
+);
+
 const CONTAINER_UNMODELLED = [
-  'args', 'command', 'env', 'envFrom', 'lifecycle', 'resizePolicy', 'restartPolicy',
+  'args', 'command', 'env', 'envFrom', 'resizePolicy', 'restartPolicy',
   'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
 ];
 
@@ -158,6 +169,7 @@ export const container = k8sObject(
     readinessProbe: probe.optional(),
     startupProbe: probe.optional(),
     livenessProbe: probe.optional(),
+    lifecycle: lifecycle.optional(),
   },
   CONTAINER_UNMODELLED,
   'a container',

@@ -185,7 +185,13 @@ export const scenarioSchema = strict(
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
         workloads: z.array(workload).default([]),
         events: z.array(scenarioEvent).default([]),
-        images: z.record(z.string(), quantity('storage'), { error: 'expected image: size' }).default({}),
+        /** Image sizes (`image: size`), or `image: {size, pullFailureProbability}` for a registry that fails pulls (1: the image does not exist). */
+        images: z
+          .record(
+            z.string(),
+            z.union([quantity('storage'), strict({ size: quantity('storage').optional(), pullFailureProbability: z.number().min(0).max(1) }, 'an image')], { error: 'expected image: size, or image: {size, pullFailureProbability}' }),
+          )
+          .default({}),
         apiServer: strict({ writeLatency: distribution.default(DEFAULTS.apiServer.writeLatency), watchLatency: distribution.default(DEFAULTS.apiServer.watchLatency) }, 'apiServer').prefault({}),
         clients: strict(
           {
