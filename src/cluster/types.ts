@@ -212,7 +212,7 @@ export interface PodStatus {
   startTime?: Micros;
   nominatedNodeName?: string;
   /** Per container: restarts and readiness (written once a container has restarted). */
-  containerStatuses?: { name: string; restartCount: number; ready: boolean; waitingReason?: string }[];
+  containerStatuses?: { name: string; restartCount: number; ready: boolean; waitingReason?: string; exitCode?: number }[];
 }
 
 /** v1.Pod. */
@@ -340,6 +340,15 @@ export interface DaemonSet {
   };
 }
 
+/** batch/v1 PodFailurePolicy. */
+export interface PodFailurePolicy {
+  rules: {
+    action: 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
+    onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn'; values: number[] };
+    onPodConditions?: { type: string; status?: 'True' | 'False' | 'Unknown' }[];
+  }[];
+}
+
 /** batch/v1 CronJob. */
 export interface CronJob {
   apiVersion: 'batch/v1';
@@ -410,6 +419,7 @@ export interface Job {
     suspend?: boolean;
     selector?: LabelSelector;
     template: PodTemplateSpec;
+    podFailurePolicy?: PodFailurePolicy;
   };
   status: {
     active?: number;

@@ -245,6 +245,12 @@ function toJob(m: Extract<ParsedManifest, { kind: 'Job' }>, metadata: KubeObject
   const t = template(m.spec.template);
   checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
   const rp = m.spec.template.spec.restartPolicy;
+  if (m.spec.podFailurePolicy !== undefined && rp !== 'Never') {
+    problems.push({ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `a Job with a podFailurePolicy needs restartPolicy Never, found ${rp ?? 'nothing'}` });
+  }
+  if (m.spec.podFailurePolicy?.rules.some((r) => r.action === 'FailIndex') && m.spec.completionMode !== 'Indexed') {
+    problems.push({ path: ['spec', 'podFailurePolicy'], message: 'the FailIndex action needs an Indexed Job (with backoffLimitPerIndex)' });
+  }
   if (rp !== 'Never' && rp !== 'OnFailure') {
     problems.push({ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `a Job's pods need restartPolicy Never or OnFailure, found ${rp ?? 'nothing (defaults to Always)'}` });
   }

@@ -7,6 +7,9 @@
  *   (BackoffLimitExceeded) and its active pods are deleted; replacements of failed pods wait the pod-failure backoff
  *   (10 s doubling, at most 10 min: `DefaultJobPodFailureBackOff`, `MaxJobPodFailureBackOff`);
  * - `activeDeadlineSeconds` fails the Job with DeadlineExceeded;
+ * - `podFailurePolicy` (pod_failure_policy.go): the first rule matching a failed pod's exit codes or conditions
+ *   decides: FailJob fails the Job at once (reason PodFailurePolicy), Ignore keeps the failure out of the backoffLimit
+ *   count (the pod is still replaced), Count counts it as usual;
  * - pod events are batched for 1 s (`syncJobBatchPeriod`) before a sync; at most 500 pods are created per sync.
  */
 import type { Engine } from '../../engine/engine.js';
@@ -33,8 +36,40 @@ export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 interface Tally {
   succeeded: Set<string>;
   failed: Set<string>;
+  /** Failed pods a podFailurePolicy Ignore rule keeps out of the count. */
+  ignored: Set<string>;
   succeededIndexes: Set<number>;
   lastFailureUs: Micros;
+  /** Set when a FailJob rule matched: the Job's failure message. */
+  failJob?: string;
+}
+
+/**
+ * The first podFailurePolicy rule matching a failed pod (pkg/controller/job/pod_failure_policy.go
+ * `matchPodFailurePolicy`): exit-code rules look at the containers' non-zero exit codes (operator In or NotIn),
+ * condition rules at the pod's conditions.
+ */
+export function matchPodFailurePolicy(job: Job, pod: Pod): { action: 'FailJob' | 'FailIndex' | 'Ignore' | 'Count'; index: number; message: string } | undefined {
+  const rules = job.spec.podFailurePolicy?.rules ?? [];
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
+    if (r.onExitCodes !== undefined) {
+      const e = r.onExitCodes;
+      for (const cs of pod.status.containerStatuses ?? []) {
+        if (cs.exitCode === undefined || cs.exitCode === 0) continue;
+        if (e.containerName !== undefined && cs.name !== e.containerName) continue;
+        const inValues = e.values.includes(cs.exitCode);
+        if (e.operator === 'In' ? inValues : !inValues) {
+          return { action: r.action, index: i, message: `Container ${cs.name} for pod ${pod.metadata.namespace}/${pod.metadata.name} failed with exit code ${cs.exitCode} matching ${r.action} rule at index ${i}` };
+        }
+      }
+    }
+    for (const pattern of r.onPodConditions ?? []) {
+      const c = pod.status.conditions?.find((x) => x.type === pattern.type && x.status === (pattern.status ?? 'True'));
+      if (c !== undefined) return { action: r.action, index: i, message: `Pod ${pod.metadata.namespace}/${pod.metadata.name} has condition ${pattern.type} matching ${r.action} rule at index ${i}` };
+    }
+  }
+  return undefined;
 }
 
 /** The Job controller. */
@@ -85,8 +120,17 @@ export class JobController {
     if (pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed') return;
     let t = this.tallies.get(key);
     if (t === undefined) {
-      t = { succeeded: new Set(), failed: new Set(), succeededIndexes: new Set(), lastFailureUs: 0 };
+      t = { succeeded: new Set(), failed: new Set(), ignored: new Set(), succeededIndexes: new Set(), lastFailureUs: 0 };
       this.tallies.set(key, t);
+    }
+    if (pod.status.phase === 'Failed' && !t.failed.has(pod.metadata.uid!) && !t.ignored.has(pod.metadata.uid!)) {
+      const job = this.client.get('Job', key);
+      const m = job !== undefined ? matchPodFailurePolicy(job, pod) : undefined;
+      if (m?.action === 'Ignore') {
+        t.ignored.add(pod.metadata.uid!);
+        return;
+      }
+      if (m?.action === 'FailJob' && t.failJob === undefined) t.failJob = m.message;
     }
     const uid = pod.metadata.uid!;
     if (pod.status.phase === 'Succeeded' && !t.succeeded.has(uid)) {
@@ -106,7 +150,7 @@ export class JobController {
     const now = this.engine.now;
     const pods = this.owned.pods(key).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid));
     const active = pods.filter(isActive);
-    const t = this.tallies.get(key) ?? { succeeded: new Set<string>(), failed: new Set<string>(), succeededIndexes: new Set<number>(), lastFailureUs: 0 };
+    const t: Tally = this.tallies.get(key) ?? { succeeded: new Set<string>(), failed: new Set<string>(), ignored: new Set<string>(), succeededIndexes: new Set<number>(), lastFailureUs: 0 };
     const succeeded = t.succeeded.size;
     const failed = t.failed.size;
     const startTime = job.status.startTime ?? now;
@@ -115,7 +159,9 @@ export class JobController {
 
     let finished: JobCondition | undefined;
     const deadline = job.spec.activeDeadlineSeconds;
-    if (deadline !== undefined && now - startTime >= deadline * 1_000_000) {
+    if (t.failJob !== undefined) {
+      finished = { type: 'Failed', status: 'True', reason: 'PodFailurePolicy', message: t.failJob, lastTransitionTime: now };
+    } else if (deadline !== undefined && now - startTime >= deadline * 1_000_000) {
       finished = { type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: now };
     } else if (failed > (job.spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) {
       finished = { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: now };

@@ -390,7 +390,7 @@ export class Kubelet {
     const p = failureProbability(w.pod.metadata.annotations);
     const code = forced ?? (p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations));
     if (code === 0 && policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
-    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: 'Error', message: `container exited with code ${code}` });
+    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: 'Error', message: `container exited with code ${code}` }, code);
     // Restart with CrashLoopBackOff.
     const ranUs = this.engine.now - w.startedAt;
     w.backoffUs = ranUs >= CRASHLOOP_RESET_US || w.backoffUs === 0 ? CRASHLOOP_INITIAL_US : Math.min(w.backoffUs * 2, CRASHLOOP_MAX_US);
@@ -405,10 +405,10 @@ export class Kubelet {
     });
   }
 
-  private finish(w: Worker, phase: PodPhase, why: { reason: string; message?: string }): void {
+  private finish(w: Worker, phase: PodPhase, why: { reason: string; message?: string }, exitCode?: number): void {
     w.state = 'done';
     this.admitted.removePod(w.pod.metadata.uid!);
-    this.writeStatus(w.pod, phase, [['ContainersReady', 'False'], ['Ready', 'False']], phase === 'Failed' ? why : { reason: why.reason });
+    this.writeStatus(w.pod, phase, [['ContainersReady', 'False'], ['Ready', 'False']], phase === 'Failed' ? why : { reason: why.reason }, undefined, exitCode);
   }
 
   private terminate(w: Worker): void {
@@ -442,7 +442,7 @@ export class Kubelet {
   }
 
   /** The status manager's write: phase, conditions, and startTime (set once). */
-  private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }, waiting?: { container: string; reason: string }): void {
+  private writeStatus(pod: Pod, phase: PodPhase, conditions: [PodCondition['type'], PodCondition['status']][], why?: { reason?: string; message?: string }, waiting?: { container: string; reason: string }, exitCode?: number): void {
     const now = this.engine.now;
     const worker = this.workers.get(pod.metadata.uid!);
     const startTime = worker?.admittedAt;
@@ -464,8 +464,8 @@ export class Kubelet {
           ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
           ...(why?.reason !== undefined ? { reason: why.reason } : {}),
           ...(why?.message !== undefined ? { message: why.message } : {}),
-          ...(restarts > 0 || waiting !== undefined
-            ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}) })) }
+          ...(restarts > 0 || waiting !== undefined || exitCode !== undefined
+            ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) }
             : {}),
         },
       };

@@ -335,8 +335,25 @@ const jobSpec = k8sObject(
     suspend: z.boolean().optional(),
     selector: labelSelector.optional(),
     template: podTemplate,
+    podFailurePolicy: strict(
+      {
+        rules: z
+          .array(
+            strict(
+              {
+                action: z.enum(['FailJob', 'FailIndex', 'Ignore', 'Count']),
+                onExitCodes: strict({ containerName: z.string().optional(), operator: z.enum(['In', 'NotIn']), values: z.array(z.int().min(0).max(255)).min(1).max(255) }, 'onExitCodes').optional(),
+                onPodConditions: z.array(strict({ type: z.string().min(1), status: z.enum(['True', 'False', 'Unknown']).optional() }, 'a pod condition pattern')).optional(),
+              },
+              'a pod failure policy rule',
+            ).refine((r) => (r.onExitCodes === undefined) !== (r.onPodConditions === undefined), { message: 'a rule needs exactly one of onExitCodes and onPodConditions' }),
+          )
+          .max(20),
+      },
+      'a pod failure policy',
+    ).optional(),
   },
-  ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'manualSelector', 'podReplacementPolicy', 'managedBy'],
+  ['successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'manualSelector', 'podReplacementPolicy', 'managedBy'],
   'a Job spec',
 );
 

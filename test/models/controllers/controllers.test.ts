@@ -175,6 +175,37 @@ describe('Job controller', () => {
     expect(w.events.some((e) => e.reason === 'BackoffLimitExceeded')).toBe(true);
   });
 
+  it('podFailurePolicy: FailJob on a matching exit code fails the Job at once; Ignore keeps failures out of backoffLimit', () => {
+    const fail = (w: ReturnType<typeof world>, p: Pod, code: number) =>
+      w.admin.update('Pod', `${p.metadata.namespace}/${p.metadata.name}`, (cur) => ({ ...cur, status: { ...cur.status, phase: 'Failed', containerStatuses: [{ name: 'c', restartCount: 0, ready: false, exitCode: code }] } }));
+    const w = world();
+    controllers(w);
+    w.admin.create(job(1, 1, { backoffLimit: 6, podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } }] } }));
+    w.engine.run(5 * s);
+    fail(w, pods(w)[0]!, 42);
+    w.engine.run(w.engine.now + 5 * s);
+    const j = w.store.get('Job', 'default/work')!;
+    expect(j.status.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'PodFailurePolicy' });
+    expect(j.status.conditions?.[0]?.message).toMatch(/^Container c for pod default\/work-\w+ failed with exit code 42 matching FailJob rule at index 0$/);
+
+    const w2 = world();
+    controllers(w2);
+    w2.admin.create(job(1, 1, { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [137] } }] } }));
+    for (let round = 0; round < 3; round++) {
+      w2.engine.run(w2.engine.now + 30 * s);
+      for (const p of pods(w2).filter((x) => x.status.phase === 'Pending')) fail(w2, p, 137);
+    }
+    w2.engine.run(w2.engine.now + 30 * s);
+    const j2 = w2.store.get('Job', 'default/work')!;
+    // Three ignored failures with backoffLimit 0: still running, with a fourth pod.
+    expect(j2.status.conditions ?? []).toEqual([]);
+    expect(pods(w2).filter((p) => p.status.phase === 'Pending')).toHaveLength(1);
+    // A failure no rule matches counts: backoffLimit 0 is exceeded.
+    fail(w2, pods(w2).find((p) => p.status.phase === 'Pending')!, 1);
+    w2.engine.run(w2.engine.now + 5 * s);
+    expect(w2.store.get('Job', 'default/work')!.status.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded' });
+  });
+
   it('gives Indexed Jobs one pod per completion index', () => {
     const w = world();
     controllers(w);
