@@ -336,6 +336,9 @@ export interface DaemonSet {
     currentNumberScheduled: number;
     numberMisscheduled: number;
     numberReady: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+    numberUnavailable?: number;
     observedGeneration?: number;
   };
 }

@@ -10,8 +10,14 @@
  *   disk-, memory- and pid-pressure and unschedulable NoSchedule.
  * - Extra pods on a node (all but the oldest), pods on nodes that should not run them, and failed pods are deleted.
  * - Creations go in slow-start batches of at most `BurstReplicas` (250); expectations gate the next sync.
- * - Status: desiredNumberScheduled, currentNumberScheduled, numberMisscheduled, numberReady.
- * Rolling updates of the template are not modelled yet: a template change applies to pods created afterwards.
+ * - Status: desiredNumberScheduled, currentNumberScheduled, numberMisscheduled, numberReady, updatedNumberScheduled,
+ *   numberAvailable, numberUnavailable.
+ * - Pods carry `controller-revision-hash` (the template's hash). RollingUpdate (update.go `rollingUpdate`):
+ *   with maxSurge 0, old pods that are not available are deleted at once and available ones up to maxUnavailable
+ *   (default 1; a percentage of the desired nodes, rounded up) minus the nodes already unavailable; the manage loop
+ *   then creates the new pod. With maxSurge > 0, a new pod is created next to an available old one on up to
+ *   maxSurge nodes, and the old one is deleted once the new one is available (minReadySeconds). OnDelete: pods get
+ *   the new template only when they are deleted.
  */
 import type { Engine } from '../../engine/engine.js';
 import type { DaemonSet, Node, NodeSelectorTerm, Pod, Toleration } from '../../cluster/types.js';
@@ -21,7 +27,12 @@ import { findMatchingUntoleratedTaint } from '../scheduler/plugins/helpers/toler
 import { requiredNodeAffinity } from '../scheduler/plugins/nodeAffinity.js';
 import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
-import { isActive, isReady, podFromTemplate, slowStartBatch } from './podControl.js';
+import { isActive, isReady, podFromTemplate, readySince, slowStartBatch } from './podControl.js';
+import { computeHash } from './deployment.js';
+import { scaledValue } from '../../cluster/intstr.js';
+
+/** The revision label of daemon pods. */
+export const DAEMON_REVISION_LABEL = 'controller-revision-hash';
 import { Pending, WorkQueue } from './workQueue.js';
 
 export const DAEMONSET_CONTROLLER = 'daemonset-controller';
@@ -40,7 +51,7 @@ export const DAEMON_TOLERATIONS: readonly Toleration[] = [
 
 /** The daemon pod for a node: template, daemon tolerations, node affinity to the node. */
 export function daemonPod(ds: DaemonSet, nodeName: string): Pod {
-  const pod = podFromTemplate(ds.spec.template, ds, `${ds.metadata.name}-`);
+  const pod = podFromTemplate(ds.spec.template, ds, `${ds.metadata.name}-`, { [DAEMON_REVISION_LABEL]: computeHash(ds.spec.template) });
   const spec = pod.spec;
   const tolerations = [...(spec.tolerations ?? [])];
   for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
@@ -138,6 +149,8 @@ export class DaemonSetController {
     // manage: which nodes need a pod, which pods go.
     const create: string[] = [];
     const remove: Pod[] = [...orphans];
+    const hash = computeHash(ds.spec.template);
+    const surge = this.surgeAllowed(ds);
     for (const node of [...this.nodes.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
       const name = node.metadata.name;
       const [shouldRun, shouldContinue] = nodeShouldRunDaemonPod(node, ds);
@@ -146,8 +159,20 @@ export class DaemonSetController {
       remove.push(...failed);
       const live = onNode.filter((p) => isActive(p));
       if (shouldRun && live.length === 0) create.push(name);
-      else if (shouldContinue) remove.push(...live.slice(1));
-      else remove.push(...live);
+      else if (shouldContinue) {
+        if (!surge) remove.push(...live.slice(1));
+        else {
+          // Surge: the oldest old pod and the oldest new pod may run side by side (podsShouldBeOnNode).
+          const old = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] !== hash);
+          const fresh = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] === hash);
+          remove.push(...old.slice(1), ...fresh.slice(1));
+        }
+      } else remove.push(...live);
+    }
+    if (ds.spec.updateStrategy?.type !== 'OnDelete' && create.length === 0 && remove.length === 0) {
+      const r = this.rollingUpdate(ds, byNode, hash);
+      create.push(...r.create);
+      remove.push(...r.remove);
     }
     const n = Math.min(create.length, DAEMONSET_BURST_REPLICAS);
     this.expectations.expect(key, n, remove.length, this.engine.now);
@@ -176,6 +201,67 @@ export class DaemonSetController {
     pending.seal();
   }
 
+  private surgeAllowed(ds: DaemonSet): boolean {
+    const u = ds.spec.updateStrategy;
+    return u?.type !== 'OnDelete' && u?.rollingUpdate?.maxSurge !== undefined && u.rollingUpdate.maxSurge !== 0 && u.rollingUpdate.maxSurge !== '0%';
+  }
+
+  private available(p: Pod, ds: DaemonSet): boolean {
+    const since = p.status.phase === 'Running' ? readySince(p) : undefined;
+    return since !== undefined && since + (ds.spec.minReadySeconds ?? 0) * 1_000_000 <= this.engine.now;
+  }
+
+  /** update.go `rollingUpdate`: which old pods to delete (maxSurge 0) or which nodes get a surge pod. */
+  private rollingUpdate(ds: DaemonSet, byNode: Map<string, Pod[]>, hash: string): { create: string[]; remove: Pod[] } {
+    let desired = 0;
+    for (const node of this.nodes.values()) if (nodeShouldRunDaemonPod(node, ds)[0]) desired++;
+    const ru = ds.spec.updateStrategy?.rollingUpdate;
+    const maxUnavailable = scaledValue(ru?.maxUnavailable ?? 1, desired, true);
+    const maxSurge = this.surgeAllowed(ds) ? scaledValue(ru!.maxSurge!, desired, true) : 0;
+    const names = [...byNode.keys()].sort();
+    const create: string[] = [];
+    const remove: Pod[] = [];
+    const candidates: Pod[] = [];
+    if (maxSurge === 0) {
+      let unavailable = 0;
+      for (const n of names) {
+        const live = byNode.get(n)!.filter((p) => isActive(p));
+        const fresh = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] === hash);
+        const old = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] !== hash);
+        if (fresh.length + old.length !== 1) {
+          unavailable++;
+          continue;
+        }
+        if (fresh.length === 1) {
+          if (!this.available(fresh[0]!, ds)) unavailable++;
+          continue;
+        }
+        if (!this.available(old[0]!, ds)) remove.push(old[0]!);
+        else candidates.push(old[0]!);
+      }
+      const room = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.length);
+      remove.push(...candidates.slice(0, room));
+      return { create, remove };
+    }
+    let surging = 0;
+    const wanting: string[] = [];
+    for (const n of names) {
+      const live = byNode.get(n)!.filter((p) => isActive(p));
+      const fresh = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] === hash);
+      const old = live.filter((p) => p.metadata.labels?.[DAEMON_REVISION_LABEL] !== hash);
+      if (old.length === 0) continue;
+      if (fresh.length === 0) {
+        if (!this.available(old[0]!, ds)) create.push(n);
+        else wanting.push(n);
+        continue;
+      }
+      surging++;
+      if (this.available(fresh[0]!, ds)) remove.push(...old);
+    }
+    create.push(...wanting.slice(0, Math.max(0, maxSurge - surging)));
+    return { create, remove };
+  }
+
   private updateStatus(key: string, done: () => void): void {
     const ds = this.client.get('DaemonSet', key);
     if (ds === undefined) return done();
@@ -189,6 +275,14 @@ export class DaemonSetController {
       const n = targetNode(p);
       if (n !== undefined && !byNode.has(n)) byNode.set(n, p);
     }
+    const hash = computeHash(ds.spec.template);
+    const updatedOn = new Set<string>();
+    for (const p of this.owned.pods(key)) {
+      const n = targetNode(p);
+      if (isActive(p) && n !== undefined && p.spec.nodeName && p.metadata.labels?.[DAEMON_REVISION_LABEL] === hash) updatedOn.add(n);
+    }
+    let updated = 0;
+    let available = 0;
     for (const node of this.nodes.values()) {
       const [shouldRun] = nodeShouldRunDaemonPod(node, ds);
       const p = byNode.get(node.metadata.name);
@@ -197,11 +291,15 @@ export class DaemonSetController {
       if (shouldRun) {
         current++;
         if (isReady(p)) ready++;
+        if (this.available(p, ds)) available++;
+        if (updatedOn.has(node.metadata.name)) updated++;
       } else mis++;
     }
     const s = ds.status;
     const gen = ds.metadata.generation ?? 1;
-    if (s.desiredNumberScheduled === desired && s.currentNumberScheduled === current && s.numberMisscheduled === mis && s.numberReady === ready && s.observedGeneration === gen) return done();
-    this.client.update('DaemonSet', key, (c) => ({ ...c, status: { desiredNumberScheduled: desired, currentNumberScheduled: current, numberMisscheduled: mis, numberReady: ready, observedGeneration: gen } }), () => done());
+    const next = { desiredNumberScheduled: desired, currentNumberScheduled: current, numberMisscheduled: mis, numberReady: ready, updatedNumberScheduled: updated, numberAvailable: available, numberUnavailable: desired - available, observedGeneration: gen };
+    if ((ds.spec.minReadySeconds ?? 0) > 0 && ready > available) this.queue.addAfter(key, (ds.spec.minReadySeconds ?? 0) * 1_000_000);
+    if (JSON.stringify(next) === JSON.stringify({ ...s, observedGeneration: s.observedGeneration })) return done();
+    this.client.update('DaemonSet', key, (c) => ({ ...c, status: next }), () => done());
   }
 }

@@ -7,8 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonSet, Node } from '../../../src/cluster/types.js';
 import { DaemonSetController, daemonPod, nodeShouldRunDaemonPod } from '../../../src/models/controllers/daemonSet.js';
+import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
+import { constant } from '../../../src/engine/distribution.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
-import { s, withScheduler, world } from '../../helpers/world.js';
+import { ms, s, withScheduler, world } from '../../helpers/world.js';
 
 function daemonSet(extra: Partial<DaemonSet['spec']['template']['spec']> = {}): DaemonSet {
   return {
@@ -69,5 +71,74 @@ describe('DaemonSet controller', () => {
     w.admin.create({ ...extra, metadata: { ...extra.metadata, name: 'agent-extra', generateName: undefined } });
     w.engine.run(8 * s);
     expect(placement()).toEqual(['n2', 'n3']);
+  });
+});
+
+describe('DaemonSet rolling update (update.go)', () => {
+  const unlimited = { qps: 1e9, burst: 1e9 };
+  function rig(strategy: DaemonSet['spec']['updateStrategy']) {
+    const w = world();
+    withScheduler(w);
+    new DaemonSetController(w.engine, w.api, w.api.client('dsc', unlimited), w.recorder).start();
+    const kubelets: Kubelet[] = [];
+    for (let i = 0; i < 5; i++) {
+      const n = node(`n${i}`);
+      const k = new Kubelet(w.engine, w.api, w.api.client(`k${i}`, unlimited), n, w.streams.stream(`k${i}`), { sandboxLatency: constant(100 * ms), containerStartLatency: constant(400 * ms), containerStopLatency: constant(1 * s) }, { serializeImagePulls: true, registryPullQPS: 5, registryBurst: 10, bandwidth: 1e9, overhead: constant(0), sizeOf: () => 1e6 }, w.recorder);
+      k.start();
+      kubelets.push(k);
+    }
+    const ds = daemonSet();
+    ds.spec.template.spec.containers[0]!.readinessProbe = { initialDelaySeconds: 5, periodSeconds: 5 };
+    ds.spec.updateStrategy = strategy;
+    w.admin.create(ds);
+    w.engine.run(30 * s);
+    return w;
+  }
+  const live = (w: ReturnType<typeof world>) => [...w.store.list('Pod')].filter((p) => p.metadata.deletionTimestamp === undefined);
+  const setImage = (w: ReturnType<typeof world>) =>
+    w.admin.update('DaemonSet', 'kube-system/agent', (d) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers: [{ ...d.spec.template.spec.containers[0]!, image: 'agent:2' }] } } } }));
+
+  it('maxUnavailable 1: replaces one node at a time, never more than one node without an available pod', () => {
+    const w = rig({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    expect(live(w)).toHaveLength(5);
+    setImage(w);
+    let worst = 5;
+    for (let t = 0; t < 120; t++) {
+      w.engine.run(w.engine.now + 1 * s);
+      const ready = live(w).filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      worst = Math.min(worst, ready);
+    }
+    expect(worst).toBe(4);
+    const pods = live(w);
+    expect(pods).toHaveLength(5);
+    expect(pods.every((p) => p.spec.containers[0]!.image === 'agent:2')).toBe(true);
+    expect(w.store.get('DaemonSet', 'kube-system/agent')!.status).toMatchObject({ updatedNumberScheduled: 5, numberAvailable: 5, numberUnavailable: 0 });
+  });
+
+  it('maxSurge 1: starts the new pod next to the old one and deletes the old one once the new is available', () => {
+    const w = rig({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    setImage(w);
+    let worst = 5;
+    let most = 0;
+    for (let t = 0; t < 150; t++) {
+      w.engine.run(w.engine.now + 1 * s);
+      const ps = live(w);
+      most = Math.max(most, ps.length);
+      worst = Math.min(worst, ps.filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length);
+    }
+    expect(worst).toBe(5);
+    expect(most).toBe(6);
+    expect(live(w).every((p) => p.spec.containers[0]!.image === 'agent:2')).toBe(true);
+  });
+
+  it('OnDelete keeps the old pods until they are deleted', () => {
+    const w = rig({ type: 'OnDelete' });
+    setImage(w);
+    w.engine.run(w.engine.now + 60 * s);
+    expect(live(w).every((p) => p.spec.containers[0]!.image !== 'agent:2')).toBe(true);
+    const victim = live(w)[0]!;
+    w.admin.delete('Pod', `kube-system/${victim.metadata.name}`);
+    w.engine.run(w.engine.now + 30 * s);
+    expect(live(w).filter((p) => p.spec.containers[0]!.image === 'agent:2')).toHaveLength(1);
   });
 });
