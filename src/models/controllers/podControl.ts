@@ -45,7 +45,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, ge
  * stops at the first failure. `onSkipped(n)` reports creations never attempted (so expectations can be lowered);
  * `onDone` runs when the last batch has answered (the worker blocks until then upstream).
  */
-export function slowStartBatch(client: ApiClient, count: number, make: (i: number) => Pod, onCreated: (pod: Pod) => void, onSkipped: (n: number) => void, onDone: () => void): void {
+export function slowStartBatch(client: ApiClient, count: number, make: (i: number) => Pod, onCreated: (pod: Pod) => void, onSkipped: (n: number) => void, onDone: () => void, onFailed?: (message: string) => void): void {
   let created = 0;
   let batch = Math.min(count, SLOW_START_INITIAL_BATCH_SIZE);
   const next = () => {
@@ -57,7 +57,10 @@ export function slowStartBatch(client: ApiClient, count: number, make: (i: numbe
       client.create(make(created + i), (r) => {
         answered++;
         if (r.ok) onCreated(r.object);
-        else failed = true;
+        else {
+          failed = true;
+          onFailed?.(r.message);
+        }
         if (answered < size) return;
         created += size;
         if (failed) {

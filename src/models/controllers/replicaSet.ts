@@ -62,6 +62,7 @@ export class ReplicaSetController {
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
       this.expectations.expect(key, n, 0, now);
+      let failed = false;
       slowStartBatch(
         this.client,
         n,
@@ -70,7 +71,17 @@ export class ReplicaSetController {
         (skipped) => {
           for (let i = 0; i < skipped; i++) this.expectations.creationObserved(key);
         },
-        done,
+        () => {
+          // A failed create is an error of the sync: retried with the queue's rate limiter, as upstream.
+          if (failed) this.queue.addRateLimited(key);
+          else this.queue.forget(key);
+          done();
+        },
+        (message) => {
+          if (!failed) this.recorder.record(rs, 'Warning', 'FailedCreate', REPLICASET_CONTROLLER, `Error creating: ${message}`);
+          failed = true;
+          this.expectations.creationObserved(key);
+        },
       );
       return;
     }

@@ -2,7 +2,8 @@
  * A controller work queue with its workers (k8s.io/client-go/util/workqueue and the controllers' `worker` loops):
  * keys are deduplicated while waiting (the dirty set); a key being processed is not handed to a second worker, and
  * if it is added meanwhile it is queued again when the first sync is done (the processing set); `workers` syncs run
- * at once (kube-controller-manager's --concurrent-*-syncs, 5 by default).
+ * at once (kube-controller-manager's --concurrent-*-syncs, 5 by default); a failed sync is retried with
+ * `addRateLimited` (per-key exponential back-off and an overall token bucket).
  *
  * A sync is asynchronous: it calls `done` when its API calls have returned, as a real worker blocks on them. That is
  * what makes events pile up and collapse into one sync when the controller's client is rate-limited. The sync's own
@@ -10,6 +11,11 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { Micros } from '../../engine/time.js';
+import { TokenBucket } from '../apiserver/tokenBucket.js';
+
+/** `ItemExponentialFailureRateLimiter(5ms, 1000s)`. */
+const RATE_LIMIT_BASE_US = 5_000;
+const RATE_LIMIT_MAX_US = 1_000_000_000;
 
 /** A sync function: reconcile `key`, then call `done` once. */
 export type SyncFn = (key: string, done: () => void) => void;
@@ -25,6 +31,8 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private busy = 0;
   private scheduled = false;
+  private readonly failures = new Map<string, number>();
+  private readonly bucket = new TokenBucket(10, 100);
 
   constructor(
     private readonly engine: Engine,
@@ -44,6 +52,24 @@ export class WorkQueue {
     if (this.processing.has(key)) return;
     this.queue.push(key);
     this.kick();
+  }
+
+  /**
+   * `AddRateLimited` with the controllers' default rate limiter (workqueue.DefaultControllerRateLimiter): the larger
+   * of a per-key exponential back-off (5 ms doubling to 1000 s, reset by `forget`) and an overall token bucket
+   * (10 qps, burst 100).
+   */
+  addRateLimited(key: string): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    const perItem = Math.min(RATE_LIMIT_BASE_US * 2 ** n, RATE_LIMIT_MAX_US);
+    const bucket = this.bucket.reserve(this.engine.now);
+    this.addAfter(key, Math.max(perItem, bucket));
+  }
+
+  /** `Forget`: the key's failures are over (its back-off restarts from 5 ms). */
+  forget(key: string): void {
+    this.failures.delete(key);
   }
 
   /** Adds a key after `delayUs`. */

@@ -135,6 +135,31 @@ describe('Deployment and ReplicaSet controllers', () => {
   });
 });
 
+describe('Rate-limited retries (workqueue.DefaultControllerRateLimiter)', () => {
+  it('a ReplicaSet whose creates are refused retries with a doubling back-off', () => {
+    const w = world();
+    controllers(w);
+    const rs = {
+      apiVersion: 'apps/v1' as const,
+      kind: 'ReplicaSet' as const,
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { ...template(), spec: { ...template().spec, priorityClassName: 'no-such-class' } } },
+      status: { replicas: 0 },
+    };
+    w.admin.create(rs);
+    w.engine.run(20 * s);
+    const t = w.events.filter((e) => e.reason === 'FailedCreate').map((e) => e.timeUs);
+    expect(pods(w)).toHaveLength(0);
+    // 5 ms, 10 ms, 20 ms … : about log2(20 s / 5 ms) ≈ 12 retries, each gap about twice the one before.
+    expect(t.length).toBeGreaterThanOrEqual(10);
+    expect(t.length).toBeLessThanOrEqual(14);
+    const gaps = t.slice(1).map((x, i) => x - t[i]!);
+    const last = gaps.slice(-3);
+    expect(last[1]! / last[0]!).toBeGreaterThan(1.7);
+    expect(last[2]! / last[1]!).toBeGreaterThan(1.7);
+  });
+});
+
 describe('Job controller', () => {
   it('runs completions with at most `parallelism` pods at a time and completes', () => {
     const w = world();
