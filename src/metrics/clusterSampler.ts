@@ -242,8 +242,16 @@ export class ClusterSampler {
     }
   }
 
+  /** Usage per node at a time (milli-CPU, bytes), from the usage model; the run sets it. */
+  usageSource: ((t: Micros) => Map<string, [number, number]>) | undefined;
+  readonly cpuUsedRatios: number[] = [];
+  readonly memUsedRatios: number[] = [];
+
   private sample(): void {
     const time = formatSeconds(this.engine.now);
+    const used = this.usageSource?.(this.engine.now) ?? new Map<string, [number, number]>();
+    let cpuUsed = 0;
+    let memUsed = 0;
     let ready = 0;
     let cpuAlloc = 0;
     let cpuReq = 0;
@@ -257,7 +265,10 @@ export class ClusterSampler {
       memAlloc += a[MEMORY] ?? 0;
       cpuReq += s.cpuReq;
       memReq += s.memReq;
-      this.nodesCsv?.row([time, name, s.pool, isReady ? 1 : 0, a[CPU] ?? 0, s.cpuReq, a[MEMORY] ?? 0, s.memReq, a[PODS] ?? 0, s.pods]);
+      const u = used.get(name);
+      cpuUsed += u?.[0] ?? 0;
+      memUsed += u?.[1] ?? 0;
+      this.nodesCsv?.row([time, name, s.pool, isReady ? 1 : 0, a[CPU] ?? 0, s.cpuReq, u?.[0] ?? 0, a[MEMORY] ?? 0, s.memReq, u?.[1] ?? 0, a[PODS] ?? 0, s.pods]);
     }
     const q = this.scheduler.queueLengths();
     const frag = fragmentation(
@@ -276,11 +287,15 @@ export class ClusterSampler {
     const memRatio = memAlloc > 0 ? memReq / memAlloc : 0;
     this.cpuRatios.push(cpuRatio);
     this.memRatios.push(memRatio);
+    const cpuUsedRatio = cpuAlloc > 0 ? cpuUsed / cpuAlloc : 0;
+    const memUsedRatio = memAlloc > 0 ? memUsed / memAlloc : 0;
+    this.cpuUsedRatios.push(cpuUsedRatio);
+    this.memUsedRatios.push(memUsedRatio);
     if (this.unscheduled > this.peakUnscheduled) this.peakUnscheduled = this.unscheduled;
     this.clusterCsv.row([
       time, this.nodes.size, ready, this.unscheduled, this.scheduledPending, this.running, this.succeeded, this.failed,
       cpuAlloc, cpuReq, ratio(cpuRatio), memAlloc, memReq, ratio(memRatio),
-      q.active, q.backoff, q.unschedulable, q.gated, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs), attempts,
+      cpuUsed, ratio(cpuUsedRatio), memUsed, ratio(memUsedRatio), q.active, q.backoff, q.unschedulable, q.gated, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs), attempts,
       preemptions, victims, ratio(frag.cpu), ratio(frag.mem),
       this.jobsActive, this.jobsCompleted,
     ]);

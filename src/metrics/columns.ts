@@ -9,13 +9,14 @@ export const POD_COLUMNS = [
 ] as const;
 
 export const NODE_COLUMNS = [
-  'time_s', 'node', 'pool', 'ready', 'cpu_allocatable_m', 'cpu_requested_m', 'memory_allocatable_bytes', 'memory_requested_bytes', 'pods_allocatable', 'pods',
+  'time_s', 'node', 'pool', 'ready', 'cpu_allocatable_m', 'cpu_requested_m', 'cpu_used_m', 'memory_allocatable_bytes', 'memory_requested_bytes', 'memory_used_bytes',
+  'pods_allocatable', 'pods',
 ] as const;
 
 export const CLUSTER_COLUMNS = [
   'time_s', 'nodes', 'nodes_ready', 'pods_unscheduled', 'pods_scheduled_pending', 'pods_running', 'pods_succeeded', 'pods_failed',
   'cpu_allocatable_m', 'cpu_requested_m', 'cpu_requested_ratio', 'memory_allocatable_bytes', 'memory_requested_bytes', 'memory_requested_ratio',
-  'sched_active', 'sched_backoff', 'sched_unschedulable', 'sched_gated', 'pods_bound_interval', 'bind_rate_per_s', 'sched_attempts_interval',
+  'cpu_used_m', 'cpu_used_ratio', 'memory_used_bytes', 'memory_used_ratio', 'sched_active', 'sched_backoff', 'sched_unschedulable', 'sched_gated', 'pods_bound_interval', 'bind_rate_per_s', 'sched_attempts_interval',
   'preemptions_interval', 'preemption_victims_interval', 'cpu_fragmentation_ratio', 'memory_fragmentation_ratio', 'jobs_active', 'jobs_completed',
 ] as const;
 
@@ -32,7 +33,7 @@ export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', '
 export const SUMMARY_COLUMNS = [
   'scenario', 'seed', 'duration_s', 'nodes', 'pods_created', 'pods_bound', 'pods_running_end', 'pods_succeeded', 'pods_failed', 'pods_unscheduled_end',
   'failed_scheduling_events', 'scheduling_latency_mean_s', 'scheduling_latency_p50_s', 'scheduling_latency_p90_s', 'scheduling_latency_p99_s', 'scheduling_latency_max_s',
-  'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
+  'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'cpu_used_ratio_mean', 'memory_used_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
   'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
   'evictions', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
   'ca_nodes_added', 'ca_nodes_removed', 'events_processed',

@@ -51,6 +51,8 @@ export function summaryRow(
     sec(percentile(startup, 99)),
     ratio(mean(sampler.cpuRatios) ?? 0),
     ratio(mean(sampler.memRatios) ?? 0),
+    ratio(mean(sampler.cpuUsedRatios) ?? 0),
+    ratio(mean(sampler.memUsedRatios) ?? 0),
     sampler.peakUnscheduled,
     sampler.jobsCreated,
     sampler.jobsCompleted,

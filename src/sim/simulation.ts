@@ -147,6 +147,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
     const usage = new UsageModel(api, streams.seed);
     usage.start();
+    sampler.usageSource = (t) => usage.byNode(t);
     const metricsServer = new MetricsServer(engine, usage);
     const hpa = new HorizontalController(engine, api, api.client(HPA_CONTROLLER, scenario.clients.controllerManager), metricsServer, recorder);
     hpa.start();
@@ -197,6 +198,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
             overhead: k.imagePullOverhead,
             sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
             failureProbability: (image) => scenario.imagePullFailures[image] ?? 0,
+            listed: (image) => scenario.images[image] !== undefined,
             imageFsBytes: node.status.capacity['ephemeral-storage'] ?? DEFAULTS.kubelet.imageFsBytes,
           },
           recorder,

@@ -4,6 +4,7 @@
  */
 import { parseDuration } from './duration.js';
 import type { Micros } from '../engine/time.js';
+import { resourceAmount } from '../cluster/quantity.js';
 
 /** How long the pod's containers run before exiting 0. Absent: they run until deleted. */
 export const DURATION_ANNOTATION = 'kubesim.dev/duration';
@@ -40,4 +41,18 @@ export const UNHEALTHY_AFTER_ANNOTATION = 'kubesim.dev/unhealthy-after';
 export function durationAnnotationUs(annotations: Record<string, string> | undefined, key: string): Micros | undefined {
   const v = annotations?.[key];
   return v === undefined ? undefined : parseDuration(v);
+}
+
+/** The size of the pod's container images (a storage quantity), for images the scenario's `images` table does not list. */
+export const IMAGE_SIZE_ANNOTATION = 'kubesim.dev/image-size';
+
+/** The image size a pod's annotation gives, in bytes (validated at load), or undefined. */
+export function imageSizeBytes(annotations: Record<string, string> | undefined): number | undefined {
+  const v = annotations?.[IMAGE_SIZE_ANNOTATION];
+  if (v === undefined) return undefined;
+  try {
+    return resourceAmount('storage', v);
+  } catch {
+    return undefined;
+  }
 }

@@ -12,7 +12,8 @@
 import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
-import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION } from './annotations.js';
+import { resourceAmount } from '../cluster/quantity.js';
+import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION, IMAGE_SIZE_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION } from './annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 import { toHpa } from './hpaManifest.js';
 import { cronScheduleError } from './cronSchedule.js';
@@ -71,6 +72,14 @@ function checkAnnotations(annotations: Record<string, string> | undefined, path:
       parseUsage(resource, u);
     } catch (e) {
       problems.push({ path: [...path, annotation], message: `expected a ${resource} usage (a quantity, or {perPod, shared, noise}): ${(e as Error).message}` });
+    }
+  }
+  const size = annotations?.[IMAGE_SIZE_ANNOTATION];
+  if (size !== undefined) {
+    try {
+      resourceAmount('storage', size);
+    } catch (e) {
+      problems.push({ path: [...path, IMAGE_SIZE_ANNOTATION], message: `expected an image size such as 250Mi or 2Gi: ${(e as Error).message}` });
     }
   }
   const f = annotations?.[FAILURE_PROBABILITY_ANNOTATION];

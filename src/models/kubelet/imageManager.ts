@@ -25,6 +25,8 @@ export interface PullConfig {
   bandwidth: number;
   overhead: Distribution;
   sizeOf: (image: string) => number;
+  /** Whether the scenario's image table lists the image (its size then wins over a pod's kubesim.dev/image-size). */
+  listed?: (image: string) => boolean;
   /** Size of the image filesystem in bytes (GC thresholds apply to it). */
   imageFsBytes?: number;
   /** Probability that a pull of the image fails (1: it does not exist). Default 0. */
@@ -38,6 +40,8 @@ export class ImageManager {
   private readonly registry: TokenBucket;
   private busyUntil: Micros = 0;
   private readonly lastUsed = new Map<string, Micros>();
+  /** Sizes given by the pods that pulled the images (kubesim.dev/image-size), overriding `sizeOf`. */
+  private readonly sizes = new Map<string, number>();
   private readonly firstSeen = new Map<string, Micros>();
   private gcScheduled = false;
   /** Called with the message when a GC pass cannot free enough (set by the kubelet). */
@@ -58,6 +62,11 @@ export class ImageManager {
     this.registry = new TokenBucket(cfg.registryPullQPS, cfg.registryBurst);
   }
 
+  /** Whether the scenario's image table lists the image. */
+  listed(image: string): boolean {
+    return this.cfg.listed?.(image) ?? false;
+  }
+
   /** Whether the image is on the node. */
   has(image: string): boolean {
     return this.present.has(image);
@@ -72,7 +81,7 @@ export class ImageManager {
    * Pulls an image; `done(durationUs, ok)` runs when it is on the node or the pull failed (including the wait in the
    * pull queue). A failing pull costs the registry round trips (the overhead) but no transfer.
    */
-  pull(image: string, done: (waitedUs: Micros, ok: boolean) => void): void {
+  pull(image: string, done: (waitedUs: Micros, ok: boolean) => void, sizeBytes?: number): void {
     const requested = this.engine.now;
     const waiters = this.inFlight.get(image);
     const finish = (ok: boolean) => done(this.engine.now - requested, ok);
@@ -84,7 +93,8 @@ export class ImageManager {
     const now = this.engine.now;
     const p = this.cfg.failureProbability?.(image) ?? 0;
     const ok = !(p >= 1 || (p > 0 && this.rng.next() < p));
-    const duration = sample(this.cfg.overhead, this.rng) + (ok ? Math.ceil((this.cfg.sizeOf(image) * 1_000_000) / this.cfg.bandwidth) : 0);
+    const size = sizeBytes ?? this.cfg.sizeOf(image);
+    const duration = sample(this.cfg.overhead, this.rng) + (ok ? Math.ceil((size * 1_000_000) / this.cfg.bandwidth) : 0);
     let start = now + this.registry.reserve(now);
     if (this.cfg.serializeImagePulls) {
       start = Math.max(start, this.busyUntil);
@@ -93,6 +103,7 @@ export class ImageManager {
     this.engine.at(start + duration, () => {
       if (ok) {
         this.present.add(image);
+        if (sizeBytes !== undefined) this.sizes.set(image, sizeBytes);
         this.firstSeen.set(image, this.engine.now);
         this.lastUsed.set(image, this.engine.now);
         this.maybeScheduleGc();
@@ -103,6 +114,10 @@ export class ImageManager {
     });
   }
 
+  private sizeOf(image: string): number {
+    return this.sizes.get(image) ?? this.cfg.sizeOf(image);
+  }
+
   /** Records that a container started with the image. */
   used(image: string): void {
     this.lastUsed.set(image, this.engine.now);
@@ -111,7 +126,7 @@ export class ImageManager {
   /** Bytes the images on the node take. */
   usageBytes(): number {
     let sum = 0;
-    for (const i of this.present) sum += this.cfg.sizeOf(i);
+    for (const i of this.present) sum += this.sizeOf(i);
     return sum;
   }
 
@@ -144,7 +159,8 @@ export class ImageManager {
       this.present.delete(i);
       this.lastUsed.delete(i);
       this.firstSeen.delete(i);
-      freed += this.cfg.sizeOf(i);
+      freed += this.sizeOf(i);
+      this.sizes.delete(i);
       this.gc.deleted++;
     }
     this.gc.freedBytes += freed;

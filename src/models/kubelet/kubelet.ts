@@ -29,7 +29,7 @@ import type { Container, Node, Pod, PodCondition, PodPhase, Probe } from '../../
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import { durationAnnotationUs, exitCode, failureProbability, PRESTOP_DURATION_ANNOTATION, runDurationUs, UNHEALTHY_AFTER_ANNOTATION } from '../../workload/annotations.js';
+import { durationAnnotationUs, imageSizeBytes, exitCode, failureProbability, PRESTOP_DURATION_ANNOTATION, runDurationUs, UNHEALTHY_AFTER_ANNOTATION } from '../../workload/annotations.js';
 import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
@@ -274,6 +274,7 @@ export class Kubelet {
       return start();
     }
     this.recorder.record(pod, 'Normal', 'Pulling', 'kubelet', `Pulling image "${c.image}"`, this.nodeName);
+    const hinted = imageSizeBytes(pod.metadata.annotations);
     this.images.pull(c.image, (waitedUs, ok) => {
       if (w.state !== 'starting') return;
       if (ok) {
@@ -282,7 +283,7 @@ export class Kubelet {
         return start();
       }
       this.pullFailed(w, containers, i, c);
-    });
+    }, hinted !== undefined && !(this.images.listed(c.image)) ? hinted : undefined);
   }
 
   /**

@@ -138,6 +138,20 @@ export class UsageModel {
     return Math.round(v);
   }
 
+  /** Usage per node at time t: node name → [milli-CPU, bytes] summed over its running pods. */
+  byNode(t: Micros): Map<string, [number, number]> {
+    const out = new Map<string, [number, number]>();
+    for (const p of this.pods.values()) {
+      const node = p.pod.spec.nodeName;
+      if (!p.running || !node) continue;
+      let acc = out.get(node);
+      if (acc === undefined) out.set(node, (acc = [0, 0]));
+      acc[0] += this.compute(p, CPU, t);
+      acc[1] += this.compute(p, MEMORY, t);
+    }
+    return out;
+  }
+
   /** Total usage of `resource` by the running pods of a workload at time t. */
   workloadUsage(workload: string, resource: string, t: Micros): number {
     let sum = 0;

@@ -126,3 +126,18 @@ describe('Kubelet: image garbage collection', () => {
     expect(w.events.some((e) => e.reason === 'FreeDiskSpaceFailed')).toBe(true);
   });
 });
+
+describe('Kubelet: image size from the pod', () => {
+  it('kubesim.dev/image-size sets the pull time of images the scenario table does not list', () => {
+    const w = kubeletWorld({ listed: (i) => i === 'listed:1' });
+    w.admin.create(bound('big', 'big:1', {}, { 'kubesim.dev/image-size': '500Mi' }));
+    w.admin.create(bound('listed', 'listed:1', {}, { 'kubesim.dev/image-size': '500Mi' }));
+    w.engine.run(30 * s);
+    const pulled = w.events.filter((e) => e.reason === 'Pulled').map((e) => [e.name, e.message]);
+    // 500 MiB at 100 MiB/s: 5 s; the listed image keeps its table size (100 MiB: 1 s, after the first pull).
+    expect(pulled).toEqual([
+      ['big', 'Successfully pulled image "big:1" in 5.000s'],
+      ['listed', 'Successfully pulled image "listed:1" in 6.000s'],
+    ]);
+  });
+});
