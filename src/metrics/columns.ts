@@ -35,7 +35,7 @@ export const SUMMARY_COLUMNS = [
   'failed_scheduling_events', 'scheduling_latency_mean_s', 'scheduling_latency_p50_s', 'scheduling_latency_p90_s', 'scheduling_latency_p99_s', 'scheduling_latency_max_s',
   'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'cpu_used_ratio_mean', 'memory_used_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
   'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
-  'evictions', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
+  'evictions', 'pod_restarts', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
   'ca_nodes_added', 'ca_nodes_removed', 'events_processed',
 ] as const;
 

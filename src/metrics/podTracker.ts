@@ -109,10 +109,15 @@ export class PodTracker {
     for (const r of this.live.values()) this.write(r);
   }
 
+  /** Container restarts summed over all pods (each pod's highest container restart count). */
+  restarts = 0;
+
   private write(r: PodRecord): void {
     const p = r.pod;
     const owner = p.metadata.ownerReferences?.find((o) => o.controller) ?? p.metadata.ownerReferences?.[0];
     const info = podInfo(p);
+    const restarts = Math.max(0, ...(p.status.containerStatuses ?? []).map((c) => c.restartCount));
+    this.restarts += restarts;
     this.csv.row([
       p.metadata.namespace,
       p.metadata.name,
@@ -137,7 +142,7 @@ export class PodTracker {
       t(r.timings?.cycleUs),
       t(r.timings?.bindingUs),
       r.readyUs === undefined ? undefined : formatSeconds(r.readyUs - r.createdUs),
-      Math.max(0, ...(p.status.containerStatuses ?? []).map((c) => c.restartCount)),
+      restarts,
       p.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler') ? 1 : 0,
     ]);
   }

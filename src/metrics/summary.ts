@@ -64,6 +64,7 @@ export function summaryRow(
     ratio(mean(sampler.cpuFragmentation) ?? 0),
     ratio(mean(sampler.memFragmentation) ?? 0),
     lifecycle.evictions,
+    pods.restarts,
     ratio(lifecycle.availability.min),
     ratio(lifecycle.availability.mean),
     sec(lifecycle.availability.recoveryUs),
