@@ -211,6 +211,8 @@ export interface PodStatus {
   message?: string;
   startTime?: Micros;
   nominatedNodeName?: string;
+  /** The pod's address, set by the kubelet when its sandbox is up. */
+  podIP?: string;
   /** Per container: restarts and readiness (written once a container has restarted). */
   containerStatuses?: { name: string; restartCount: number; ready: boolean; waitingReason?: string; exitCode?: number }[];
 }
@@ -235,6 +237,8 @@ export interface NodeSpec {
   unschedulable?: boolean;
   taints?: Taint[];
   providerID?: string;
+  /** The node's pod address range (node IPAM), e.g. 10.244.3.0/24. */
+  podCIDR?: string;
 }
 
 /** v1.ContainerImage. */
@@ -456,8 +460,29 @@ export interface Service {
     sessionAffinity?: 'None' | 'ClientIP';
     externalTrafficPolicy?: 'Cluster' | 'Local';
     internalTrafficPolicy?: 'Cluster' | 'Local';
+    publishNotReadyAddresses?: boolean;
+    externalName?: string;
   };
   status: Record<string, never>;
+}
+
+/** discovery.k8s.io/v1 Endpoint. */
+export interface Endpoint {
+  addresses: string[];
+  conditions: { ready: boolean; serving: boolean; terminating: boolean };
+  nodeName?: string;
+  zone?: string;
+  targetRef?: { kind: 'Pod'; namespace: string; name: string; uid?: string };
+}
+
+/** discovery.k8s.io/v1 EndpointSlice. */
+export interface EndpointSlice {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta;
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints: Endpoint[];
+  ports: { name?: string; protocol: string; port: number }[];
 }
 
 /** scheduling.k8s.io/v1 PriorityClass (cluster-scoped): the priority value pods naming it get at admission. */
@@ -545,7 +570,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -26,6 +26,7 @@ import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { DaemonSetController } from '../models/controllers/daemonSet.js';
 import { CRONJOB_CONTROLLER, CronJobController } from '../models/controllers/cronJob.js';
+import { ENDPOINTSLICE_CONTROLLER, EndpointSliceController } from '../models/controllers/endpointSlice.js';
 import { STATEFULSET_CONTROLLER, StatefulSetController } from '../models/controllers/statefulSet.js';
 import { GarbageCollector } from '../models/controllers/garbageCollector.js';
 import { PodGC } from '../models/controllers/podGC.js';
@@ -138,6 +139,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
     new DisruptionController(engine, api, api.client('disruption-controller', scenario.clients.controllerManager)).start();
+    new EndpointSliceController(engine, api, api.client(ENDPOINTSLICE_CONTROLLER, scenario.clients.controllerManager)).start();
     new CronJobController(engine, api, api.client(CRONJOB_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     new StatefulSetController(engine, api, api.client(STATEFULSET_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     new DaemonSetController(engine, api, api.client('daemonset-controller', scenario.clients.controllerManager), recorder).start();
@@ -166,6 +168,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
     const nextIndex = new Map(scenario.nodePools.map((p) => [p.name, p.count]));
     const fleetClient = api.client('cloud-provider', USER_LIMITS);
+    let nodeIndex = 0;
     const fleet: NodeFleet = {
       kubelets: new Map(),
       nextNode: (pool) => {
@@ -180,7 +183,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         fleet.kubelets.delete(name);
         fleetClient.delete('Node', name);
       },
-      startNode: (node) => {
+      startNode: (given) => {
+        // Node IPAM (kube-controller-manager --allocate-node-cidrs): a /24 of 10.244.0.0/16 per node, in
+        // registration order, unless the Node manifest gives one.
+        const node = given.spec.podCIDR !== undefined ? given : { ...given, spec: { ...given.spec, podCIDR: `10.${244 + (nodeIndex >> 8)}.${nodeIndex & 255}.0/24` } };
+        nodeIndex++;
         const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
         const k = scenario.kubelet;
         const kubelet = new Kubelet(

@@ -116,7 +116,15 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       return pod;
     }
     case 'Service': {
-      const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { type: 'ClusterIP', sessionAffinity: 'None', ...(m.spec ?? {}) } as Service['spec'], status: {} };
+      // SetDefaults_Service: type ClusterIP, sessionAffinity None, port protocol TCP, targetPort = port,
+      // externalTrafficPolicy Cluster for NodePort/LoadBalancer, internalTrafficPolicy Cluster.
+      const spec = { type: 'ClusterIP', sessionAffinity: 'None', ...(m.spec ?? {}) } as Service['spec'];
+      if (spec.type !== 'ExternalName') {
+        spec.ports = (spec.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
+        spec.internalTrafficPolicy ??= 'Cluster';
+        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+      } else if (!spec.externalName) problems.push({ path: ['spec', 'externalName'], message: 'an ExternalName Service needs spec.externalName' });
+      const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec, status: {} };
       return svc;
     }
     case 'Deployment': {

@@ -15,7 +15,8 @@ import { type Distribution, sample } from '../../engine/distribution.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
 import type { Change, ObjectStore, WatchEventType, WriteResult } from '../../cluster/store.js';
-import type { Kind, KubeObject, ObjectOfKind, Pod } from '../../cluster/types.js';
+import type { Kind, KubeObject, ObjectOfKind, Pod, Service } from '../../cluster/types.js';
+import { ServiceAllocator } from './serviceAllocation.js';
 import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
 import { TokenBucket } from './tokenBucket.js';
@@ -90,7 +91,13 @@ export class ApiServer {
     private readonly rng: Rng,
   ) {
     store.onCommit((c) => this.fanOut(c));
+    store.onCommit((c) => {
+      if (c.type === 'DELETED' && c.object.kind === 'Service') this.services.release(c.object);
+    });
   }
+
+  /** ClusterIP and NodePort allocation of Services. */
+  private readonly services = new ServiceAllocator();
 
   /** A client with its own token bucket, like one component's clientset. */
   client(name: string, limits: ClientLimits): ApiClient {
@@ -122,6 +129,11 @@ export class ApiServer {
 
   /** Mutating admission of a create: returns the admitted object or the reason it is forbidden. @internal */
   admit<T extends KubeObject>(obj: T): T | string {
+    if (obj.kind === 'Service') {
+      // An existing name fails with AlreadyExists in the store: allocate nothing for it.
+      if (this.store.get('Service', objectKey(obj.metadata)) !== undefined) return obj;
+      return this.services.allocate(obj as Service) as T | string;
+    }
     if (obj.kind !== 'Pod') return obj;
     const store = this.store;
     const pod = admitDefaultTolerations(obj as Pod);

@@ -9,7 +9,7 @@ import type { Kind, KubeObject } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 
-const KINDS: readonly Kind[] = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'CronJob', 'Job', 'Pod'];
+const KINDS: readonly Kind[] = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'CronJob', 'Job', 'Pod', 'Service', 'EndpointSlice'];
 
 interface Item {
   kind: Kind;

@@ -35,6 +35,7 @@ import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
 import { ImageManager, type PullConfig } from './imageManager.js';
 import type { NodeLeases } from './nodeLease.js';
+import { HostLocalIpam } from './hostLocalIpam.js';
 
 /** Kubelet timing settings (scenario `spec.kubelet`). */
 export interface KubeletConfig {
@@ -61,6 +62,8 @@ interface Worker {
   backoffUs: Micros;
   /** Image pull back-off per image (µs of the last wait). */
   pullBackoff: Map<string, Micros>;
+  /** The pod's address, allocated with its sandbox. */
+  ip: string | undefined;
 }
 
 /** `minimumGracePeriodInSeconds`: the extension a preStop hook gets when it outlives the grace period. */
@@ -111,6 +114,8 @@ export class Kubelet {
   /** Every pod bound to this node, as the kubelet's watch last showed it. */
   private readonly known = new Map<string, Pod>();
   private down = false;
+  /** Pod addresses from the node's podCIDR (host-local IPAM). */
+  private readonly ipam: HostLocalIpam;
   /** Admission accounting: the pods admitted and not terminated (same layout as the scheduler's NodeInfo). */
   private readonly admitted: NodeInfo;
 
@@ -127,6 +132,7 @@ export class Kubelet {
     readonly images: ImageManager = new ImageManager(engine, rng, pull, (node.status.images ?? []).flatMap((i) => i.names)),
   ) {
     this.admitted = new NodeInfo(node);
+    this.ipam = new HostLocalIpam(node.spec.podCIDR);
     this.images.onGcFailed = (message) => this.recorder.record(this.admitted.node, 'Warning', 'FreeDiskSpaceFailed', 'kubelet', message, this.nodeName);
     this.images.inUse = () => {
       const out = new Set<string>();
@@ -165,6 +171,7 @@ export class Kubelet {
       this.cancelTimer(w);
       w.state = 'done';
       this.admitted.removePod(uid);
+      this.ipam.release(w.ip);
     }
     this.workers.clear();
   }
@@ -232,7 +239,7 @@ export class Kubelet {
       return;
     }
     this.admitted.addPod(info);
-    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0, pullBackoff: new Map() };
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0, pullBackoff: new Map(), ip: undefined };
     this.workers.set(pod.metadata.uid!, w);
     const deadline = pod.spec.activeDeadlineSeconds;
     if (deadline !== undefined) {
@@ -244,6 +251,7 @@ export class Kubelet {
     }
     w.timer = this.engine.schedule(sample(this.config.sandboxLatency, this.rng), () => {
       w.timer = undefined;
+      w.ip = this.ipam.allocate();
       this.startContainers(w, [...(pod.spec.initContainers ?? []), ...pod.spec.containers], 0);
     });
   }
@@ -409,6 +417,7 @@ export class Kubelet {
   private finish(w: Worker, phase: PodPhase, why: { reason: string; message?: string }, exitCode?: number): void {
     w.state = 'done';
     this.admitted.removePod(w.pod.metadata.uid!);
+    this.ipam.release(w.ip);
     this.writeStatus(w.pod, phase, [['ContainersReady', 'False'], ['Ready', 'False']], phase === 'Failed' ? why : { reason: why.reason }, undefined, exitCode);
   }
 
@@ -434,6 +443,7 @@ export class Kubelet {
     this.cancelTimer(w);
     w.state = 'done';
     this.admitted.removePod(uid);
+    this.ipam.release(w.ip);
     this.workers.delete(uid);
   }
 
@@ -448,6 +458,7 @@ export class Kubelet {
     const worker = this.workers.get(pod.metadata.uid!);
     const startTime = worker?.admittedAt;
     const restarts = worker?.restarts ?? 0;
+    const podIP = worker?.ip;
     const ready = conditions.some(([t, s]) => t === 'ContainersReady' && s === 'True');
     this.client.update('Pod', objectKey(pod.metadata), (p) => {
       if (p.status.phase === 'Succeeded' || p.status.phase === 'Failed') return p;
@@ -463,6 +474,7 @@ export class Kubelet {
           phase,
           conditions: [...merged.values()],
           ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
+          ...(podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}),
           ...(why?.reason !== undefined ? { reason: why.reason } : {}),
           ...(why?.message !== undefined ? { message: why.message } : {}),
           ...(restarts > 0 || waiting !== undefined || exitCode !== undefined
