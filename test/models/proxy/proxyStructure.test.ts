@@ -3,6 +3,7 @@ import { Engine } from '../../../src/engine/engine.js';
 import { Rng } from '../../../src/engine/rng.js';
 import { BoundedFrequencyRunner } from '../../../src/models/proxy/boundedFrequencyRunner.js';
 import { iptablesSize, servicePortChains, statisticProbability } from '../../../src/models/proxy/iptablesRules.js';
+import { ipvsSize, nftablesSize } from '../../../src/models/proxy/ipvsNftablesState.js';
 
 const s = 1_000_000;
 const ms = 1_000;
@@ -85,5 +86,22 @@ describe('BoundedFrequencyRunner (bounded_frequency_runner.go)', () => {
     const { engine, runsAt } = rig(1 * s);
     engine.run(3 * 3600 * s + 1);
     expect(runsAt).toEqual([3600 * s, 7200 * s, 10800 * s]);
+  });
+});
+
+describe('IPVS and nftables state (proxier structure)', () => {
+  it('IPVS: one virtual server per IP and port (NodePorts per node IP), every endpoint a real server of each', () => {
+    const ports = [{ endpoints: 10 }, { endpoints: 10, nodePort: true }, { endpoints: 0, loadBalancerIPs: 1, nodePort: true }];
+    expect(ipvsSize(ports, 2)).toEqual({ virtualServers: 1 + 3 + 4, realServers: 10 + 30, dummyAddresses: 1 + 1 + 2, ipsetEntries: 1 + 2 + 2, iptablesRules: 12 });
+    // 10,000 Services × 10 endpoints: O(S) virtual servers and ipset entries, a constant iptables rule count.
+    const big = ipvsSize(Array.from({ length: 10_000 }, () => ({ endpoints: 10 })));
+    expect(big.virtualServers).toBe(10_000);
+    expect(big.realServers).toBe(100_000);
+  });
+
+  it('nftables: map elements ≈ S, chains S + E, rules ≈ 2S + 2E', () => {
+    const big = nftablesSize(Array.from({ length: 10_000 }, () => ({ endpoints: 10 })));
+    expect(big).toEqual({ mapElements: 10_000, chains: 110_000, rules: 220_000 });
+    expect(nftablesSize([{ endpoints: 0, nodePort: true }])).toEqual({ mapElements: 2, chains: 0, rules: 0 });
   });
 });
