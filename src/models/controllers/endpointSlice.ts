@@ -25,6 +25,7 @@ import type { Micros } from '../../engine/time.js';
 import type { Endpoint, EndpointSlice, Node, Pod, Service } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import { compileMatchLabels } from '../../cluster/selector.js';
+import { NamespacedPods } from './namespacedPods.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import { controllerRef, isReady } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
@@ -81,7 +82,9 @@ const sameEndpoint = (a: Endpoint, b: Endpoint) => JSON.stringify(a) === JSON.st
 export class EndpointSliceController {
   private readonly queue: WorkQueue;
   private readonly services = new Map<string, Service>();
-  private readonly podsByNamespace = new Map<string, Map<string, Pod>>();
+  /** Services with a selector, by namespace, with their compiled selectors (the pod handler's lookup). */
+  private readonly selectors = new Map<string, Map<string, (labels: Record<string, string> | undefined) => boolean>>();
+  private readonly pods = new NamespacedPods();
   private readonly slicesByService = new Map<string, Map<string, EndpointSlice>>();
   private readonly nodes = new Map<string, Node>();
   private suffix = 0;
@@ -107,8 +110,18 @@ export class EndpointSliceController {
   start(): void {
     this.api.watch('Service', {}, (ev) => {
       const key = objectKey(ev.object.metadata);
-      if (ev.type === 'DELETED') this.services.delete(key);
-      else this.services.set(key, ev.object);
+      const ns = ev.object.metadata.namespace ?? 'default';
+      let sel = this.selectors.get(ns);
+      if (sel === undefined) this.selectors.set(ns, (sel = new Map()));
+      if (ev.type === 'DELETED') {
+        this.services.delete(key);
+        sel.delete(key);
+      } else {
+        this.services.set(key, ev.object);
+        const selector = ev.object.spec.selector;
+        if (selector !== undefined && ev.object.spec.type !== 'ExternalName') sel.set(key, compileMatchLabels(selector));
+        else sel.delete(key);
+      }
       this.queue.add(key);
     });
     this.api.watch('Node', {}, (ev) => {
@@ -132,18 +145,13 @@ export class EndpointSliceController {
       }
     });
     this.api.watch('Pod', {}, (ev) => {
-      const ns = ev.object.metadata.namespace ?? 'default';
-      let m = this.podsByNamespace.get(ns);
-      if (m === undefined) this.podsByNamespace.set(ns, (m = new Map()));
-      if (ev.type === 'DELETED') m.delete(ev.object.metadata.uid!);
-      else m.set(ev.object.metadata.uid!, ev.object);
+      this.pods.apply(ev);
       // Only changes an EndpointSlice can see matter (podEndpointsChanged): address, readiness, deletion, labels, node.
       const o = ev.old;
       const p = ev.object;
+      const ns = p.metadata.namespace ?? 'default';
       if (ev.type === 'MODIFIED' && o !== undefined && o.status.podIP === p.status.podIP && isReady(o) === isReady(p) && o.metadata.deletionTimestamp === p.metadata.deletionTimestamp && o.metadata.labels === p.metadata.labels && o.status.phase === p.status.phase) return;
-      for (const [key, svc] of this.services) {
-        if ((svc.metadata.namespace ?? 'default') !== ns || svc.spec.selector === undefined) continue;
-        const match = compileMatchLabels(svc.spec.selector);
+      for (const [key, match] of this.selectors.get(ns) ?? []) {
         if (match(p.metadata.labels) || (o !== undefined && match(o.metadata.labels))) {
           if (this.batchPeriodUs > 0) this.queue.addAfter(key, this.batchPeriodUs);
           else this.queue.add(key);
@@ -171,7 +179,7 @@ export class EndpointSliceController {
     const match = compileMatchLabels(svc.spec.selector);
     // Desired endpoints by port mapping.
     const desired = new Map<string, { ports: Ports; endpoints: Map<string, Endpoint> }>();
-    for (const pod of this.podsByNamespace.get(ns)?.values() ?? []) {
+    for (const pod of this.pods.list(ns)) {
       if (!match(pod.metadata.labels)) continue;
       if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed' || !pod.status.podIP) continue;
       if (pod.spec.nodeName && !this.nodes.has(pod.spec.nodeName) && !svc.spec.publishNotReadyAddresses) continue;

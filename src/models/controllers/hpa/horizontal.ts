@@ -21,6 +21,7 @@ import type { Micros } from '../../../engine/time.js';
 import type { HPACondition, HorizontalPodAutoscaler, LabelSelector, MetricSpec, Pod } from '../../../cluster/types.js';
 import { objectKey } from '../../../cluster/types.js';
 import { compileLabelSelector } from '../../../cluster/selector.js';
+import { NamespacedPods } from '../namespacedPods.js';
 import type { ApiClient, ApiServer } from '../../apiserver/apiServer.js';
 import type { EventRecorder } from '../../eventRecorder.js';
 import type { MetricsServer } from '../../metrics/metricsServer.js';
@@ -43,7 +44,7 @@ interface State {
 /** The HPA controller. */
 export class HorizontalController {
   private readonly states = new Map<string, State>();
-  private readonly podsByNamespace = new Map<string, Map<string, Pod>>();
+  private readonly pods = new NamespacedPods();
   /** Rescales made (for the summary). */
   rescales = 0;
 
@@ -71,11 +72,7 @@ export class HorizontalController {
       }
     });
     this.api.watch('Pod', {}, (ev) => {
-      const ns = ev.object.metadata.namespace ?? 'default';
-      let m = this.podsByNamespace.get(ns);
-      if (m === undefined) this.podsByNamespace.set(ns, (m = new Map()));
-      if (ev.type === 'DELETED') m.delete(ev.object.metadata.uid!);
-      else m.set(ev.object.metadata.uid!, ev.object);
+      this.pods.apply(ev);
     });
   }
 
@@ -90,10 +87,10 @@ export class HorizontalController {
     });
   }
 
-  private pods(namespace: string, selector: LabelSelector): Pod[] {
+  private selected(namespace: string, selector: LabelSelector): Pod[] {
     const match = compileLabelSelector(selector);
     const out: Pod[] = [];
-    for (const p of this.podsByNamespace.get(namespace)?.values() ?? []) if (match(p.metadata.labels)) out.push(p);
+    for (const p of this.pods.list(namespace)) if (match(p.metadata.labels)) out.push(p);
     return out;
   }
 
@@ -144,7 +141,7 @@ export class HorizontalController {
       reason = 'Current number of replicas below Spec.MinReplicas';
       desired = minReplicas;
     } else {
-      const pods = this.pods(ns, target.spec.selector);
+      const pods = this.selected(ns, target.spec.selector);
       const r = this.computeReplicasForMetrics(hpa, currentReplicas, pods, now, setCondition);
       currentMetrics = r.statuses;
       if (r.replicas === -1) {
