@@ -28,6 +28,10 @@ export const AUTOSCALING_COLUMNS = [
   'time_s', 'kind', 'namespace', 'name', 'min', 'max', 'current', 'desired', 'ready', 'metric', 'current_value', 'target_value', 'load_factor', 'usage',
 ] as const;
 
+export const PROXY_COLUMNS = [
+  'time_s', 'node_group', 'proxy', 'nodes', 'mode', 'sync', 'service_ports', 'endpoints', 'written', 'duration_s', 'changed_services', 'programming_latency_max_s',
+] as const;
+
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
 
 export const SUMMARY_COLUMNS = [

@@ -36,7 +36,7 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
-import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
+import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, PROXY_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
 import { csvTracer } from '../metrics/schedulingTrace.js';
 import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
@@ -50,6 +50,10 @@ import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/co
 import { TAINT_EVICTION_CONTROLLER, TaintEvictionController } from '../models/controllers/taintEviction.js';
 import { WorkloadSampler } from '../metrics/workloadSampler.js';
 import { AutoscalingSampler } from '../metrics/autoscalingSampler.js';
+import { ServiceTable } from '../models/proxy/serviceTable.js';
+import { ProxyGroup } from '../models/proxy/kubeProxy.js';
+import { PROXY_COSTS } from '../models/proxy/costs.js';
+import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
@@ -110,6 +114,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
     workloads: new CsvFile(join(tmp, 'workloads.csv'), WORKLOAD_COLUMNS),
     autoscaling: new CsvFile(join(tmp, 'autoscaling.csv'), AUTOSCALING_COLUMNS),
+    proxy: new CsvFile(join(tmp, 'proxy.csv'), PROXY_COLUMNS),
     scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
@@ -252,6 +257,29 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);
       else startPoissonJobs(engine, streams, generators, w);
     }
+    // kube-proxy: one group of simulated proxies per node pool (and one for Node manifests).
+    const serviceTable = new ServiceTable(api);
+    const kp = scenario.kubeProxy;
+    const costs = { ...PROXY_COSTS, ...Object.fromEntries(Object.entries(kp.costs ?? {}).filter(([, v]) => v !== undefined)) };
+    const groupNames = [...scenario.nodePools.map((p) => p.name), ...(scenario.objects.some((o) => o.kind === 'Node') ? ['nodes'] : [])];
+    const proxyGroups = groupNames.map((g) => {
+      const group = new ProxyGroup(
+        engine,
+        serviceTable,
+        g,
+        () => scheduler.cache.nodeList.filter((n) => (n.node.metadata.labels?.[POOL_LABEL] ?? 'nodes') === g).length,
+        kp.mode,
+        costs,
+        kp.minSyncPeriod,
+        kp.proxiesPerPool,
+        (i) => streams.stream(`kube-proxy/${g}/${i}`),
+      );
+      group.onSync = (r) => files.proxy.row([formatSeconds(r.timeUs), r.group, r.proxy, ratio(r.nodes), r.mode, r.full ? 'full' : 'partial', r.servicePorts, r.endpoints, r.written, formatSeconds(r.durationUs), r.changed, r.maxLatencyUs === undefined ? undefined : formatSeconds(r.maxLatencyUs)]);
+      return group;
+    });
+    serviceTable.onChange = (key) => proxyGroups.forEach((g) => g.changed(key));
+    serviceTable.start();
+    for (const g of proxyGroups) g.start();
     const autoscalingSampler = new AutoscalingSampler(engine, api, scenario.metrics.interval, scenario.durationUs, files.autoscaling, usage, () => scheduler.cache.nodeList.length, autoscaler);
     store.onCommit((c) => autoscalingSampler.onCommit(c));
     autoscalingSampler.start();
@@ -295,7 +323,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       overrides: scenario.overrides,
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
       ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

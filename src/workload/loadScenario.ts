@@ -134,6 +134,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     kubelet: doc.spec.kubelet,
     metrics: doc.spec.metrics,
     clusterAutoscaler: doc.spec.clusterAutoscaler,
+    kubeProxy: doc.spec.kubeProxy,
     matrix: matrixOf(doc, src),
   };
 }

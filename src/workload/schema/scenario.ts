@@ -45,6 +45,24 @@ export const nodePool = strict(
   'a node pool',
 ).refine((p) => p.autoscaling === undefined || (p.count >= p.autoscaling.min && p.count <= p.autoscaling.max), { message: 'count must lie within autoscaling min and max', path: ['count'] });
 
+const COST_KEYS = ['ruleUs', 'requestUs', 'ipvsLookupUs', 'nftLookupUs', 'iptablesSyncFixedUs', 'fullSyncExtraUs', 'perEndpointUs', 'perLineUs', 'ipvsSyncFixedUs', 'perVirtualServerUs', 'perChangeUs', 'nftPartialUs'] as const;
+
+/** kube-proxy settings (KubeProxyConfiguration fields kubesim models, and the cost model's constants). */
+export const kubeProxySettings = strict(
+  {
+    mode: z.enum(['iptables', 'ipvs', 'nftables']).default('iptables'),
+    /** iptables/nftables/ipvs minSyncPeriod (default 1 s) and syncPeriod (30 s). */
+    minSyncPeriod: duration.default(1_000_000),
+    syncPeriod: duration.refine((d) => d >= 1_000_000, { message: 'expected at least 1s' }).default(30_000_000),
+    ipvsScheduler: z.enum(['rr', 'lc', 'sh']).default('rr'),
+    /** How many kube-proxies are simulated per node pool; each stands for its share of the pool's nodes. */
+    proxiesPerPool: positiveInt.max(100).default(3),
+    /** Overrides of the cost model's constants (µs; src/models/proxy/costs.ts). */
+    costs: strict(Object.fromEntries(COST_KEYS.map((k) => [k, z.number().min(0).optional()])) as Record<(typeof COST_KEYS)[number], z.ZodOptional<z.ZodNumber>>, 'kubeProxy.costs').optional(),
+  },
+  'kubeProxy',
+);
+
 /** Cluster Autoscaler settings (its flags; defaults from cluster-autoscaler/config). */
 export const clusterAutoscalerSettings = strict(
   {
@@ -246,6 +264,7 @@ export const scenarioSchema = strict(
           })
           .optional(),
         clusterAutoscaler: clusterAutoscalerSettings.prefault({}),
+        kubeProxy: kubeProxySettings.prefault({}),
         metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
       },
       'spec',
@@ -266,3 +285,5 @@ export type PoissonJobsSpec = z.output<typeof poissonJobs>;
 export { labelMap, nonNegativeInt };
 /** Cluster Autoscaler settings, defaults applied. */
 export type ClusterAutoscalerSettings = z.output<typeof clusterAutoscalerSettings>;
+/** kube-proxy settings, defaults applied. */
+export type KubeProxySettings = z.output<typeof kubeProxySettings>;
