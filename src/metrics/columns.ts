@@ -40,7 +40,8 @@ export const SUMMARY_COLUMNS = [
   'startup_latency_p50_s', 'startup_latency_p99_s', 'cpu_requested_ratio_mean', 'memory_requested_ratio_mean', 'cpu_used_ratio_mean', 'memory_used_ratio_mean', 'pods_unscheduled_peak', 'jobs_created', 'jobs_completed',
   'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
   'evictions', 'pod_restarts', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
-  'ca_nodes_added', 'ca_nodes_removed', 'events_processed',
+  'ca_nodes_added', 'ca_nodes_removed', 'proxy_mode', 'services', 'endpoints', 'sync_duration_s_p50', 'sync_duration_s_p99',
+  'programming_latency_s_p50', 'programming_latency_s_p90', 'programming_latency_s_p99', 'iptables_nat_rules', 'ipvs_virtual_servers', 'events_processed',
 ] as const;
 
 /** scheduling.csv (`run --trace-scheduling`): one row per attempt × node × plugin, plus a total per scored node and a result per attempt. */

@@ -10,6 +10,19 @@ import { mean, percentile } from './stats.js';
 
 const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
 
+/** What kube-proxy contributes to the summary. */
+export interface ProxySummary {
+  mode: string;
+  /** Proxied Services and their ready endpoints at the end. */
+  services: number;
+  endpoints: number;
+  durationsUs: readonly number[];
+  latenciesUs: readonly number[];
+  /** Table sizes at the end. */
+  natRules: number;
+  virtualServers: number;
+}
+
 /** Builds the summary row (columns: SUMMARY_COLUMNS). */
 export function summaryRow(
   scenario: Scenario,
@@ -20,7 +33,10 @@ export function summaryRow(
   sched: { attempts: number; preemptions: number; preemptionVictims: number },
   lifecycle: { evictions: number; availability: Availability },
   autoscaling: AutoscalingSummary & { hpaRescales: number; caNodesAdded: number; caNodesRemoved: number },
+  proxy: ProxySummary,
 ): Cell[] {
+  const syncs = [...proxy.durationsUs].sort((a, b) => a - b);
+  const latencies = [...proxy.latenciesUs].sort((a, b) => a - b);
   const waits = [...pods.queueWaits].sort((a, b) => a - b);
   const lat = [...pods.schedulingLatencies].sort((a, b) => a - b);
   const startup = [...pods.startupLatencies].sort((a, b) => a - b);
@@ -74,6 +90,16 @@ export function summaryRow(
     autoscaling.hpaRescales,
     autoscaling.caNodesAdded,
     autoscaling.caNodesRemoved,
+    proxy.mode,
+    proxy.services,
+    proxy.endpoints,
+    sec(percentile(syncs, 50)),
+    sec(percentile(syncs, 99)),
+    sec(percentile(latencies, 50)),
+    sec(percentile(latencies, 90)),
+    sec(percentile(latencies, 99)),
+    proxy.natRules,
+    proxy.virtualServers,
     events,
   ];
 }

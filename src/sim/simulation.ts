@@ -309,7 +309,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }));
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }, {
+      mode: kp.mode,
+      services: serviceTable.serviceCount,
+      endpoints: serviceTable.totals.endpoints,
+      durationsUs: proxyGroups.flatMap((g) => g.durationsUs),
+      latenciesUs: proxyGroups.flatMap((g) => g.latenciesUs),
+      natRules: serviceTable.totals.natRules,
+      virtualServers: serviceTable.totals.virtualServers,
+    }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();

@@ -12,6 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = Record<string, string>;
 const csv = (out: string, file: string): Row[] => parse(readFileSync(join(out, file), 'utf8'), { columns: true }) as Row[];
 
+let lastSummary: Row = {};
 async function run(mode: string, extra = ''): Promise<Row[]> {
   const f = join(dir, `${mode}.yaml`);
   writeFileSync(
@@ -44,6 +45,7 @@ spec:
   );
   const out = join(dir, mode);
   await runScenario(loadScenario(f), { outDir: out });
+  lastSummary = csv(out, 'summary.csv')[0]!;
   return csv(out, 'proxy.csv');
 }
 
@@ -62,6 +64,11 @@ describe('kube-proxy syncs in a run', () => {
     expect(Math.max(...latencies)).toBeLessThan(3);
     // Both proxies of the group keep their own timeline.
     expect(rows.filter((r) => r.proxy === '1').length).toBeGreaterThan(5);
+    // One NodePort Service with 20 endpoints: 5 fixed + ClusterIP and NodePort rules + masquerade + 20 jumps + 40 SEP
+    // rules + the 2 KUBE-EXT rules = 70 nat rules; 2 IPVS virtual servers.
+    expect(lastSummary).toMatchObject({ proxy_mode: 'iptables', services: '1', endpoints: '20', iptables_nat_rules: '70', ipvs_virtual_servers: '2' });
+    expect(Number(lastSummary.programming_latency_s_p99)).toBeGreaterThan(0);
+    expect(Number(lastSummary.sync_duration_s_p50)).toBeGreaterThan(0);
   });
 
   it('IPVS walks everything on every sync; nftables syncs partially after the start-up', async () => {

@@ -84,6 +84,11 @@ export class ServiceTable {
     });
   }
 
+  /** Number of proxied Services (with at least one port). */
+  get serviceCount(): number {
+    return this.ports.size;
+  }
+
   /** The Service ports of one Service as the proxy sees them now. */
   portsOf(key: string): readonly ServicePortState[] {
     return this.ports.get(key) ?? [];
