@@ -32,6 +32,10 @@ export const PROXY_COLUMNS = [
   'time_s', 'node_group', 'proxy', 'nodes', 'mode', 'sync', 'service_ports', 'endpoints', 'written', 'duration_s', 'changed_services', 'programming_latency_max_s',
 ] as const;
 
+export const SERVICE_COLUMNS = [
+  'time_s', 'namespace', 'service', 'connections', 'requests', 'failed', 'endpoints_programmed', 'first_packet_us_p50', 'first_packet_us_p99',
+] as const;
+
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
 
 export const SUMMARY_COLUMNS = [
@@ -41,7 +45,8 @@ export const SUMMARY_COLUMNS = [
   'scheduling_attempts', 'queue_wait_p50_s', 'queue_wait_p99_s', 'preemptions', 'preemption_victims', 'cpu_fragmentation_mean', 'memory_fragmentation_mean',
   'evictions', 'pod_restarts', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
   'ca_nodes_added', 'ca_nodes_removed', 'proxy_mode', 'services', 'endpoints', 'sync_duration_s_p50', 'sync_duration_s_p99',
-  'programming_latency_s_p50', 'programming_latency_s_p90', 'programming_latency_s_p99', 'iptables_nat_rules', 'ipvs_virtual_servers', 'events_processed',
+  'programming_latency_s_p50', 'programming_latency_s_p90', 'programming_latency_s_p99', 'iptables_nat_rules', 'ipvs_virtual_servers',
+  'first_packet_us_p50', 'first_packet_us_p90', 'first_packet_us_p99', 'proxy_cpu_cores_per_node', 'connections', 'failed_connections', 'events_processed',
 ] as const;
 
 /** scheduling.csv (`run --trace-scheduling`): one row per attempt × node × plugin, plus a total per scored node and a result per attempt. */

@@ -6,6 +6,7 @@ import { type Cell, ratio } from './csvFile.js';
 import type { PodTracker } from './podTracker.js';
 import type { Availability } from './workloadSampler.js';
 import type { AutoscalingSummary } from './autoscalingSampler.js';
+import type { TrafficSummary } from '../models/traffic/trafficModel.js';
 import { mean, percentile } from './stats.js';
 
 const sec = (us: number | undefined): Cell => (us === undefined ? undefined : formatSeconds(Math.round(us)));
@@ -34,6 +35,7 @@ export function summaryRow(
   lifecycle: { evictions: number; availability: Availability },
   autoscaling: AutoscalingSummary & { hpaRescales: number; caNodesAdded: number; caNodesRemoved: number },
   proxy: ProxySummary,
+  traffic: TrafficSummary,
 ): Cell[] {
   const syncs = [...proxy.durationsUs].sort((a, b) => a - b);
   const latencies = [...proxy.latenciesUs].sort((a, b) => a - b);
@@ -100,6 +102,12 @@ export function summaryRow(
     sec(percentile(latencies, 99)),
     proxy.natRules,
     proxy.virtualServers,
+    traffic.firstPacketUs === undefined ? undefined : traffic.firstPacketUs.p50.toFixed(3),
+    traffic.firstPacketUs === undefined ? undefined : traffic.firstPacketUs.p90.toFixed(3),
+    traffic.firstPacketUs === undefined ? undefined : traffic.firstPacketUs.p99.toFixed(3),
+    traffic.cpuCoresPerNode === undefined ? undefined : ratio(traffic.cpuCoresPerNode),
+    Math.round(traffic.connections),
+    Math.round(traffic.failed),
     events,
   ];
 }

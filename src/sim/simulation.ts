@@ -36,7 +36,7 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
-import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, PROXY_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
+import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, PROXY_COLUMNS, SERVICE_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
 import { csvTracer } from '../metrics/schedulingTrace.js';
 import type { Tracer } from '../models/scheduler/cycleTrace.js';
 import { PodTracker } from '../metrics/podTracker.js';
@@ -52,6 +52,7 @@ import { WorkloadSampler } from '../metrics/workloadSampler.js';
 import { AutoscalingSampler } from '../metrics/autoscalingSampler.js';
 import { ServiceTable } from '../models/proxy/serviceTable.js';
 import { ProxyGroup } from '../models/proxy/kubeProxy.js';
+import { TrafficModel } from '../models/traffic/trafficModel.js';
 import { PROXY_COSTS } from '../models/proxy/costs.js';
 import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
@@ -115,6 +116,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     workloads: new CsvFile(join(tmp, 'workloads.csv'), WORKLOAD_COLUMNS),
     autoscaling: new CsvFile(join(tmp, 'autoscaling.csv'), AUTOSCALING_COLUMNS),
     proxy: new CsvFile(join(tmp, 'proxy.csv'), PROXY_COLUMNS),
+    services: new CsvFile(join(tmp, 'services.csv'), SERVICE_COLUMNS),
     scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
@@ -280,6 +282,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     serviceTable.onChange = (key) => proxyGroups.forEach((g) => g.changed(key));
     serviceTable.start();
     for (const g of proxyGroups) g.start();
+    const traffic = new TrafficModel(engine, api, scenario.traffic, serviceTable, proxyGroups, kp.mode, costs, scenario.metrics.interval, scenario.durationUs, (cells) => files.services.row(cells));
+    traffic.start();
     const autoscalingSampler = new AutoscalingSampler(engine, api, scenario.metrics.interval, scenario.durationUs, files.autoscaling, usage, () => scheduler.cache.nodeList.length, autoscaler);
     store.onCommit((c) => autoscalingSampler.onCommit(c));
     autoscalingSampler.start();
@@ -317,7 +321,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       latenciesUs: proxyGroups.flatMap((g) => g.latenciesUs),
       natRules: serviceTable.totals.natRules,
       virtualServers: serviceTable.totals.virtualServers,
-    }));
+    }, traffic.summary()));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
@@ -331,7 +335,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       overrides: scenario.overrides,
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
+      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', 'services.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
       ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -135,6 +135,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     metrics: doc.spec.metrics,
     clusterAutoscaler: doc.spec.clusterAutoscaler,
     kubeProxy: doc.spec.kubeProxy,
+    traffic: doc.spec.traffic,
     matrix: matrixOf(doc, src),
   };
 }
@@ -385,6 +386,11 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
   const pools = new Set(doc.spec.cluster.nodePools.map((p) => p.name));
   const have = new Set(objects.map((o) => `${o.kind}/${objectKey({ ...o.metadata, namespace: o.kind === 'Node' || o.kind === 'PriorityClass' ? undefined : o.metadata.namespace ?? 'default' })}`));
   const ref = (r: string) => (r.includes('/') ? r : `default/${r}`);
+  doc.spec.traffic.forEach((t, i) => {
+    const full = ['spec', 'traffic', i];
+    if (!have.has(`Service/${ref(t.service)}`)) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service "${ref(t.service)}" among the manifests`);
+    if (t.from !== undefined && !pools.has(t.from)) throw new InputError(`${locate(src, [...full, 'from'])}: ${formatPath([...full, 'from'])}: no node pool "${t.from}"; expected one of ${[...pools].join(', ') || '(none)'}`);
+  });
   doc.spec.events.forEach((e, i) => {
     const fail = (path: (string | number)[], msg: string) => {
       const full = ['spec', 'events', i, ...path];

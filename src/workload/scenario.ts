@@ -3,7 +3,7 @@ import type { Distribution } from '../engine/distribution.js';
 import type { Micros } from '../engine/time.js';
 import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
-import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, ScenarioEventSpec } from './schema/scenario.js';
+import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, TrafficSpec, ScenarioEventSpec } from './schema/scenario.js';
 import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
 /** A stream of Jobs with Poisson arrivals, stamped from a template. */
@@ -90,6 +90,8 @@ export interface Scenario {
   clusterAutoscaler: ClusterAutoscalerSettings;
   /** kube-proxy mode, sync settings and cost constants. */
   kubeProxy: KubeProxySettings;
+  /** Client load of Services. */
+  traffic: TrafficSpec[];
   /** The experiment matrix, if any: override dimensions in declared order, and the replication seeds. */
   matrix: Matrix | undefined;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, PROXY_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../../src/metrics/columns.js';
+import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, PROXY_COLUMNS, SCHEDULING_COLUMNS, SERVICE_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../../src/metrics/columns.js';
 import { fragmentation } from '../../src/metrics/clusterSampler.js';
 import { mean, percentile } from '../../src/metrics/stats.js';
 
@@ -21,6 +21,7 @@ describe('docs/outputs.md documents every column, in file order', () => {
     ['workloads.csv', WORKLOAD_COLUMNS],
     ['autoscaling.csv', AUTOSCALING_COLUMNS],
     ['proxy.csv', PROXY_COLUMNS],
+    ['services.csv', SERVICE_COLUMNS],
     ['events.csv', EVENT_COLUMNS],
     ['summary.csv', SUMMARY_COLUMNS],
     ['scheduling.csv', SCHEDULING_COLUMNS],

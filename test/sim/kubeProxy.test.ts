@@ -13,6 +13,7 @@ type Row = Record<string, string>;
 const csv = (out: string, file: string): Row[] => parse(readFileSync(join(out, file), 'utf8'), { columns: true }) as Row[];
 
 let lastSummary: Row = {};
+let lastServices: Row[] = [];
 async function run(mode: string, extra = ''): Promise<Row[]> {
   const f = join(dir, `${mode}.yaml`);
   writeFileSync(
@@ -26,7 +27,7 @@ spec:
   cluster:
     nodePools:
       - {name: general, count: 6, capacity: {cpu: "16", memory: 64Gi, pods: 110}}
-  kubeProxy: {mode: ${mode}, minSyncPeriod: 1s, proxiesPerPool: 2${extra}}
+  kubeProxy: {mode: ${mode}, proxiesPerPool: 2${extra.includes('minSyncPeriod') ? '' : ', minSyncPeriod: 1s'}${extra}}
   manifests:
     - apiVersion: apps/v1
       kind: Deployment
@@ -39,6 +40,9 @@ spec:
           spec:
             containers: [{name: web, image: web:1, ports: [{name: http, containerPort: 8080}], resources: {requests: {cpu: 100m}}}]
     - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}}
+  traffic:
+    - {service: web, connectionsPerSecond: 200, requestsPerConnection: 10}
+  metrics: {interval: 5s}
   events:
     - {at: 2m, rollout: {deployment: web, image: "web:2"}}
 `,
@@ -46,6 +50,7 @@ spec:
   const out = join(dir, mode);
   await runScenario(loadScenario(f), { outDir: out });
   lastSummary = csv(out, 'summary.csv')[0]!;
+  lastServices = csv(out, 'services.csv');
   return csv(out, 'proxy.csv');
 }
 
@@ -88,5 +93,35 @@ describe('kube-proxy syncs in a run', () => {
     // A partial sync writes ≈100 lines: ≈12 ms at 22 µs per line, over 0.2 s at 100× that.
     expect(base).toBeLessThan(0.05);
     expect(slow).toBeGreaterThan(0.1);
+  });
+});
+
+describe('Traffic through Services', () => {
+  it('counts connections per window and the failures of lagging rules during a rollout; slower syncs fail more', async () => {
+    await run('iptables');
+    const fast = Number(lastSummary.failed_connections);
+    expect(Number(lastSummary.connections)).toBeGreaterThan(50_000);
+    expect(lastServices.length).toBeGreaterThan(50);
+    const steady = lastServices.filter((r) => Number(r.time_s) > 30 && Number(r.time_s) <= 115);
+    expect(steady.every((r) => Number(r.failed) === 0)).toBe(true);
+    expect(Number(steady[0]!.connections)).toBeCloseTo(1000, 3);
+    expect(Number(steady[0]!.requests)).toBeCloseTo(10_000, 3);
+    expect(Number(steady[0]!.endpoints_programmed)).toBe(20);
+    await run('iptables', ', minSyncPeriod: 10s');
+    const slow = Number(lastSummary.failed_connections);
+    expect(slow).toBeGreaterThan(fast);
+    expect(slow).toBeGreaterThan(0);
+  });
+
+  it('reports the mode-dependent first-packet cost and the proxy CPU per node', async () => {
+    await run('iptables');
+    const ipt = lastSummary;
+    await run('ipvs');
+    const ipvs = lastSummary;
+    expect(Number(ipt.first_packet_us_p50)).toBeGreaterThan(0);
+    expect(Number(ipvs.first_packet_us_p50)).toBeCloseTo(63, 3);
+    // One Service: iptables scans a handful of rules; IPVS pays its fixed lookup.
+    expect(Number(ipt.first_packet_us_p99)).toBeLessThan(Number(ipvs.first_packet_us_p99));
+    expect(Number(ipt.proxy_cpu_cores_per_node)).toBeGreaterThan(0);
   });
 });

@@ -45,6 +45,8 @@ export interface SyncRecord {
 
 interface Proxy {
   index: number;
+  /** What the node's rules send each Service's new connections to: the endpoints as of its last sync. */
+  programmed: Map<string, readonly string[]>;
   runner: BoundedFrequencyRunner;
   changed: Map<string, Micros>;
   lastFullUs: Micros;
@@ -72,10 +74,25 @@ export class ProxyGroup {
     rngFor: (i: number) => Rng,
   ) {
     for (let i = 0; i < count; i++) {
-      const p: Proxy = { index: i, runner: undefined as never, changed: new Map(), lastFullUs: -Infinity, rng: rngFor(i) };
+      const p: Proxy = { index: i, programmed: new Map(), runner: undefined as never, changed: new Map(), lastFullUs: -Infinity, rng: rngFor(i) };
       p.runner = new BoundedFrequencyRunner(engine, (done) => this.sync(p, done), minSyncPeriodUs);
       this.proxies.push(p);
     }
+  }
+
+  /** The simulated proxies' programmed endpoints of a Service (one list per proxy). */
+  programmedFor(serviceKey: string): (readonly string[] | undefined)[] {
+    return this.proxies.map((p) => p.programmed.get(serviceKey));
+  }
+
+  /** Number of simulated proxies. */
+  get size(): number {
+    return this.proxies.length;
+  }
+
+  /** Nodes of the group now. */
+  get nodeCount(): number {
+    return this.nodes();
   }
 
   /** Starts the runners with the start-up (full) sync. */
@@ -124,9 +141,18 @@ export class ProxyGroup {
       durationUs = full ? c.nftPartialUs + c.perLineUs * written : nftablesPartialSyncUs(c, changedObjects);
     }
     if (full) p.lastFullUs = now;
+    // The rules written reflect the state at the start of the sync, and take effect at its end.
+    const snapshot = new Map<string, readonly string[]>();
+    for (const key of full || this.mode === 'ipvs' ? this.table.serviceKeys() : changes.keys()) snapshot.set(key, this.table.readyAddresses(key));
+    const removed = full || this.mode === 'ipvs' ? [...p.programmed.keys()].filter((k) => !snapshot.has(k)) : [];
     durationUs = Math.max(1, Math.round(durationUs * p.rng.lognormal(1, 0.1)));
     this.engine.schedule(durationUs, () => {
       const end = this.engine.now;
+      for (const [k, v] of snapshot) {
+        if (v.length === 0 && this.table.portsOf(k).length === 0) p.programmed.delete(k);
+        else p.programmed.set(k, v);
+      }
+      for (const k of removed) p.programmed.delete(k);
       let max: number | undefined;
       for (const at of changes.values()) {
         const l = end - at;

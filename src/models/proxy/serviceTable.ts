@@ -58,6 +58,7 @@ export class ServiceTable {
   private readonly services = new Map<string, Service>();
   private readonly slices = new Map<string, Map<string, EndpointSlice>>();
   private readonly ports = new Map<string, ServicePortState[]>();
+  private readonly addresses = new Map<string, string[]>();
   readonly totals: Totals = { servicePorts: 0, endpoints: 0, natRules: NAT_FIXED_RULES, natChains: NAT_FIXED_CHAINS, kubeServicesRules: 1, rejectRules: 0, virtualServers: 0, realServers: 0, ipsetEntries: 0, nftMapElements: 0, nftChains: 0, nftRules: 0 };
   /** Called with the Service key after each change. */
   onChange: (serviceKey: string) => void = () => {};
@@ -84,6 +85,16 @@ export class ServiceTable {
     });
   }
 
+  /** The ready endpoint addresses of a Service (what a sync programs), sorted. */
+  readyAddresses(key: string): readonly string[] {
+    return this.addresses.get(key) ?? [];
+  }
+
+  /** Keys of the proxied Services. */
+  serviceKeys(): Iterable<string> {
+    return this.ports.keys();
+  }
+
   /** Number of proxied Services (with at least one port). */
   get serviceCount(): number {
     return this.ports.size;
@@ -98,7 +109,9 @@ export class ServiceTable {
     const before = this.ports.get(key) ?? [];
     const svc = this.services.get(key);
     const after: ServicePortState[] = [];
+    const ready = new Set<string>();
     if (svc !== undefined && svc.spec.type !== 'ExternalName' && svc.spec.clusterIP !== 'None') {
+      for (const slice of this.slices.get(key)?.values() ?? []) for (const e of slice.endpoints) if (e.conditions.ready) ready.add(e.addresses[0]!);
       for (const port of svc.spec.ports ?? []) {
         let endpoints = 0;
         for (const slice of this.slices.get(key)?.values() ?? []) {
@@ -117,8 +130,13 @@ export class ServiceTable {
     const t = this.totals as unknown as Record<string, number>;
     for (const p of before) for (const [k, v] of Object.entries(contribution(p))) t[k]! -= v;
     for (const p of after) for (const [k, v] of Object.entries(contribution(p))) t[k]! += v;
-    if (after.length === 0) this.ports.delete(key);
-    else this.ports.set(key, after);
+    if (after.length === 0) {
+      this.ports.delete(key);
+      this.addresses.delete(key);
+    } else {
+      this.ports.set(key, after);
+      this.addresses.set(key, [...ready].sort());
+    }
     this.onChange(key);
   }
 

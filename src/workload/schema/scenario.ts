@@ -108,6 +108,26 @@ const failSelection = strict({ ...nodeSelection, for: duration.optional() }, 'fa
   .refine(selects, { message: SELECT_MESSAGE })
   .refine(selectsOnce, { message: 'expected count or fraction, not both' });
 
+/** How a traffic rate varies over time: constant, diurnal (a factor between min and max) or steps of factors. */
+const trafficPattern = z.union([
+  z.literal('constant'),
+  strict({ diurnal: strict({ min: z.number().min(0), max: z.number().min(0), peakAt: duration.optional(), period: duration.optional() }, 'a diurnal pattern').refine((d) => d.min <= d.max, { message: 'min must be ≤ max' }) }, 'a diurnal pattern'),
+  strict({ steps: z.array(strict({ at: duration, factor: z.number().min(0) }, 'a step')).min(1) }, 'a step pattern'),
+], { error: 'expected constant, {diurnal: {min, max, peakAt, period}} or {steps: [{at, factor}…]}' });
+
+/** Client load of one Service (DESIGN §7). */
+export const trafficSpec = strict(
+  {
+    service: objectRef,
+    connectionsPerSecond: z.number({ error: 'expected a number' }).min(0).max(10_000_000, { error: 'expected at most 10,000,000 connections/s' }),
+    requestsPerConnection: z.number().min(1).max(1_000_000).default(1),
+    pattern: trafficPattern.default('constant'),
+    /** The node pool the clients run on (default: spread over every pool in proportion to its nodes). */
+    from: z.string().optional(),
+  },
+  'a traffic source',
+);
+
 /** What a timed event does: exactly one action. */
 export const EVENT_ACTIONS = ['rollout', 'scale', 'rollback', 'pause', 'resume', 'failNodes', 'recoverNodes', 'drainNodes', 'uncordonNodes', 'addNodes', 'load', 'hpaTarget'] as const;
 
@@ -265,6 +285,7 @@ export const scenarioSchema = strict(
           .optional(),
         clusterAutoscaler: clusterAutoscalerSettings.prefault({}),
         kubeProxy: kubeProxySettings.prefault({}),
+        traffic: z.array(trafficSpec).max(100_000).default([]),
         metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
       },
       'spec',
@@ -287,3 +308,5 @@ export { labelMap, nonNegativeInt };
 export type ClusterAutoscalerSettings = z.output<typeof clusterAutoscalerSettings>;
 /** kube-proxy settings, defaults applied. */
 export type KubeProxySettings = z.output<typeof kubeProxySettings>;
+/** One traffic source, defaults applied. */
+export type TrafficSpec = z.output<typeof trafficSpec>;
