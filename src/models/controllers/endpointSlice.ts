@@ -24,8 +24,8 @@ import type { Engine } from '../../engine/engine.js';
 import type { Micros } from '../../engine/time.js';
 import type { Endpoint, EndpointSlice, Node, Pod, Service } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
-import { compileMatchLabels } from '../../cluster/selector.js';
 import { NamespacedPods } from './namespacedPods.js';
+import { ServiceSelectorIndex } from './serviceSelectorIndex.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import { controllerRef, isReady } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
@@ -82,8 +82,8 @@ const sameEndpoint = (a: Endpoint, b: Endpoint) => JSON.stringify(a) === JSON.st
 export class EndpointSliceController {
   private readonly queue: WorkQueue;
   private readonly services = new Map<string, Service>();
-  /** Services with a selector, by namespace, with their compiled selectors (the pod handler's lookup). */
-  private readonly selectors = new Map<string, Map<string, (labels: Record<string, string> | undefined) => boolean>>();
+  /** Service selectors and their member pods. */
+  private readonly index = new ServiceSelectorIndex();
   private readonly pods = new NamespacedPods();
   private readonly slicesByService = new Map<string, Map<string, EndpointSlice>>();
   private readonly nodes = new Map<string, Node>();
@@ -111,16 +111,13 @@ export class EndpointSliceController {
     this.api.watch('Service', {}, (ev) => {
       const key = objectKey(ev.object.metadata);
       const ns = ev.object.metadata.namespace ?? 'default';
-      let sel = this.selectors.get(ns);
-      if (sel === undefined) this.selectors.set(ns, (sel = new Map()));
       if (ev.type === 'DELETED') {
         this.services.delete(key);
-        sel.delete(key);
+        this.index.setSelector(ns, key, undefined, []);
       } else {
         this.services.set(key, ev.object);
         const selector = ev.object.spec.selector;
-        if (selector !== undefined && ev.object.spec.type !== 'ExternalName') sel.set(key, compileMatchLabels(selector));
-        else sel.delete(key);
+        if (ev.old?.spec.selector !== selector || ev.type === 'ADDED') this.index.setSelector(ns, key, ev.object.spec.type !== 'ExternalName' ? selector : undefined, this.pods.list(ns));
       }
       this.queue.add(key);
     });
@@ -146,16 +143,14 @@ export class EndpointSliceController {
     });
     this.api.watch('Pod', {}, (ev) => {
       this.pods.apply(ev);
-      // Only changes an EndpointSlice can see matter (podEndpointsChanged): address, readiness, deletion, labels, node.
       const o = ev.old;
       const p = ev.object;
-      const ns = p.metadata.namespace ?? 'default';
+      const touched = this.index.applyPod(p, o, ev.type === 'DELETED');
+      // Only changes an EndpointSlice can see matter (podEndpointsChanged): address, readiness, deletion, labels, phase.
       if (ev.type === 'MODIFIED' && o !== undefined && o.status.podIP === p.status.podIP && isReady(o) === isReady(p) && o.metadata.deletionTimestamp === p.metadata.deletionTimestamp && o.metadata.labels === p.metadata.labels && o.status.phase === p.status.phase) return;
-      for (const [key, match] of this.selectors.get(ns) ?? []) {
-        if (match(p.metadata.labels) || (o !== undefined && match(o.metadata.labels))) {
-          if (this.batchPeriodUs > 0) this.queue.addAfter(key, this.batchPeriodUs);
-          else this.queue.add(key);
-        }
+      for (const key of touched) {
+        if (this.batchPeriodUs > 0) this.queue.addAfter(key, this.batchPeriodUs);
+        else this.queue.add(key);
       }
     });
   }
@@ -168,7 +163,6 @@ export class EndpointSliceController {
       // The garbage collector removes the slices of a deleted Service (owner references).
       return done();
     }
-    const ns = svc.metadata.namespace ?? 'default';
     let stale = false;
     for (const e of this.expected.values()) if (e.service === key) stale = true;
     if (stale) {
@@ -176,11 +170,9 @@ export class EndpointSliceController {
       return done();
     }
     this.queue.forget(key);
-    const match = compileMatchLabels(svc.spec.selector);
     // Desired endpoints by port mapping.
     const desired = new Map<string, { ports: Ports; endpoints: Map<string, Endpoint> }>();
-    for (const pod of this.pods.list(ns)) {
-      if (!match(pod.metadata.labels)) continue;
+    for (const pod of this.index.membersOf(key)) {
       if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed' || !pod.status.podIP) continue;
       if (pod.spec.nodeName && !this.nodes.has(pod.spec.nodeName) && !svc.spec.publishNotReadyAddresses) continue;
       const ports = endpointPorts(svc, pod);
