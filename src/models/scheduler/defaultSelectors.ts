@@ -13,6 +13,9 @@ import type { ApiServer } from '../apiserver/apiServer.js';
 export class DefaultSelectors {
   private readonly services = new Map<string, Map<string, { selector: Record<string, string>; matches: LabelMatcher }>>();
   private readonly replicaSets = new Map<string, ReplicaSet>();
+  /** The Services' merged selector per namespace and label set (cleared on any Service change): pods of one
+   * template share it, so a cycle does not rescan every Service of the namespace. */
+  private readonly fromServices = new Map<string, Record<string, string> | null>();
 
   /** Starts the informers. */
   start(api: ApiServer): void {
@@ -25,6 +28,7 @@ export class DefaultSelectors {
   }
 
   private onService(type: string, svc: Service): void {
+    this.fromServices.clear();
     const ns = svc.metadata.namespace ?? 'default';
     let m = this.services.get(ns);
     if (m === undefined) this.services.set(ns, (m = new Map()));
@@ -36,13 +40,20 @@ export class DefaultSelectors {
   /** DefaultSelector of a pod, or undefined when empty. */
   defaultSelector(pod: Pod): LabelSelector | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const matchLabels: Record<string, string> = {};
-    let any = false;
-    for (const s of this.services.get(ns)?.values() ?? []) {
-      if (!s.matches(pod.metadata.labels)) continue;
-      Object.assign(matchLabels, s.selector);
-      any = true;
+    const labels = pod.metadata.labels ?? {};
+    const cacheKey = `${ns}\u0000${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
+    let merged = this.fromServices.get(cacheKey);
+    if (merged === undefined) {
+      let found: Record<string, string> | null = null;
+      for (const s of this.services.get(ns)?.values() ?? []) {
+        if (!s.matches(pod.metadata.labels)) continue;
+        found = { ...(found ?? {}), ...s.selector };
+      }
+      merged = found;
+      this.fromServices.set(cacheKey, merged);
     }
+    const matchLabels: Record<string, string> = { ...(merged ?? {}) };
+    let any = merged !== null;
     const sel: LabelSelector = { matchLabels };
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
     if (owner?.kind === 'ReplicaSet') {
