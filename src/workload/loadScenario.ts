@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import type { Deployment, HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import { serviceFleetObjects } from './serviceFleet.js';
 import { resourceAmount } from '../cluster/quantity.js';
 import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
 import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
@@ -26,7 +27,7 @@ import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
 import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from './yamlSource.js';
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
-import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema } from './schema/scenario.js';
+import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
 import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Workload } from './scenario.js';
 
@@ -71,26 +72,36 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
       objects.push(manifestObject(src, ['spec', 'manifests', i]));
     }
   });
-  checkObjects(objects, doc, src);
-
-  const workloads: Workload[] = doc.spec.workloads.map((w, i) => {
-    const path = ['spec', 'workloads', i];
-    const want = w.kind === 'Pods' ? 'Pod' : 'Job';
-    let template: KubeObject;
-    if (typeof w.template === 'string') {
-      const files = manifestDocs(resolve(base, w.template), `${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}`);
+  const readTemplate = (template: string | Record<string, unknown>, path: (string | number)[], want: string): KubeObject => {
+    let obj: KubeObject;
+    if (typeof template === 'string') {
+      const files = manifestDocs(resolve(base, template), `${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}`);
       const all = files.flatMap((f) => f.docs);
       if (all.length !== 1) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a file with one ${want} manifest, found ${all.length} documents`);
       hash.update(files[0]!.text);
       if (!readFiles.includes(resolve(files[0]!.file))) readFiles.push(resolve(files[0]!.file));
-      template = manifestObject(all[0]!, []);
+      obj = manifestObject(all[0]!, []);
     } else {
-      template = manifestObject(src, [...path, 'template']);
+      obj = manifestObject(src, [...path, 'template']);
     }
-    if (template.kind !== want) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a ${want} template, found kind ${template.kind}`);
+    if (obj.kind !== want) throw new InputError(`${locate(src, [...path, 'template'])}: ${formatPath([...path, 'template'])}: expected a ${want} template, found kind ${obj.kind}`);
+    return obj;
+  };
+  // Service fleets expand into Deployments and Services here, so events and traffic can name them.
+  doc.spec.workloads.forEach((w, i) => {
+    if (w.kind !== 'Services') return;
+    objects.push(...serviceFleetObjects(w, readTemplate(w.template, ['spec', 'workloads', i], 'Deployment') as Deployment));
+  });
+  checkObjects(objects, doc, src);
+
+  const workloads: Workload[] = doc.spec.workloads.flatMap((w, i): Workload[] => {
+    if (w.kind === 'Services') return [];
+    const path = ['spec', 'workloads', i];
+    const want = w.kind === 'Pods' ? 'Pod' : 'Job';
+    const template = readTemplate(w.template, path, want);
     const startUs = w.start ?? 0;
     if (w.kind === 'Pods') {
-      return { kind: 'Pods', name: w.name ?? template.metadata.name, count: w.count, template: template as Pod, ratePerSecond: w.rate, startUs } satisfies PodBatchWorkload;
+      return [{ kind: 'Pods', name: w.name ?? template.metadata.name, count: w.count, template: template as Pod, ratePerSecond: w.rate, startUs } satisfies PodBatchWorkload];
     }
     const stopUs = Math.min(w.stop ?? doc.spec.duration, doc.spec.duration);
     const expected = (w.rate * Math.max(0, stopUs - startUs)) / 1e6;
@@ -98,16 +109,18 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (maxJobs > MAX_GENERATED_JOBS || (w.maxJobs === undefined && expected > MAX_GENERATED_JOBS)) {
       throw new InputError(`${locate(src, [...path, 'rate'])}: ${formatPath([...path, 'rate'])}: this rate creates about ${Math.round(expected)} Jobs over the run; the limit is ${MAX_GENERATED_JOBS} (lower the rate or set maxJobs)`);
     }
-    return {
-      kind: 'PoissonJobs',
-      name: w.name ?? template.metadata.name,
-      ratePerSecond: w.rate,
-      template: template as Job,
-      duration: w.duration,
-      startUs,
-      stopUs,
-      maxJobs,
-    } satisfies PoissonJobsWorkload;
+    return [
+      {
+        kind: 'PoissonJobs',
+        name: w.name ?? template.metadata.name,
+        ratePerSecond: w.rate,
+        template: template as Job,
+        duration: w.duration,
+        startUs,
+        stopUs,
+        maxJobs,
+      } satisfies PoissonJobsWorkload,
+    ];
   });
 
   checkPriorities(objects, workloads, src);
@@ -135,7 +148,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     metrics: doc.spec.metrics,
     clusterAutoscaler: doc.spec.clusterAutoscaler,
     kubeProxy: doc.spec.kubeProxy,
-    traffic: doc.spec.traffic,
+    traffic: expandTraffic(doc.spec.traffic, objects),
     matrix: matrixOf(doc, src),
   };
 }
@@ -381,6 +394,22 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
   workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
 }
 
+/** Traffic entries with a `prefix*` Service become one entry per matching Service (in name order). */
+function expandTraffic(traffic: readonly TrafficSpec[], objects: readonly KubeObject[]): TrafficSpec[] {
+  const out: TrafficSpec[] = [];
+  for (const t of traffic) {
+    if (!t.service.endsWith('*')) {
+      out.push(t);
+      continue;
+    }
+    const full = t.service.includes('/') ? t.service : `default/${t.service}`;
+    const prefix = full.slice(0, -1);
+    const names = objects.filter((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`.startsWith(prefix)).map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    for (const n of names.sort()) out.push({ ...t, service: n });
+  }
+  return out;
+}
+
 /** Timed events must name objects and pools that exist (Deployments and ReplicaSets from the manifests). */
 function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDoc): void {
   const pools = new Set(doc.spec.cluster.nodePools.map((p) => p.name));
@@ -388,7 +417,9 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
   const ref = (r: string) => (r.includes('/') ? r : `default/${r}`);
   doc.spec.traffic.forEach((t, i) => {
     const full = ['spec', 'traffic', i];
-    if (!have.has(`Service/${ref(t.service)}`)) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service "${ref(t.service)}" among the manifests`);
+    if (t.service.endsWith('*')) {
+      if (expandTraffic([t], objects).length === 0) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service matches "${t.service}"`);
+    } else if (!have.has(`Service/${ref(t.service)}`)) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service "${ref(t.service)}" among the manifests`);
     if (t.from !== undefined && !pools.has(t.from)) throw new InputError(`${locate(src, [...full, 'from'])}: ${formatPath([...full, 'from'])}: no node pool "${t.from}"; expected one of ${[...pools].join(', ') || '(none)'}`);
   });
   doc.spec.events.forEach((e, i) => {

@@ -125,3 +125,54 @@ describe('Traffic through Services', () => {
     expect(Number(ipt.proxy_cpu_cores_per_node)).toBeGreaterThan(0);
   });
 });
+
+describe('Services fleets', () => {
+  it('stamp N Deployment + Service pairs from one template; traffic "prefix*" reaches each of them', async () => {
+    const f = join(dir, 'fleet.yaml');
+    writeFileSync(
+      f,
+      `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: fleet}
+spec:
+  seed: 2
+  duration: 3m
+  cluster:
+    nodePools:
+      - {name: general, count: 10, capacity: {cpu: "16", memory: 64Gi, pods: 110}}
+  workloads:
+    - kind: Services
+      name: svc
+      count: 30
+      nodePortShare: 0.1
+      ports: [{name: http, port: 80, targetPort: 8080}]
+      template:
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: backend}}
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers: [{name: c, image: "backend:1", resources: {requests: {cpu: 50m}}}]
+  traffic:
+    - {service: "svc-*", connectionsPerSecond: 10, pattern: {steps: [{at: 0s, factor: 0}, {at: 1m, factor: 1}]}}
+  metrics: {interval: 10s}
+`,
+    );
+    const scenario = loadScenario(f);
+    expect(scenario.objects.filter((o) => o.kind === 'Service')).toHaveLength(30);
+    expect(scenario.objects.filter((o) => o.kind === 'Service' && o.spec.type === 'NodePort')).toHaveLength(3);
+    expect(scenario.traffic).toHaveLength(30);
+    const out = join(dir, 'fleet');
+    await runScenario(scenario, { outDir: out });
+    const summary = csv(out, 'summary.csv')[0]!;
+    expect(summary).toMatchObject({ services: '30', endpoints: '90' });
+    // Traffic starts at 1 min, when every backend is up: no failures.
+    expect(Number(summary.failed_connections)).toBe(0);
+    expect(Number(summary.connections)).toBeCloseTo(30 * 10 * 120, -1);
+    expect(new Set(csv(out, 'services.csv').map((r) => r.service)).size).toBe(30);
+  });
+});

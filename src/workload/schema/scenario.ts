@@ -90,6 +90,10 @@ export const clusterAutoscalerSettings = strict(
 const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'expected a lowercase DNS name' });
 /** An object reference: `name` (namespace default) or `namespace/name`. */
 const objectRef = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'expected name or namespace/name' });
+/** A Service reference in traffic: a name, `namespace/name`, or a prefix ending in `*` (every Service it matches). */
+const serviceRef = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9-])?\*?$/, { error: 'expected name, namespace/name or a name prefix ending in *' });
+/** Largest Service fleet. */
+export const MAX_SERVICES = 100_000;
 
 /** Which nodes an event acts on: by names, pool and zone, then optionally a random count or fraction of those. */
 const nodeSelection = {
@@ -118,7 +122,7 @@ const trafficPattern = z.union([
 /** Client load of one Service (DESIGN §7). */
 export const trafficSpec = strict(
   {
-    service: objectRef,
+    service: serviceRef,
     connectionsPerSecond: z.number({ error: 'expected a number' }).min(0).max(10_000_000, { error: 'expected at most 10,000,000 connections/s' }),
     requestsPerConnection: z.number().min(1).max(1_000_000).default(1),
     pattern: trafficPattern.default('constant'),
@@ -206,8 +210,26 @@ export const podBatch = strict(
   'a Pods workload',
 );
 
+/**
+ * A fleet of Services, each with its own Deployment, stamped from one Deployment template at load time:
+ * `<name>-<i>` for i in 0…count−1, the Deployment's pods labelled `kubesim.dev/service: <name>-<i>` and selected by
+ * the Service of the same name. The first `nodePortShare` of them are NodePort Services.
+ */
+export const serviceFleet = strict(
+  {
+    kind: z.literal('Services'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }),
+    count: z.int({ error: 'expected an integer' }).min(1, { error: 'expected at least 1 Service' }).max(MAX_SERVICES, { error: `expected at most ${MAX_SERVICES} Services` }),
+    template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Deployment manifest or an inline Deployment' }),
+    ports: z.array(strict({ name: z.string().optional(), port: z.int().min(1).max(65535), targetPort: z.union([z.int().min(1).max(65535), z.string()]).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() }, 'a service port')).min(1),
+    nodePortShare: z.number().min(0).max(1).default(0),
+    sessionAffinity: z.enum(['None', 'ClientIP']).default('None'),
+  },
+  'a Services fleet',
+);
+
 /** The workload kinds, told apart by `kind`. */
-const workload = z.discriminatedUnion('kind', [poissonJobs, podBatch], { error: 'expected a workload with kind PoissonJobs or Pods' });
+const workload = z.discriminatedUnion('kind', [poissonJobs, podBatch, serviceFleet], { error: 'expected a workload with kind PoissonJobs, Pods or Services' });
 
 /** The whole scenario document. */
 export const scenarioSchema = strict(
@@ -310,3 +332,5 @@ export type ClusterAutoscalerSettings = z.output<typeof clusterAutoscalerSetting
 export type KubeProxySettings = z.output<typeof kubeProxySettings>;
 /** One traffic source, defaults applied. */
 export type TrafficSpec = z.output<typeof trafficSpec>;
+/** A Services fleet workload. */
+export type ServiceFleetSpec = z.output<typeof serviceFleet>;
