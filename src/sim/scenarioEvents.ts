@@ -144,6 +144,12 @@ export class ScenarioEvents {
   }
 
   private rollout(r: NonNullable<ScenarioEventSpec['rollout']>): void {
+    if (r.deployment.endsWith('*')) {
+      const prefix = this.key(r.deployment).slice(0, -1);
+      const keys = [...this.api.store.list('Deployment')].map((d) => objectKey(d.metadata)).filter((k) => k.startsWith(prefix)).sort();
+      for (const k of keys) this.rollout({ ...r, deployment: k });
+      return;
+    }
     const key = this.key(r.deployment);
     const d = this.api.store.get('Deployment', key);
     if (d === undefined) return;

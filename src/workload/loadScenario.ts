@@ -427,7 +427,9 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
       const full = ['spec', 'events', i, ...path];
       throw new InputError(`${locate(src, full)}: ${formatPath(full)}: ${msg}`);
     };
-    const deployment = e.rollout?.deployment ?? e.rollback?.deployment ?? e.pause?.deployment ?? e.resume?.deployment ?? e.scale?.deployment ?? e.load?.deployment;
+    const rolloutPrefix = e.rollout?.deployment.endsWith('*') ? ref(e.rollout.deployment).slice(0, -1) : undefined;
+    if (rolloutPrefix !== undefined && ![...have].some((h) => h.startsWith(`Deployment/${rolloutPrefix}`))) fail(['rollout', 'deployment'], `no Deployment matches "${e.rollout!.deployment}"`);
+    const deployment = rolloutPrefix !== undefined ? undefined : (e.rollout?.deployment ?? e.rollback?.deployment ?? e.pause?.deployment ?? e.resume?.deployment ?? e.scale?.deployment ?? e.load?.deployment);
     if (e.hpaTarget !== undefined) {
       const h = e.hpaTarget;
       const hpa = objects.find((o): o is HorizontalPodAutoscaler => o.kind === 'HorizontalPodAutoscaler' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ref(h.hpa));

@@ -176,3 +176,14 @@ spec:
     expect(new Set(csv(out, 'services.csv').map((r) => r.service)).size).toBe(30);
   });
 });
+
+describe('workloads/proxy-churn.yaml', () => {
+  it('loads: 1,000 Services with 10 replicas each, traffic to every one, a rollout of all of them, a matrix over modes', () => {
+    const s = loadScenario('workloads/proxy-churn.yaml');
+    expect(s.objects.filter((o) => o.kind === 'Service')).toHaveLength(1000);
+    expect(s.objects.filter((o) => o.kind === 'Deployment').every((d) => d.kind === 'Deployment' && d.spec.replicas === 10)).toBe(true);
+    expect(s.traffic).toHaveLength(1000);
+    expect(s.events[0]!.rollout?.deployment).toBe('svc-*');
+    expect(s.matrix?.dimensions.map((a) => a.path)).toContain('kubeProxy.mode');
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * Client traffic through Services (DESIGN §7), evaluated in aggregate per time window and node group, never one event
- * per packet: in each window, a Service's new connections (connectionsPerSecond × pattern × window) come from client
+ * Client traffic through Services (DESIGN §7), evaluated in aggregate per second and node group, never one event
+ * per packet, and written per metrics interval: in each second, a Service's new connections (connectionsPerSecond × pattern × window) come from client
  * nodes (its `from` pool, or every pool in proportion to its nodes) and split evenly over the simulated kube-proxies
  * of each group. A proxy's rules send them, uniformly at random (iptables statistic chains, nftables numgen, IPVS rr
  * over a window), to the endpoints it last programmed:
@@ -25,6 +25,8 @@ import type { ProxyCosts } from '../proxy/costs.js';
 import { isReady } from '../controllers/podControl.js';
 
 const DAY_US = 24 * 3_600_000_000;
+/** Evaluation step of the traffic: 1 s, so rules lagging by less than a metrics interval still show. */
+export const TRAFFIC_STEP_US = 1_000_000;
 
 /** The factor of a traffic pattern at time t. */
 export function patternFactor(p: TrafficSpec['pattern'], t: Micros): number {
@@ -84,11 +86,18 @@ export class TrafficModel {
         if (this.pods.get(ip)?.metadata.uid === ev.object.metadata.uid) this.pods.delete(ip);
       } else this.pods.set(ip, ev.object);
     });
+    // Connections are evaluated every second (or each interval, if shorter) and written per metrics interval.
+    const step = Math.min(TRAFFIC_STEP_US, this.windowUs);
+    let nextFlush = this.windowUs;
     const tick = () => {
-      const next = this.engine.now + this.windowUs;
+      const next = this.engine.now + step;
       if (next > this.endUs) return;
       this.engine.at(next, () => {
-        this.window(next - this.windowUs, next);
+        this.step(next - step, next);
+        if (next >= nextFlush || next + step > this.endUs) {
+          this.flush(next);
+          nextFlush += this.windowUs;
+        }
         tick();
       });
     };
@@ -102,7 +111,18 @@ export class TrafficModel {
     return isReady(p) || p.metadata.deletionTimestamp !== undefined;
   }
 
-  private window(fromUs: Micros, toUs: Micros): void {
+  /** Per Service: what the current interval has accumulated. */
+  private readonly acc = new Map<string, { conns: number; reqs: number; failed: number; programmed: number; steps: number; p50: number; p99: number }>();
+
+  private flush(toUs: Micros): void {
+    for (const [key, a] of this.acc) {
+      const [ns, name] = key.split('/');
+      this.row([formatSeconds(toUs), ns, name, a.conns.toFixed(3), a.reqs.toFixed(3), a.failed.toFixed(3), a.steps > 0 ? (a.programmed / a.steps).toFixed(3) : '', a.p50.toFixed(3), a.p99.toFixed(3)]);
+    }
+    this.acc.clear();
+  }
+
+  private step(fromUs: Micros, toUs: Micros): void {
     const seconds = (toUs - fromUs) / 1e6;
     const t = this.table.totals;
     const groupNodes = new Map(this.groups.map((g) => [g.group, Math.max(0, g.nodeCount)]));
@@ -148,8 +168,17 @@ export class TrafficModel {
       windowCostUs += conns * this.firstPacketMeanUs(t.kubeServicesRules, t.rejectRules, e);
       this.connections += conns;
       this.failed += failed;
-      const [ns, name] = key.split('/');
-      this.row([formatSeconds(toUs), ns, name, conns.toFixed(3), reqs.toFixed(3), failed.toFixed(3), programmedN > 0 ? (programmedSum / programmedN).toFixed(3) : '', p50.toFixed(3), p99.toFixed(3)]);
+      let a = this.acc.get(key);
+      if (a === undefined) this.acc.set(key, (a = { conns: 0, reqs: 0, failed: 0, programmed: 0, steps: 0, p50, p99 }));
+      a.conns += conns;
+      a.reqs += reqs;
+      a.failed += failed;
+      if (programmedN > 0) {
+        a.programmed += programmedSum / programmedN;
+        a.steps++;
+      }
+      a.p50 = p50;
+      a.p99 = p99;
     }
     if (windowConns > 0 && totalNodes > 0) {
       this.cpuSum += (windowCostUs + windowReqs * this.costs.requestUs) / seconds / 1e6 / totalNodes;

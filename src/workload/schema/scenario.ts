@@ -140,7 +140,8 @@ export const scenarioEvent = strict(
   {
     at: duration,
     /** A new pod template: the image of every container (or of `container`), and/or template annotations. */
-    rollout: strict({ deployment: objectRef, image: z.string().min(1).optional(), container: z.string().min(1).optional(), annotations: labelMap.optional() }, 'a rollout')
+    /** `deployment` may be a name prefix ending in `*`: every matching Deployment is rolled out at once. */
+    rollout: strict({ deployment: serviceRef, image: z.string().min(1).optional(), container: z.string().min(1).optional(), annotations: labelMap.optional() }, 'a rollout')
       .refine((r) => r.image !== undefined || r.annotations !== undefined, { message: 'expected image or annotations to change' })
       .optional(),
     scale: strict({ deployment: objectRef.optional(), replicaSet: objectRef.optional(), replicas: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_REPLICAS, { error: `expected at most ${MAX_REPLICAS}` }) }, 'a scale')
