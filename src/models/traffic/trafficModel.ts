@@ -127,6 +127,7 @@ export class TrafficModel {
     const t = this.table.totals;
     const groupNodes = new Map(this.groups.map((g) => [g.group, Math.max(0, g.nodeCount)]));
     const totalNodes = [...groupNodes.values()].reduce((a, b) => a + b, 0);
+    const badCount = new Map<readonly string[], number>();
     let windowConns = 0;
     let windowReqs = 0;
     let windowCostUs = 0;
@@ -150,8 +151,13 @@ export class TrafficModel {
             failed += c;
             continue;
           }
-          let bad = 0;
-          for (const ip of eps) if (!this.serves(ip)) bad++;
+          // Proxies that synced the same state share the list: count its dead endpoints once per step.
+          let bad = badCount.get(eps);
+          if (bad === undefined) {
+            bad = 0;
+            for (const ip of eps) if (!this.serves(ip)) bad++;
+            badCount.set(eps, bad);
+          }
           failed += (c * bad) / eps.length;
         }
       }
