@@ -41,7 +41,14 @@ export interface UsageSpec {
   noise: number;
 }
 
-const DAY_US = 24 * 3_600_000_000;
+export const DAY_US = 24 * 3_600_000_000;
+/** Default peak of diurnal curves: 14:00. */
+export const DIURNAL_PEAK_US = 14 * 3_600_000_000;
+
+/** A daily cosine between min (at peak − period/2) and max (at `peakAtUs`), over simulated time. */
+export function diurnal(min: number, max: number, peakAtUs: Micros, periodUs: Micros, tUs: Micros): number {
+  return min + ((max - min) * (1 + Math.cos((2 * Math.PI * (tUs - peakAtUs)) / periodUs))) / 2;
+}
 
 function signalSchema(resource: string) {
   const q = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -72,7 +79,7 @@ function signalSchema(resource: string) {
       .strictObject({ diurnal: z.strictObject({ min: q, max: q, peakAt: dur.optional(), period: dur.optional() }) })
       .refine((s) => s.diurnal.min <= s.diurnal.max, { message: 'diurnal min must be ≤ max' })
       .refine((s) => s.diurnal.period === undefined || s.diurnal.period > 0, { message: 'diurnal period must be positive' })
-      .transform((s): Signal => ({ kind: 'diurnal', min: s.diurnal.min, max: s.diurnal.max, peakAtUs: s.diurnal.peakAt ?? 14 * 3_600_000_000, periodUs: s.diurnal.period ?? DAY_US })),
+      .transform((s): Signal => ({ kind: 'diurnal', min: s.diurnal.min, max: s.diurnal.max, peakAtUs: s.diurnal.peakAt ?? DIURNAL_PEAK_US, periodUs: s.diurnal.period ?? DAY_US })),
   ]);
 }
 
@@ -132,7 +139,7 @@ export function signalAt(s: Signal, tUs: Micros): number {
     case 'constant':
       return s.value;
     case 'diurnal':
-      return s.min + ((s.max - s.min) * (1 + Math.cos((2 * Math.PI * (tUs - s.peakAtUs)) / s.periodUs))) / 2;
+      return diurnal(s.min, s.max, s.peakAtUs, s.periodUs, tUs);
     case 'phases': {
       let t = tUs;
       if (s.repeat) {

@@ -31,6 +31,8 @@ interface Tracked {
   running: boolean;
   /** Per resource: the parsed annotation (null: none, the pod uses its requests). */
   specs: Map<string, UsageSpec | null>;
+  /** Per resource: the pod's summed requests and limit (0: some container has none), from its immutable spec. */
+  bounds: Map<string, { request: number; limit: number }>;
 }
 
 /** The usage model of all pods. */
@@ -83,7 +85,7 @@ export class UsageModel {
     }
     const running = pod.status.phase === 'Running' && pod.metadata.deletionTimestamp === undefined;
     const ready = running && isReady(pod);
-    const t: Tracked = prev ?? { pod, workload: this.workloadOf(pod), ready, running, specs: this.specsOf(pod) };
+    const t: Tracked = prev ?? { pod, workload: this.workloadOf(pod), ready, running, specs: this.specsOf(pod), bounds: this.boundsOf(pod) };
     t.pod = pod;
     t.ready = ready;
     t.running = running;
@@ -96,6 +98,23 @@ export class UsageModel {
     for (const [resource, annotation] of Object.entries(USAGE_ANNOTATIONS)) {
       const text = pod.metadata.annotations?.[annotation];
       m.set(resource, text === undefined ? null : parseUsage(resource, text));
+    }
+    return m;
+  }
+
+  private boundsOf(pod: Pod): Map<string, { request: number; limit: number }> {
+    const m = new Map<string, { request: number; limit: number }>();
+    for (const resource of Object.keys(USAGE_ANNOTATIONS)) {
+      let request = 0;
+      let limit = 0;
+      let unlimited = false;
+      for (const c of pod.spec.containers) {
+        request += c.resources?.requests?.[resource] ?? 0;
+        const l = c.resources?.limits?.[resource];
+        if (l === undefined) unlimited = true;
+        else limit += l;
+      }
+      m.set(resource, { request, limit: unlimited ? 0 : limit });
     }
     return m;
   }
@@ -119,22 +138,14 @@ export class UsageModel {
   private compute(p: Tracked, resource: string, t: Micros): number {
     const spec = p.specs.get(resource);
     const pod = p.pod;
-    let limit = 0;
-    let request = 0;
-    let unlimited = false;
-    for (const c of pod.spec.containers) {
-      request += c.resources?.requests?.[resource] ?? 0;
-      const l = c.resources?.limits?.[resource];
-      if (l === undefined) unlimited = true;
-      else limit += l;
-    }
+    const { request, limit } = p.bounds.get(resource)!;
     if (spec === null || spec === undefined) return request;
     let v = 0;
     if (spec.perPod !== undefined) v += signalAt(spec.perPod, spec.perPod.kind === 'diurnal' ? t : t - (pod.status.startTime ?? t));
     if (spec.shared !== undefined && p.ready) v += (this.loadFactor(p.workload) * signalAt(spec.shared, t)) / Math.max(1, this.readyPods(p.workload));
     if (spec.noise > 0) v *= 1 + spec.noise * hashNormal(this.seed, `${pod.metadata.uid}/${resource}`, Math.floor(t / METRIC_RESOLUTION_US));
     v = Math.max(0, v);
-    if (!unlimited && limit > 0) v = Math.min(v, limit);
+    if (limit > 0) v = Math.min(v, limit);
     return Math.round(v);
   }
 

@@ -40,17 +40,20 @@ export class DefaultSelectors {
   /** DefaultSelector of a pod, or undefined when empty. */
   defaultSelector(pod: Pod): LabelSelector | undefined {
     const ns = pod.metadata.namespace ?? 'default';
-    const labels = pod.metadata.labels ?? {};
-    const cacheKey = `${ns}\u0000${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
-    let merged = this.fromServices.get(cacheKey);
-    if (merged === undefined) {
-      let found: Record<string, string> | null = null;
-      for (const s of this.services.get(ns)?.values() ?? []) {
-        if (!s.matches(pod.metadata.labels)) continue;
-        found = { ...(found ?? {}), ...s.selector };
+    const nsServices = this.services.get(ns);
+    let merged: Record<string, string> | null = null;
+    if (nsServices !== undefined && nsServices.size > 0) {
+      const labels = pod.metadata.labels ?? {};
+      const cacheKey = `${ns}\u0000${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
+      const hit = this.fromServices.get(cacheKey);
+      if (hit !== undefined) merged = hit;
+      else {
+        for (const s of nsServices.values()) {
+          if (!s.matches(pod.metadata.labels)) continue;
+          merged = { ...(merged ?? {}), ...s.selector };
+        }
+        this.fromServices.set(cacheKey, merged);
       }
-      merged = found;
-      this.fromServices.set(cacheKey, merged);
     }
     const matchLabels: Record<string, string> = { ...(merged ?? {}) };
     let any = merged !== null;

@@ -19,12 +19,12 @@ import { formatSeconds } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import type { ApiServer } from '../apiserver/apiServer.js';
 import type { TrafficSpec } from '../../workload/schema/scenario.js';
+import { DAY_US, DIURNAL_PEAK_US, diurnal } from '../../workload/usage.js';
 import type { ProxyGroup, ProxyMode } from '../proxy/kubeProxy.js';
 import type { ServiceTable } from '../proxy/serviceTable.js';
 import type { ProxyCosts } from '../proxy/costs.js';
 import { isReady } from '../controllers/podControl.js';
 
-const DAY_US = 24 * 3_600_000_000;
 /** Evaluation step of the traffic: 1 s, so rules lagging by less than a metrics interval still show. */
 export const TRAFFIC_STEP_US = 1_000_000;
 
@@ -33,9 +33,7 @@ export function patternFactor(p: TrafficSpec['pattern'], t: Micros): number {
   if (p === 'constant') return 1;
   if ('diurnal' in p) {
     const d = p.diurnal;
-    const period = d.period ?? DAY_US;
-    const peak = d.peakAt ?? 14 * 3_600_000_000;
-    return d.min + ((d.max - d.min) * (1 + Math.cos((2 * Math.PI * (t - peak)) / period))) / 2;
+    return diurnal(d.min, d.max, d.peakAt ?? DIURNAL_PEAK_US, d.period ?? DAY_US, t);
   }
   let f = 1;
   for (const s of p.steps) if (s.at <= t) f = s.factor;
