@@ -264,12 +264,26 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const kp = scenario.kubeProxy;
     const costs = { ...PROXY_COSTS, ...Object.fromEntries(Object.entries(kp.costs ?? {}).filter(([, v]) => v !== undefined)) };
     const groupNames = [...scenario.nodePools.map((p) => p.name), ...(scenario.objects.some((o) => o.kind === 'Node') ? ['nodes'] : [])];
+    // Nodes per pool, recounted only when the node set or labels changed (the cache's nodesVersion).
+    let counted = { version: -1, sizes: new Map<string, number>() };
+    const poolSize = (g: string) => () => {
+      const log = scheduler.cache.log;
+      if (counted.version !== log.nodesVersion) {
+        const sizes = new Map<string, number>();
+        for (const n of scheduler.cache.nodeList) {
+          const pool = n.node.metadata.labels?.[POOL_LABEL] ?? 'nodes';
+          sizes.set(pool, (sizes.get(pool) ?? 0) + 1);
+        }
+        counted = { version: log.nodesVersion, sizes };
+      }
+      return counted.sizes.get(g) ?? 0;
+    };
     const proxyGroups = groupNames.map((g) => {
       const group = new ProxyGroup(
         engine,
         serviceTable,
         g,
-        () => scheduler.cache.nodeList.filter((n) => (n.node.metadata.labels?.[POOL_LABEL] ?? 'nodes') === g).length,
+        poolSize(g),
         kp.mode,
         costs,
         kp.minSyncPeriod,
@@ -279,10 +293,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       group.onSync = (r) => files.proxy.row([formatSeconds(r.timeUs), r.group, r.proxy, ratio(r.nodes), r.mode, r.full ? 'full' : 'partial', r.servicePorts, r.endpoints, r.written, formatSeconds(r.durationUs), r.changed, r.maxLatencyUs === undefined ? undefined : formatSeconds(r.maxLatencyUs)]);
       return group;
     });
-    serviceTable.onChange = (key) => proxyGroups.forEach((g) => g.changed(key));
+    const traffic = new TrafficModel(engine, api, scenario.traffic, serviceTable, proxyGroups, kp.mode, costs, scenario.metrics.interval, scenario.durationUs, (cells) => files.services.row(cells));
+    serviceTable.onChange = (key) => {
+      proxyGroups.forEach((g) => g.changed(key));
+      traffic.invalidate(key);
+    };
     serviceTable.start();
     for (const g of proxyGroups) g.start();
-    const traffic = new TrafficModel(engine, api, scenario.traffic, serviceTable, proxyGroups, kp.mode, costs, scenario.metrics.interval, scenario.durationUs, (cells) => files.services.row(cells));
     traffic.start();
     const autoscalingSampler = new AutoscalingSampler(engine, api, scenario.metrics.interval, scenario.durationUs, files.autoscaling, usage, () => scheduler.cache.nodeList.length, autoscaler);
     store.onCommit((c) => autoscalingSampler.onCommit(c));

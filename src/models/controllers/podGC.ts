@@ -20,6 +20,13 @@ export const TERMINATED_POD_GC_THRESHOLD = 12_500;
 /** The pod garbage collector. */
 export class PodGC {
   private readonly pods = new Map<string, Pod>();
+  /** Order of each pod's first event (the informer's iteration order), for a stable collection order. */
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
+  /** Bound pods by node, so a pass looks only at pods whose node is gone. */
+  private readonly onNode = new Map<string, Set<string>>();
+  /** Unscheduled pods being deleted. */
+  private readonly unscheduledTerminating = new Set<string>();
   /** Terminated pods' uids in creation order (pods arrive in creation order). */
   private readonly terminated = new Set<string>();
   private readonly nodes = new Set<string>();
@@ -46,12 +53,23 @@ export class PodGC {
     });
     this.api.watch('Pod', {}, (ev) => {
       const uid = ev.object.metadata.uid!;
+      const prevNode = this.pods.get(uid)?.spec.nodeName;
+      if (prevNode) this.unindex(prevNode, uid);
+      this.unscheduledTerminating.delete(uid);
       if (ev.type === 'DELETED') {
         this.pods.delete(uid);
+        this.seq.delete(uid);
         this.terminated.delete(uid);
         return;
       }
+      if (!this.seq.has(uid)) this.seq.set(uid, this.nextSeq++);
       this.pods.set(uid, ev.object);
+      const node = ev.object.spec.nodeName;
+      if (node) {
+        let set = this.onNode.get(node);
+        if (set === undefined) this.onNode.set(node, (set = new Set()));
+        set.add(uid);
+      } else if (ev.object.metadata.deletionTimestamp !== undefined) this.unscheduledTerminating.add(uid);
       const phase = ev.object.status.phase;
       if (phase === 'Succeeded' || phase === 'Failed') this.terminated.add(uid);
     });
@@ -75,8 +93,15 @@ export class PodGC {
         this.client.delete('Pod', objectKey(p.metadata), { gracePeriodSeconds: 0 });
       }
     }
+    // gcOrphaned and gcUnscheduledTerminating look at every pod upstream; only pods on a missing node or unscheduled
+    // and terminating can qualify, so those are taken, in the informer's order.
     const now = this.engine.now;
-    for (const p of this.pods.values()) {
+    const candidates: string[] = [...this.unscheduledTerminating];
+    for (const [node, uids] of this.onNode) if (!this.nodes.has(node)) candidates.push(...uids);
+    candidates.sort((a, b) => this.seq.get(a)! - this.seq.get(b)!);
+    for (const uid of candidates) {
+      const p = this.pods.get(uid);
+      if (p === undefined) continue;
       const node = p.spec.nodeName;
       if (node !== undefined && node !== '' && !this.nodes.has(node)) {
         // gcOrphaned: the node is gone (past the quarantine); the pod fails and goes.
@@ -87,6 +112,13 @@ export class PodGC {
         this.forceDelete(p, false); // gcUnscheduledTerminating
       }
     }
+  }
+
+  private unindex(node: string, uid: string): void {
+    const set = this.onNode.get(node);
+    if (set === undefined) return;
+    set.delete(uid);
+    if (set.size === 0) this.onNode.delete(node);
   }
 
   private forceDelete(p: Pod, orphaned: boolean): void {
@@ -103,6 +135,10 @@ export class PodGC {
       }));
     }
     this.client.delete('Pod', key, { gracePeriodSeconds: 0 });
-    this.pods.delete(p.metadata.uid!);
+    const uid = p.metadata.uid!;
+    if (p.spec.nodeName) this.unindex(p.spec.nodeName, uid);
+    this.unscheduledTerminating.delete(uid);
+    this.pods.delete(uid);
+    this.seq.delete(uid);
   }
 }

@@ -33,6 +33,8 @@ interface Tracked {
   specs: Map<string, UsageSpec | null>;
   /** Per resource: the pod's summed requests and limit (0: some container has none), from its immutable spec. */
   bounds: Map<string, { request: number; limit: number }>;
+  /** Without usage annotations for CPU and memory: [milli-CPU, bytes], its requests at all times. */
+  fixed: [number, number] | undefined;
 }
 
 /** The usage model of all pods. */
@@ -40,6 +42,10 @@ export class UsageModel {
   private readonly pods = new Map<string, Tracked>();
   private readonly readyCount = new Map<string, number>();
   private readonly loadFactors = new Map<string, number>();
+  /** Running pods without usage annotations, summed per node: [milli-CPU, bytes, pods] (their usage never varies). */
+  private readonly fixedByNode = new Map<string, [number, number, number]>();
+  /** Running pods whose usage varies (annotated), by uid. */
+  private readonly varying = new Map<string, Tracked>();
 
   constructor(
     private readonly api: ApiServer,
@@ -79,18 +85,43 @@ export class UsageModel {
     const uid = pod.metadata.uid!;
     const prev = this.pods.get(uid);
     if (prev?.ready) this.readyCount.set(prev.workload, this.readyCount.get(prev.workload)! - 1);
+    if (prev !== undefined) this.count(uid, prev, -1);
     if (ev.type === 'DELETED') {
       this.pods.delete(uid);
       return;
     }
     const running = pod.status.phase === 'Running' && pod.metadata.deletionTimestamp === undefined;
     const ready = running && isReady(pod);
-    const t: Tracked = prev ?? { pod, workload: this.workloadOf(pod), ready, running, specs: this.specsOf(pod), bounds: this.boundsOf(pod) };
+    let t = prev;
+    if (t === undefined) {
+      const specs = this.specsOf(pod);
+      const bounds = this.boundsOf(pod);
+      const fixed: [number, number] | undefined = specs.get(CPU) === null && specs.get(MEMORY) === null ? [bounds.get(CPU)!.request, bounds.get(MEMORY)!.request] : undefined;
+      t = { pod, workload: this.workloadOf(pod), ready, running, specs, bounds, fixed };
+    }
     t.pod = pod;
     t.ready = ready;
     t.running = running;
     this.pods.set(uid, t);
+    this.count(uid, t, 1);
     if (ready) this.readyCount.set(t.workload, (this.readyCount.get(t.workload) ?? 0) + 1);
+  }
+
+  /** Adds or removes a running pod from the per-node usage. */
+  private count(uid: string, t: Tracked, sign: 1 | -1): void {
+    const node = t.pod.spec.nodeName;
+    if (!t.running || !node) return;
+    if (t.fixed === undefined) {
+      if (sign > 0) this.varying.set(uid, t);
+      else this.varying.delete(uid);
+      return;
+    }
+    let acc = this.fixedByNode.get(node);
+    if (acc === undefined) this.fixedByNode.set(node, (acc = [0, 0, 0]));
+    acc[0] += sign * t.fixed[0];
+    acc[1] += sign * t.fixed[1];
+    acc[2] += sign;
+    if (acc[2] === 0) this.fixedByNode.delete(node);
   }
 
   private specsOf(pod: Pod): Map<string, UsageSpec | null> {
@@ -152,9 +183,9 @@ export class UsageModel {
   /** Usage per node at time t: node name → [milli-CPU, bytes] summed over its running pods. */
   byNode(t: Micros): Map<string, [number, number]> {
     const out = new Map<string, [number, number]>();
-    for (const p of this.pods.values()) {
-      const node = p.pod.spec.nodeName;
-      if (!p.running || !node) continue;
+    for (const [node, acc] of this.fixedByNode) out.set(node, [acc[0], acc[1]]);
+    for (const p of this.varying.values()) {
+      const node = p.pod.spec.nodeName!;
       let acc = out.get(node);
       if (acc === undefined) out.set(node, (acc = [0, 0]));
       acc[0] += this.compute(p, CPU, t);

@@ -61,6 +61,8 @@ export class ProxyGroup {
   /** Every sync's duration (µs). */
   readonly durationsUs: number[] = [];
   onSync: (r: SyncRecord) => void = () => {};
+  /** Called with a Service key when a proxy's programmed endpoints of it change. */
+  readonly onProgrammed: ((serviceKey: string) => void)[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -148,11 +150,17 @@ export class ProxyGroup {
     durationUs = Math.max(1, Math.round(durationUs * p.rng.lognormal(1, 0.1)));
     this.engine.schedule(durationUs, () => {
       const end = this.engine.now;
+      const notify = this.onProgrammed.length > 0;
       for (const [k, v] of snapshot) {
+        const old = p.programmed.get(k);
         if (v.length === 0 && this.table.portsOf(k).length === 0) p.programmed.delete(k);
         else p.programmed.set(k, v);
+        if (notify && old !== p.programmed.get(k)) for (const f of this.onProgrammed) f(k);
       }
-      for (const k of removed) p.programmed.delete(k);
+      for (const k of removed) {
+        if (notify && p.programmed.has(k)) for (const f of this.onProgrammed) f(k);
+        p.programmed.delete(k);
+      }
       let max: number | undefined;
       for (const at of changes.values()) {
         const l = end - at;

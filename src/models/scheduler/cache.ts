@@ -41,7 +41,8 @@ export class SchedulerCache {
   /** Adds or updates a node. Returns true if it was new. */
   upsertNode(node: Node): boolean {
     const n = this.nodes.get(node.metadata.name);
-    this.log.nodeChanged();
+    // Aggregates depend on the node set and node labels only: a status update leaves them valid.
+    if (n === undefined || !sameLabels(n.node.metadata.labels, node.metadata.labels)) this.log.nodeChanged();
     if (n !== undefined) {
       this.countImages(n, -1);
       n.setNode(node);
@@ -151,4 +152,12 @@ export class SchedulerCache {
   hasPod(uid: string): boolean {
     return this.podNode.has(uid);
   }
+}
+
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ak) if (a![k] !== b?.[k]) return false;
+  return true;
 }

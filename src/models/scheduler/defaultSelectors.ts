@@ -9,9 +9,20 @@ import { objectKey } from '../../cluster/types.js';
 import { compileMatchLabels, type LabelMatcher } from '../../cluster/selector.js';
 import type { ApiServer } from '../apiserver/apiServer.js';
 
+interface SelectingService {
+  selector: Record<string, string>;
+  matches: LabelMatcher;
+  pair: string;
+  /** Order of the Service's first appearance (the merge order, as an informer's map iteration). */
+  seq: number;
+}
+
 /** Services and ReplicaSets, for DefaultSelector. */
 export class DefaultSelectors {
-  private readonly services = new Map<string, Map<string, { selector: Record<string, string>; matches: LabelMatcher }>>();
+  private readonly services = new Map<string, Map<string, SelectingService>>();
+  /** Per namespace: the Services by their selector's first `key=value` pair (every pod they select has it). */
+  private readonly byPair = new Map<string, Map<string, Set<SelectingService>>>();
+  private seq = 0;
   private readonly replicaSets = new Map<string, ReplicaSet>();
   /** The Services' merged selector per namespace and label set (cleared on any Service change): pods of one
    * template share it, so a cycle does not rescan every Service of the namespace. */
@@ -32,9 +43,22 @@ export class DefaultSelectors {
     const ns = svc.metadata.namespace ?? 'default';
     let m = this.services.get(ns);
     if (m === undefined) this.services.set(ns, (m = new Map()));
+    let pairs = this.byPair.get(ns);
+    if (pairs === undefined) this.byPair.set(ns, (pairs = new Map()));
+    const name = svc.metadata.name;
+    const old = m.get(name);
+    if (old !== undefined) {
+      pairs.get(old.pair)?.delete(old);
+      m.delete(name);
+    }
     const sel = svc.spec.selector;
-    if (type === 'DELETED' || sel === undefined || Object.keys(sel).length === 0) m.delete(svc.metadata.name);
-    else m.set(svc.metadata.name, { selector: sel, matches: compileMatchLabels(sel) });
+    if (type === 'DELETED' || sel === undefined || Object.keys(sel).length === 0) return;
+    const [k, v] = Object.entries(sel)[0]!;
+    const entry: SelectingService = { selector: sel, matches: compileMatchLabels(sel), pair: `${k}\u0000${v}`, seq: old?.seq ?? this.seq++ };
+    m.set(name, entry);
+    let set = pairs.get(entry.pair);
+    if (set === undefined) pairs.set(entry.pair, (set = new Set()));
+    set.add(entry);
   }
 
   /** DefaultSelector of a pod, or undefined when empty. */
@@ -48,10 +72,11 @@ export class DefaultSelectors {
       const hit = this.fromServices.get(cacheKey);
       if (hit !== undefined) merged = hit;
       else {
-        for (const s of nsServices.values()) {
-          if (!s.matches(pod.metadata.labels)) continue;
-          merged = { ...(merged ?? {}), ...s.selector };
-        }
+        const pairs = this.byPair.get(ns)!;
+        const selecting: SelectingService[] = [];
+        for (const k in labels) for (const s of pairs.get(`${k}\u0000${labels[k]}`) ?? []) if (s.matches(labels)) selecting.push(s);
+        selecting.sort((a, b) => a.seq - b.seq);
+        for (const s of selecting) merged = { ...(merged ?? {}), ...s.selector };
         this.fromServices.set(cacheKey, merged);
       }
     }

@@ -15,8 +15,8 @@ export interface PodChange {
   sign: 1 | -1;
 }
 
-/** Entries kept before the log is cut. */
-const MAX_ENTRIES = 1_000_000;
+/** Entries kept before the log is cut (each holds a PodInfo, so old pod versions live until the cut). */
+const MAX_ENTRIES = 200_000;
 
 /** The log. */
 export class PodChangeLog {

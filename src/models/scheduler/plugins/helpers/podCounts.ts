@@ -7,8 +7,11 @@
 import type { LabelMatcher } from '../../../../cluster/selector.js';
 import type { PluginHandle } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../nodeInfo.js';
+import type { PodInfo } from '../../podInfo.js';
 
 const MAX_INT32 = 2 ** 31 - 1;
+/** Aggregates kept (one per namespace × selector × keys in use: e.g. one per Service of a large cluster). */
+const MAX_AGGREGATES = 50_000;
 
 /** Namespaces: one, or a set (an affinity term's `namespaces`). */
 export type Namespaces = string | ReadonlySet<string>;
@@ -31,9 +34,6 @@ export function countMatching(node: NodeInfo, selector: LabelMatcher, namespace:
  * `keys`, kept up to date from the cache's placement log (see podChangeLog.ts).
  */
 export interface Aggregate {
-  epoch: number;
-  nodesVersion: number;
-  pos: number;
   perNode: Map<NodeInfo, number>;
   perValue: Map<string, Map<string, number>>;
   /** Per key: how many values have each positive count (for the minimum without a scan). */
@@ -59,38 +59,139 @@ interface Domains {
   perKey: Map<string, Set<string>>;
 }
 
-/** Incremental counting shared by Filter and Score (only for constraints whose inclusion policies are trivial). */
+/** An aggregate with what it counts. */
+interface Tracked {
+  id: string;
+  a: Aggregate;
+  ns: Namespaces;
+  selector: LabelMatcher;
+  keys: readonly string[];
+  countTerminating: boolean;
+  anchor: string | undefined;
+}
+
+/** A selector that matches nothing (a null selector) is anchored on a label pair no pod can have. */
+const NEVER = '\u0002never';
+
+/**
+ * A `key=value` pair every pod matching the selector has (from matchLabels or a single-valued In), so the pods a
+ * placement can change are found by label instead of by testing every selector; undefined when there is none.
+ */
+function anchorOf(selectorKey: string): string | undefined {
+  if (selectorKey === 'null') return NEVER;
+  const sel = JSON.parse(selectorKey) as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | null;
+  if (sel === null) return NEVER;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) return `${k}\u0000${v}`;
+  for (const e of sel.matchExpressions ?? []) if (e.operator === 'In' && e.values?.length === 1) return `${e.key}\u0000${e.values[0]}`;
+  return undefined;
+}
+
+/**
+ * Incremental counting shared by Filter and Score (only for constraints whose inclusion policies are trivial). The
+ * counter follows the placement log once for all its aggregates: a placement updates the aggregates anchored on
+ * one of the pod's labels (and those without an anchor), and an index of the placed pods by label builds a new
+ * aggregate from the pods that can match instead of from every pod of the cluster.
+ */
 export class Counter {
-  private readonly aggregates = new Map<string, Aggregate>();
+  private readonly aggregates = new Map<string, Tracked>();
+  private readonly anchored = new Map<string, Set<Tracked>>();
+  private readonly unanchored = new Set<Tracked>();
+  private readonly anchors = new Map<string, string | undefined>();
+  /** Placed pods by `key=value` label pair. */
+  private readonly podsByLabel = new Map<string, Map<PodInfo, NodeInfo>>();
   private readonly domains = new Map<string, Domains>();
+  private epoch = -1;
+  private nodesVersion = -1;
+  private pos = 0;
 
   constructor(private readonly handle: PluginHandle) {}
 
   /** The aggregate of pods in `ns` matching `c.selector`, over `keys`; terminating pods count only if asked. */
   aggregate(ns: Namespaces, c: { selector: LabelMatcher; selectorKey: string }, keys: readonly string[], countTerminating = false): Aggregate {
-    const log = this.handle.podLog();
+    this.follow();
     const nsKey = typeof ns === 'string' ? ns : [...ns].sort().join(',');
     const id = `${nsKey}\u0001${c.selectorKey}\u0001${keys.join('\u0001')}\u0001${countTerminating ? 1 : 0}`;
-    let a = this.aggregates.get(id);
-    if (a === undefined || a.epoch !== log.epoch || a.nodesVersion !== log.nodesVersion) {
-      a = { epoch: log.epoch, nodesVersion: log.nodesVersion, pos: log.entries.length, perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
+    const found = this.aggregates.get(id);
+    if (found !== undefined) return found.a;
+    let anchor = this.anchors.get(c.selectorKey);
+    if (anchor === undefined && !this.anchors.has(c.selectorKey)) this.anchors.set(c.selectorKey, (anchor = anchorOf(c.selectorKey)));
+    const a: Aggregate = { perNode: new Map(), perValue: new Map(keys.map((k) => [k, new Map()])), hist: new Map(keys.map((k) => [k, new Map()])) };
+    const t: Tracked = { id, a, ns, selector: c.selector, keys, countTerminating, anchor };
+    if (anchor !== undefined) {
+      for (const [info, node] of this.podsByLabel.get(anchor) ?? []) if (counts(t, info)) add(a, node, keys, 1);
+    } else {
       for (const n of this.handle.nodes()) {
         const count = countMatching(n, c.selector, ns, countTerminating);
         if (count > 0) add(a, n, keys, count);
       }
-      if (this.aggregates.size > 1000) this.aggregates.clear();
-      this.aggregates.set(id, a);
-      return a;
+    }
+    // Bounded: the oldest-built aggregate goes first (it is rebuilt if asked again).
+    if (this.aggregates.size >= MAX_AGGREGATES) this.untrack(this.aggregates.values().next().value!);
+    this.aggregates.set(id, t);
+    if (anchor === undefined) this.unanchored.add(t);
+    else {
+      let set = this.anchored.get(anchor);
+      if (set === undefined) this.anchored.set(anchor, (set = new Set()));
+      set.add(t);
+    }
+    return a;
+  }
+
+  private untrack(t: Tracked): void {
+    this.aggregates.delete(t.id);
+    if (t.anchor === undefined) this.unanchored.delete(t);
+    else {
+      const set = this.anchored.get(t.anchor)!;
+      set.delete(t);
+      if (set.size === 0) this.anchored.delete(t.anchor);
+    }
+  }
+
+  /** Brings every aggregate and the label index up to the log's end (or rebuilds them all on a new epoch or node set). */
+  private follow(): void {
+    const log = this.handle.podLog();
+    if (log.epoch !== this.epoch || log.nodesVersion !== this.nodesVersion) {
+      this.aggregates.clear();
+      this.anchored.clear();
+      this.unanchored.clear();
+      this.podsByLabel.clear();
+      for (const n of this.handle.nodes()) for (const p of n.pods.values()) this.index(p, n, 1);
+      this.epoch = log.epoch;
+      this.nodesVersion = log.nodesVersion;
+      this.pos = log.entries.length;
+      return;
     }
     const entries = log.entries;
-    for (let i = a.pos; i < entries.length; i++) {
+    for (let i = this.pos; i < entries.length; i++) {
       const e = entries[i]!;
-      const m = e.pod.pod.metadata;
-      if ((!countTerminating && m.deletionTimestamp !== undefined) || !inNamespaces(ns, m.namespace ?? 'default') || !c.selector(m.labels)) continue;
-      add(a, e.node, keys, e.sign);
+      const labels = e.pod.pod.metadata.labels;
+      if (labels !== undefined) {
+        for (const k in labels) {
+          const pair = `${k}\u0000${labels[k]}`;
+          this.indexPair(pair, e.pod, e.node, e.sign);
+          const set = this.anchored.get(pair);
+          if (set !== undefined) for (const t of set) if (counts(t, e.pod)) add(t.a, e.node, t.keys, e.sign);
+        }
+      }
+      for (const t of this.unanchored) if (counts(t, e.pod)) add(t.a, e.node, t.keys, e.sign);
     }
-    a.pos = entries.length;
-    return a;
+    this.pos = entries.length;
+  }
+
+  private index(p: PodInfo, n: NodeInfo, sign: 1 | -1): void {
+    const labels = p.pod.metadata.labels;
+    if (labels !== undefined) for (const k in labels) this.indexPair(`${k}\u0000${labels[k]}`, p, n, sign);
+  }
+
+  private indexPair(pair: string, p: PodInfo, n: NodeInfo, sign: 1 | -1): void {
+    let m = this.podsByLabel.get(pair);
+    if (sign > 0) {
+      if (m === undefined) this.podsByLabel.set(pair, (m = new Map()));
+      m.set(p, n);
+    } else if (m !== undefined) {
+      m.delete(p);
+      if (m.size === 0) this.podsByLabel.delete(pair);
+    }
   }
 
   domainsOf(keys: readonly string[]): Map<string, Set<string>> {
@@ -108,6 +209,12 @@ export class Counter {
     }
     return d.perKey;
   }
+}
+
+/** Whether a placed pod counts toward a tracked aggregate. */
+function counts(t: Tracked, p: PodInfo): boolean {
+  const m = p.pod.metadata;
+  return (t.countTerminating || m.deletionTimestamp === undefined) && inNamespaces(t.ns, m.namespace ?? 'default') && t.selector(m.labels);
 }
 
 export function add(a: Aggregate, n: NodeInfo, keys: readonly string[], by: number): void {
