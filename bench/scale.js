@@ -9,7 +9,7 @@ import { join } from 'node:path';
 export async function runScale(scenario) {
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
   try {
-    const r = spawnSync(process.execPath, ['bench/scaleChild.js', scenario, join(out, 'r')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', 'bench/scaleChild.js', scenario, join(out, 'r')], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout);
     return {

@@ -8,7 +8,7 @@ function timeSweep(scenario, workers, extra) {
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-sweep-'));
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'sweep', scenario, '--workers', String(workers), '--out', join(out, 's'), '--no-report', '--quiet', ...extra], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', 'dist/cli/main.js', 'sweep', scenario, '--workers', String(workers), '--out', join(out, 's'), '--no-report', '--quiet', ...extra], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
     return Number(process.hrtime.bigint() - t0) / 1e9;
   } finally {

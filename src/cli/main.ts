@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * The kubesim command line (commander). Commands parse flags and call the layers below; they hold no logic.
  * Exit codes: 0 ok, 1 the run failed, 2 bad input or usage. Errors are one paragraph on stderr; `--debug` adds the

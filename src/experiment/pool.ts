@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Run, SweepPlan } from './plan.js';
 import type { FromWorker, ToWorker } from './worker.js';
+import { YOUNG_GENERATION_MB } from './heap.js';
 
 /** Outcome of one run. */
 export type RunOutcome = { status: 'done'; events: number } | { status: 'interrupted' } | { status: 'failed'; message: string; input: boolean };
@@ -39,7 +40,7 @@ export function runPool(plan: SweepPlan, runs: readonly Run[], sweepDir: string,
   const n = Math.max(1, Math.min(workers, runs.length));
   if (runs.length === 0) resolveDone();
   for (let i = 0; i < n; i++) {
-    const w = new Worker(url);
+    const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     threads.push(w);
     active++;
     w.on('message', (m: FromWorker) => {
