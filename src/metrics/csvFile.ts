@@ -1,15 +1,33 @@
 /**
- * A CSV file written as the simulation runs: rows are buffered in small batches, formatted with csv-stringify and
- * appended with synchronous writes, so memory stays flat however long the output grows and the simulation loop
- * never waits on stream backpressure.
+ * A CSV file written as the simulation runs: rows are buffered in small batches, formatted as RFC 4180 and appended
+ * with synchronous writes, so memory stays flat however long the output grows and the simulation loop never waits
+ * on stream backpressure. The formatting is hand-written because it is a hot path (csv-stringify took about 7% of
+ * the wall time of the 100,000-pod proxy benchmark); a test checks it byte for byte against csv-stringify.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
 
 /** A cell value: strings and finite numbers; undefined is an empty cell. */
 export type Cell = string | number | undefined;
 
 const BATCH_ROWS = 2048;
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** One field: numbers as JavaScript prints them, strings quoted (quotes doubled) when they hold `"`, `,` or a line break. */
+function field(c: Cell): string {
+  if (c === undefined) return '';
+  if (typeof c === 'number') return String(c);
+  return NEEDS_QUOTES.test(c) ? `"${c.replaceAll('"', '""')}"` : c;
+}
+
+/** Rows as CSV text, each ended by `\n`. */
+export function formatCsv(rows: readonly (readonly Cell[])[]): string {
+  let out = '';
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) out += i === 0 ? field(r[i]) : ',' + field(r[i]);
+    out += '\n';
+  }
+  return out;
+}
 
 /** One CSV file with a fixed header. */
 export class CsvFile {
@@ -23,7 +41,7 @@ export class CsvFile {
     readonly columns: readonly string[],
   ) {
     this.fd = openSync(path, 'w');
-    writeSync(this.fd, stringify([columns as string[]]));
+    writeSync(this.fd, formatCsv([columns]));
   }
 
   /** Appends a row (same length and order as the columns). */
@@ -36,7 +54,7 @@ export class CsvFile {
   /** Writes buffered rows. */
   flush(): void {
     if (this.buffer.length === 0) return;
-    writeSync(this.fd, stringify(this.buffer.map((r) => r.map((c) => (c === undefined ? '' : c)))));
+    writeSync(this.fd, formatCsv(this.buffer));
     this.buffer = [];
   }
 

@@ -16,7 +16,7 @@ export interface PodChange {
 }
 
 /** Entries kept before the log is cut (each holds a PodInfo, so old pod versions live until the cut). */
-const MAX_ENTRIES = 50_000;
+const MAX_ENTRIES = 200_000;
 
 /** The log. */
 export class PodChangeLog {
