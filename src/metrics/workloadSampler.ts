@@ -37,6 +37,8 @@ export class WorkloadSampler {
   private readonly deployments = new Map<string, Deployment>();
   private readonly series: { t: Micros; a: number; complete: boolean }[] = [];
   private readonly settled = new Set<string>();
+  /** The Deployments' keys in sorted order, kept until one is added or deleted. */
+  private sortedKeys: string[] | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -54,8 +56,12 @@ export class WorkloadSampler {
   onCommit(c: Change): void {
     if (c.object.kind !== 'Deployment') return;
     const key = objectKey(c.object.metadata);
-    if (c.type === 'DELETED') this.deployments.delete(key);
-    else this.deployments.set(key, c.object);
+    if (c.type === 'DELETED') {
+      if (this.deployments.delete(key)) this.sortedKeys = undefined;
+    } else {
+      if (!this.deployments.has(key)) this.sortedKeys = undefined;
+      this.deployments.set(key, c.object);
+    }
   }
 
   private sample(): void {
@@ -63,7 +69,8 @@ export class WorkloadSampler {
     let want = 0;
     let have = 0;
     let complete = true;
-    for (const key of [...this.deployments.keys()].sort()) {
+    this.sortedKeys ??= [...this.deployments.keys()].sort();
+    for (const key of this.sortedKeys) {
       const d = this.deployments.get(key)!;
       const s = d.status;
       const desired = d.spec.replicas ?? 1;
