@@ -27,6 +27,18 @@ if (!only || only === 'scale') {
   writeFileSync('bench/results/scale-5k.json', JSON.stringify(result, null, 2) + '\n');
 }
 
+if (!only || only === 'proxy') {
+  // kube-proxy at scale: 10,000 Services × 10 endpoints on 5,000 nodes, steady traffic, one hour, per mode.
+  const { runScale } = await import('./scale.js');
+  const rows = [];
+  for (const mode of ['iptables', 'ipvs', 'nftables']) {
+    const r = await runScale('bench/proxy-10k.yaml', [`kubeProxy.mode=${mode}`]);
+    console.log(r);
+    rows.push({ mode, ...r });
+  }
+  writeFileSync('bench/results/proxy-10k.json', JSON.stringify({ suite: 'proxy-10k', node: process.version, rows }, null, 2) + '\n');
+}
+
 if (!only || only === 'sweep') {
   const { runSweepBench } = await import('./sweep.js');
   const result = await runSweepBench();

@@ -5,16 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs `scenario` once and returns its figures. */
-export async function runScale(scenario) {
+/** Runs `scenario` once (with `path=value` overrides) and returns its figures. */
+export async function runScale(scenario, overrides = []) {
   const out = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
   try {
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', 'bench/scaleChild.js', scenario, join(out, 'r')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', 'bench/scaleChild.js', scenario, join(out, 'r'), ...overrides], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout);
     return {
       suite: 'scale',
       scenario,
+      overrides,
       node: process.version,
       wallSeconds: Number(m.wallSeconds.toFixed(2)),
       eventsProcessed: m.eventsProcessed,

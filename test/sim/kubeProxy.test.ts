@@ -14,7 +14,7 @@ const csv = (out: string, file: string): Row[] => parse(readFileSync(join(out, f
 
 let lastSummary: Row = {};
 let lastServices: Row[] = [];
-async function run(mode: string, extra = ''): Promise<Row[]> {
+async function run(mode: string, extra = '', traffic = '{service: web, connectionsPerSecond: 200, requestsPerConnection: 10}'): Promise<Row[]> {
   const f = join(dir, `${mode}.yaml`);
   writeFileSync(
     f,
@@ -41,7 +41,7 @@ spec:
             containers: [{name: web, image: web:1, ports: [{name: http, containerPort: 8080}], resources: {requests: {cpu: 100m}}}]
     - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}}
   traffic:
-    - {service: web, connectionsPerSecond: 200, requestsPerConnection: 10}
+    - ${traffic}
   metrics: {interval: 5s}
   events:
     - {at: 2m, rollout: {deployment: web, image: "web:2"}}
@@ -123,6 +123,18 @@ describe('Traffic through Services', () => {
     // One Service: iptables scans a handful of rules; IPVS pays its fixed lookup.
     expect(Number(ipt.first_packet_us_p99)).toBeLessThan(Number(ipvs.first_packet_us_p99));
     expect(Number(ipt.proxy_cpu_cores_per_node)).toBeGreaterThan(0);
+  });
+
+  it('keepalive: the same 2,000 requests/s over 10× fewer connections cost the proxy the new-connection share less', async () => {
+    // nftables with a 100 µs lookup and 10 µs per request: 110 µs per request without keepalive, 100 / 10 + 10 = 20
+    // µs with 10 requests per connection; over 6 nodes, 2,000 req/s × cost / 6 cores per node.
+    const costs = ', costs: {nftLookupUs: 100, ruleUs: 0, requestUs: 10}';
+    await run('nftables', costs, '{service: web, connectionsPerSecond: 2000, requestsPerConnection: 1}');
+    const without = Number(lastSummary.proxy_cpu_cores_per_node);
+    await run('nftables', costs, '{service: web, connectionsPerSecond: 200, requestsPerConnection: 10}');
+    const withKeepalive = Number(lastSummary.proxy_cpu_cores_per_node);
+    expect(without).toBeCloseTo((2000 * 110) / 1e6 / 6, 6);
+    expect(withKeepalive).toBeCloseTo((2000 * 20) / 1e6 / 6, 6);
   });
 });
 
