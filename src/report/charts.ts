@@ -239,3 +239,43 @@ export function nodeGroupChart(rows: readonly Row[]): TopLevelSpec {
     ]);
   return timeSeries('Cluster autoscaler: node group size', values, 'nodes', 'nodes');
 }
+
+/** One point of a kube-proxy figure against the number of Services. */
+export interface ProxyPoint {
+  services: number;
+  mode: string;
+  /** The statistic (p50, p99, …) when the chart shows several. */
+  statistic: string;
+  value: number;
+}
+
+/** A kube-proxy figure against the number of Services: one colour per mode, one dash per statistic. */
+export function proxyVsServicesChart(title: string, yTitle: string, points: readonly ProxyPoint[], logY = false): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: points as object[] },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'services', type: 'quantitative', title: 'Services' },
+      y: { field: 'value', type: 'quantitative', title: yTitle, ...(logY ? { scale: { type: 'log' } } : {}) },
+      color: { field: 'mode', type: 'nominal', title: 'mode' },
+      strokeDash: { field: 'statistic', type: 'nominal', title: null },
+      detail: [{ field: 'mode' }, { field: 'statistic' }],
+      tooltip: [{ field: 'mode' }, { field: 'statistic' }, { field: 'services', type: 'quantitative', title: 'Services' }, { field: 'value', type: 'quantitative', title: yTitle, format: '.4~g' }],
+    },
+  };
+}
+
+/** Failed connections per metrics interval, summed over Services (services.csv), one line per series (mean across seeds). */
+export function failedConnectionsChart(series: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
+  const values: { time_s: number; series: string; failed: number }[] = [];
+  for (const s of series) {
+    const perTime = new Map<number, number>();
+    for (const run of s.data) for (const [time, failed] of run) perTime.set(time, (perTime.get(time) ?? 0) + failed / s.data.length);
+    for (const [time_s, failed] of [...perTime].sort((a, b) => a[0] - b[0])) values.push({ time_s, series: s.label, failed });
+  }
+  return timeSeries('Failed connections per interval (rules lagging the endpoints)', values, 'failed', 'connections');
+}

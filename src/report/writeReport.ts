@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { availabilityChart, cellCiChart, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { availabilityChart, cellCiChart, failedConnectionsChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
-import { readCsv, type Row } from './readCsv.js';
+import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
 import type { SweepPlan } from '../experiment/plan.js';
 
@@ -72,6 +72,16 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   const autoscaling = existsSync(join(dir, 'autoscaling.csv')) ? readCsv(join(dir, 'autoscaling.csv')) : [];
   if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', hpaChart(autoscaling)]);
   if (autoscaling.some((r) => r.kind === 'NodeGroup')) specs.push(['node-groups', 'Cluster autoscaler node count', nodeGroupChart(autoscaling)]);
+  const proxyRows = existsSync(join(dir, 'proxy.csv')) ? readCsv(join(dir, 'proxy.csv')) : [];
+  if (proxyRows.length > 0) {
+    const mode = String(summary.proxy_mode ?? proxyRows[0]!.mode);
+    specs.push(['programming-latency-cdf', 'kube-proxy network programming latency CDF', latencyCdfChart("Programming latency of each sync's oldest change, CDF", [{ label: mode, data: numbers(proxyRows, 'programming_latency_max_s') }])]);
+    specs.push(['sync-duration-cdf', 'kube-proxy sync duration CDF', latencyCdfChart('Sync duration, CDF', [{ label: mode, data: numbers(proxyRows, 'duration_s') }])]);
+  }
+  if (existsSync(join(dir, 'services.csv'))) {
+    const failed = sumByTime(join(dir, 'services.csv'), 'failed');
+    if ([...failed.values()].some((v) => v > 0)) specs.push(['failed-connections', 'Failed connections over time', failedConnectionsChart([{ label: 'all Services', data: [failed] }])]);
+  }
   if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
     specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
   }
@@ -149,6 +159,8 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     specs.push(['availability', 'Availability during rollouts and failures (mean across seeds)', availabilityChart(cellWorkloads)]);
     specs.push(['availability-min', 'Lowest availability per cell, 95% CI', cellCiChart('Lowest available share of desired replicas', ci('availability_min'))]);
   }
+  const hasProxy = plan.cells.some((c) => runsOf(c.id).some((r) => existsSync(join(dir, r.dir, 'proxy.csv')) && readCsv(join(dir, r.dir, 'summary.csv'))[0]?.proxy_mode));
+  if (hasProxy) specs.push(...proxySweepCharts(dir, plan, means, runsOf, label));
   const notes: string[] = [];
   if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
     notes.push(`Paired differences against ${state.baseline} (same seeds, common random numbers), mean [95% CI]:`);
@@ -164,4 +176,25 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes },
     specs,
   };
+}
+
+/** The kube-proxy charts of a sweep: figures against the number of Services per mode, latency CDFs, failures over time. */
+function proxySweepCharts(dir: string, plan: SweepPlan, means: readonly Row[], runsOf: (cell: string) => SweepPlan['runs'], label: (id: string) => string): Spec[] {
+  const modeOf = (cell: string) => readCsv(join(dir, runsOf(cell)[0]!.dir, 'summary.csv'))[0]?.proxy_mode ?? '';
+  const points = (stats: [string, string][], scale = 1): ProxyPoint[] =>
+    means.flatMap((r) => stats.filter(([column]) => r[column] !== undefined && r[column] !== '').map(([column, statistic]) => ({ services: Number(r.services), mode: modeOf(r.cell!), statistic, value: Number(r[column]) * scale })));
+  const specs: Spec[] = [
+    ['proxy-first-packet', 'First-packet cost vs Services per mode', proxyVsServicesChart('Mode-dependent first-packet cost (µs)', 'µs', points([['first_packet_us_p50', 'p50'], ['first_packet_us_p90', 'p90'], ['first_packet_us_p99', 'p99']]), true)],
+    ['proxy-cpu', 'kube-proxy CPU per node vs Services per mode', proxyVsServicesChart('kube-proxy CPU per node (cores)', 'cores', points([['proxy_cpu_cores_per_node', 'mean']]))],
+    ['proxy-sync-duration', 'Sync duration vs Services per mode', proxyVsServicesChart('Sync duration (s)', 's', points([['sync_duration_s_p50', 'p50'], ['sync_duration_s_p99', 'p99']]), true)],
+  ];
+  const cells = plan.cells.map((c) => ({ label: label(c.id), runs: runsOf(c.id) }));
+  specs.push([
+    'programming-latency-cdf',
+    'Network programming latency CDF per cell (all seeds)',
+    latencyCdfChart("Programming latency of each sync's oldest change, CDF", cells.map((c) => ({ label: c.label, data: c.runs.flatMap((r) => (existsSync(join(dir, r.dir, 'proxy.csv')) ? numbers(readCsv(join(dir, r.dir, 'proxy.csv')), 'programming_latency_max_s') : [])) }))),
+  ]);
+  const failed = cells.map((c) => ({ label: c.label, data: c.runs.filter((r) => existsSync(join(dir, r.dir, 'services.csv'))).map((r) => sumByTime(join(dir, r.dir, 'services.csv'), 'failed')) }));
+  if (failed.some((c) => c.data.some((m) => [...m.values()].some((v) => v > 0)))) specs.push(['failed-connections', 'Failed connections over time (mean across seeds)', failedConnectionsChart(failed)]);
+  return specs;
 }

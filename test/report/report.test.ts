@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cdfPoints, pendingPodsChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
+import { cdfPoints, failedConnectionsChart, pendingPodsChart, proxyVsServicesChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
+import { sumByTime } from '../../src/report/readCsv.js';
 import { escapeHtml, reportHtml } from '../../src/report/html.js';
 import { renderSvg } from '../../src/report/render.js';
 import { writeReport } from '../../src/report/writeReport.js';
@@ -38,6 +39,29 @@ describe('chart specs', () => {
   it('skips pods never bound in the scheduling-latency CDF', () => {
     const spec = schedulingLatencyCdfChart([{ scheduling_latency_s: '0.5' }, { scheduling_latency_s: '' }, { scheduling_latency_s: '1.5' }]) as unknown as { data: { values: unknown[] } };
     expect(spec.data.values).toHaveLength(2);
+  });
+
+  it('kube-proxy figures against Services: x Services, y value (log when asked), colour per mode, dash per statistic', () => {
+    const spec = proxyVsServicesChart('First packet', 'µs', [
+      { services: 1000, mode: 'iptables', statistic: 'p50', value: 40 },
+      { services: 10000, mode: 'iptables', statistic: 'p50', value: 330 },
+      { services: 10000, mode: 'ipvs', statistic: 'p50', value: 63 },
+    ], true) as unknown as { data: { values: unknown[] }; encoding: Record<string, { field: string; scale?: { type: string } }> };
+    expect(spec.encoding.x!.field).toBe('services');
+    expect(spec.encoding.y!.scale).toEqual({ type: 'log' });
+    expect(spec.encoding.color!.field).toBe('mode');
+    expect(spec.encoding.strokeDash!.field).toBe('statistic');
+    expect(spec.data.values).toHaveLength(3);
+  });
+
+  it('failed connections: services.csv summed per interval without reading rows, averaged over seeds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-failed-'));
+    const f = join(dir, 'services.csv');
+    writeFileSync(f, 'time_s,namespace,service,connections,requests,failed\n10.000000,default,a,5,5,1.500\n10.000000,default,b,5,5,2.000\n20.000000,default,a,5,5,0.000\n');
+    const m = sumByTime(f, 'failed');
+    expect([...m]).toEqual([[10, 3.5], [20, 0]]);
+    const spec = failedConnectionsChart([{ label: 'iptables', data: [m, new Map([[10, 0.5], [20, 1]])] }]) as unknown as { data: { values: unknown[] } };
+    expect(spec.data.values).toEqual([{ time_s: 10, series: 'iptables', failed: 2 }, { time_s: 20, series: 'iptables', failed: 0.5 }]);
   });
 
   it('renders to SVG with one line mark per series', async () => {

@@ -143,10 +143,12 @@ export class ProxyGroup {
       durationUs = full ? c.nftPartialUs + c.perLineUs * written : nftablesPartialSyncUs(c, changedObjects);
     }
     if (full) p.lastFullUs = now;
-    // The rules written reflect the state at the start of the sync, and take effect at its end.
+    // The rules written reflect the state at the start of the sync, and take effect at its end. A full sync (and an
+    // IPVS sync, which walks everything) rewrites unchanged Services as they already are, so only the changed ones
+    // (every Service reaches a proxy as a change, deletions included) need a new snapshot: what the sync costs is
+    // modelled above from what it writes, not from what the simulation copies.
     const snapshot = new Map<string, readonly string[]>();
-    for (const key of full || this.mode === 'ipvs' ? this.table.serviceKeys() : changes.keys()) snapshot.set(key, this.table.readyAddresses(key));
-    const removed = full || this.mode === 'ipvs' ? [...p.programmed.keys()].filter((k) => !snapshot.has(k)) : [];
+    for (const key of changes.keys()) snapshot.set(key, this.table.readyAddresses(key));
     durationUs = Math.max(1, Math.round(durationUs * p.rng.lognormal(1, 0.1)));
     this.engine.schedule(durationUs, () => {
       const end = this.engine.now;
@@ -156,10 +158,6 @@ export class ProxyGroup {
         if (v.length === 0 && this.table.portsOf(k).length === 0) p.programmed.delete(k);
         else p.programmed.set(k, v);
         if (notify && old !== p.programmed.get(k)) for (const f of this.onProgrammed) f(k);
-      }
-      for (const k of removed) {
-        if (notify && p.programmed.has(k)) for (const f of this.onProgrammed) f(k);
-        p.programmed.delete(k);
       }
       let max: number | undefined;
       for (const at of changes.values()) {
