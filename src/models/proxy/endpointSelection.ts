@@ -7,7 +7,10 @@
  *   last rule has no match, so each endpoint is taken with probability 1/n overall;
  * - nftables (pkg/proxy/nftables/proxier.go): `numgen random mod n vmap { 0 : goto …, … }`, uniform over n;
  * - IPVS (the kernel's ip_vs_rr.c): round robin over the real servers in the order they were added, the cursor kept
- *   per virtual server; `wrr` with equal weights is the same; `sh` hashes the client address onto a server.
+ *   per virtual server; `wrr` with equal weights is the same; `lc` (ip_vs_lc.c) takes the server with the least
+ *   overhead, active connections × 256 + inactive ones, the first in order on a tie; `sh` hashes the client address
+ *   onto a server. With alike connections all three spread a proxy's new connections evenly over its real servers,
+ *   which is the traffic model's split whatever `kubeProxy.ipvsScheduler` says.
  */
 import type { Rng } from '../../engine/rng.js';
 
@@ -46,6 +49,20 @@ export class IpvsRoundRobin {
     this.n = n;
     if (this.cursor >= n) this.cursor = -1;
   }
+}
+
+/** IPVS `lc`: the real server with the least `activeconns × 256 + inactconns` (ip_vs_dest_conn_overhead), first on a tie. */
+export function pickLeastConnections(active: readonly number[], inactive: readonly number[]): number {
+  let best = 0;
+  let min = Infinity;
+  for (let i = 0; i < active.length; i++) {
+    const overhead = active[i]! * 256 + (inactive[i] ?? 0);
+    if (overhead < min) {
+      min = overhead;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /** IPVS `sh` (source hashing): one client address always reaches the same real server while the set is unchanged. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/engine/rng.js';
-import { IpvsRoundRobin, iptablesRuleProbabilities, pickIptables, pickNftables, pickSourceHash } from '../../../src/models/proxy/endpointSelection.js';
+import { IpvsRoundRobin, iptablesRuleProbabilities, pickIptables, pickLeastConnections, pickNftables, pickSourceHash } from '../../../src/models/proxy/endpointSelection.js';
 
 /** Pearson's chi-square statistic of counts against a uniform expectation. */
 function chiSquare(counts: number[]): number {
@@ -53,6 +53,28 @@ describe('endpoint selection', () => {
     for (let k = 0; k < 5; k++) r2.pick(); // cursor on server 4
     r2.resize(3);
     expect([r2.pick(), r2.pick(), r2.pick(), r2.pick()]).toEqual([0, 1, 2, 0]);
+  });
+
+  it('IPVS lc takes the least loaded server (active × 256 + inactive, first on a tie) and so spreads alike connections evenly', () => {
+    expect(pickLeastConnections([3, 1, 1], [0, 300, 2])).toBe(2); // 256 + 2 < 256 + 300 < 768
+    expect(pickLeastConnections([0, 0, 0], [5, 5, 5])).toBe(0);
+    // Alike connections, each open for `overlap` picks: with more of them than servers every server carries the same
+    // share; with fewer, the tie rule leaves the last servers idle (as the kernel does).
+    const spread = (overlap: number) => {
+      const active = [0, 0, 0, 0];
+      const open: number[] = [];
+      const counts = [0, 0, 0, 0];
+      for (let k = 0; k < 4000; k++) {
+        if (open.length === overlap) active[open.shift()!]!--;
+        const s = pickLeastConnections(active, [0, 0, 0, 0]);
+        active[s]!++;
+        open.push(s);
+        counts[s]!++;
+      }
+      return counts;
+    };
+    expect(spread(8)).toEqual([1000, 1000, 1000, 1000]);
+    expect(spread(3)).toEqual([1334, 1333, 1333, 0]);
   });
 
   it('IPVS sh pins a client address to one server and spreads many addresses evenly', () => {
