@@ -73,7 +73,7 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', hpaChart(autoscaling)]);
   if (autoscaling.some((r) => r.kind === 'NodeGroup')) specs.push(['node-groups', 'Cluster autoscaler node count', nodeGroupChart(autoscaling)]);
   const proxyRows = existsSync(join(dir, 'proxy.csv')) ? readCsv(join(dir, 'proxy.csv')) : [];
-  if (proxyRows.length > 0) {
+  if (proxyRows.length > 0 && Number(summary.services) > 0) {
     const mode = String(summary.proxy_mode ?? proxyRows[0]!.mode);
     specs.push(['programming-latency-cdf', 'kube-proxy network programming latency CDF', latencyCdfChart("Programming latency of each sync's oldest change, CDF", [{ label: mode, data: numbers(proxyRows, 'programming_latency_max_s') }])]);
     specs.push(['sync-duration-cdf', 'kube-proxy sync duration CDF', latencyCdfChart('Sync duration, CDF', [{ label: mode, data: numbers(proxyRows, 'duration_s') }])]);
@@ -159,7 +159,8 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     specs.push(['availability', 'Availability during rollouts and failures (mean across seeds)', availabilityChart(cellWorkloads)]);
     specs.push(['availability-min', 'Lowest availability per cell, 95% CI', cellCiChart('Lowest available share of desired replicas', ci('availability_min'))]);
   }
-  const hasProxy = plan.cells.some((c) => runsOf(c.id).some((r) => existsSync(join(dir, r.dir, 'proxy.csv')) && readCsv(join(dir, r.dir, 'summary.csv'))[0]?.proxy_mode));
+  // kube-proxy charts when some cell has Services to proxy.
+  const hasProxy = means.some((r) => Number(r.services) > 0);
   if (hasProxy) specs.push(...proxySweepCharts(dir, plan, means, runsOf, label));
   const notes: string[] = [];
   if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
