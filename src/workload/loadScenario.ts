@@ -25,6 +25,7 @@ import { PodChangeLog } from '../models/scheduler/podChangeLog.js';
 import { objectKey } from '../cluster/types.js';
 import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
+import { traceSteps } from './trafficTrace.js';
 import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from './yamlSource.js';
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
@@ -93,6 +94,23 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     objects.push(...serviceFleetObjects(w, readTemplate(w.template, ['spec', 'workloads', i], 'Deployment') as Deployment));
   });
   checkObjects(objects, doc, src);
+  // Trace patterns become step patterns: the file is read (and hashed) now, so a run never reads outside its inputs.
+  const traffic = doc.spec.traffic.map((t, i): TrafficSpec => {
+    if (typeof t.pattern !== 'object' || !('trace' in t.pattern)) return t;
+    const path = ['spec', 'traffic', i, 'pattern', 'trace', 'file'];
+    const where = `${locate(src, path)}: ${formatPath(path)}`;
+    const file = resolve(base, t.pattern.trace.file);
+    let text: string;
+    try {
+      text = readText(file, 'traffic trace');
+    } catch (e) {
+      throw e instanceof InputError ? new InputError(`${where}: ${e.message}`) : e;
+    }
+    hash.update(`\0${file}\0`);
+    hash.update(text);
+    if (!readFiles.includes(file)) readFiles.push(file);
+    return { ...t, pattern: traceSteps(text, t.pattern.trace.file, t.pattern.trace, where) };
+  });
 
   const workloads: Workload[] = doc.spec.workloads.flatMap((w, i): Workload[] => {
     if (w.kind === 'Services') return [];
@@ -148,7 +166,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     metrics: doc.spec.metrics,
     clusterAutoscaler: doc.spec.clusterAutoscaler,
     kubeProxy: doc.spec.kubeProxy,
-    traffic: expandTraffic(doc.spec.traffic, objects),
+    traffic: expandTraffic(traffic, objects),
     matrix: matrixOf(doc, src),
   };
 }

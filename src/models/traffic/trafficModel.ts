@@ -28,16 +28,26 @@ import { isReady } from '../controllers/podControl.js';
 /** Evaluation step of the traffic: 1 s, so rules lagging by less than a metrics interval still show. */
 export const TRAFFIC_STEP_US = 1_000_000;
 
-/** The factor of a traffic pattern at time t. */
+/** The factor of a traffic pattern at time t. Trace patterns are read into steps when the scenario loads. */
 export function patternFactor(p: TrafficSpec['pattern'], t: Micros): number {
   if (p === 'constant') return 1;
   if ('diurnal' in p) {
     const d = p.diurnal;
     return diurnal(d.min, d.max, d.peakAt ?? DIURNAL_PEAK_US, d.period ?? DAY_US, t);
   }
-  let f = 1;
-  for (const s of p.steps) if (s.at <= t) f = s.factor;
-  return f;
+  if ('trace' in p) throw new Error('a trace pattern must be read into steps at load time');
+  const steps = p.steps;
+  const at = p.repeat !== undefined ? t % p.repeat : t;
+  // The last step at or before `at` (steps are in time order): binary search, traces have thousands.
+  let lo = 0;
+  let hi = steps.length - 1;
+  if (steps[0]!.at > at) return 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (steps[mid]!.at <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return steps[lo]!.factor;
 }
 
 /** What the summary reports. */
@@ -306,11 +316,18 @@ export class TrafficModel {
     let w99 = this.weighted.p99;
     let connections = this.connections;
     let failedTotal = this.failed;
+    // Flows expanded from one `prefix*` entry share their pattern object: its factor is computed once per step.
+    let lastPattern: TrafficSpec['pattern'] | undefined;
+    let lastFactor = 1;
     for (let f = 0; f < fRouting.length; f++) {
       const r = fRouting[f]!;
       if (rDirty[r] === 1) this.route(r, totalNodes, badCount);
       const pattern = fPattern[f]!;
-      const conns = fConns[f]! * (pattern === 'constant' ? 1 : patternFactor(pattern, fromUs)) * seconds;
+      if (pattern !== lastPattern) {
+        lastPattern = pattern;
+        lastFactor = pattern === 'constant' ? 1 : patternFactor(pattern, fromUs);
+      }
+      const conns = fConns[f]! * lastFactor * seconds;
       const reqs = conns * fReqs[f]!;
       let failed = 0;
       for (let i = r * stride, end = i + rTermCount[r]! * TERM; i < end; i += TERM) {

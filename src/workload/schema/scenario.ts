@@ -112,12 +112,45 @@ const failSelection = strict({ ...nodeSelection, for: duration.optional() }, 'fa
   .refine(selects, { message: SELECT_MESSAGE })
   .refine(selectsOnce, { message: 'expected count or fraction, not both' });
 
-/** How a traffic rate varies over time: constant, diurnal (a factor between min and max) or steps of factors. */
+/**
+ * How a traffic rate varies over time: constant, diurnal (a factor between min and max), steps of factors (in time
+ * order; each holds until the next; `repeat` starts them over every period), or a trace: a CSV file of times and
+ * factors (read at load time into steps; `loop` repeats it over its length).
+ */
 const trafficPattern = z.union([
   z.literal('constant'),
   strict({ diurnal: strict({ min: z.number().min(0), max: z.number().min(0), peakAt: duration.optional(), period: duration.optional() }, 'a diurnal pattern').refine((d) => d.min <= d.max, { message: 'min must be ≤ max' }) }, 'a diurnal pattern'),
-  strict({ steps: z.array(strict({ at: duration, factor: z.number().min(0) }, 'a step')).min(1) }, 'a step pattern'),
-], { error: 'expected constant, {diurnal: {min, max, peakAt, period}} or {steps: [{at, factor}…]}' });
+  strict(
+    {
+      steps: z
+        .array(strict({ at: duration, factor: z.number().min(0) }, 'a step'))
+        .min(1)
+        .refine((steps) => steps.every((s, i) => i === 0 || steps[i - 1]!.at <= s.at), { message: 'expected steps in time order' }),
+      repeat: duration.refine((d) => d > 0, { message: 'expected a period > 0' }).optional(),
+    },
+    'a step pattern',
+  ),
+  strict(
+    {
+      trace: strict(
+        {
+          /** A CSV file with a header, relative to the scenario. */
+          file: z.string().min(1),
+          /** Column of the times in seconds from the start (default `time_s`). */
+          time: z.string().min(1).default('time_s'),
+          /** Column of the factors (default `factor`); any non-negative numbers, e.g. requests per minute. */
+          column: z.string().min(1).default('factor'),
+          /** Multiplies every factor (e.g. 1 / the trace's mean, to make it a relative load). */
+          scale: z.number().min(0).default(1),
+          /** Repeat the trace over its length (its last time); otherwise its last factor holds. */
+          loop: z.boolean().default(false),
+        },
+        'a trace pattern',
+      ),
+    },
+    'a trace pattern',
+  ),
+], { error: 'expected constant, {diurnal: {min, max, peakAt, period}}, {steps: [{at, factor}…]} or {trace: {file, time, column, scale, loop}}' });
 
 /** Client load of one Service (DESIGN §7). */
 export const trafficSpec = strict(
