@@ -76,7 +76,17 @@ const portKey = (ports: Ports) =>
     .sort()
     .join(',');
 const endpointKey = (e: Endpoint) => `${e.targetRef?.uid ?? ''}/${e.addresses[0]}`;
-const sameEndpoint = (a: Endpoint, b: Endpoint) => JSON.stringify(a) === JSON.stringify(b);
+/** Field-by-field equality of two endpoints (a hot path: every member of a synced Service is compared). */
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  if (a.addresses.length !== b.addresses.length || a.addresses.some((x, i) => x !== b.addresses[i])) return false;
+  const c = a.conditions;
+  const d = b.conditions;
+  if (c.ready !== d.ready || c.serving !== d.serving || c.terminating !== d.terminating || a.nodeName !== b.nodeName || a.zone !== b.zone) return false;
+  const r = a.targetRef;
+  const q = b.targetRef;
+  if (r === undefined || q === undefined) return r === q;
+  return r.kind === q.kind && r.namespace === q.namespace && r.name === q.name && r.uid === q.uid;
+}
 
 /** The EndpointSlice controller. */
 export class EndpointSliceController {
@@ -93,6 +103,8 @@ export class EndpointSliceController {
    * (or -1 for a deletion). A sync over a stale cache is retried later, as upstream's StaleInformerCache error.
    */
   private readonly expected = new Map<string, { service: string; rv: number }>();
+  /** Writes not yet seen, per Service (so a sync checks its own without scanning every pending write). */
+  private readonly expectedPerService = new Map<string, number>();
   /** Slices created, updated and deleted (for metrics). */
   readonly changes = { created: 0, updated: 0, deleted: 0 };
 
@@ -135,10 +147,10 @@ export class EndpointSliceController {
       const want = this.expected.get(name);
       if (ev.type === 'DELETED') {
         m.delete(ev.object.metadata.name);
-        if (want?.rv === -1) this.expected.delete(name);
+        if (want?.rv === -1) this.unexpect(name);
       } else {
         m.set(ev.object.metadata.name, ev.object);
-        if (want !== undefined && want.rv !== -1 && ev.resourceVersion >= want.rv) this.expected.delete(name);
+        if (want !== undefined && want.rv !== -1 && ev.resourceVersion >= want.rv) this.unexpect(name);
       }
     });
     this.api.watch('Pod', {}, (ev) => {
@@ -163,9 +175,7 @@ export class EndpointSliceController {
       // The garbage collector removes the slices of a deleted Service (owner references).
       return done();
     }
-    let stale = false;
-    for (const e of this.expected.values()) if (e.service === key) stale = true;
-    if (stale) {
+    if ((this.expectedPerService.get(key) ?? 0) > 0) {
       this.queue.addRateLimited(key);
       return done();
     }
@@ -213,7 +223,7 @@ export class EndpointSliceController {
     }
     const pending = new Pending(done);
     const track = (name: string, release: () => void) => (r: { ok: boolean; object?: { metadata: { resourceVersion?: number } } }) => {
-      if (r.ok && r.object?.metadata.resourceVersion !== undefined) this.expected.set(name, { service: key, rv: r.object.metadata.resourceVersion });
+      if (r.ok && r.object?.metadata.resourceVersion !== undefined) this.expect(name, key, r.object.metadata.resourceVersion);
       release();
     };
     for (const s of toCreate) {
@@ -231,11 +241,28 @@ export class EndpointSliceController {
       const name = objectKey(s.metadata);
       const release = pending.hold();
       this.client.delete('EndpointSlice', name, {}, (r) => {
-        if (r.ok) this.expected.set(name, { service: key, rv: -1 });
+        if (r.ok) this.expect(name, key, -1);
         release();
       });
     }
     pending.seal();
+  }
+
+  /** Records a write whose result the informer has not shown yet (rv -1: a delete). */
+  private expect(name: string, service: string, rv: number): void {
+    const prev = this.expected.get(name);
+    if (prev !== undefined) this.expectedPerService.set(prev.service, this.expectedPerService.get(prev.service)! - 1);
+    this.expected.set(name, { service, rv });
+    this.expectedPerService.set(service, (this.expectedPerService.get(service) ?? 0) + 1);
+  }
+
+  private unexpect(name: string): void {
+    const prev = this.expected.get(name);
+    if (prev === undefined) return;
+    this.expected.delete(name);
+    const n = this.expectedPerService.get(prev.service)! - 1;
+    if (n === 0) this.expectedPerService.delete(prev.service);
+    else this.expectedPerService.set(prev.service, n);
   }
 
   private newSlice(svc: Service, ports: Ports): EndpointSlice {
