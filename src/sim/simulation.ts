@@ -294,6 +294,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       return group;
     });
     const traffic = new TrafficModel(engine, api, scenario.traffic, serviceTable, proxyGroups, kp.mode, costs, scenario.metrics.interval, scenario.durationUs, (cells) => files.services.row(cells));
+    traffic.nodeGroup = (name) => (scheduler.cache.node(name)?.node.metadata.labels?.[POOL_LABEL] ?? 'nodes');
     serviceTable.onChange = (key) => {
       proxyGroups.forEach((g) => g.changed(key));
       traffic.invalidate(key);

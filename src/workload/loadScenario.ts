@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Deployment, HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass } from '../cluster/types.js';
+import type { Deployment, HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass, Service } from '../cluster/types.js';
 import { serviceFleetObjects } from './serviceFleet.js';
 import { resourceAmount } from '../cluster/quantity.js';
 import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
@@ -412,6 +412,8 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
   workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
 }
 
+const hasNodePort = (s: Service) => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
+
 /** Traffic entries with a `prefix*` Service become one entry per matching Service (in name order). */
 function expandTraffic(traffic: readonly TrafficSpec[], objects: readonly KubeObject[]): TrafficSpec[] {
   const out: TrafficSpec[] = [];
@@ -422,7 +424,10 @@ function expandTraffic(traffic: readonly TrafficSpec[], objects: readonly KubeOb
     }
     const full = t.service.includes('/') ? t.service : `default/${t.service}`;
     const prefix = full.slice(0, -1);
-    const names = objects.filter((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`.startsWith(prefix)).map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    // External clients reach only Services with a NodePort (NodePort, LoadBalancer).
+    const names = objects
+      .filter((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`.startsWith(prefix) && (!t.external || hasNodePort(o as Service)))
+      .map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
     for (const n of names.sort()) out.push({ ...t, service: n });
   }
   return out;
@@ -438,6 +443,9 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
     if (t.service.endsWith('*')) {
       if (expandTraffic([t], objects).length === 0) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service matches "${t.service}"`);
     } else if (!have.has(`Service/${ref(t.service)}`)) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service "${ref(t.service)}" among the manifests`);
+    else if (t.external && !hasNodePort(objects.find((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ref(t.service)) as Service)) {
+      throw new InputError(`${locate(src, [...full, 'external'])}: ${formatPath([...full, 'external'])}: Service "${ref(t.service)}" has no NodePort for external clients (expected type NodePort or LoadBalancer)`);
+    }
     if (t.from !== undefined && !pools.has(t.from)) throw new InputError(`${locate(src, [...full, 'from'])}: ${formatPath([...full, 'from'])}: no node pool "${t.from}"; expected one of ${[...pools].join(', ') || '(none)'}`);
   });
   doc.spec.events.forEach((e, i) => {

@@ -138,6 +138,79 @@ describe('Traffic through Services', () => {
   });
 });
 
+describe('Local traffic policies', () => {
+  /** 6 nodes, a 2-replica backend with required anti-affinity (2 nodes host it), traffic from every node. */
+  async function local(policy: string, traffic: string): Promise<{ summary: Row; services: Row[] }> {
+    const f = join(dir, `local-${policy.replace(/\W/g, '')}.yaml`);
+    writeFileSync(
+      f,
+      `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: local}
+spec:
+  seed: 3
+  duration: 3m
+  cluster:
+    nodePools:
+      - {name: general, count: 6, capacity: {cpu: "16", memory: 64Gi, pods: 110}}
+  manifests:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}
+            containers: [{name: web, image: web:1, resources: {requests: {cpu: 100m}}}]
+    - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, ${policy}, selector: {app: web}, ports: [{port: 80}]}}
+  traffic:
+    - ${traffic}
+  metrics: {interval: 60s}
+`,
+    );
+    const out = join(dir, `local-out-${policy.replace(/\W/g, '')}`);
+    await runScenario(loadScenario(f), { outDir: out });
+    return { summary: csv(out, 'summary.csv')[0]!, services: csv(out, 'services.csv') };
+  }
+
+  it('internalTrafficPolicy Local: clients on the 4 nodes without a backend drop, the 2 with one reach it; Cluster reaches every endpoint', async () => {
+    const loc = await local('internalTrafficPolicy: Local', '{service: web, connectionsPerSecond: 60}');
+    const steady = loc.services.find((r) => r.time_s === '180.000000')!;
+    expect(Number(steady.failed) / Number(steady.connections)).toBeCloseTo(4 / 6, 6);
+    const cluster = await local('internalTrafficPolicy: Cluster', '{service: web, connectionsPerSecond: 60}');
+    expect(Number(cluster.services.find((r) => r.time_s === '180.000000')!.failed)).toBe(0);
+  });
+
+  it('externalTrafficPolicy applies to external clients only', async () => {
+    const ext = await local('externalTrafficPolicy: Local', '{service: web, connectionsPerSecond: 60, external: true}');
+    expect(Number(ext.services.find((r) => r.time_s === '180.000000')!.failed) / 3600).toBeCloseTo(4 / 6, 6);
+    const internal = await local('externalTrafficPolicy: Local', '{service: web, connectionsPerSecond: 60}');
+    expect(Number(internal.services.find((r) => r.time_s === '180.000000')!.failed)).toBe(0);
+  });
+
+  it('external clients need a NodePort: a ClusterIP Service is refused at load', () => {
+    const f = join(dir, 'ext-clusterip.yaml');
+    writeFileSync(
+      f,
+      `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: ext}
+spec:
+  duration: 1m
+  cluster: {nodePools: [{name: general, count: 1, capacity: {cpu: "4", memory: 8Gi, pods: 110}}]}
+  manifests:
+    - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {selector: {app: web}, ports: [{port: 80}]}}
+  traffic:
+    - {service: web, connectionsPerSecond: 1, external: true}
+`,
+    );
+    expect(() => loadScenario(f)).toThrow(/spec\.traffic\[0\]\.external: Service "default\/web" has no NodePort for external clients/);
+  });
+});
+
 describe('Services fleets', () => {
   it('stamp N Deployment + Service pairs from one template; traffic "prefix*" reaches each of them', async () => {
     const f = join(dir, 'fleet.yaml');

@@ -42,9 +42,12 @@ export class ServiceSelectorIndex {
   applyPod(pod: Pod, old: Pod | undefined, deleted: boolean): string[] {
     const ns = pod.metadata.namespace ?? 'default';
     const candidates = new Set<string>();
-    for (const labels of [pod.metadata.labels, old?.metadata.labels]) {
-      for (const [k, v] of Object.entries(labels ?? {})) for (const key of this.byPair.get(`${ns}\u0000${k}=${v}`) ?? []) candidates.add(key);
-    }
+    const add = (labels: Record<string, string> | undefined) => {
+      if (labels !== undefined) for (const k in labels) for (const key of this.byPair.get(`${ns}\u0000${k}=${labels[k]}`) ?? []) candidates.add(key);
+    };
+    add(pod.metadata.labels);
+    // Most updates keep the labels object: look its pairs up once.
+    if (old !== undefined && old.metadata.labels !== pod.metadata.labels) add(old.metadata.labels);
     const touched: string[] = [];
     for (const key of candidates) {
       const { match } = this.matchers.get(key)!;

@@ -90,6 +90,11 @@ export class ServiceTable {
     return this.addresses.get(key) ?? [];
   }
 
+  /** The Service object of a key, as the proxy's informer has it. */
+  service(key: string): Service | undefined {
+    return this.services.get(key);
+  }
+
   /** Keys of the proxied Services. */
   serviceKeys(): Iterable<string> {
     return this.ports.keys();

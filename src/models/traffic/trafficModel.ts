@@ -104,6 +104,7 @@ export class TrafficModel {
   /** Per routing: its Service key index, client pool, dirty flag, programmed lists, mean programmed, endpoints, costs. */
   private readonly rKey: number[] = [];
   private readonly rFrom: (string | undefined)[] = [];
+  private readonly rExternal: boolean[] = [];
   private readonly rDirty: Uint8Array;
   private readonly rTerms: Float64Array;
   private readonly rTermCount: Int32Array;
@@ -119,6 +120,8 @@ export class TrafficModel {
   private readonly fConns: Float64Array;
   private readonly fReqs: Float64Array;
   private readonly fPattern: TrafficSpec['pattern'][];
+  /** The node group (pool) of a node, for Local traffic policies (set by the simulation). */
+  nodeGroup: (nodeName: string) => string | undefined = () => undefined;
   /** Per endpoint address: the Services whose cached routing counted it. */
   private readonly ipServices = new Map<string, Set<string>>();
   private groupNodes: number[] = [];
@@ -150,11 +153,12 @@ export class TrafficModel {
         this.keyIndex.set(key, k);
         this.keyRoutings.push([]);
       }
-      let r = this.keyRoutings[k]!.find((x) => this.rFrom[x] === spec.from);
+      let r = this.keyRoutings[k]!.find((x) => this.rFrom[x] === spec.from && this.rExternal[x] === spec.external);
       if (r === undefined) {
         r = this.rKey.length;
         this.rKey.push(k);
         this.rFrom.push(spec.from);
+        this.rExternal.push(spec.external);
         this.keyRoutings[k]!.push(r);
       }
       this.fRouting[i] = r;
@@ -244,6 +248,29 @@ export class TrafficModel {
     }
   }
 
+  /**
+   * Under a Local policy, the serving share summed over the group's nodes: a node with local endpoints serves the
+   * share of them whose pod still serves (clients are spread evenly over nodes, a node's connections evenly over its
+   * local endpoints). The group's other nodes have no local endpoint and drop their connections.
+   */
+  private localServing(key: string, eps: readonly string[], group: string): number {
+    const perNode = new Map<string, [number, number]>();
+    for (const ip of eps) {
+      let s = this.ipServices.get(ip);
+      if (s === undefined) this.ipServices.set(ip, (s = new Set()));
+      s.add(key);
+      const node = this.pods.get(ip)?.spec.nodeName;
+      if (node === undefined || this.nodeGroup(node) !== group) continue;
+      let c = perNode.get(node);
+      if (c === undefined) perNode.set(node, (c = [0, 0]));
+      c[0]++;
+      if (this.serves(ip)) c[1]++;
+    }
+    let serving = 0;
+    for (const [total, good] of perNode.values()) serving += good / total;
+    return serving;
+  }
+
   /** Recomputes a routing from the proxies' programmed lists and its endpoints' pods. */
   private route(r: number, totalNodes: number, badCount: Map<readonly string[], number>): void {
     const key = this.keys[this.rKey[r]!]!;
@@ -253,6 +280,8 @@ export class TrafficModel {
     let count = 0;
     let programmedSum = 0;
     let programmedN = 0;
+    const svc = this.table.service(key);
+    const local = (this.rExternal[r] ? svc?.spec.externalTrafficPolicy : svc?.spec.internalTrafficPolicy) === 'Local';
     for (let gi = 0; gi < this.groups.length; gi++) {
       const g = this.groups[gi]!;
       const share = from !== undefined ? (g.group === from ? 1 : 0) : totalNodes > 0 ? this.groupNodes[gi]! / totalNodes : 1 / this.groups.length;
@@ -262,6 +291,16 @@ export class TrafficModel {
         const eps = list ?? [];
         programmedSum += eps.length;
         programmedN++;
+        if (local) {
+          // A Local policy: a client node sends only to the endpoints on itself; nodes without one drop.
+          const nodes = this.groupNodes[gi]!;
+          terms[t++] = share;
+          terms[t++] = lists.length;
+          terms[t++] = nodes - this.localServing(key, eps, g.group);
+          terms[t++] = nodes;
+          count++;
+          continue;
+        }
         // Proxies that synced the same state share the list: count its dead endpoints once.
         let bad = 0;
         if (eps.length > 0) {

@@ -161,6 +161,11 @@ export const trafficSpec = strict(
     pattern: trafficPattern.default('constant'),
     /** The node pool the clients run on (default: spread over every pool in proportion to its nodes). */
     from: z.string().optional(),
+    /**
+     * External clients through the Service's NodePort (spread over the nodes of `from`, or of every pool), subject
+     * to its externalTrafficPolicy; default false: in-cluster clients to the ClusterIP (internalTrafficPolicy).
+     */
+    external: z.boolean().default(false),
   },
   'a traffic source',
 );
