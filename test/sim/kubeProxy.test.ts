@@ -107,6 +107,9 @@ describe('Traffic through Services', () => {
     expect(Number(steady[0]!.connections)).toBeCloseTo(1000, 3);
     expect(Number(steady[0]!.requests)).toBeCloseTo(10_000, 3);
     expect(Number(steady[0]!.endpoints_programmed)).toBe(20);
+    // Load spread: even while every proxy holds the same 20 endpoints, never below even.
+    expect(steady.every((r) => r.endpoint_load_max_ratio === '1.000')).toBe(true);
+    expect(lastServices.every((r) => r.endpoint_load_max_ratio === '' || Number(r.endpoint_load_max_ratio) >= 1)).toBe(true);
     await run('iptables', ', minSyncPeriod: 10s');
     const slow = Number(lastSummary.failed_connections);
     expect(slow).toBeGreaterThan(fast);
@@ -140,8 +143,9 @@ describe('Traffic through Services', () => {
 
 describe('Local traffic policies', () => {
   /** 6 nodes, a 2-replica backend with required anti-affinity (2 nodes host it), traffic from every node. */
-  async function local(policy: string, traffic: string): Promise<{ summary: Row; services: Row[] }> {
-    const f = join(dir, `local-${policy.replace(/\W/g, '')}.yaml`);
+  async function local(policy: string, traffic: string, placement = 'podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}', replicas = 2): Promise<{ summary: Row; services: Row[] }> {
+    const id = `${policy}${traffic}${replicas}`.replace(/\W/g, '');
+    const f = join(dir, `local-${id}.yaml`);
     writeFileSync(
       f,
       `apiVersion: kubesim.dev/v1
@@ -158,12 +162,12 @@ spec:
       kind: Deployment
       metadata: {name: web}
       spec:
-        replicas: 2
+        replicas: ${replicas}
         selector: {matchLabels: {app: web}}
         template:
           metadata: {labels: {app: web}}
           spec:
-            affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}
+            affinity: {${placement}}
             containers: [{name: web, image: web:1, resources: {requests: {cpu: 100m}}}]
     - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, ${policy}, selector: {app: web}, ports: [{port: 80}]}}
   traffic:
@@ -171,7 +175,7 @@ spec:
   metrics: {interval: 60s}
 `,
     );
-    const out = join(dir, `local-out-${policy.replace(/\W/g, '')}`);
+    const out = join(dir, `local-out-${id}`);
     await runScenario(loadScenario(f), { outDir: out });
     return { summary: csv(out, 'summary.csv')[0]!, services: csv(out, 'services.csv') };
   }
@@ -182,6 +186,19 @@ spec:
     expect(Number(steady.failed) / Number(steady.connections)).toBeCloseTo(4 / 6, 6);
     const cluster = await local('internalTrafficPolicy: Cluster', '{service: web, connectionsPerSecond: 60}');
     expect(Number(cluster.services.find((r) => r.time_s === '180.000000')!.failed)).toBe(0);
+  });
+
+  it('load spread: a Local policy with 2 endpoints on one node and 1 on another gives the lone one half the served load (1.5× even)', async () => {
+    // 3 replicas pinned to general-0 and general-1, at most 2 per node: one node has 2 endpoints, the other 1.
+    const loc = await local(
+      'internalTrafficPolicy: Local',
+      '{service: web, connectionsPerSecond: 60}',
+      "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [general-0, general-1]}]}]}}",
+      3,
+    );
+    const steady = loc.services.find((r) => r.time_s === '180.000000')!;
+    expect(steady.endpoint_load_max_ratio).toBe('1.500');
+    expect(Number(steady.failed) / Number(steady.connections)).toBeCloseTo(4 / 6, 6);
   });
 
   it('externalTrafficPolicy applies to external clients only', async () => {

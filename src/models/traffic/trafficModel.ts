@@ -61,7 +61,7 @@ export interface TrafficSummary {
 }
 
 /** Accumulator fields per Service (stride ACC): what the current metrics interval has summed. */
-const ACC = 7;
+const ACC = 9;
 const A_CONNS = 0;
 const A_REQS = 1;
 const A_FAILED = 2;
@@ -69,6 +69,10 @@ const A_PROGRAMMED = 3;
 const A_STEPS = 4;
 const A_P50 = 5;
 const A_P99 = 6;
+/** Σ connections × the busiest endpoint's load relative to an even split. */
+const A_SPREAD = 7;
+/** Connections of the steps that had endpoints to spread over. */
+const A_SPREAD_CONNS = 8;
 /** Cached first-packet costs per routing (stride COST): the table sizes and endpoints they hold for, and the values. */
 const COST = 7;
 const C_S = 0;
@@ -111,6 +115,8 @@ export class TrafficModel {
   /** Mean programmed endpoints over the lists (NaN: no group sends this routing traffic). */
   private readonly rProgrammed: Float64Array;
   private readonly rEndpoints: Float64Array;
+  /** The busiest endpoint's expected share of new connections over an even split's (1: even; NaN: no endpoint). */
+  private readonly rSpread: Float64Array;
   private readonly rCost: Float64Array;
   /** Lists a routing can have (simulated proxies over all groups). */
   private readonly maxTerms: number;
@@ -176,6 +182,7 @@ export class TrafficModel {
     this.rTermCount = new Int32Array(nr);
     this.rProgrammed = new Float64Array(nr);
     this.rEndpoints = new Float64Array(nr);
+    this.rSpread = new Float64Array(nr);
     this.rCost = new Float64Array(nr * COST).fill(-1);
   }
 
@@ -242,8 +249,13 @@ export class TrafficModel {
       const o = k * ACC;
       const [ns, name] = this.keys[k]!.split('/');
       const steps = acc[o + A_STEPS]!;
-      this.row([formatSeconds(toUs), ns, name, acc[o + A_CONNS]!.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '', acc[o + A_P50]!.toFixed(3), acc[o + A_P99]!.toFixed(3)]);
+      const conns = acc[o + A_CONNS]!;
+      const spreadConns = acc[o + A_SPREAD_CONNS]!;
+      const spread = spreadConns > 0 ? (acc[o + A_SPREAD]! / spreadConns).toFixed(3) : '';
+      this.row([formatSeconds(toUs), ns, name, conns.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '', acc[o + A_P50]!.toFixed(3), acc[o + A_P99]!.toFixed(3), spread]);
       acc.fill(0, o, o + A_P50);
+      acc[o + A_SPREAD] = 0;
+      acc[o + A_SPREAD_CONNS] = 0;
       this.active[k] = 0;
     }
   }
@@ -253,7 +265,7 @@ export class TrafficModel {
    * share of them whose pod still serves (clients are spread evenly over nodes, a node's connections evenly over its
    * local endpoints). The group's other nodes have no local endpoint and drop their connections.
    */
-  private localServing(key: string, eps: readonly string[], group: string): number {
+  private localServing(key: string, eps: readonly string[], group: string, weight: number, nodes: number, shares: Map<string, number>): number {
     const perNode = new Map<string, [number, number]>();
     for (const ip of eps) {
       let s = this.ipServices.get(ip);
@@ -268,6 +280,13 @@ export class TrafficModel {
     }
     let serving = 0;
     for (const [total, good] of perNode.values()) serving += good / total;
+    if (nodes > 0) {
+      for (const ip of eps) {
+        const node = this.pods.get(ip)?.spec.nodeName;
+        if (node === undefined || this.nodeGroup(node) !== group) continue;
+        shares.set(ip, (shares.get(ip) ?? 0) + weight / nodes / perNode.get(node)![0]);
+      }
+    }
     return serving;
   }
 
@@ -280,6 +299,8 @@ export class TrafficModel {
     let count = 0;
     let programmedSum = 0;
     let programmedN = 0;
+    // Expected share of the routing's connections per endpoint address, for the load spread.
+    const shares = new Map<string, number>();
     const svc = this.table.service(key);
     const local = (this.rExternal[r] ? svc?.spec.externalTrafficPolicy : svc?.spec.internalTrafficPolicy) === 'Local';
     for (let gi = 0; gi < this.groups.length; gi++) {
@@ -296,7 +317,7 @@ export class TrafficModel {
           const nodes = this.groupNodes[gi]!;
           terms[t++] = share;
           terms[t++] = lists.length;
-          terms[t++] = nodes - this.localServing(key, eps, g.group);
+          terms[t++] = nodes - this.localServing(key, eps, g.group, share / lists.length, nodes, shares);
           terms[t++] = nodes;
           count++;
           continue;
@@ -316,6 +337,7 @@ export class TrafficModel {
             s.add(key);
           }
         }
+        for (const ip of eps) shares.set(ip, (shares.get(ip) ?? 0) + share / lists.length / eps.length);
         terms[t++] = share;
         terms[t++] = lists.length;
         terms[t++] = bad;
@@ -326,6 +348,13 @@ export class TrafficModel {
     this.rTermCount[r] = count;
     this.rProgrammed[r] = programmedN > 0 ? programmedSum / programmedN : NaN;
     this.rEndpoints[r] = this.table.portsOf(key)[0]?.endpoints ?? 0;
+    let sum = 0;
+    let max = 0;
+    for (const x of shares.values()) {
+      sum += x;
+      if (x > max) max = x;
+    }
+    this.rSpread[r] = sum > 0 ? (max * shares.size) / sum : NaN;
     this.rDirty[r] = 0;
   }
 
@@ -409,6 +438,11 @@ export class TrafficModel {
       }
       acc[o + A_P50] = p50;
       acc[o + A_P99] = p99;
+      const spread = this.rSpread[r]!;
+      if (!Number.isNaN(spread)) {
+        acc[o + A_SPREAD]! += conns * spread;
+        acc[o + A_SPREAD_CONNS]! += conns;
+      }
     }
     this.weighted.p50 = w50;
     this.weighted.p90 = w90;
