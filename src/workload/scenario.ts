@@ -69,7 +69,7 @@ export interface Scenario {
     percentageOfNodesToScore: number;
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;
-    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros };
+    cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros; perSpreadWorkUnit: Micros };
     /** Users' plugins: a name and the absolute path of the .js module whose default export is the factory. */
     plugins?: { name: string; module: string }[];
   };

@@ -319,6 +319,7 @@ export const scenarioSchema = strict(
                 perNodeScored: fineDuration.default(DEFAULTS.scheduler.cycleCost.perNodeScoredUs),
                 perWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perWorkUnitUs),
                 perFilterWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perFilterWorkUnitUs),
+                perSpreadWorkUnit: fineDuration.default(DEFAULTS.scheduler.cycleCost.perSpreadWorkUnitUs),
               },
               'scheduler.cycleCost',
             ).prefault({}),

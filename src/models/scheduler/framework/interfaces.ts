@@ -159,7 +159,7 @@ export interface PluginHandle {
    * Counts plugin work (e.g. existing pods × terms examined) towards the cycle's simulated cost: `filter` work
    * (PreFilter/Filter: required terms, spreading counts) and `score` work (the default) have their own unit costs.
    */
-  addWork(units: number, phase?: 'filter' | 'score'): void;
+  addWork(units: number, phase?: 'filter' | 'score' | 'spread'): void;
   /**
    * Runs the current cycle's Filter plugins on a node, counting the node's nominated pods of equal or higher
    * priority first (framework.go `RunFilterPluginsWithNominatedPods`). Valid during a scheduling cycle.

@@ -324,7 +324,7 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       for (const n of feasible) feasiblePods += n.podCount;
       let hostname = 0;
       for (const c of constraints) if (c.topologyKey === LABEL_HOSTNAME) hostname++;
-      handle.addWork(handle.podCount() * (constraints.length - hostname) + feasiblePods * hostname);
+      handle.addWork(handle.podCount() * (constraints.length - hostname) + feasiblePods * hostname, 'spread');
       state.set(PRE_SCORE_KEY, { constraints, ignored, ignoredIndexes, valueCounts, weights, aggregates } satisfies PreScoreState);
       return null;
     },
