@@ -171,11 +171,26 @@ export function cellCiChart(title: string, rows: readonly { cell: string; mean: 
 
 /** workloads.csv rows of one Deployment: desired, updated, ready and available replicas over time (one run). */
 export function rolloutTimelineChart(workloads: readonly Row[]): TopLevelSpec {
-  const values = workloads.flatMap((r) =>
-    (['desired', 'updated', 'ready', 'available'] as const).map((m) => ({ time_s: Number(r.time_s), series: `${r.name} ${m}`, replicas: Number(r[m]) })),
-  );
-  return timeSeries('Rollout timeline: replicas per Deployment', values, 'replicas', 'replicas');
+  const columns = ['desired', 'updated', 'ready', 'available'] as const;
+  const names = new Set(workloads.map((r) => r.name));
+  if (names.size <= MAX_TIMELINE_DEPLOYMENTS) {
+    const values = workloads.flatMap((r) => columns.map((m) => ({ time_s: Number(r.time_s), series: `${r.name} ${m}`, replicas: Number(r[m]) })));
+    return timeSeries('Rollout timeline: replicas per Deployment', values, 'replicas', 'replicas');
+  }
+  // A fleet (e.g. thousands of Services' Deployments): one line per column, summed over every Deployment.
+  const sums = new Map<number, number[]>();
+  for (const r of workloads) {
+    const t = Number(r.time_s);
+    let v = sums.get(t);
+    if (v === undefined) sums.set(t, (v = columns.map(() => 0)));
+    columns.forEach((m, i) => (v![i]! += Number(r[m])));
+  }
+  const values = [...sums].sort((a, b) => a[0] - b[0]).flatMap(([time_s, v]) => columns.map((m, i) => ({ time_s, series: `all ${names.size} Deployments ${m}`, replicas: v[i]! })));
+  return timeSeries(`Rollout timeline: replicas summed over ${names.size} Deployments`, values, 'replicas', 'replicas');
 }
+
+/** Above this many Deployments the rollout timeline sums them (a line per Deployment would not be readable). */
+export const MAX_TIMELINE_DEPLOYMENTS = 12;
 
 /** The available share of desired replicas, summed over Deployments, per series (sweep cells: mean across seeds). */
 export function availabilityChart(series: readonly Series<readonly Row[][]>[]): TopLevelSpec {

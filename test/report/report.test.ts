@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cdfPoints, failedConnectionsChart, pendingPodsChart, proxyVsServicesChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
+import { cdfPoints, failedConnectionsChart, MAX_TIMELINE_DEPLOYMENTS, pendingPodsChart, proxyVsServicesChart, rolloutTimelineChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
 import { sumByTime } from '../../src/report/readCsv.js';
 import { escapeHtml, reportHtml } from '../../src/report/html.js';
 import { renderSvg } from '../../src/report/render.js';
@@ -62,6 +62,15 @@ describe('chart specs', () => {
     expect([...m]).toEqual([[10, 3.5], [20, 0]]);
     const spec = failedConnectionsChart([{ label: 'iptables', data: [m, new Map([[10, 0.5], [20, 1]])] }]) as unknown as { data: { values: unknown[] } };
     expect(spec.data.values).toEqual([{ time_s: 10, series: 'iptables', failed: 2 }, { time_s: 20, series: 'iptables', failed: 0.5 }]);
+  });
+
+  it('rollout timeline: a line per Deployment and column for a few, one summed line per column for a fleet', () => {
+    const rows = (n: number) => Array.from({ length: n * 2 }, (_, i) => ({ time_s: String(10 * Math.floor(i / n)), name: `d${i % n}`, desired: '10', updated: '4', ready: '3', available: String(i % 2) }));
+    const few = rolloutTimelineChart(rows(2)) as unknown as { data: { values: { series: string }[] } };
+    expect(new Set(few.data.values.map((v) => v.series)).size).toBe(8);
+    const fleet = rolloutTimelineChart(rows(MAX_TIMELINE_DEPLOYMENTS + 2)) as unknown as { data: { values: { time_s: number; series: string; replicas: number }[] } };
+    expect(fleet.data.values).toHaveLength(8); // 2 times × 4 columns
+    expect(fleet.data.values[0]).toEqual({ time_s: 0, series: `all ${MAX_TIMELINE_DEPLOYMENTS + 2} Deployments desired`, replicas: 10 * (MAX_TIMELINE_DEPLOYMENTS + 2) });
   });
 
   it('renders to SVG with one line mark per series', async () => {
