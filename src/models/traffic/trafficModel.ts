@@ -10,6 +10,9 @@
  * - the first-packet cost, mode-dependent part (costs.ts): iptables scans KUBE-SERVICES to the Service's rule, whose
  *   position is uniform over the chain (re-ordered every sync), so its p-quantile is ruleUs × (p × S_eff + rejects +
  *   (E + 1) / 2 + 3); IPVS and nftables do not depend on the number of Services;
+ * - under a Local traffic policy (internalTrafficPolicy for in-cluster clients, externalTrafficPolicy for external
+ *   ones on the NodePort), a client node sends only to its own endpoints; nodes without one drop the connection;
+ * - load spread: each endpoint's expected share of the connections, over an even split's (the busiest one's ratio);
  * - kube-proxy CPU per node: new connections/s × mean first-packet cost + requests/s × the per-request cost.
  * Written: services.csv (Service × window); summed for the summary.
  */
@@ -266,28 +269,32 @@ export class TrafficModel {
    * local endpoints). The group's other nodes have no local endpoint and drop their connections.
    */
   private localServing(key: string, eps: readonly string[], group: string, weight: number, nodes: number, shares: Map<string, number>): number {
-    const perNode = new Map<string, [number, number]>();
+    this.register(key, eps);
+    // Per node of the group: its local endpoints, and how many of them serve.
+    const perNode = new Map<string, { ips: string[]; good: number }>();
+    for (const ip of eps) {
+      const node = this.pods.get(ip)?.spec.nodeName;
+      if (node === undefined || this.nodeGroup(node) !== group) continue;
+      let c = perNode.get(node);
+      if (c === undefined) perNode.set(node, (c = { ips: [], good: 0 }));
+      c.ips.push(ip);
+      if (this.serves(ip)) c.good++;
+    }
+    let serving = 0;
+    for (const { ips, good } of perNode.values()) {
+      serving += good / ips.length;
+      if (nodes > 0) for (const ip of ips) shares.set(ip, (shares.get(ip) ?? 0) + weight / nodes / ips.length);
+    }
+    return serving;
+  }
+
+  /** Records that a Service's cached routing counted these addresses (a change of their pods recomputes it). */
+  private register(key: string, eps: readonly string[]): void {
     for (const ip of eps) {
       let s = this.ipServices.get(ip);
       if (s === undefined) this.ipServices.set(ip, (s = new Set()));
       s.add(key);
-      const node = this.pods.get(ip)?.spec.nodeName;
-      if (node === undefined || this.nodeGroup(node) !== group) continue;
-      let c = perNode.get(node);
-      if (c === undefined) perNode.set(node, (c = [0, 0]));
-      c[0]++;
-      if (this.serves(ip)) c[1]++;
     }
-    let serving = 0;
-    for (const [total, good] of perNode.values()) serving += good / total;
-    if (nodes > 0) {
-      for (const ip of eps) {
-        const node = this.pods.get(ip)?.spec.nodeName;
-        if (node === undefined || this.nodeGroup(node) !== group) continue;
-        shares.set(ip, (shares.get(ip) ?? 0) + weight / nodes / perNode.get(node)![0]);
-      }
-    }
-    return serving;
   }
 
   /** Recomputes a routing from the proxies' programmed lists and its endpoints' pods. */
@@ -331,11 +338,7 @@ export class TrafficModel {
             for (const ip of eps) if (!this.serves(ip)) bad++;
             badCount.set(eps, bad);
           }
-          for (const ip of eps) {
-            let s = this.ipServices.get(ip);
-            if (s === undefined) this.ipServices.set(ip, (s = new Set()));
-            s.add(key);
-          }
+          this.register(key, eps);
         }
         for (const ip of eps) shares.set(ip, (shares.get(ip) ?? 0) + share / lists.length / eps.length);
         terms[t++] = share;
