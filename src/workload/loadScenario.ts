@@ -235,6 +235,8 @@ function schedulerSettings(doc: ScenarioDocument, src: SourceDoc, base: string, 
 const PROBE_HANDLE: PluginHandle = {
   bindPod: () => undefined,
   nodes: () => [],
+  nodeInfo: () => undefined,
+  typicalPods: () => [],
   podsWithAffinity: () => 0,
   podsWithRequiredAntiAffinity: () => 0,
   defaultSelector: () => undefined,

@@ -4,17 +4,20 @@ import type { PluginHandle } from '../../src/models/scheduler/framework/interfac
 import type { NodeInfo } from '../../src/models/scheduler/nodeInfo.js';
 import { RngStreams } from '../../src/engine/rng.js';
 import { PodChangeLog } from '../../src/models/scheduler/podChangeLog.js';
+import type { TypicalPod } from '../../src/models/scheduler/gpu/fragmentation.js';
 import { INERT_FRAMEWORK_CALLS } from '../../src/models/scheduler/framework/inertHandle.js';
 
 let epoch = 1e9;
 const rng = new RngStreams(1).stream('scheduler.policy');
 
 /** A handle whose cluster is `nodes`; `defaultSelector` answers for system default spreading. */
-export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => LabelSelector | undefined = () => undefined): PluginHandle & { work: number } {
+export function fakeHandle(nodes: NodeInfo[], defaultSelector: (pod: Pod) => LabelSelector | undefined = () => undefined, typical: readonly TypicalPod[] = []): PluginHandle & { work: number } {
   const h = {
     work: 0,
     bindPod: () => undefined,
     nodes: () => nodes,
+    nodeInfo: (name: string) => nodes.find((n) => n.name === name),
+    typicalPods: () => typical,
     podsWithAffinity: () => nodes.reduce((n, x) => n + x.podsWithAffinity.size, 0),
     podsWithRequiredAntiAffinity: () => nodes.reduce((n, x) => n + x.podsWithRequiredAntiAffinity.size, 0),
     defaultSelector,

@@ -6,6 +6,8 @@ import type { Node } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 import type { PodInfo } from './podInfo.js';
 import { affinityTerms } from './plugins/helpers/affinityTerms.js';
+import { GpuDevices } from './gpu/gpuDevices.js';
+import { GPU_MODEL_LABEL, GPU_RESOURCE } from './gpu/gpuRequest.js';
 
 /**
  * The CRI-compliant name of an image (imagelocality `normalizedImageName`): ":latest" is appended when the name has
@@ -57,6 +59,8 @@ export class NodeInfo {
   /** The zone and hostname labels, read in every cycle by the topology plugins (fields: no lookup in a cold object). */
   zone: string | undefined;
   hostname: string | undefined;
+  /** The node's GPUs (allocatable `nvidia.com/gpu` > 0), per-GPU free share and holders; undefined without GPUs. */
+  gpus: GpuDevices | undefined;
   /** Bumped on every change, like upstream's generation. */
   generation = 0;
 
@@ -82,9 +86,32 @@ export class NodeInfo {
     const scalar: Record<string, number> = {};
     for (const k in a) if (k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS) scalar[k] = a[k]!;
     this.allocScalar = scalar;
+    const gpuCount = scalar[GPU_RESOURCE] ?? 0;
+    const gpuModel = this.labels[GPU_MODEL_LABEL] ?? '';
+    if (gpuCount === 0) this.gpus = undefined;
+    else if (this.gpus === undefined || this.gpus.count !== gpuCount || this.gpus.model !== gpuModel) {
+      this.gpus = new GpuDevices(gpuModel, gpuCount);
+      for (const p of this.pods.values()) if (p.gpu !== undefined) this.gpus.allocate(p.pod.metadata.uid!, p.gpu);
+    }
     const images = new Map<string, number>();
     for (const img of node.status.images ?? []) for (const n of img.names) images.set(normalizedImageName(n), img.sizeBytes);
     this.images = images;
+    this.generation++;
+  }
+
+  /** A copy with the same pods and GPU holdings, for dry runs (upstream's NodeInfo.Snapshot). */
+  snapshot(): NodeInfo {
+    const copy = new NodeInfo(this.node);
+    for (const p of this.pods.values()) copy.addPod(p);
+    if (this.gpus !== undefined) copy.gpus!.copyFrom(this.gpus);
+    return copy;
+  }
+
+  /** Moves a counted pod onto the given GPUs (a policy's within-node choice, at Reserve). */
+  assignGpus(uid: string, indices: readonly number[]): void {
+    const p = this.pods.get(uid);
+    if (p === undefined || p.gpu === undefined || this.gpus === undefined) return;
+    this.gpus.allocate(uid, p.gpu, indices);
     this.generation++;
   }
 
@@ -115,6 +142,10 @@ export class NodeInfo {
     for (const [k, v] of r.scalar) this.reqScalar[k] = (this.reqScalar[k] ?? 0) + sign * v;
     this.nonZeroMilliCPU += sign * p.nonZeroMilliCPU;
     this.nonZeroMemory += sign * p.nonZeroMemory;
+    if (p.gpu !== undefined && this.gpus !== undefined) {
+      if (sign > 0) this.gpus.allocate(p.pod.metadata.uid!, p.gpu);
+      else this.gpus.release(p.pod.metadata.uid!);
+    }
     const terms = affinityTerms(p.pod);
     if (terms.any) {
       if (sign > 0) this.podsWithAffinity.add(p);

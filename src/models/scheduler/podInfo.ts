@@ -6,6 +6,7 @@
  *   (100 m and 200 MB: pkg/scheduler/util/pod_resources.go), used by NodeResourcesFit scoring and NonZeroRequested.
  */
 import type { Container, Pod, PodSpec } from '../../cluster/types.js';
+import { gpuRequest, type GpuRequest } from './gpu/gpuRequest.js';
 import { CPU, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 
 /** Requests in the scheduler's layout (framework.Resource). */
@@ -25,9 +26,11 @@ export interface PodInfo {
   nonZeroMemory: number;
   /** Host ports the pod's containers ask for, as `protocol/port` keys (hostIP is not modelled: all are 0.0.0.0). */
   hostPorts: readonly string[];
+  /** What the pod asks of GPUs (whole or a share), undefined when nothing. */
+  gpu: GpuRequest | undefined;
 }
 
-const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod'>>();
+const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod' | 'gpu'>>();
 const infos = new WeakMap<Pod, PodInfo>();
 
 /** The PodInfo of a pod (requests cached per spec object, the PodInfo per pod object: both are immutable). */
@@ -39,12 +42,12 @@ export function podInfo(pod: Pod): PodInfo {
     c = computeRequests(pod.spec);
     cache.set(pod.spec, c);
   }
-  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts };
+  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts, gpu: gpuRequest(pod) };
   infos.set(pod, info);
   return info;
 }
 
-function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod'> {
+function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
   const sum: Record<string, number> = {};
   let nzCpu = 0;
   let nzMem = 0;

@@ -22,6 +22,7 @@ import type { CycleState, FilterPlugin, PluginHandle } from './framework/interfa
 import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile.js';
 import { cloneCycleState, type NodeToStatus } from './framework/interfaces.js';
 import { Nominator } from './nominator.js';
+import type { TypicalPod } from './gpu/fragmentation.js';
 import { NodeInfo } from './nodeInfo.js';
 import type { Registry } from './framework/registry.js';
 import { Code, CODE_NAMES, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
@@ -42,6 +43,14 @@ export interface SchedulerConfig {
   cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros; perSpreadWorkUnit?: Micros };
   /** Profiles by schedulerName (the first is the default); percentageOfNodesToScore per profile overrides the global. */
   profiles?: { schedulerName: string; plugins: PluginConfig[]; percentageOfNodesToScore?: number }[];
+  /**
+   * How selectHost breaks ties among the top-scoring nodes: `random` (upstream, from the `scheduler.tiebreak` stream)
+   * or `first` (the first in the order filtering visited them, as the FGD paper's scheduler fork does "for
+   * reproducibility"; placement experiments shuffle the node order per seed instead). Default random.
+   */
+  tieBreak?: 'random' | 'first';
+  /** The workload's typical pods for GPU fragmentation (FGD). */
+  typicalPods?: readonly TypicalPod[];
 }
 
 /** Flush period of backoffQ → activeQ (GUESS ≈ 1 s: upstream's ordering-window length was not read). */
@@ -183,6 +192,8 @@ export class Scheduler {
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
+      nodeInfo: (name) => this.cache.node(name),
+      typicalPods: () => config.typicalPods ?? [],
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       podCount: () => this.cache.podCount,
       podsWithAffinity: () => this.cache.podsWithAffinity,
@@ -530,8 +541,7 @@ export class Scheduler {
       for (const np of nominated) {
         if (np.pod.metadata.uid === uid || (np.pod.spec.priority ?? 0) < prio) continue;
         if (nodeCopy === undefined) {
-          nodeCopy = new NodeInfo(node.node);
-          for (const p of node.pods.values()) nodeCopy.addPod(p);
+          nodeCopy = node.snapshot();
           stateCopy = cloneCycleState(state);
         }
         nodeCopy.addPod(np);
@@ -679,7 +689,7 @@ export class Scheduler {
         cnt = 1;
       } else if (t === best) cnt++;
     }
-    let k = cnt > 1 ? this.tiebreak.int(cnt) : 0;
+    let k = cnt > 1 && this.config.tieBreak !== 'first' ? this.tiebreak.int(cnt) : 0;
     for (let i = 0; i < totals.length; i++) {
       if (totals[i] === best && k-- === 0) return feasible[i]!.name;
     }

@@ -33,8 +33,7 @@ export class Snapshot {
   place(i: number, pod: Pod): void {
     let n = this.list[i]!;
     if (!this.copies.has(n.name)) {
-      const c = new NodeInfo(n.node);
-      for (const p of n.pods.values()) c.addPod(p);
+      const c = n.snapshot();
       this.copies.set(c.name, c);
       this.list[i] = c;
       n = c;

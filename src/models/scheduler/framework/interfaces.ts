@@ -10,6 +10,7 @@ import type { PodChangeLog } from '../podChangeLog.js';
 import type { PodInfo } from '../podInfo.js';
 import type { QueuedPodInfo } from '../queue/queuedPodInfo.js';
 import type { ClusterEventType } from '../queue/schedulingQueue.js';
+import type { TypicalPod } from '../gpu/fragmentation.js';
 import type { Code, Status, StatusOrSuccess } from './status.js';
 
 /** Per-cycle scratch space shared by the plugins of one cycle (framework.CycleState). */
@@ -139,6 +140,13 @@ export interface PluginHandle {
   bindPod(pod: Pod, nodeName: string, done: (ok: boolean, message?: string) => void): void;
   /** All nodes of the snapshot, in cache order. */
   nodes(): readonly NodeInfo[];
+  /** A node of the snapshot by name. */
+  nodeInfo(name: string): NodeInfo | undefined;
+  /**
+   * The workload's typical pods for GPU fragmentation (FGD): from the scenario's trace or pod templates; empty when
+   * nothing describes the workload.
+   */
+  typicalPods(): readonly TypicalPod[];
   /** Bound or assumed pods with any pod (anti-)affinity, and with required anti-affinity, over all nodes. */
   podsWithAffinity(): number;
   podsWithRequiredAntiAffinity(): number;

@@ -67,6 +67,9 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
 /** The default plugins with Score disabled for every scoring plugin (filters, queue sort and binder stay). */
 const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== undefined ? { ...p, score: false } : p));
 
+/** The default filters plus GpuShare's per-GPU check, no scoring. */
+const GPU_FILTERS: PluginConfig[] = [...FILTERS_ONLY.slice(0, FILTERS_ONLY.findIndex((p) => p.name === 'NodeResourcesFit') + 1), { name: 'GpuShare' }, ...FILTERS_ONLY.slice(FILTERS_ONLY.findIndex((p) => p.name === 'NodeResourcesFit') + 1)];
+
 /**
  * Named scheduling policies a scenario selects with `scheduler.profile` (all with upstream's filters):
  * - `default`: upstream's default scoring;
@@ -74,7 +77,9 @@ const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== un
  * - `requested-to-capacity-ratio`: bin-packing through a utilisation shape (0 % → 0, 100 % → 10);
  * - `balanced-allocation`: NodeResourcesFit scoring disabled, leaving BalancedAllocation (and the other default
  *   scores) to rank nodes;
- * - `random`, `first-fit`, `round-robin`, `dot-product`: the policies of policies.ts alone (no upstream scoring).
+ * - `random`, `first-fit`, `round-robin`, `dot-product`: the policies of policies.ts alone (no upstream scoring);
+ * - `gpu-random`, `gpu-dotprod`, `gpu-clustering`, `gpu-packing`, `gpu-bestfit`, `fgd`: the GPU-sharing policies of
+ *   the FGD paper (plugins/gpu/), with the GpuShare filter.
  */
 export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   default: DEFAULT_PLUGINS,
@@ -89,6 +94,13 @@ export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   'first-fit': [...FILTERS_ONLY, { name: 'FirstFit' }],
   'round-robin': [...FILTERS_ONLY, { name: 'RoundRobin' }],
   'dot-product': [...FILTERS_ONLY, { name: 'DotProduct', weight: 1 }],
+  // The FGD paper's policies: the filters plus GpuShare, one score plugin (weight 1000 as in its artefact).
+  'gpu-random': [...GPU_FILTERS, { name: 'Random', weight: 1000 }],
+  'gpu-dotprod': [...GPU_FILTERS, { name: 'DotProd', weight: 1000 }],
+  'gpu-clustering': [...GPU_FILTERS, { name: 'GpuClustering', weight: 1000 }],
+  'gpu-packing': [...GPU_FILTERS, { name: 'GpuPacking', weight: 1000 }],
+  'gpu-bestfit': [...GPU_FILTERS, { name: 'BestFit', weight: 1000 }],
+  fgd: [...GPU_FILTERS, { name: 'FGD', weight: 1000 }],
 };
 
 /** Upstream's default scheduler name. */

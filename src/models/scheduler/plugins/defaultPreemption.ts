@@ -142,13 +142,6 @@ function hasLowerPriorityPod(node: NodeInfo, priority: number): boolean {
   return false;
 }
 
-/** A copy of a NodeInfo for a dry run (NodeInfo.Snapshot). */
-function snapshot(n: NodeInfo): NodeInfo {
-  const copy = new NodeInfo(n.node);
-  for (const p of n.pods.values()) copy.addPod(p);
-  return copy;
-}
-
 /** Creates the plugin. */
 export function defaultPreemption(rawArgs: Record<string, unknown> | undefined, handle: PluginHandle): PostFilterPlugin {
   const args = (rawArgs ?? {}) as DefaultPreemptionArgs;
@@ -231,7 +224,7 @@ export function defaultPreemption(rawArgs: Record<string, unknown> | undefined, 
           const node = potential[(offset + i) % potential.length]!;
           checked++;
           // A node without lower-priority pods has no victims: answered before copying anything.
-          const r = hasLowerPriorityPod(node, priorityOf(p)) ? selectVictimsOnNode(cloneCycleState(state), pod, snapshot(node), pdbs) : NO_VICTIMS;
+          const r = hasLowerPriorityPod(node, priorityOf(p)) ? selectVictimsOnNode(cloneCycleState(state), pod, node.snapshot(), pdbs) : NO_VICTIMS;
           if ('victims' in r) {
             if (r.victims.length === 0) {
               const reason = `expected at least one victim pod on node "${node.name}"`;

@@ -1,6 +1,7 @@
 /**
  * Scheduling policies beyond upstream, each an ordinary plugin a profile can enable (with upstream's filters):
- * - Random: every feasible node gets a uniform random score 0–100 from the seeded `scheduler.policy` stream;
+ * - Random: PreScore picks one feasible node uniformly from the seeded `scheduler.policy` stream; it scores 100, the
+ *   others 0 (the FGD paper's Random; a uniform choice whatever the tie-break); GPU pods take a random fitting GPU;
  * - FirstFit: filtering walks nodes from the first (in cache order) and stops at the first that fits;
  * - RoundRobin: filtering starts after the node chosen last and stops at the first that fits;
  * - DotProduct (Tetris-style alignment, Grandl et al., SIGCOMM 2014): score = Σ over cpu and memory of
@@ -9,7 +10,9 @@
  * Profile examples are in workloads/scheduler-policies.yaml; bin-packing uses NodeResourcesFit's MostAllocated or
  * RequestedToCapacityRatio strategies.
  */
-import type { NodeWalkPlugin, PluginHandle, ReservePlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { NodeWalkPlugin, PluginHandle, PreScorePlugin, ReservePlugin, ScorePlugin } from '../framework/interfaces.js';
+import type { NodeInfo } from '../nodeInfo.js';
+import { gpuReserve } from './gpu/gpuPolicies.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { defaultNormalizeScore } from './helpers/normalizeScore.js';
 
@@ -18,13 +21,19 @@ export const FIRST_FIT = 'FirstFit';
 export const ROUND_ROBIN = 'RoundRobin';
 export const DOT_PRODUCT = 'DotProduct';
 
-/** Random scores. */
-export function randomPolicy(handle: PluginHandle): ScorePlugin {
+/** A uniformly random feasible node. */
+export function randomPolicy(handle: PluginHandle): PreScorePlugin & ScorePlugin & ReservePlugin {
+  let chosen: NodeInfo | undefined;
   return {
     name: RANDOM,
-    score() {
-      return handle.random().int(MAX_NODE_SCORE + 1);
+    preScore(_state, _pod, nodes) {
+      chosen = nodes.length === 0 ? undefined : nodes[handle.random().int(nodes.length)];
+      return null;
     },
+    score(_state, _pod, node) {
+      return node === chosen ? MAX_NODE_SCORE : 0;
+    },
+    ...gpuReserve(handle, (gpus, req) => gpus.chooseRandom(req, handle.random())),
   };
 }
 

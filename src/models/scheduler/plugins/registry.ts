@@ -15,6 +15,9 @@ import { podTopologySpread, POD_TOPOLOGY_SPREAD } from './podTopologySpread.js';
 import { interPodAffinity, INTER_POD_AFFINITY } from './interPodAffinity.js';
 import { defaultPreemption, DEFAULT_PREEMPTION } from './defaultPreemption.js';
 import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROUND_ROBIN, roundRobin } from './policies.js';
+import { gpuShare, GPU_SHARE } from './gpu/gpuShare.js';
+import { BEST_FIT, bestFit, DOT_PROD, dotProd, GPU_CLUSTERING, GPU_PACKING, gpuClustering, gpuPacking } from './gpu/gpuPolicies.js';
+import { FGD, fgd } from './gpu/fgd.js';
 
 /** A registry with every in-tree plugin. */
 export function inTreeRegistry(): Registry {
@@ -35,6 +38,12 @@ export function inTreeRegistry(): Registry {
   r.register(FIRST_FIT, () => firstFit());
   r.register(ROUND_ROBIN, (_args, handle) => roundRobin(handle));
   r.register(DOT_PRODUCT, () => dotProduct());
+  r.register(GPU_SHARE, () => gpuShare());
+  r.register(DOT_PROD, (_args, handle) => dotProd(handle));
+  r.register(GPU_CLUSTERING, (_args, handle) => gpuClustering(handle));
+  r.register(GPU_PACKING, (_args, handle) => gpuPacking(handle));
+  r.register(BEST_FIT, (_args, handle) => bestFit(handle));
+  r.register(FGD, (_args, handle) => fgd(handle));
   r.register(DEFAULT_PREEMPTION, (args, handle) => defaultPreemption(args, handle));
   r.register(DEFAULT_BINDER, (args, handle) => defaultBinder(args, handle));
   return r;
