@@ -16,7 +16,7 @@ import { valueText } from './plan.js';
 import { estimate } from './statistics.js';
 
 /** Summary columns that are not metrics. */
-const LABELS = new Set(['scenario', 'seed']);
+const LABELS = new Set(['scenario', 'seed', 'policy', 'trace']);
 /** The numeric metrics aggregated across seeds. */
 export const METRICS = SUMMARY_COLUMNS.filter((c) => !LABELS.has(c));
 
@@ -34,7 +34,7 @@ export function runSummaries(plan: SweepPlan, sweepDir: string): Row[] {
 /** Writes summary.csv (and differences.csv when `baseline` names a cell). */
 export function writeAggregates(plan: SweepPlan, sweepDir: string, baseline?: string): void {
   const rows = runSummaries(plan, sweepDir);
-  const header = ['cell', ...plan.dimensions, 'seed', 'kind', 'n', ...METRICS.flatMap((m) => [m, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`])];
+  const header = ['cell', ...plan.dimensions, 'policy', 'trace', 'seed', 'kind', 'n', ...METRICS.flatMap((m) => [m, `${m}_sd`, `${m}_ci95_low`, `${m}_ci95_high`])];
   const csv = new CsvFile(join(sweepDir, 'summary.csv'), header);
   const labels = (cellId: string) => {
     const cell = plan.cells.find((c) => c.id === cellId)!;
@@ -42,12 +42,12 @@ export function writeAggregates(plan: SweepPlan, sweepDir: string, baseline?: st
   };
   plan.runs.forEach((r, i) => {
     const row = rows[i]!;
-    csv.row([...labels(r.cell), String(r.seed), 'run', 1, ...METRICS.flatMap((m) => [row[m], undefined, undefined, undefined])]);
+    csv.row([...labels(r.cell), row.policy, row.trace, String(r.seed), 'run', 1, ...METRICS.flatMap((m) => [row[m], undefined, undefined, undefined])]);
   });
   for (const cell of plan.cells) {
     const cellRows = plan.runs.map((r, i) => [r, rows[i]!] as const).filter(([r]) => r.cell === cell.id).map(([, row]) => row);
     const stats = METRICS.map((m) => estimate(values(cellRows, m)));
-    csv.row([...labels(cell.id), '', 'mean', cellRows.length, ...stats.flatMap((e) => [num(e?.mean), num(e?.sd), num(e?.ciLow), num(e?.ciHigh)])]);
+    csv.row([...labels(cell.id), cellRows[0]?.policy, cellRows[0]?.trace, '', 'mean', cellRows.length, ...stats.flatMap((e) => [num(e?.mean), num(e?.sd), num(e?.ciLow), num(e?.ciHigh)])]);
   }
   csv.close();
   if (baseline !== undefined) writeDifferences(plan, sweepDir, rows, baseline);

@@ -47,6 +47,17 @@ export const SUMMARY_COLUMNS = [
   'ca_nodes_added', 'ca_nodes_removed', 'proxy_mode', 'services', 'endpoints', 'sync_duration_s_p50', 'sync_duration_s_p99',
   'programming_latency_s_p50', 'programming_latency_s_p90', 'programming_latency_s_p99', 'iptables_nat_rules', 'ipvs_virtual_servers',
   'first_packet_us_p50', 'first_packet_us_p90', 'first_packet_us_p99', 'proxy_cpu_cores_per_node', 'connections', 'failed_connections', 'events_processed',
+  'policy', 'trace', 'gpus', 'gpu_allocated_ratio_end', 'unallocated_gpu_pct_at_100', 'unallocated_gpu_pct_at_130', 'frag_rate_pct_at_80', 'frag_amount_pct_at_90',
+] as const;
+
+/** placement.csv (placement experiments): one row per 1 % bin of arrived GPU demand (% of GPU capacity). */
+export const PLACEMENT_COLUMNS = [
+  'arrived_gpu_pct', 'events', 'pods_arrived', 'pods_placed', 'pods_failed', 'gpu_allocated_pct', 'unallocated_gpu_pct', 'frag_amount_pct', 'frag_rate_pct', 'cpu_allocated_pct',
+] as const;
+
+/** placements.csv (placement experiments): one row per pod tried, in order. */
+export const PLACEMENTS_COLUMNS = [
+  'index', 'name', 'clone', 'cpu_m', 'memory_bytes', 'gpu_count', 'gpu_milli', 'gpu_models', 'node', 'gpu_indices', 'arrived_gpu_pct', 'message',
 ] as const;
 
 /** scheduling.csv (`run --trace-scheduling`): one row per attempt × node × plugin, plus a total per scored node and a result per attempt. */

@@ -36,6 +36,7 @@ export function summaryRow(
   autoscaling: AutoscalingSummary & { hpaRescales: number; caNodesAdded: number; caNodesRemoved: number },
   proxy: ProxySummary,
   traffic: TrafficSummary,
+  gpu: { policy: string; trace: string; gpus: number; allocatedRatio: number | undefined },
 ): Cell[] {
   const syncs = [...proxy.durationsUs].sort((a, b) => a - b);
   const latencies = [...proxy.latenciesUs].sort((a, b) => a - b);
@@ -109,5 +110,14 @@ export function summaryRow(
     Math.round(traffic.connections),
     Math.round(traffic.failed),
     events,
+    gpu.policy,
+    gpu.trace,
+    gpu.gpus,
+    gpu.allocatedRatio === undefined ? undefined : ratio(gpu.allocatedRatio),
+    // The placement experiment's binned measures (sim/placement.ts).
+    undefined,
+    undefined,
+    undefined,
+    undefined,
   ];
 }

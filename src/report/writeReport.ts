@@ -11,6 +11,7 @@ import { type ChartSection, reportHtml, type ReportPage, type Table } from './ht
 import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
 import type { SweepPlan } from '../experiment/plan.js';
+import { isPlacement, placementRunPage, placementSweepPage, readManifest } from './placementReport.js';
 
 const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -44,16 +45,12 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
 
 type Spec = [string, string, TopLevelSpec];
 
-function manifestOf(dir: string): Record<string, unknown> {
-  const p = join(dir, 'manifest.json');
-  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : {};
-}
-
 function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
+  if (isPlacement(dir)) return placementRunPage(dir, readManifest(dir));
   const cluster = readCsv(join(dir, 'cluster.csv'));
   const pods = readCsv(join(dir, 'pods.csv'));
   const summary = readCsv(join(dir, 'summary.csv'))[0] ?? {};
-  const manifest = manifestOf(dir);
+  const manifest = readManifest(dir);
   const specs: Spec[] = [
     ['pending-pods', 'Pending pods over time', pendingPodsChart(cluster)],
     ['scheduling-latency-cdf', 'Scheduling latency CDF', schedulingLatencyCdfChart(pods)],
@@ -122,6 +119,15 @@ const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : Strin
 function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
   const state = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { kubesim: string; plan: SweepPlan; baseline?: string };
   const plan = state.plan;
+  const timingFile = join(dir, SWEEP_TIMING);
+  const timing = existsSync(timingFile) ? (JSON.parse(readFileSync(timingFile, 'utf8')) as { wallSeconds?: number; workers?: number }) : {};
+  const wall = timing.wallSeconds === undefined ? 'n/a' : `${timing.wallSeconds.toFixed(2)} on ${timing.workers} workers`;
+  // Series are labelled by their matrix values (the dimension names are in the table and the chart titles).
+  const label = (id: string) => {
+    const c = plan.cells.find((x) => x.id === id)!;
+    return plan.dimensions.length === 0 ? 'base' : plan.dimensions.map((d) => valueText(c.values[d])).join(', ');
+  };
+  if (plan.runs.length > 0 && isPlacement(join(dir, plan.runs[0]!.dir))) return placementSweepPage(dir, plan, state.kubesim, label, wall);
   const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
   const table: Table = { columns: ['cell', 'seeds', ...HEADLINE.map(([m]) => m)], rows: [], best: [] };
   for (const r of means) table.rows.push([r.cell!, r.n!, ...HEADLINE.map(([m]) => (r[`${m}_ci95_low`] ? `${fmt(r[m])} [${fmt(r[`${m}_ci95_low`])}, ${fmt(r[`${m}_ci95_high`])}]` : fmt(r[m])))]);
@@ -134,11 +140,6 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
   const podsOf = (cell: string): Row[] => runsOf(cell).flatMap((r) => readCsv(join(dir, r.dir, 'pods.csv')));
   const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));
-  // Series are labelled by their matrix values (the dimension names are in the table and the chart titles).
-  const label = (id: string) => {
-    const c = plan.cells.find((x) => x.id === id)!;
-    return plan.dimensions.length === 0 ? 'base' : plan.dimensions.map((d) => valueText(c.values[d])).join(', ');
-  };
   const cellPods = plan.cells.map((c) => ({ label: label(c.id), pods: podsOf(c.id) }));
   const cellCluster = plan.cells.map((c) => ({ label: label(c.id), data: clusterOf(c.id) }));
   const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Number(r[`${m}_ci95_low`]) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
@@ -170,9 +171,6 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
       notes.push(`${d.cell} − baseline, ${d.metric}: ${fmt(d.mean_difference)} [${fmt(d.ci95_low)}, ${fmt(d.ci95_high)}]`);
     }
   }
-  const timingFile = join(dir, SWEEP_TIMING);
-  const timing = existsSync(timingFile) ? (JSON.parse(readFileSync(timingFile, 'utf8')) as { wallSeconds?: number; workers?: number }) : {};
-  const wall = timing.wallSeconds === undefined ? 'n/a' : `${timing.wallSeconds.toFixed(2)} on ${timing.workers} workers`;
   return {
     page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes },
     specs,

@@ -18,10 +18,10 @@ import type { Node } from '../cluster/types.js';
 import { ApiServer } from '../models/apiserver/apiServer.js';
 import { EventRecorder } from '../models/eventRecorder.js';
 import { Kubelet } from '../models/kubelet/kubelet.js';
-import { Scheduler } from '../models/scheduler/scheduler.js';
+import type { NodeInfo } from '../models/scheduler/nodeInfo.js';
 import { schedulerRegistry } from './userPlugins.js';
-import { InputError } from '../workload/errors.js';
-import { PROFILE_PRESETS } from '../models/scheduler/framework/profile.js';
+import { policyName, schedulerFor } from './schedulerFor.js';
+import { runPlacement } from './placement.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
 import { DaemonSetController } from '../models/controllers/daemonSet.js';
@@ -34,6 +34,7 @@ import { DisruptionController } from '../models/controllers/disruption.js';
 import { JobController } from '../models/controllers/job.js';
 import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
+import { startTraceReplay } from '../models/generators/traceReplay.js';
 import type { Scenario } from '../workload/scenario.js';
 import { CsvFile } from '../metrics/csvFile.js';
 import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, PROXY_COLUMNS, SERVICE_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
@@ -87,6 +88,18 @@ export interface RunResult {
   podsBound: number;
 }
 
+/** GPUs of the cluster and the share allocated. */
+function gpuAllocation(nodes: readonly NodeInfo[]): { gpus: number; allocatedRatio: number | undefined } {
+  let count = 0;
+  let free = 0;
+  for (const n of nodes) {
+    if (n.gpus === undefined) continue;
+    count += n.gpus.count;
+    free += n.gpus.freeTotal;
+  }
+  return { gpus: count, allocatedRatio: count > 0 ? 1 - free / (count * 1000) : undefined };
+}
+
 /** Clients no real component would rate-limit here: the user applying manifests and the workload generators. */
 const USER_LIMITS = { qps: 1e9, burst: 1e9 };
 
@@ -95,6 +108,7 @@ const USER_LIMITS = { qps: 1e9, burst: 1e9 };
  * SIGINT handler (or any other callback) can run and ask it to stop.
  */
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  if (scenario.placement !== undefined) return runPlacement(scenario, opts);
   const started = opts.wallClock?.();
   const registry = await schedulerRegistry(scenario);
   // 1. the world
@@ -126,14 +140,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     recorder.onEvent((e) => files.events.row([formatSeconds(e.timeUs), e.type, e.reason, e.kind, e.namespace, e.name, e.source, e.host, e.message]));
 
     // 3. models
-    const schedulerConfig = { ...scenario.scheduler, profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }] };
-    let scheduler: Scheduler;
-    try {
-      scheduler = new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), schedulerConfig, registry, recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`${scenario.file}: spec.scheduler: ${(e as Error).message}`);
-    }
+    const scheduler = schedulerFor(scenario, engine, api, streams, registry, recorder);
     scheduler.onScheduled = (pod, t) => pods.onScheduled(pod, t);
     if (files.scheduling !== undefined) scheduler.tracer = csvTracer(files.scheduling);
     if (opts.tracer !== undefined) scheduler.tracer = opts.tracer;
@@ -257,6 +264,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const generators = api.client('workload-generator', USER_LIMITS);
     for (const w of scenario.workloads) {
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);
+      else if (w.kind === 'Trace') startTraceReplay(engine, streams, generators, w);
       else startPoissonJobs(engine, streams, generators, w);
     }
     // kube-proxy: one group of simulated proxies per node pool (and one for Node manifests).
@@ -339,7 +347,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       latenciesUs: proxyGroups.flatMap((g) => g.latenciesUs),
       natRules: serviceTable.totals.natRules,
       virtualServers: serviceTable.totals.virtualServers,
-    }, traffic.summary()));
+    }, traffic.summary(), { policy: policyName(scenario), trace: scenario.workloads.filter((w) => w.kind === 'Trace').map((w) => w.name).join('+'), ...gpuAllocation(scheduler.cache.nodeList) }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();

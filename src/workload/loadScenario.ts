@@ -19,6 +19,7 @@ import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
 import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
 import { Profile } from '../models/scheduler/framework/profile.js';
 import type { PluginHandle } from '../models/scheduler/framework/interfaces.js';
+import { readTraceWorkload } from './traces/traceWorkload.js';
 import { INERT_FRAMEWORK_CALLS } from '../models/scheduler/framework/inertHandle.js';
 import { inTreeRegistry } from '../models/scheduler/plugins/registry.js';
 import { PodChangeLog } from '../models/scheduler/podChangeLog.js';
@@ -112,8 +113,23 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     return { ...t, pattern: traceSteps(text, t.pattern.trace.file, t.pattern.trace, where) };
   });
 
+  if (doc.spec.duration === undefined && doc.spec.placement === undefined) throw new InputError(`${locate(src, ['spec'])}: spec.duration: required (a simulated duration such as 1h)`);
+  const durationUs = doc.spec.duration ?? 1_000_000;
+  let nodePools = doc.spec.cluster.nodePools;
+  let tracePoolsFrom: string | undefined;
   const workloads: Workload[] = doc.spec.workloads.flatMap((w, i): Workload[] => {
     if (w.kind === 'Services') return [];
+    if (w.kind === 'Trace') {
+      const path = ['spec', 'workloads', i];
+      const where = `${locate(src, path)}: ${formatPath(path)}`;
+      const { workload, pools } = readTraceWorkload(w, (f) => resolve(base, f), hash, readFiles, where);
+      if (pools !== undefined) {
+        if (tracePoolsFrom !== undefined) throw new InputError(`${where}.nodes: only one Trace workload may give the nodes (${tracePoolsFrom} does already)`);
+        tracePoolsFrom = formatPath(path);
+        nodePools = pools;
+      }
+      return [workload];
+    }
     const path = ['spec', 'workloads', i];
     const want = w.kind === 'Pods' ? 'Pod' : 'Job';
     const template = readTemplate(w.template, path, want);
@@ -121,7 +137,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     if (w.kind === 'Pods') {
       return [{ kind: 'Pods', name: w.name ?? template.metadata.name, count: w.count, template: template as Pod, ratePerSecond: w.rate, startUs } satisfies PodBatchWorkload];
     }
-    const stopUs = Math.min(w.stop ?? doc.spec.duration, doc.spec.duration);
+    const stopUs = Math.min(w.stop ?? durationUs, durationUs);
     const expected = (w.rate * Math.max(0, stopUs - startUs)) / 1e6;
     const maxJobs = w.maxJobs ?? MAX_GENERATED_JOBS;
     if (maxJobs > MAX_GENERATED_JOBS || (w.maxJobs === undefined && expected > MAX_GENERATED_JOBS)) {
@@ -152,8 +168,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     hash: hash.digest('hex'),
     overrides: overrides.map((o) => (o.source === 'matrix' ? `matrix:${o.text}` : o.text)),
     seed: doc.spec.seed,
-    durationUs: doc.spec.duration,
-    nodePools: doc.spec.cluster.nodePools,
+    durationUs,
+    nodePools,
     objects,
     workloads,
     events: doc.spec.events,
@@ -168,6 +184,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     kubeProxy: doc.spec.kubeProxy,
     traffic: expandTraffic(traffic, objects),
     matrix: matrixOf(doc, src),
+    placement: doc.spec.placement,
   };
 }
 
@@ -411,7 +428,9 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
     if (o.kind === 'Pod') check(where, o.spec);
     else if (o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'DaemonSet' || o.kind === 'Job') check(`${where} template`, o.spec.template.spec);
   }
-  workloads.forEach((w, i) => check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec));
+  workloads.forEach((w, i) => {
+    if (w.kind !== 'Trace') check(`spec.workloads[${i}].template`, w.kind === 'Pods' ? w.template.spec : w.template.spec.template.spec);
+  });
 }
 
 const hasNodePort = (s: Service) => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';

@@ -18,6 +18,7 @@ import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 import { toHpa } from './hpaManifest.js';
 import { cronScheduleError } from './cronSchedule.js';
 import { parseUsage, USAGE_ANNOTATIONS } from './usage.js';
+import { gpuAnnotationError } from '../models/scheduler/gpu/gpuRequest.js';
 
 /** A validation problem found after the schema: path inside the manifest and message. */
 export interface ManifestProblem {
@@ -82,6 +83,8 @@ function checkAnnotations(annotations: Record<string, string> | undefined, path:
       problems.push({ path: [...path, IMAGE_SIZE_ANNOTATION], message: `expected an image size such as 250Mi or 2Gi: ${(e as Error).message}` });
     }
   }
+  const gpu = gpuAnnotationError(annotations);
+  if (gpu !== undefined) problems.push({ path: [...path], message: gpu });
   const f = annotations?.[FAILURE_PROBABILITY_ANNOTATION];
   if (f !== undefined && !(/^(0(\.\d+)?|1(\.0+)?)$/.test(f))) problems.push({ path: [...path, FAILURE_PROBABILITY_ANNOTATION], message: `expected a probability between 0 and 1, found "${f}"` });
 }

@@ -3,7 +3,8 @@ import type { Distribution } from '../engine/distribution.js';
 import type { Micros } from '../engine/time.js';
 import type { Job, KubeObject, Pod } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
-import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, TrafficSpec, ScenarioEventSpec } from './schema/scenario.js';
+import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, PlacementSettings, TrafficSpec, ScenarioEventSpec } from './schema/scenario.js';
+import type { TraceWorkload } from './traces/traceWorkload.js';
 import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
 /** A stream of Jobs with Poisson arrivals, stamped from a template. */
@@ -32,7 +33,8 @@ export interface PodBatchWorkload {
 }
 
 /** Any workload generator. */
-export type Workload = PoissonJobsWorkload | PodBatchWorkload;
+export type Workload = PoissonJobsWorkload | PodBatchWorkload | TraceWorkload;
+export type { TraceWorkload };
 
 /** A validated, defaulted scenario. */
 export interface Scenario {
@@ -67,6 +69,7 @@ export interface Scenario {
     profiles?: { schedulerName: string; plugins: PluginConfig[]; percentageOfNodesToScore?: number }[];
     config?: unknown;
     percentageOfNodesToScore: number;
+    tieBreak: 'random' | 'first';
     podInitialBackoff: Micros;
     podMaxBackoff: Micros;
     cycleCost: { base: Micros; perNodeFiltered: Micros; perNodeScored: Micros; perWorkUnit: Micros; perFilterWorkUnit: Micros; perSpreadWorkUnit: Micros };
@@ -92,6 +95,8 @@ export interface Scenario {
   kubeProxy: KubeProxySettings;
   /** Client load of Services. */
   traffic: TrafficSpec[];
+  /** A placement experiment instead of a simulation in time (the FGD paper's protocol), when set. */
+  placement: PlacementSettings | undefined;
   /** The experiment matrix, if any: override dimensions in declared order, and the replication seeds. */
   matrix: Matrix | undefined;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, PROXY_COLUMNS, SCHEDULING_COLUMNS, SERVICE_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../../src/metrics/columns.js';
+import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, PROXY_COLUMNS, SCHEDULING_COLUMNS, SERVICE_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS, PLACEMENT_COLUMNS, PLACEMENTS_COLUMNS } from '../../src/metrics/columns.js';
 import { fragmentation } from '../../src/metrics/clusterSampler.js';
 import { mean, percentile } from '../../src/metrics/stats.js';
 
@@ -25,6 +25,8 @@ describe('docs/outputs.md documents every column, in file order', () => {
     ['events.csv', EVENT_COLUMNS],
     ['summary.csv', SUMMARY_COLUMNS],
     ['scheduling.csv', SCHEDULING_COLUMNS],
+    ['placement.csv', PLACEMENT_COLUMNS],
+    ['placements.csv', PLACEMENTS_COLUMNS],
   ] as const)('%s', (file, columns) => {
     expect(documented(file)).toEqual([...columns]);
   });

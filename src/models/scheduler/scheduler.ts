@@ -49,8 +49,8 @@ export interface SchedulerConfig {
    * reproducibility"; placement experiments shuffle the node order per seed instead). Default random.
    */
   tieBreak?: 'random' | 'first';
-  /** The workload's typical pods for GPU fragmentation (FGD). */
-  typicalPods?: readonly TypicalPod[];
+  /** The workload's typical pods for GPU fragmentation (FGD), computed on first use. */
+  typicalPods?: () => readonly TypicalPod[];
 }
 
 /** Flush period of backoffQ → activeQ (GUESS ≈ 1 s: upstream's ordering-window length was not read). */
@@ -189,11 +189,12 @@ export class Scheduler {
     /** The `scheduler.preemption` stream (dry-run offsets); defaults to the tiebreak stream. */
     preemptionRng?: Rng,
   ) {
+    let typical: readonly TypicalPod[] | undefined;
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
       nodeInfo: (name) => this.cache.node(name),
-      typicalPods: () => config.typicalPods ?? [],
+      typicalPods: () => (typical ??= config.typicalPods?.() ?? []),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       podCount: () => this.cache.podCount,
       podsWithAffinity: () => this.cache.podsWithAffinity,
@@ -302,6 +303,24 @@ export class Scheduler {
     };
     this.engine.schedule(BACKOFF_FLUSH_PERIOD_US, flushBackoff);
     this.engine.schedule(UNSCHEDULABLE_FLUSH_PERIOD_US, flushUnschedulable);
+  }
+
+  /**
+   * Places one pod now, outside simulated time (placement experiments): the scheduling cycle's computation on the
+   * cache as it is, then assume and Reserve. No queue, binding, events or retries. Returns the node, or the
+   * kube-scheduler-style message when no node fits.
+   */
+  placeNow(pod: Pod): { node: string } | { message: string } {
+    const info: QueuedPodInfo = { pod, timestamp: 0, initialAttemptTimestamp: 0, attempts: 1, lastAttemptUs: 0, unschedulablePlugins: new Set(), where: 'inFlight' };
+    const r = this.schedulePod(info, 0);
+    if (r.nodeName === undefined) {
+      this.stats.failedAttempts++;
+      return { message: r.error ?? (r.preFilterMsg !== undefined ? `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.` : fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg)) };
+    }
+    this.cache.addPod(pod, r.nodeName);
+    for (const p of r.profile.reserve) p.reserve(r.state, r.pod, r.nodeName);
+    this.stats.scheduled++;
+    return { node: r.nodeName };
   }
 
   /** Queue lengths (active, backoff, unschedulable, gated). */

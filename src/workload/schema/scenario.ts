@@ -267,8 +267,49 @@ export const serviceFleet = strict(
   'a Services fleet',
 );
 
+/** Trace formats kubesim imports (src/workload/traces/). */
+export const TRACE_FORMATS = ['openb'] as const;
+
+/**
+ * Replay of a real cluster trace: pods arrive at their recorded creation time and leave at their deletion time (or
+ * after their recorded duration). `timeScale` compresses time (0.01: 100× faster), `window` keeps the pods created
+ * in [start, end) of trace time, `load` scales the pod count (above 1 adds clones resampled on a seeded stream, below
+ * 1 keeps a seeded sample). `nodes`, a node list of the trace, replaces the scenario's node pools.
+ */
+export const traceWorkload = strict(
+  {
+    kind: z.literal('Trace'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    format: z.enum(TRACE_FORMATS, { error: `expected a trace format: ${TRACE_FORMATS.join(', ')}` }),
+    pods: z.string({ error: 'expected the path of the trace\'s pod file' }).min(1),
+    nodes: z.string().min(1).optional(),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a namespace name' }).default('default'),
+    timeScale: positiveNumber.default(1),
+    window: strict({ start: duration.default(0), end: duration.optional() }, 'a trace window').optional(),
+    load: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a load factor > 0' }).max(100, { error: 'expected a load factor ≤ 100' }).default(1),
+    departures: z.enum(['recorded', 'none']).default('recorded'),
+  },
+  'a Trace workload',
+);
+
 /** The workload kinds, told apart by `kind`. */
-const workload = z.discriminatedUnion('kind', [poissonJobs, podBatch, serviceFleet], { error: 'expected a workload with kind PoissonJobs, Pods or Services' });
+const workload = z.discriminatedUnion('kind', [poissonJobs, podBatch, serviceFleet, traceWorkload], { error: 'expected a workload with kind PoissonJobs, Pods, Services or Trace' });
+
+/**
+ * A placement experiment (the FGD paper's protocol) instead of a simulation in time: the workloads' pods are tried
+ * one at a time, in order (shuffled per seed), each once: placed by the scheduler profile on the cluster as the
+ * earlier ones left it, or dropped; nothing departs. `inflate` first grows the pod list with clones drawn with
+ * replacement until the GPU demand reaches that multiple of GPU capacity (or thins it down to it). Node order is
+ * shuffled per seed (`shuffleNodes`), which with `scheduler.tieBreak: first` breaks ties at random per seed.
+ */
+export const placementSettings = strict(
+  {
+    shuffle: z.boolean().default(true),
+    shuffleNodes: z.boolean().default(true),
+    inflate: z.number({ error: 'expected a number' }).gt(0, { error: 'expected a ratio > 0' }).max(100, { error: 'expected a ratio ≤ 100' }).optional(),
+  },
+  'placement',
+);
 
 /** The whole scenario document. */
 export const scenarioSchema = strict(
@@ -279,8 +320,10 @@ export const scenarioSchema = strict(
     spec: strict(
       {
         seed: z.union([z.int(), z.string().min(1)], { error: 'expected an integer or a string seed' }).default(1),
-        duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }),
-        cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster'),
+        /** Simulated time; a placement experiment has none (default 1 s there). */
+        duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }).optional(),
+        placement: placementSettings.optional(),
+        cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster').prefault({}),
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
         workloads: z.array(workload).default([]),
         events: z.array(scenarioEvent).default([]),
@@ -310,6 +353,8 @@ export const scenarioSchema = strict(
               .array(strict({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'expected a plugin name (letters, digits, - and _)' }), module: z.string().regex(/\.(m?js)$/, { error: 'expected a path to a .js or .mjs module' }) }, 'a plugin'))
               .optional(),
             percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
+            /** Ties among the best nodes: `random` (upstream) or `first` in filtering order (the FGD paper's fork). */
+            tieBreak: z.enum(['random', 'first']).default('random'),
             podInitialBackoff: duration.default(DEFAULTS.scheduler.podInitialBackoffUs),
             podMaxBackoff: duration.default(DEFAULTS.scheduler.podMaxBackoffUs),
             cycleCost: strict(
@@ -372,5 +417,9 @@ export type ClusterAutoscalerSettings = z.output<typeof clusterAutoscalerSetting
 export type KubeProxySettings = z.output<typeof kubeProxySettings>;
 /** One traffic source, defaults applied. */
 export type TrafficSpec = z.output<typeof trafficSpec>;
+/** A Trace workload, as written. */
+export type TraceWorkloadSpec = z.output<typeof traceWorkload>;
+/** Placement experiment settings. */
+export type PlacementSettings = z.output<typeof placementSettings>;
 /** A Services fleet workload. */
 export type ServiceFleetSpec = z.output<typeof serviceFleet>;

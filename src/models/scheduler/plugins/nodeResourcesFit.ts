@@ -93,17 +93,36 @@ function unschedulable(reasons: string[]): Status {
 
 /** Statuses of failures on pods/cpu/memory/ephemeral-storage only, by bit mask. */
 const byMask: (Status | undefined)[] = [];
+/** Statuses of failures including extended resources, per requests object (shared by a spec's pods), by bit mask. */
+const byRequests = new WeakMap<PodInfo['requests'], (Status | undefined)[]>();
 
-/** The failing standard resources as a bit mask, or −1 when an extended resource fails too (no allocation). */
-function standardFailures(pod: PodInfo, node: NodeInfo): number {
+/**
+ * The failing resources as a bit mask (no allocation): bits 0–3 pods, cpu, memory, ephemeral-storage, bit 4 + i the
+ * pod's i-th extended resource; −1 when the pod has more extended resources than the mask holds.
+ */
+function failures(pod: PodInfo, node: NodeInfo): number {
   const r = pod.requests;
   let mask = node.pods.size + 1 > node.allowedPodNumber ? 1 : 0;
   if (r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalar.length === 0) return mask;
   if (r.milliCPU > 0 && r.milliCPU > node.allocMilliCPU - node.reqMilliCPU) mask |= 2;
   if (r.memory > 0 && r.memory > node.allocMemory - node.reqMemory) mask |= 4;
   if (r.ephemeralStorage > 0 && r.ephemeralStorage > node.allocEphemeralStorage - node.reqEphemeralStorage) mask |= 8;
-  for (const [name, q] of r.scalar) if (q > 0 && q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) return -1;
+  if (r.scalar.length > 24) return -1;
+  for (let i = 0; i < r.scalar.length; i++) {
+    const [name, q] = r.scalar[i]!;
+    if (q > 0 && q > (node.allocScalar[name] ?? 0) - (node.reqScalar[name] ?? 0)) mask |= 16 << i;
+  }
   return mask;
+}
+
+/** The status of a fit failure, shared by every node failing the same way. */
+function failureStatus(pod: PodInfo, node: NodeInfo): Status {
+  const mask = failures(pod, node);
+  if (mask < 0) return unschedulable(insufficientResources(pod, node));
+  if (mask < 16) return (byMask[mask] ??= unschedulable(insufficientResources(pod, node)));
+  let list = byRequests.get(pod.requests);
+  if (list === undefined) byRequests.set(pod.requests, (list = []));
+  return (list[mask] ??= unschedulable(insufficientResources(pod, node)));
 }
 
 /** Scoring strategies (config.ScoringStrategyType). */
@@ -200,9 +219,7 @@ export function nodeResourcesFit(rawArgs?: Record<string, unknown>): FilterPlugi
         return reasons.length === 0 ? null : unschedulable(reasons);
       }
       if (fits(pod, node)) return null;
-      const mask = standardFailures(pod, node);
-      if (mask >= 0) return (byMask[mask] ??= unschedulable(insufficientResources(pod, node)));
-      return unschedulable(insufficientResources(pod, node));
+      return failureStatus(pod, node);
     },
     score(_state, pod, node) {
       if (isDefault) {

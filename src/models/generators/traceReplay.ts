@@ -1,0 +1,85 @@
+/**
+ * Replay of a Trace workload in simulated time: each pod is created at its recorded creation time (minus the
+ * window's start, times `timeScale`; pods that existed before the window come at 0) and deleted at its recorded
+ * deletion time, through a user's API client as kubectl would (a pending pod is deleted too: the trace's users gave up
+ * on it). A pod with a recorded duration instead runs that long (`kubesim.dev/duration`) and completes.
+ *
+ * `load` scales the workload on the seeded `trace.<name>` stream: below 1 each pod is kept with that probability;
+ * above 1, clones are added, each the shape and lifetime of a uniformly drawn pod arriving at the creation time of
+ * another uniformly drawn pod, so the arrival profile over time is kept.
+ */
+import type { Engine } from '../../engine/engine.js';
+import type { Rng, RngStreams } from '../../engine/rng.js';
+import { objectKey } from '../../cluster/types.js';
+import type { TraceWorkload } from '../../workload/scenario.js';
+import type { TracePod } from '../../workload/traces/traceRecords.js';
+import { tracePodObject } from '../../workload/traces/traceWorkload.js';
+import type { ApiClient } from '../apiserver/apiServer.js';
+
+/** A trace pod with its replay name. */
+export interface NamedTracePod {
+  name: string;
+  pod: TracePod;
+}
+
+/** A DNS-1123 name from a trace's pod name. */
+function podName(s: string): string {
+  const n = s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return n === '' ? 'pod' : n.slice(0, 253);
+}
+
+/** The trace's pods with `load` applied (file order; clones after the originals), named uniquely. */
+export function scaledTracePods(w: TraceWorkload, rng: Rng): NamedTracePod[] {
+  const out: NamedTracePod[] = [];
+  const seen = new Map<string, number>();
+  const add = (pod: TracePod, base: string) => {
+    let name = podName(base);
+    const k = seen.get(name) ?? 0;
+    seen.set(name, k + 1);
+    if (k > 0) name = `${name}-${k}`;
+    out.push({ name, pod });
+  };
+  if (w.load < 1) {
+    for (const p of w.pods) if (rng.next() < w.load) add(p, p.name);
+    return out;
+  }
+  for (const p of w.pods) add(p, p.name);
+  const clones = Math.round((w.load - 1) * w.pods.length);
+  for (let i = 0; i < clones && w.pods.length > 0; i++) {
+    const shape = w.pods[rng.int(w.pods.length)]!;
+    const at = w.pods[rng.int(w.pods.length)]!.creationUs;
+    const life = shape.creationUs !== undefined && shape.deletionUs !== undefined ? shape.deletionUs - shape.creationUs : undefined;
+    const creationUs = at ?? shape.creationUs;
+    add({ ...shape, creationUs, deletionUs: life !== undefined && creationUs !== undefined ? creationUs + life : shape.deletionUs }, `${shape.name}-clone`);
+  }
+  return out;
+}
+
+/** Starts the replay; returns a function giving the number of pods created so far. */
+export function startTraceReplay(engine: Engine, streams: RngStreams, client: ApiClient, w: TraceWorkload): () => number {
+  const pods = scaledTracePods(w, streams.stream(`trace.${w.name}`));
+  const at = (t: number | undefined) => Math.max(0, Math.round(((t ?? 0) - w.startUs) * w.timeScale));
+  // Arrival order: by time, file order among equals (a stable sort).
+  const order = pods.map((p, i) => ({ i, t: at(p.pod.creationUs) })).sort((a, b) => a.t - b.t || a.i - b.i);
+  let created = 0;
+  const next = (k: number) => {
+    if (k >= order.length) return;
+    engine.at(order[k]!.t, () => {
+      // Every pod due at this instant, then the next instant.
+      let j = k;
+      for (; j < order.length && order[j]!.t === order[k]!.t; j++) {
+        const p = pods[order[j]!.i]!;
+        const obj = tracePodObject(p.pod, w, p.name);
+        client.create(obj);
+        created++;
+        if (w.departures === 'recorded' && p.pod.deletionUs !== undefined) {
+          const end = Math.max(at(p.pod.deletionUs), engine.now);
+          engine.at(end, () => client.delete('Pod', objectKey(obj.metadata)));
+        }
+      }
+      next(j);
+    });
+  };
+  next(0);
+  return () => created;
+}

@@ -1,0 +1,113 @@
+/**
+ * A Trace workload at load time: the trace's files are read (and hashed into the scenario's hash) once, its pods
+ * filtered to the window, and its node list, when given, turned into node pools of identical nodes. The pods become
+ * bare Pods: requests = limits (as the FGD artefact sets them), whole GPUs as `nvidia.com/gpu`, a GPU share and
+ * model constraints as kubesim's GPU annotations, the trace's QoS as a label.
+ */
+import type { Hash } from 'node:crypto';
+import type { Micros } from '../../engine/time.js';
+import type { Pod } from '../../cluster/types.js';
+import type { NodePoolSpec, TraceWorkloadSpec } from '../schema/scenario.js';
+import { defaultPodSpec } from '../manifests.js';
+import { DURATION_ANNOTATION } from '../annotations.js';
+import { GPU_COUNT_ANNOTATION, GPU_MILLI_ANNOTATION, GPU_MODEL_ANNOTATION, GPU_MODEL_LABEL, GPU_RESOURCE } from '../../models/scheduler/gpu/gpuRequest.js';
+import { InputError } from '../errors.js';
+import { openbNodes, openbPods } from './openb.js';
+import type { TraceNode, TracePod } from './traceRecords.js';
+
+/** Label of trace pods: the workload's name. */
+export const TRACE_LABEL = 'kubesim.dev/trace';
+/** Label of trace pods: the trace's QoS class. */
+export const TRACE_QOS_LABEL = 'kubesim.dev/trace-qos';
+
+/** A Trace workload, read. */
+export interface TraceWorkload {
+  kind: 'Trace';
+  name: string;
+  format: TraceWorkloadSpec['format'];
+  namespace: string;
+  /** The trace's pods created in the window, in file order. */
+  pods: TracePod[];
+  /** Trace time of the window's start (subtracted from every time), µs. */
+  startUs: Micros;
+  timeScale: number;
+  load: number;
+  departures: 'recorded' | 'none';
+}
+
+/** Reads a Trace workload's files; `resolvePath` resolves paths against the scenario, `where` names the field. */
+export function readTraceWorkload(w: TraceWorkloadSpec, resolvePath: (p: string) => string, hash: Hash, readFiles: string[], where: string): { workload: TraceWorkload; pools: NodePoolSpec[] | undefined } {
+  const read = <T>(file: string, f: (file: string, hash: Hash) => T): T => {
+    const abs = resolvePath(file);
+    hash.update(`\0${abs}\0`);
+    if (!readFiles.includes(abs)) readFiles.push(abs);
+    try {
+      return f(abs, hash);
+    } catch (e) {
+      throw e instanceof InputError ? new InputError(`${where}: ${e.message}`) : e;
+    }
+  };
+  const all = read(w.pods, openbPods);
+  const startUs = w.window?.start ?? 0;
+  const endUs = w.window?.end;
+  if (endUs !== undefined && endUs <= startUs) throw new InputError(`${where}.window: expected end after start`);
+  // In the window: created before its end and not deleted before its start (pods alive at the start come at 0).
+  const pods = all.filter((p) => (endUs === undefined || (p.creationUs ?? 0) < endUs) && (p.deletionUs === undefined || p.deletionUs > startUs));
+  const name = w.name ?? traceName(w.pods);
+  const workload: TraceWorkload = { kind: 'Trace', name, format: w.format, namespace: w.namespace, pods, startUs, timeScale: w.timeScale, load: w.load, departures: w.departures };
+  const pools = w.nodes === undefined ? undefined : nodePools(read(w.nodes, openbNodes), name);
+  return { workload, pools };
+}
+
+/** A DNS-label name from a trace file's name ("openb_pod_list_default.csv" → "openb-pod-list-default"). */
+export function traceName(file: string): string {
+  const base = file.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+  const n = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return n === '' ? 'trace' : n;
+}
+
+/**
+ * Trace nodes as node pools, one per distinct shape (GPU model and count, cpu, memory) in order of first appearance,
+ * named `<trace>-<model>-<gpus>g-<i>` or `<trace>-cpu-<i>`; the GPU model is the `nvidia.com/gpu.product` label.
+ */
+export function nodePools(nodes: readonly TraceNode[], trace: string): NodePoolSpec[] {
+  const pools = new Map<string, NodePoolSpec>();
+  for (const n of nodes) {
+    if (n.memoryBytes === undefined) throw new InputError(`node ${n.name}: the trace gives no memory`);
+    const key = `${n.gpuModel}|${n.gpus}|${n.cpuMilli}|${n.memoryBytes}`;
+    const p = pools.get(key);
+    if (p !== undefined) {
+      p.count++;
+      continue;
+    }
+    const model = n.gpuModel.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const name = `${trace.slice(0, 30).replace(/-+$/, '')}-${n.gpus > 0 ? `${model || 'gpu'}-${n.gpus}g` : 'cpu'}-${pools.size}`;
+    const capacity: Record<string, number> = { cpu: n.cpuMilli, memory: n.memoryBytes, pods: 110 };
+    if (n.gpus > 0) capacity[GPU_RESOURCE] = n.gpus;
+    pools.set(key, { name, count: 1, capacity, ...(n.gpus > 0 ? { labels: { [GPU_MODEL_LABEL]: n.gpuModel } } : {}) } as NodePoolSpec);
+  }
+  return [...pools.values()];
+}
+
+/** The Pod of a trace pod (`index` makes names unique when a trace repeats one). */
+export function tracePodObject(p: TracePod, w: Pick<TraceWorkload, 'name' | 'namespace'>, name: string): Pod {
+  const requests: Record<string, number> = { cpu: p.cpuMilli, memory: p.memoryBytes };
+  const annotations: Record<string, string> = {};
+  if (p.gpu !== undefined) {
+    if (p.gpu.count === 1 && p.gpu.milli < 1000) {
+      annotations[GPU_MILLI_ANNOTATION] = String(p.gpu.milli);
+      annotations[GPU_COUNT_ANNOTATION] = '1';
+    } else requests[GPU_RESOURCE] = p.gpu.count;
+    if (p.gpu.models !== undefined) annotations[GPU_MODEL_ANNOTATION] = p.gpu.models.join('|');
+  }
+  if (p.durationUs !== undefined) annotations[DURATION_ANNOTATION] = `${p.durationUs}us`;
+  const labels: Record<string, string> = { [TRACE_LABEL]: w.name };
+  if (p.qos !== undefined) labels[TRACE_QOS_LABEL] = p.qos;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: w.namespace, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+    spec: defaultPodSpec({ containers: [{ name: 'main', image: `kubesim.dev/trace/${w.name}:1`, resources: { requests, limits: { ...requests } } }] }),
+    status: { phase: 'Pending' },
+  };
+}
