@@ -10,7 +10,7 @@ import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
 import { runScenario } from '../sim/simulation.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
-import { SWEEP_TIMING, writeReport } from '../report/writeReport.js';
+import type { ReportOptions } from '../report/writeReport.js';
 import { Progress, SweepProgress } from './progress.js';
 import { availableParallelism } from 'node:os';
 import { planSweep } from '../experiment/plan.js';
@@ -21,6 +21,15 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
 import { parseDuration } from '../workload/duration.js';
+
+/** Wall-clock timing of a sweep, next to sweep.json (report/writeReport.ts reads it). */
+const SWEEP_TIMING = 'timing.json';
+
+/** The report writer, loaded when first needed (vega and the renderer take a while to load). */
+async function writeReport(dir: string, opts?: ReportOptions): Promise<string> {
+  const m = await import('../report/writeReport.js');
+  return m.writeReport(dir, opts);
+}
 
 const debug = process.argv.includes('--debug');
 

@@ -21,7 +21,7 @@ export interface ReportOptions {
 }
 
 /** Wall-clock timing of a sweep, written by the CLI next to sweep.json (not compared between runs). */
-export const SWEEP_TIMING = 'timing.json';
+const SWEEP_TIMING = 'timing.json';
 
 /** Writes the report of a results folder; returns the path of report.html. */
 export async function writeReport(dir: string, opts: ReportOptions = {}): Promise<string> {

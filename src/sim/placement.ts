@@ -74,6 +74,19 @@ function originalPods(scenario: Scenario, streams: RngStreams): Pod[] {
   return pods;
 }
 
+/**
+ * What the filters see of a pod, when nothing but its own demands decides where it fits (no pod affinity or
+ * spreading); undefined otherwise. The cluster only fills up in a placement experiment (nothing departs, nodes do not
+ * change), so a pod that fits nowhere means every later pod with the same key fits nowhere either.
+ */
+function filterKey(pod: Pod): string | undefined {
+  const s = pod.spec;
+  if (s.affinity !== undefined || (s.topologySpreadConstraints?.length ?? 0) > 0) return undefined;
+  const info = podInfo(pod);
+  const g = info.gpu;
+  return JSON.stringify([info.requests, g?.count, g?.milli, g?.models, s.nodeSelector, s.tolerations, s.nodeName, info.hostPorts, s.priority, s.schedulerName]);
+}
+
 /** Runs a placement experiment and writes its outputs. */
 export async function runPlacement(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const started = opts.wallClock?.();
@@ -146,11 +159,15 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     let placed = 0;
     let failed = 0;
     const pct = (x: number) => (capacity > 0 ? (100 * x) / capacity : 0);
+    const nowhere = new Map<string, number>();
     for (let k = 0; k < list.length; k++) {
       if (k % 2000 === 0 && opts.shouldStop?.()) throw new Interrupted();
       const e = list[k]!;
       arrived += e.demand;
-      const r = scheduler.placeNow(e.pod);
+      const key = filterKey(e.pod);
+      const known = key === undefined ? undefined : nowhere.get(key);
+      const r = known !== undefined ? { message: `no node fits: an identical pod (index ${known}) found none, and the cluster has only filled since` } : scheduler.placeNow(e.pod);
+      if (known === undefined && 'message' in r && key !== undefined) nowhere.set(key, k);
       let gpuIdx = '';
       if ('node' in r) {
         placed++;

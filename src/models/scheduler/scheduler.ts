@@ -161,6 +161,7 @@ export class Scheduler {
   private readonly activeFilters: FilterPlugin[] = [];
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
+  private readonly failedPlugins: string[] = [];
   private lastFailedPlugin = '';
   /** The profile of the cycle being computed (for the handle's framework calls). */
   private cycleProfile: Profile | undefined;
@@ -504,8 +505,10 @@ export class Scheduler {
     result.list = list;
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
+    const failedPlugins = this.failedPlugins;
     failedNodes.length = 0;
     failedStatuses.length = 0;
+    failedPlugins.length = 0;
     const withNominated = this.nominator.size > 0;
     let processed = 0;
     for (; processed < listLen && feasible.length < numToFind; processed++) {
@@ -524,10 +527,16 @@ export class Scheduler {
       }
       if (failed === null) feasible.push(node);
       else {
-        result.rejectors.add(this.lastFailedPlugin);
+        failedPlugins.push(this.lastFailedPlugin);
         failedNodes.push(node);
         failedStatuses.push(failed);
-        for (const r of failed.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
+      }
+    }
+    // The failure message's reason counts and the rejecting plugins matter only when no node fits: counted then.
+    if (feasible.length === 0) {
+      for (let i = 0; i < failedStatuses.length; i++) {
+        result.rejectors.add(failedPlugins[i]!);
+        for (const r of failedStatuses[i]!.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
       }
     }
     if (walk === undefined) this.nextStartNodeIndex = (start + processed) % listLen;
