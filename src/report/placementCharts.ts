@@ -41,9 +41,9 @@ export function curvePoints(series: readonly Series<readonly Row[][]>[], column:
 }
 
 /** A placement measure (%) against arrived GPU demand (% of capacity), median line and IQR band per series. */
-export function placementCurveChart(title: string, yTitle: string, series: readonly Series<readonly Row[][]>[], column: string): TopLevelSpec {
-  const values = curvePoints(series, column);
-  const x = { field: 'x', type: 'quantitative', title: 'arrived GPU demand (% of GPU capacity)' } as const;
+export function placementCurveChart(title: string, yTitle: string, series: readonly Series<readonly Row[][]>[], column: string, fromX = 0): TopLevelSpec {
+  const values = curvePoints(series, column).filter((p) => p.x >= fromX);
+  const x = { field: 'x', type: 'quantitative', title: 'arrived GPU demand (% of GPU capacity)', scale: { zero: fromX === 0 } } as const;
   const color = { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } } as const;
   return {
     $schema: SCHEMA,
@@ -52,12 +52,12 @@ export function placementCurveChart(title: string, yTitle: string, series: reado
     height: 260,
     data: { values },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'q1', type: 'quantitative', title: yTitle }, y2: { field: 'q3' }, color } },
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'q1', type: 'quantitative', title: yTitle, scale: { zero: fromX === 0 } }, y2: { field: 'q3' }, color } },
       {
         mark: { type: 'line' },
         encoding: {
           x,
-          y: { field: 'median', type: 'quantitative', title: yTitle },
+          y: { field: 'median', type: 'quantitative', title: yTitle, scale: { zero: fromX === 0 } },
           color,
           tooltip: [{ field: 'series' }, { field: 'x', title: 'arrived GPU demand %' }, { field: 'median', title: `${yTitle} (median)`, format: '.2f' }, { field: 'q1', title: 'Q1', format: '.2f' }, { field: 'q3', title: 'Q3', format: '.2f' }, { field: 'seeds' }],
         },

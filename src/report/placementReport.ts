@@ -30,6 +30,7 @@ export function isPlacement(runDir: string): boolean {
 function charts(series: { label: string; data: Row[][] }[]): Spec[] {
   return [
     ['unallocated-gpu', 'Unallocated GPU share vs arrived GPU demand', placementCurveChart('Unallocated GPU (% of capacity)', 'unallocated GPU %', series, 'unallocated_gpu_pct')],
+    ['unallocated-gpu-high-load', 'Unallocated GPU share from 75 % arrived GPU demand', placementCurveChart('Unallocated GPU (% of capacity), arrived demand ≥ 75 %', 'unallocated GPU %', series, 'unallocated_gpu_pct', 75)],
     ['gpu-frag-rate', 'GPU fragmentation rate vs arrived GPU demand', placementCurveChart('Fragmented share of idle GPU (%)', 'fragmentation rate %', series, 'frag_rate_pct')],
     ['gpu-frag-amount', 'GPU fragmentation amount vs arrived GPU demand', placementCurveChart('Fragmented GPU (% of capacity)', 'fragmentation %', series, 'frag_amount_pct')],
     ['pods-failed', 'Dropped pods vs arrived GPU demand', placementCurveChart('Pods no node fitted (cumulative)', 'pods', series, 'pods_failed')],

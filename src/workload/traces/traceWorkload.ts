@@ -59,9 +59,12 @@ export function readTraceWorkload(w: TraceWorkloadSpec, resolvePath: (p: string)
   return { workload, pools };
 }
 
-/** A DNS-label name from a trace file's name ("openb_pod_list_default.csv" → "openb-pod-list-default"). */
+/**
+ * A DNS-label name from a trace file's name ("jobs.csv" → "jobs"); the openb variants are named by their variant
+ * ("openb_pod_list_gpushare40.csv" → "gpushare40").
+ */
 export function traceName(file: string): string {
-  const base = file.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+  const base = file.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '').replace(/^openb_pod_list_/, '');
   const n = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return n === '' ? 'trace' : n;
 }
