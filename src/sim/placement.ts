@@ -209,7 +209,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     for (let x = 0; x < bins.length; x++) {
       const b = value(x);
       const own = bins[x];
-      curve.row(b === undefined ? [x, 0] : [x, own?.events ?? 0, b.arrived, b.placed, b.failed, fmt(b.alloc / b.events), fmt(100 - b.alloc / b.events), fmt(b.frag / b.events), fmt(b.rate / b.events), fmt(b.cpu / b.events)]);
+      curve.row(b === undefined ? [x, 0, ...Array<Cell>(PLACEMENT_COLUMNS.length - 2).fill(undefined)] : [x, own?.events ?? 0, b.arrived, b.placed, b.failed, fmt(b.alloc / b.events), fmt(100 - b.alloc / b.events), fmt(b.frag / b.events), fmt(b.rate / b.events), fmt(b.cpu / b.events)]);
     }
     curve.close();
     const at = (x: number, f: (b: NonNullable<ReturnType<typeof value>>) => number): Cell => {

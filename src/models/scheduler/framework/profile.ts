@@ -46,7 +46,7 @@ function at(cfg: PluginConfig, point: ExtensionPoint): boolean {
   return !(cfg.disabledPoints ?? []).includes(point);
 }
 
-/** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far. */
+/** Upstream's default MultiPoint plugins and weights, restricted to those kubesim implements so far, plus GpuShare. */
 export const DEFAULT_PLUGINS: PluginConfig[] = [
   { name: 'SchedulingGates' },
   { name: 'PrioritySort' },
@@ -56,6 +56,9 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
   { name: 'NodeAffinity', weight: 2 },
   { name: 'NodePorts' },
   { name: 'NodeResourcesFit', weight: 1 },
+  // Not upstream's: kubesim's per-GPU check for GPU-sharing pods (plugins/gpu/gpuShare.ts), what a cluster sharing
+  // GPUs adds to its scheduler; it passes every pod that asks for no GPU.
+  { name: 'GpuShare' },
   { name: 'PodTopologySpread', weight: 2 },
   { name: 'InterPodAffinity', weight: 2 },
   { name: 'DefaultPreemption' },
@@ -67,9 +70,6 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
 /** The default plugins with Score disabled for every scoring plugin (filters, queue sort and binder stay). */
 const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== undefined ? { ...p, score: false } : p));
 
-/** The default filters plus GpuShare's per-GPU check, no scoring. */
-const GPU_FILTERS: PluginConfig[] = [...FILTERS_ONLY.slice(0, FILTERS_ONLY.findIndex((p) => p.name === 'NodeResourcesFit') + 1), { name: 'GpuShare' }, ...FILTERS_ONLY.slice(FILTERS_ONLY.findIndex((p) => p.name === 'NodeResourcesFit') + 1)];
-
 /**
  * Named scheduling policies a scenario selects with `scheduler.profile` (all with upstream's filters):
  * - `default`: upstream's default scoring;
@@ -79,7 +79,7 @@ const GPU_FILTERS: PluginConfig[] = [...FILTERS_ONLY.slice(0, FILTERS_ONLY.findI
  *   scores) to rank nodes;
  * - `random`, `first-fit`, `round-robin`, `dot-product`: the policies of policies.ts alone (no upstream scoring);
  * - `gpu-random`, `gpu-dotprod`, `gpu-clustering`, `gpu-packing`, `gpu-bestfit`, `fgd`: the GPU-sharing policies of
- *   the FGD paper (plugins/gpu/), with the GpuShare filter.
+ *   the FGD paper (plugins/gpu/).
  */
 export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   default: DEFAULT_PLUGINS,
@@ -94,13 +94,13 @@ export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   'first-fit': [...FILTERS_ONLY, { name: 'FirstFit' }],
   'round-robin': [...FILTERS_ONLY, { name: 'RoundRobin' }],
   'dot-product': [...FILTERS_ONLY, { name: 'DotProduct', weight: 1 }],
-  // The FGD paper's policies: the filters plus GpuShare, one score plugin (weight 1000 as in its artefact).
-  'gpu-random': [...GPU_FILTERS, { name: 'Random', weight: 1000 }],
-  'gpu-dotprod': [...GPU_FILTERS, { name: 'DotProd', weight: 1000 }],
-  'gpu-clustering': [...GPU_FILTERS, { name: 'GpuClustering', weight: 1000 }],
-  'gpu-packing': [...GPU_FILTERS, { name: 'GpuPacking', weight: 1000 }],
-  'gpu-bestfit': [...GPU_FILTERS, { name: 'BestFit', weight: 1000 }],
-  fgd: [...GPU_FILTERS, { name: 'FGD', weight: 1000 }],
+  // The FGD paper's policies: the default filters, one score plugin (weight 1000 as in its artefact).
+  'gpu-random': [...FILTERS_ONLY, { name: 'Random', weight: 1000 }],
+  'gpu-dotprod': [...FILTERS_ONLY, { name: 'DotProd', weight: 1000 }],
+  'gpu-clustering': [...FILTERS_ONLY, { name: 'GpuClustering', weight: 1000 }],
+  'gpu-packing': [...FILTERS_ONLY, { name: 'GpuPacking', weight: 1000 }],
+  'gpu-bestfit': [...FILTERS_ONLY, { name: 'BestFit', weight: 1000 }],
+  fgd: [...FILTERS_ONLY, { name: 'FGD', weight: 1000 }],
 };
 
 /** Upstream's default scheduler name. */
