@@ -53,6 +53,13 @@ if (!only || only === 'scheduler') {
   writeFileSync('bench/results/scheduler.json', JSON.stringify(result, null, 2) + '\n');
 }
 
+if (!only || only === 'fgd') {
+  const { runFgdBench } = await import('./fgd.js');
+  const result = await runFgdBench();
+  console.log(JSON.stringify(result, null, 2));
+  writeFileSync('bench/results/fgd.json', JSON.stringify(result, null, 2) + '\n');
+}
+
 if (!only || only === 'affinity') {
   const { runAffinityBench } = await import('./affinity.js');
   const result = runAffinityBench();

@@ -26,6 +26,7 @@ import { ApiServer } from '../models/apiserver/apiServer.js';
 import { EventRecorder } from '../models/eventRecorder.js';
 import { nodeFrag, typicalPods } from '../models/scheduler/gpu/fragmentation.js';
 import { podInfo } from '../models/scheduler/podInfo.js';
+import type { NodeInfo } from '../models/scheduler/nodeInfo.js';
 import { scaledTracePods } from '../models/generators/traceReplay.js';
 import { tracePodObject } from '../workload/traces/traceWorkload.js';
 import { CsvFile, type Cell } from '../metrics/csvFile.js';
@@ -160,14 +161,31 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     let failed = 0;
     const pct = (x: number) => (capacity > 0 ? (100 * x) / capacity : 0);
     const nowhere = new Map<string, number>();
+    // Per filter key, the nodes not yet known to reject it (see filterKey). Exact only when every feasible node is
+    // scored (the filter walk then always starts at the first node) and every plugin is kubesim's (whose verdicts
+    // only turn to rejection as the cluster fills).
+    const candidates = new Map<string, NodeInfo[]>();
+    const narrow = (scenario.scheduler.profiles ?? [{ percentageOfNodesToScore: undefined }]).every((p) => (p.percentageOfNodesToScore ?? scenario.scheduler.percentageOfNodesToScore) === 100) && (scenario.scheduler.plugins ?? []).length === 0;
     for (let k = 0; k < list.length; k++) {
       if (k % 2000 === 0 && opts.shouldStop?.()) throw new Interrupted();
       const e = list[k]!;
       arrived += e.demand;
       const key = filterKey(e.pod);
       const known = key === undefined ? undefined : nowhere.get(key);
-      const r = known !== undefined ? { message: `no node fits: an identical pod (index ${known}) found none, and the cluster has only filled since` } : scheduler.placeNow(e.pod);
-      if (known === undefined && 'message' in r && key !== undefined) nowhere.set(key, k);
+      let r: { node: string } | { message: string };
+      if (known !== undefined) r = { message: `no node fits: an identical pod (index ${known}) found none, and the cluster has only filled since` };
+      else {
+        const cand = key === undefined || !narrow ? undefined : candidates.get(key);
+        const res = scheduler.placeNow(e.pod, cand);
+        // The nodes this key's pods were rejected by stay rejected: they are not filtered again.
+        if (key !== undefined && narrow && res.rejected.length > 0) {
+          const gone = new Set(res.rejected);
+          candidates.set(key, (cand ?? infos).filter((n) => !gone.has(n)));
+        }
+        // A failure among the candidates only: the full attempt gives kube-scheduler's message over every node.
+        r = 'message' in res && cand !== undefined ? scheduler.placeNow(e.pod) : res;
+        if ('message' in r && key !== undefined) nowhere.set(key, k);
+      }
       let gpuIdx = '';
       if ('node' in r) {
         placed++;

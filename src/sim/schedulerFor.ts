@@ -31,7 +31,12 @@ export function scenarioShapes(scenario: Scenario): PodShape[] {
     for (let i = 0; i < n; i++) out.push(s);
   };
   for (const w of scenario.workloads) {
-    if (w.kind === 'Trace') for (const p of w.pods) out.push({ cpu: p.cpuMilli, gpu: p.gpu === undefined ? undefined : { ...p.gpu, shared: p.gpu.count === 1 && p.gpu.milli < 1000 } });
+    if (w.kind === 'Trace') {
+      for (const p of w.pods) {
+        const s = { cpu: p.cpuMilli, gpu: p.gpu === undefined ? undefined : { ...p.gpu, shared: p.gpu.count === 1 && p.gpu.milli < 1000 } };
+        for (let i = Math.min(p.instances ?? 1, 100_000); i > 0; i--) out.push(s);
+      }
+    }
     else if (w.kind === 'Pods') out.push(...Array<PodShape>(Math.min(w.count, 100_000)).fill(podShape(w.template)));
   }
   for (const o of scenario.objects) {

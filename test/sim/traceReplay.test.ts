@@ -70,7 +70,7 @@ describe('trace replay', () => {
     expect(csv(out, 'summary.csv')[0]).toMatchObject({ nodes: '5', gpus: '14', trace: 'sample' });
     // The 8-GPU G2 pod needs the one G2 node whole; earlier GPU pods spread onto it, so it waits.
     expect(pods.get('openb-pod-0006')!.node).toBe('');
-    const gpuPodsOnG2 = [...pods.values()].filter((r) => r.node.startsWith('sample-g2-') && r.name !== 'openb-pod-0006');
+    const gpuPodsOnG2 = [...pods.values()].filter((r) => r.node!.startsWith('sample-g2-') && r.name !== 'openb-pod-0006');
     expect(gpuPodsOnG2.length).toBeGreaterThan(0);
     expect(pods.get('openb-pod-0004')!.node).toMatch(/^sample-(p100|t4)-/);
     for (const n of ['openb-pod-0001', 'openb-pod-0005', 'openb-pod-0007']) expect(pods.get(n)!.node).not.toMatch(/-cpu-/);
@@ -87,7 +87,7 @@ describe('trace replay', () => {
   it('load scales the pod count on a seeded stream: clones above 1, a sample below', async () => {
     const twice = csv(await run(scenario('load2', '      load: 2\n'), 'load2'), 'pods.csv');
     expect(twice).toHaveLength(16);
-    expect(twice.filter((r) => r.name.includes('-clone'))).toHaveLength(8);
+    expect(twice.filter((r) => r.name!.includes('-clone'))).toHaveLength(8);
     const half = csv(await run(scenario('load05', '      load: 0.5\n'), 'load05'), 'pods.csv');
     expect(half.length).toBeLessThan(8);
     const again = csv(await run(scenario('load05', '      load: 0.5\n'), 'load05b'), 'pods.csv');

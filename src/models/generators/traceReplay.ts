@@ -28,29 +28,39 @@ function podName(s: string): string {
   return n === '' ? 'pod' : n.slice(0, 253);
 }
 
-/** The trace's pods with `load` applied (file order; clones after the originals), named uniquely. */
+/**
+ * The trace's pods with `load` applied (file order, a record of n instances as n pods `<name>-<i>`; clones after the
+ * originals), named uniquely.
+ */
 export function scaledTracePods(w: TraceWorkload, rng: Rng): NamedTracePod[] {
+  const base: NamedTracePod[] = [];
+  for (const p of w.pods) {
+    const n = p.instances ?? 1;
+    if (n === 1) base.push({ name: p.name, pod: p });
+    else for (let i = 0; i < n; i++) base.push({ name: `${p.name}-${i}`, pod: p });
+  }
   const out: NamedTracePod[] = [];
   const seen = new Map<string, number>();
-  const add = (pod: TracePod, base: string) => {
-    let name = podName(base);
+  const add = (pod: TracePod, raw: string) => {
+    let name = podName(raw);
     const k = seen.get(name) ?? 0;
     seen.set(name, k + 1);
     if (k > 0) name = `${name}-${k}`;
     out.push({ name, pod });
   };
   if (w.load < 1) {
-    for (const p of w.pods) if (rng.next() < w.load) add(p, p.name);
+    for (const p of base) if (rng.next() < w.load) add(p.pod, p.name);
     return out;
   }
-  for (const p of w.pods) add(p, p.name);
-  const clones = Math.round((w.load - 1) * w.pods.length);
-  for (let i = 0; i < clones && w.pods.length > 0; i++) {
-    const shape = w.pods[rng.int(w.pods.length)]!;
-    const at = w.pods[rng.int(w.pods.length)]!.creationUs;
-    const life = shape.creationUs !== undefined && shape.deletionUs !== undefined ? shape.deletionUs - shape.creationUs : undefined;
-    const creationUs = at ?? shape.creationUs;
-    add({ ...shape, creationUs, deletionUs: life !== undefined && creationUs !== undefined ? creationUs + life : shape.deletionUs }, `${shape.name}-clone`);
+  for (const p of base) add(p.pod, p.name);
+  const clones = Math.round((w.load - 1) * base.length);
+  for (let i = 0; i < clones && base.length > 0; i++) {
+    const shape = base[rng.int(base.length)]!;
+    const at = base[rng.int(base.length)]!.pod.creationUs;
+    const s = shape.pod;
+    const life = s.creationUs !== undefined && s.deletionUs !== undefined ? s.deletionUs - s.creationUs : undefined;
+    const creationUs = at ?? s.creationUs;
+    add({ ...s, creationUs, deletionUs: life !== undefined && creationUs !== undefined ? creationUs + life : s.deletionUs }, `${shape.name}-clone`);
   }
   return out;
 }

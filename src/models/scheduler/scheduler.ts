@@ -309,19 +309,21 @@ export class Scheduler {
   /**
    * Places one pod now, outside simulated time (placement experiments): the scheduling cycle's computation on the
    * cache as it is, then assume and Reserve. No queue, binding, events or retries. Returns the node, or the
-   * kube-scheduler-style message when no node fits.
+   * kube-scheduler-style message when no node fits, and the nodes the filters rejected. `candidates` (in cache order)
+   * restricts the nodes filtered, for a caller that knows the others cannot fit.
    */
-  placeNow(pod: Pod): { node: string } | { message: string } {
+  placeNow(pod: Pod, candidates?: readonly NodeInfo[]): ({ node: string } | { message: string }) & { rejected: readonly NodeInfo[] } {
     const info: QueuedPodInfo = { pod, timestamp: 0, initialAttemptTimestamp: 0, attempts: 1, lastAttemptUs: 0, unschedulablePlugins: new Set(), where: 'inFlight' };
-    const r = this.schedulePod(info, 0);
+    const r = this.schedulePod(info, 0, candidates);
+    const rejected = this.failedNodes;
     if (r.nodeName === undefined) {
       this.stats.failedAttempts++;
-      return { message: r.error ?? (r.preFilterMsg !== undefined ? `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.` : fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg)) };
+      return { message: r.error ?? (r.preFilterMsg !== undefined ? `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.` : fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg)), rejected };
     }
     this.cache.addPod(pod, r.nodeName);
     for (const p of r.profile.reserve) p.reserve(r.state, r.pod, r.nodeName);
     this.stats.scheduled++;
-    return { node: r.nodeName };
+    return { node: r.nodeName, rejected };
   }
 
   /** Queue lengths (active, backoff, unschedulable, gated). */
@@ -417,8 +419,9 @@ export class Scheduler {
   }
 
   /** The scheduling cycle's computation (findNodesThatFitPod, prioritizeNodes, selectHost, PostFilter). */
-  private schedulePod(info: QueuedPodInfo, podCycle: number): CycleResult {
+  private schedulePod(info: QueuedPodInfo, podCycle: number, candidates?: readonly NodeInfo[]): CycleResult {
     this.stats.attempts++;
+    this.failedNodes.length = 0;
     const pod = podInfo(info.pod);
     const state: CycleState = new Map();
     const nodes = this.cache.nodeList;
@@ -472,7 +475,8 @@ export class Scheduler {
     }
     // A PreFilterResult narrows the nodes (schedule_one.go findNodesThatFitPod); the others are
     // UnschedulableAndUnresolvable "node(s) didn't satisfy plugin(s) [...]".
-    let list = nodes;
+    let list: readonly NodeInfo[] = nodes;
+    if (candidates !== undefined && allowed === undefined) list = candidates;
     if (allowed !== undefined) {
       const narrowed: NodeInfo[] = [];
       for (const name of [...allowed].sort()) {

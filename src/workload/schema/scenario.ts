@@ -267,8 +267,10 @@ export const serviceFleet = strict(
   'a Services fleet',
 );
 
-/** Trace formats kubesim imports (src/workload/traces/). */
-export const TRACE_FORMATS = ['openb'] as const;
+/** Pod trace formats kubesim imports (src/workload/traces/). */
+export const TRACE_FORMATS = ['openb', 'alibaba-dlrm', 'alibaba-2018-batch', 'google-2019'] as const;
+/** Node list formats. */
+export const NODE_FORMATS = ['openb', 'alibaba-pai-machines', 'alibaba-spot-nodes', 'google-2019'] as const;
 
 /**
  * Replay of a real cluster trace: pods arrive at their recorded creation time and leave at their deletion time (or
@@ -283,6 +285,13 @@ export const traceWorkload = strict(
     format: z.enum(TRACE_FORMATS, { error: `expected a trace format: ${TRACE_FORMATS.join(', ')}` }),
     pods: z.string({ error: 'expected the path of the trace\'s pod file' }).min(1),
     nodes: z.string().min(1).optional(),
+    /** The node list's format (default: the pods' format, for formats that have node lists). */
+    nodeFormat: z.enum(NODE_FORMATS, { error: `expected a node list format: ${NODE_FORMATS.join(', ')}` }).optional(),
+    /**
+     * The machine normalised units refer to (google-2019 cpu and memory, alibaba-2018-batch memory), and the memory
+     * of nodes whose list has none (alibaba-spot-nodes). Defaults are GUESSES: 64 cores, 256Gi.
+     */
+    machine: strict({ cpu: quantity('cpu').default(64_000), memory: quantity('storage').default(256 * 1024 ** 3) }, 'a machine size').prefault({}),
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a namespace name' }).default('default'),
     timeScale: positiveNumber.default(1),
     window: strict({ start: duration.default(0), end: duration.optional() }, 'a trace window').optional(),

@@ -19,8 +19,14 @@ export interface TracePod {
   durationUs: Micros | undefined;
   /** The trace's QoS or priority class, kept as a label. */
   qos: string | undefined;
-  /** A cap of pods of the same app per node (`max_instance_per_node`), and the app. */
-  maxPerNode?: { app: string; max: number };
+  /** Limits when the trace gives them apart from requests (else limits = requests). */
+  cpuLimitMilli?: number;
+  memoryLimitBytes?: number;
+  /** The application the pod belongs to (a label), and the most of its pods one node may hold. */
+  app?: string;
+  maxPerNode?: number;
+  /** Identical instances this record stands for (default 1). */
+  instances?: number;
 }
 
 /** One node of a trace. */

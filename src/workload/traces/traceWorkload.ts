@@ -11,14 +11,25 @@ import type { NodePoolSpec, TraceWorkloadSpec } from '../schema/scenario.js';
 import { defaultPodSpec } from '../manifests.js';
 import { DURATION_ANNOTATION } from '../annotations.js';
 import { GPU_COUNT_ANNOTATION, GPU_MILLI_ANNOTATION, GPU_MODEL_ANNOTATION, GPU_MODEL_LABEL, GPU_RESOURCE } from '../../models/scheduler/gpu/gpuRequest.js';
+import { APP_LABEL, MAX_PER_NODE_ANNOTATION } from '../../models/scheduler/plugins/maxPerNode.js';
 import { InputError } from '../errors.js';
 import { openbNodes, openbPods } from './openb.js';
+import { batchTasks, dlrmPods, paiNodes, spotNodes } from './alibaba.js';
+import { googleInstances, googleMachines } from './google.js';
 import type { TraceNode, TracePod } from './traceRecords.js';
 
 /** Label of trace pods: the workload's name. */
 export const TRACE_LABEL = 'kubesim.dev/trace';
 /** Label of trace pods: the trace's QoS class. */
 export const TRACE_QOS_LABEL = 'kubesim.dev/trace-qos';
+
+/** A valid label value from a trace's text (63 characters of [A-Za-z0-9._-], alphanumeric at both ends). */
+function labelValue(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/** Most pods a trace workload may replay (a bound, not an out-of-memory). */
+export const MAX_TRACE_PODS = 3_000_000;
 
 /** A Trace workload, read. */
 export interface TraceWorkload {
@@ -47,15 +58,35 @@ export function readTraceWorkload(w: TraceWorkloadSpec, resolvePath: (p: string)
       throw e instanceof InputError ? new InputError(`${where}: ${e.message}`) : e;
     }
   };
-  const all = read(w.pods, openbPods);
+  const machine = { cpuMilli: w.machine.cpu, memoryBytes: w.machine.memory };
+  const all = read(w.pods, (f, h) => {
+    switch (w.format) {
+      case 'openb':
+        return openbPods(f, h);
+      case 'alibaba-dlrm':
+        return dlrmPods(f, h);
+      case 'alibaba-2018-batch':
+        return batchTasks(f, machine.memoryBytes, h);
+      case 'google-2019':
+        return googleInstances(f, machine, h);
+    }
+  });
   const startUs = w.window?.start ?? 0;
   const endUs = w.window?.end;
   if (endUs !== undefined && endUs <= startUs) throw new InputError(`${where}.window: expected end after start`);
   // In the window: created before its end and not deleted before its start (pods alive at the start come at 0).
   const pods = all.filter((p) => (endUs === undefined || (p.creationUs ?? 0) < endUs) && (p.deletionUs === undefined || p.deletionUs > startUs));
+  const instances = pods.reduce((a, p) => a + (p.instances ?? 1), 0);
+  if (instances * w.load > MAX_TRACE_PODS) throw new InputError(`${where}: ${Math.round(instances * w.load)} pods in the window; the limit is ${MAX_TRACE_PODS} (take a window or a load below 1)`);
   const name = w.name ?? traceName(w.pods);
   const workload: TraceWorkload = { kind: 'Trace', name, format: w.format, namespace: w.namespace, pods, startUs, timeScale: w.timeScale, load: w.load, departures: w.departures };
-  const pools = w.nodes === undefined ? undefined : nodePools(read(w.nodes, openbNodes), name);
+  let pools: NodePoolSpec[] | undefined;
+  if (w.nodes !== undefined) {
+    const format = w.nodeFormat ?? (w.format === 'openb' || w.format === 'google-2019' ? w.format : undefined);
+    if (format === undefined) throw new InputError(`${where}.nodeFormat: the ${w.format} trace has no node list format of its own; expected one of openb, alibaba-pai-machines, alibaba-spot-nodes, google-2019`);
+    const nodes = read(w.nodes, (f, h) => (format === 'openb' ? openbNodes(f, h) : format === 'alibaba-pai-machines' ? paiNodes(f, h) : format === 'alibaba-spot-nodes' ? spotNodes(f, h) : googleMachines(f, machine, h)));
+    pools = nodePools(nodes.map((n) => ({ ...n, memoryBytes: n.memoryBytes ?? machine.memoryBytes })), name);
+  }
   return { workload, pools };
 }
 
@@ -95,22 +126,25 @@ export function nodePools(nodes: readonly TraceNode[], trace: string): NodePoolS
 /** The Pod of a trace pod (`index` makes names unique when a trace repeats one). */
 export function tracePodObject(p: TracePod, w: Pick<TraceWorkload, 'name' | 'namespace'>, name: string): Pod {
   const requests: Record<string, number> = { cpu: p.cpuMilli, memory: p.memoryBytes };
+  const limits: Record<string, number> = { cpu: p.cpuLimitMilli ?? p.cpuMilli, memory: p.memoryLimitBytes ?? p.memoryBytes };
   const annotations: Record<string, string> = {};
   if (p.gpu !== undefined) {
     if (p.gpu.count === 1 && p.gpu.milli < 1000) {
       annotations[GPU_MILLI_ANNOTATION] = String(p.gpu.milli);
       annotations[GPU_COUNT_ANNOTATION] = '1';
-    } else requests[GPU_RESOURCE] = p.gpu.count;
+    } else requests[GPU_RESOURCE] = limits[GPU_RESOURCE] = p.gpu.count;
     if (p.gpu.models !== undefined) annotations[GPU_MODEL_ANNOTATION] = p.gpu.models.join('|');
   }
   if (p.durationUs !== undefined) annotations[DURATION_ANNOTATION] = `${p.durationUs}us`;
+  if (p.maxPerNode !== undefined) annotations[MAX_PER_NODE_ANNOTATION] = String(p.maxPerNode);
   const labels: Record<string, string> = { [TRACE_LABEL]: w.name };
   if (p.qos !== undefined) labels[TRACE_QOS_LABEL] = p.qos;
+  if (p.app !== undefined) labels[APP_LABEL] = labelValue(p.app);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: w.namespace, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-    spec: defaultPodSpec({ containers: [{ name: 'main', image: `kubesim.dev/trace/${w.name}:1`, resources: { requests, limits: { ...requests } } }] }),
+    spec: defaultPodSpec({ containers: [{ name: 'main', image: `kubesim.dev/trace/${w.name}:1`, resources: { requests, limits } }] }),
     status: { phase: 'Pending' },
   };
 }

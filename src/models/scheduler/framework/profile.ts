@@ -59,6 +59,8 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
   // Not upstream's: kubesim's per-GPU check for GPU-sharing pods (plugins/gpu/gpuShare.ts), what a cluster sharing
   // GPUs adds to its scheduler; it passes every pod that asks for no GPU.
   { name: 'GpuShare' },
+  // Not upstream's either: a per-node cap on an application's pods some traces carry (plugins/maxPerNode.ts).
+  { name: 'MaxPerNode' },
   { name: 'PodTopologySpread', weight: 2 },
   { name: 'InterPodAffinity', weight: 2 },
   { name: 'DefaultPreemption' },

@@ -16,6 +16,7 @@ import { interPodAffinity, INTER_POD_AFFINITY } from './interPodAffinity.js';
 import { defaultPreemption, DEFAULT_PREEMPTION } from './defaultPreemption.js';
 import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROUND_ROBIN, roundRobin } from './policies.js';
 import { gpuShare, GPU_SHARE } from './gpu/gpuShare.js';
+import { maxPerNode, MAX_PER_NODE } from './maxPerNode.js';
 import { BEST_FIT, bestFit, DOT_PROD, dotProd, GPU_CLUSTERING, GPU_PACKING, gpuClustering, gpuPacking } from './gpu/gpuPolicies.js';
 import { FGD, fgd } from './gpu/fgd.js';
 
@@ -39,6 +40,7 @@ export function inTreeRegistry(): Registry {
   r.register(ROUND_ROBIN, (_args, handle) => roundRobin(handle));
   r.register(DOT_PRODUCT, () => dotProduct());
   r.register(GPU_SHARE, () => gpuShare());
+  r.register(MAX_PER_NODE, () => maxPerNode());
   r.register(DOT_PROD, (_args, handle) => dotProd(handle));
   r.register(GPU_CLUSTERING, (_args, handle) => gpuClustering(handle));
   r.register(GPU_PACKING, (_args, handle) => gpuPacking(handle));
