@@ -21,6 +21,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
 import { parseDuration } from '../workload/duration.js';
+import { importTrace } from '../workload/traces/importTrace.js';
+import { NODE_FORMATS, TRACE_FORMATS } from '../workload/schema/scenario.js';
 
 /** Wall-clock timing of a sweep, next to sweep.json (report/writeReport.ts reads it). */
 const SWEEP_TIMING = 'timing.json';
@@ -235,6 +237,37 @@ program
     const s = loadScenario(file, { overrides: opts.set });
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
     process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+  });
+
+program
+  .command('import-trace')
+  .description('read a cluster trace (every row checked) and write a scenario replaying it, with the trace files copied next to it')
+  .requiredOption('--format <format>', `pod trace format: ${TRACE_FORMATS.join(', ')}`)
+  .requiredOption('--pods <file>', 'the pod (instance, task) file of the trace')
+  .option('--nodes <file>', "the trace's node list (replaces the scenario's node pools)")
+  .option('--node-format <format>', `node list format: ${NODE_FORMATS.join(', ')} (default: the pod format's own)`)
+  .option('--out <dir>', 'folder for <name>.yaml and traces/', 'scenarios')
+  .option('--name <name>', 'scenario and workload name (default: from the pod file)')
+  .option('--time-scale <x>', 'compress time: 0.01 replays 100x faster', Number)
+  .option('--placement', "write a placement experiment (the FGD paper's protocol) instead of a replay in time")
+  .option('--force', 'replace an existing scenario file')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  kubesim import-trace --format openb --pods openb_pod_list_default.csv --nodes openb_node_list_gpu_node.csv --placement
+  kubesim import-trace --format alibaba-dlrm --pods disaggregated_DLRM_trace.csv --time-scale 0.001 --out scenarios/dlrm`,
+  )
+  .action((opts: { format: string; pods: string; nodes?: string; nodeFormat?: string; out: string; name?: string; timeScale?: number; placement?: boolean; force?: boolean }) => {
+    if (!(TRACE_FORMATS as readonly string[]).includes(opts.format)) throw new InputError(`--format ${opts.format}: expected one of ${TRACE_FORMATS.join(', ')}`);
+    if (opts.nodeFormat !== undefined && !(NODE_FORMATS as readonly string[]).includes(opts.nodeFormat)) throw new InputError(`--node-format ${opts.nodeFormat}: expected one of ${NODE_FORMATS.join(', ')}`);
+    if (opts.timeScale !== undefined && !(opts.timeScale > 0)) throw new InputError('--time-scale: expected a number > 0');
+    const r = importTrace({ ...opts, format: opts.format as (typeof TRACE_FORMATS)[number], nodeFormat: opts.nodeFormat as (typeof NODE_FORMATS)[number] | undefined });
+    process.stdout.write(
+      `${r.scenario}: ${r.pods} pods (${r.gpuPods} with GPUs)` +
+        `${r.nodes !== undefined ? `, ${r.nodes} nodes with ${r.gpus} GPUs` : ', no node list (size the pool in the scenario)'}` +
+        `${r.spanSeconds !== undefined ? `, spanning ${r.spanSeconds.toFixed(0)} s of trace time` : ''}\n`,
+    );
   });
 
 program
