@@ -22,6 +22,8 @@ import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
 import { parseDuration } from '../workload/duration.js';
 import { importTrace } from '../workload/traces/importTrace.js';
+import { planCapacity, rankShapes } from '../experiment/capacity.js';
+import { parseObjective } from '../experiment/objective.js';
 import { NODE_FORMATS, TRACE_FORMATS } from '../workload/schema/scenario.js';
 
 /** Wall-clock timing of a sweep, next to sweep.json (report/writeReport.ts reads it). */
@@ -237,6 +239,63 @@ program
     const s = loadScenario(file, { overrides: opts.set });
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
     process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+  });
+
+program
+  .command('capacity')
+  .description('find the smallest node count of a pool meeting objectives (bisection, several seeds per count, confidence-aware)')
+  .argument('<scenario>', 'scenario file (YAML or JSON)')
+  .requiredOption('--pool <name>', 'the node pool to size')
+  .requiredOption('--objective <text>', 'e.g. "p99 scheduling latency < 30s", "unschedulable == 0", "p99 first-packet latency < 100us" (repeatable)', collect, [])
+  .option('--min <n>', 'fewest nodes to try', parseNonNegativeInt, 0)
+  .option('--max <n>', 'most nodes to try (must meet the objectives)', parsePositiveInt)
+  .option('--seeds <n>', 'seeds per node count (the same at every count)', parsePositiveInt, 3)
+  .option('--workers <n>', 'worker threads (default: number of cores)', parsePositiveInt, availableParallelism())
+  .option('--compare-shapes', "also search the pool's alternative shapes and rank them by the cost of their smallest passing cluster")
+  .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+  .option('--out <dir>', 'output folder (default: results/<scenario name>-capacity)')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  kubesim capacity workloads/capacity.yaml --pool workers --objective "unschedulable == 0" --objective "p99 scheduling latency < 30s"
+  kubesim capacity workloads/capacity.yaml --pool workers --objective "unschedulable == 0" --compare-shapes`,
+  )
+  .action(async (file: string, opts: { pool: string; objective: string[]; min: number; max?: number; seeds: number; workers: number; compareShapes?: boolean; set: string[]; out?: string; json?: boolean }) => {
+    const objectives = opts.objective.map(parseObjective);
+    const base = loadScenario(file, { overrides: opts.set });
+    const pool = base.nodePools.find((p) => p.name === opts.pool);
+    const max = opts.max ?? Math.max(1, (pool?.count ?? 1) * 2);
+    const seed0 = typeof base.seed === 'number' ? base.seed : 1;
+    const seeds = Array.from({ length: opts.seeds }, (_, i) => seed0 + i);
+    const out = resolve(opts.out ?? `results/${base.name}-capacity`);
+    const t0 = Date.now();
+    const results = await planCapacity({
+      file,
+      overrides: opts.set,
+      pool: opts.pool,
+      objectives,
+      min: opts.min,
+      max,
+      seeds,
+      workers: opts.workers,
+      out,
+      compareShapes: opts.compareShapes === true,
+      onPoint: (p) => {
+        if (!opts.json) process.stderr.write(`  ${p.shape} × ${p.nodes}: ${p.pass ? 'meets' : 'misses'} (${p.metrics.map((m) => `${m.objective.column} ${m.mean === undefined ? 'n/a' : Number(m.mean.toPrecision(4))}`).join(', ')})\n`);
+      },
+    });
+    const { writeCapacityOutputs } = await import('../report/capacityReport.js');
+    await writeCapacityOutputs(out, base.name, KUBESIM_VERSION, seeds, results, (Date.now() - t0) / 1000);
+    const ranked = rankShapes(results);
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ results: out, shapes: ranked.map((r) => ({ shape: r.shape, nodes: r.nodes ?? null, price: r.price ?? null, cost: r.cost ?? null })) }, null, 2) + '\n');
+    } else {
+      const rows = ranked.map((r) => `${r.shape.padEnd(20)} ${String(r.nodes ?? `none ≤ ${max}`).padStart(10)} ${r.cost === undefined ? '' : r.cost.toFixed(2).padStart(12)}`);
+      process.stdout.write(`${'shape'.padEnd(20)} ${'nodes'.padStart(10)} ${opts.compareShapes ? 'cost/hour'.padStart(12) : ''}\n${rows.join('\n')}\nresults: ${out}\n`);
+    }
+    if (ranked.every((r) => r.nodes === undefined)) process.exitCode = 1;
   });
 
 program

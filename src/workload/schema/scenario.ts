@@ -37,6 +37,12 @@ export const nodePool = strict(
     kubelet: z.boolean().optional(),
     /** Random failures of each node: time between failures and time to repair, drawn per node on a seeded stream. */
     failures: strict({ mtbf: distribution, mttr: distribution }, 'pool failures').optional(),
+    /** Cost of one node per hour (any currency), for `kubesim capacity --compare-shapes`. */
+    price: z.number({ error: 'expected a price per node-hour' }).min(0, { error: 'expected a price ≥ 0' }).optional(),
+    /** Other node shapes `kubesim capacity --compare-shapes` tries for this pool, each with its price. */
+    shapes: z
+      .array(strict({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label shape name' }), capacity: resourceList, allocatable: resourceList.optional(), price: z.number().min(0, { error: 'expected a price ≥ 0' }) }, 'a node shape'))
+      .optional(),
     /** A node group of the cluster autoscaler: it keeps the pool between min and max nodes (`count` is the initial size). */
     autoscaling: strict({ min: z.int().min(0, { error: 'expected an integer ≥ 0' }).max(MAX_NODES), max: z.int().min(1, { error: 'expected an integer ≥ 1' }).max(MAX_NODES, { error: `expected at most ${MAX_NODES} nodes` }) }, 'pool autoscaling')
       .refine((a) => a.min <= a.max, { message: 'autoscaling min must be ≤ max' })
