@@ -30,8 +30,8 @@ const ALIASES: Record<string, string> = {
   'unallocated gpu at 130': 'unallocated_gpu_pct_at_130',
 };
 
-const OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
-type Op = (typeof OPS)[number];
+/** Comparison operators. */
+type Op = '<=' | '>=' | '==' | '!=' | '<' | '>';
 
 /** A parsed objective. */
 export interface Objective {
