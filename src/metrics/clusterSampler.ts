@@ -32,6 +32,8 @@ interface Counted {
 export interface SchedulerView {
   queueLengths(): QueueLengths & { gated: number };
   readonly stats: { attempts: number; preemptions: number; preemptionVictims: number };
+  /** GPUs as the scheduler's device accounting sees them: count, allocated share, and fragmented share (milli-GPU). */
+  gpuSummary(): { gpus: number; allocatedMilli: number; fragmentedMilli: number };
 }
 
 /** At most this many distinct pending request shapes (the smallest by cpu) are tried against each node. */
@@ -292,12 +294,15 @@ export class ClusterSampler {
     this.cpuUsedRatios.push(cpuUsedRatio);
     this.memUsedRatios.push(memUsedRatio);
     if (this.unscheduled > this.peakUnscheduled) this.peakUnscheduled = this.unscheduled;
+    const g = this.scheduler.gpuSummary();
+    const idle = g.gpus * 1000 - g.allocatedMilli;
     this.clusterCsv.row([
       time, this.nodes.size, ready, this.unscheduled, this.scheduledPending, this.running, this.succeeded, this.failed,
       cpuAlloc, cpuReq, ratio(cpuRatio), memAlloc, memReq, ratio(memRatio),
       cpuUsed, ratio(cpuUsedRatio), memUsed, ratio(memUsedRatio), q.active, q.backoff, q.unschedulable, q.gated, this.boundInInterval, ratio((this.boundInInterval * 1e6) / this.intervalUs), attempts,
       preemptions, victims, ratio(frag.cpu), ratio(frag.mem),
       this.jobsActive, this.jobsCompleted,
+      g.gpus, g.gpus > 0 ? ratio(g.allocatedMilli / (g.gpus * 1000)) : undefined, idle > 0 ? ratio(g.fragmentedMilli / idle) : undefined,
     ]);
     this.boundInInterval = 0;
   }

@@ -18,6 +18,7 @@ export const CLUSTER_COLUMNS = [
   'cpu_allocatable_m', 'cpu_requested_m', 'cpu_requested_ratio', 'memory_allocatable_bytes', 'memory_requested_bytes', 'memory_requested_ratio',
   'cpu_used_m', 'cpu_used_ratio', 'memory_used_bytes', 'memory_used_ratio', 'sched_active', 'sched_backoff', 'sched_unschedulable', 'sched_gated', 'pods_bound_interval', 'bind_rate_per_s', 'sched_attempts_interval',
   'preemptions_interval', 'preemption_victims_interval', 'cpu_fragmentation_ratio', 'memory_fragmentation_ratio', 'jobs_active', 'jobs_completed',
+  'gpus', 'gpu_allocated_ratio', 'gpu_fragmentation_ratio',
 ] as const;
 
 export const WORKLOAD_COLUMNS = [

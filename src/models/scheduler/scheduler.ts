@@ -22,7 +22,7 @@ import type { CycleState, FilterPlugin, PluginHandle } from './framework/interfa
 import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile.js';
 import { cloneCycleState, type NodeToStatus } from './framework/interfaces.js';
 import { Nominator } from './nominator.js';
-import type { TypicalPod } from './gpu/fragmentation.js';
+import { nodeFrag, type TypicalPod } from './gpu/fragmentation.js';
 import { NodeInfo } from './nodeInfo.js';
 import type { Registry } from './framework/registry.js';
 import { Code, CODE_NAMES, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
@@ -176,6 +176,8 @@ export class Scheduler {
   private traceScores: Map<string, { scores: ScoreTrace[]; total: number }> | undefined;
   private readonly pdbList = new Map<string, PodDisruptionBudget>();
   private pdbCache: PodDisruptionBudget[] | undefined;
+  /** The workload's typical pods (computed on first use). */
+  private readonly typicalPods: () => readonly TypicalPod[];
 
   constructor(
     private readonly engine: Engine,
@@ -191,11 +193,12 @@ export class Scheduler {
     preemptionRng?: Rng,
   ) {
     let typical: readonly TypicalPod[] | undefined;
+    this.typicalPods = () => (typical ??= config.typicalPods?.() ?? []);
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
       nodeInfo: (name) => this.cache.node(name),
-      typicalPods: () => (typical ??= config.typicalPods?.() ?? []),
+      typicalPods: () => this.typicalPods(),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       podCount: () => this.cache.podCount,
       podsWithAffinity: () => this.cache.podsWithAffinity,
@@ -324,6 +327,26 @@ export class Scheduler {
     for (const p of r.profile.reserve) p.reserve(r.state, r.pod, r.nodeName);
     this.stats.scheduled++;
     return { node: r.nodeName, rejected };
+  }
+
+  /**
+   * The cluster's GPUs as the cache accounts them: count, allocated milli-GPU, and the fragmented share of the idle
+   * GPUs for the workload's typical pods (gpu/fragmentation.ts, the FGD paper's measure).
+   */
+  gpuSummary(): { gpus: number; allocatedMilli: number; fragmentedMilli: number } {
+    let gpus = 0;
+    let allocated = 0;
+    let fragmented = 0;
+    let typical: readonly TypicalPod[] | undefined;
+    for (const n of this.cache.nodeList) {
+      const d = n.gpus;
+      if (d === undefined) continue;
+      gpus += d.count;
+      allocated += d.count * 1000 - d.freeTotal;
+      typical ??= this.typicalPods();
+      fragmented += nodeFrag(typical, n.allocMilliCPU - n.reqMilliCPU, d.model, d.free, d.count);
+    }
+    return { gpus, allocatedMilli: allocated, fragmentedMilli: fragmented };
   }
 
   /** Queue lengths (active, backoff, unschedulable, gated). */
