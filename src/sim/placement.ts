@@ -84,8 +84,14 @@ function filterKey(pod: Pod): string | undefined {
   const s = pod.spec;
   if (s.affinity !== undefined || (s.topologySpreadConstraints?.length ?? 0) > 0) return undefined;
   const info = podInfo(pod);
+  const r = info.requests;
   const g = info.gpu;
-  return JSON.stringify([info.requests, g?.count, g?.milli, g?.models, s.nodeSelector, s.tolerations, s.nodeName, info.hostPorts, s.priority, s.schedulerName]);
+  let key = `${r.milliCPU}|${r.memory}|${r.ephemeralStorage}|${r.scalar.join(';')}|${g === undefined ? '' : `${g.count}|${g.milli}|${g.models?.join(',') ?? ''}`}|${s.nodeName ?? ''}|${info.hostPorts.join(',')}|${s.priority ?? 0}|${s.schedulerName ?? ''}`;
+  if (s.nodeSelector !== undefined || s.tolerations !== undefined) key += JSON.stringify([s.nodeSelector, s.tolerations]);
+  // The app's per-node cap (MaxPerNode) depends on the pod's labels and annotations.
+  const cap = pod.metadata.annotations?.['kubesim.dev/max-per-node'];
+  if (cap !== undefined) key += `|${cap}|${pod.metadata.labels?.['kubesim.dev/app'] ?? ''}`;
+  return key;
 }
 
 /** Runs a placement experiment and writes its outputs. */

@@ -113,6 +113,22 @@ spec:
     expect(kubesim('frobnicate').code).toBe(2);
     expect(kubesim('run').code).toBe(2);
   });
+
+  it('a trace with a malformed row, and a capacity objective kubesim cannot read, exit 2 naming the problem', () => {
+    const trace = join(tmp, 'bad-trace.yaml');
+    writeFileSync(trace, base + `  workloads:\n    - {kind: Trace, format: openb, pods: ${join(root, 'test/workload/traces/samples/openb_pod_list_bad.csv')}}\n`);
+    const r = kubesim('run', trace, '--out', join(tmp, 'out-bad-trace'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/spec\.workloads\[0\]: .*openb_pod_list_bad\.csv line 3, column cpu_milli: expected an integer ≥ 0, found "-6000"/);
+    expect(existsSync(join(tmp, 'out-bad-trace'))).toBe(false);
+    const c = kubesim('capacity', trace, '--pool', 'p', '--objective', 'fast enough');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--objective "fast enough": expected "<metric> <op> <value>"/);
+    const i = kubesim('import-trace', '--format', 'openb', '--pods', join(tmp, 'missing.csv'), '--out', join(tmp, 'imp'));
+    expect(i.code).toBe(2);
+    expect(i.stderr).toMatch(/missing\.csv: cannot read the trace file \(no such file\)/);
+  });
 });
 
 describe('other commands', () => {
