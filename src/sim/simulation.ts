@@ -220,6 +220,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
             sizeOf: (image) => scenario.images[image] ?? sizes.get(image) ?? k.defaultImageSize,
             failureProbability: (image) => scenario.imagePullFailures[image] ?? 0,
             listed: (image) => scenario.images[image] !== undefined,
+            layersOf: (image) => scenario.imageLayers[image],
             imageFsBytes: node.status.capacity['ephemeral-storage'] ?? DEFAULTS.kubelet.imageFsBytes,
           },
           recorder,

@@ -58,6 +58,8 @@ export interface Scenario {
   events: ScenarioEventSpec[];
   /** Image name → size in bytes. */
   images: Record<string, number>;
+  /** Per image listed with layers: its layers, bottom first (digest, bytes). */
+  imageLayers: Record<string, { digest: string; size: number }[]>;
   /** Per image: the probability that a pull fails (1: the image does not exist in the registry). */
   imagePullFailures: Record<string, number>;
   apiServer: { writeLatency: Distribution; watchLatency: Distribution };

@@ -4,6 +4,11 @@
  * the registry rate limiter (registryPullQPS 5, registryBurst 10). A pull of an image already being pulled joins
  * that pull. Pull time = overhead + size / bandwidth.
  *
+ * Layers: an image the scenario lists with `layers` is a stack of content-addressed layers, stored once per node
+ * whatever the number of images sharing them (containerd's content store). A pull transfers only the layers the node
+ * lacks; a layer another pull is already fetching is not fetched twice, the pull then ends no earlier than that
+ * layer arrives. Disk usage counts each present layer once; GC frees the layers no remaining image uses.
+ *
  * Image garbage collection (pkg/kubelet/images/image_gc_manager.go): when the images take more than
  * imageGCHighThresholdPercent (85 %) of the image filesystem, the next GC pass (every 5 min, `ImageGCPeriod`) frees
  * down to imageGCLowThresholdPercent (80 %), deleting images no container uses, least recently used first, and
@@ -31,6 +36,14 @@ export interface PullConfig {
   imageFsBytes?: number;
   /** Probability that a pull of the image fails (1: it does not exist). Default 0. */
   failureProbability?: (image: string) => number;
+  /** The image's layers (digest and bytes), when the scenario lists them. */
+  layersOf?: (image: string) => readonly ImageLayer[] | undefined;
+}
+
+/** One layer of an image. */
+export interface ImageLayer {
+  digest: string;
+  size: number;
 }
 
 /** The image cache and puller of one node. */
@@ -44,6 +57,12 @@ export class ImageManager {
   private readonly sizes = new Map<string, number>();
   private readonly firstSeen = new Map<string, Micros>();
   private gcScheduled = false;
+  /** Layers on the node: digest → bytes and how many present images use it. */
+  private readonly layers = new Map<string, { size: number; images: number }>();
+  /** Layers being fetched: digest → when they arrive. */
+  private readonly fetching = new Map<string, Micros>();
+  /** Bytes transferred by pulls, for the layers' accounting (tests, summaries). */
+  transferredBytes = 0;
   /** Called with the message when a GC pass cannot free enough (set by the kubelet). */
   onGcFailed: (message: string) => void = () => {};
   /** Images used by the node's containers (set by the kubelet). */
@@ -58,7 +77,10 @@ export class ImageManager {
     preloaded: Iterable<string>,
   ) {
     this.present = new Set(preloaded);
-    for (const i of this.present) this.firstSeen.set(i, 0);
+    for (const i of this.present) {
+      this.firstSeen.set(i, 0);
+      this.addLayers(i);
+    }
     this.registry = new TokenBucket(cfg.registryPullQPS, cfg.registryBurst);
   }
 
@@ -93,16 +115,41 @@ export class ImageManager {
     const now = this.engine.now;
     const p = this.cfg.failureProbability?.(image) ?? 0;
     const ok = !(p >= 1 || (p > 0 && this.rng.next() < p));
-    const size = sizeBytes ?? this.cfg.sizeOf(image);
+    const layers = sizeBytes === undefined ? this.cfg.layersOf?.(image) : undefined;
+    // The bytes to transfer: the layers neither on the node nor on their way (whole image without layers).
+    let size = sizeBytes ?? this.cfg.sizeOf(image);
+    let waitFor = 0;
+    const mine: string[] = [];
+    if (layers !== undefined) {
+      size = 0;
+      for (const l of layers) {
+        if (this.layers.has(l.digest)) continue;
+        const arriving = this.fetching.get(l.digest);
+        if (arriving !== undefined) waitFor = Math.max(waitFor, arriving);
+        else if (!mine.includes(l.digest)) {
+          mine.push(l.digest);
+          size += l.size;
+        }
+      }
+    }
     const duration = sample(this.cfg.overhead, this.rng) + (ok ? Math.ceil((size * 1_000_000) / this.cfg.bandwidth) : 0);
     let start = now + this.registry.reserve(now);
     if (this.cfg.serializeImagePulls) {
       start = Math.max(start, this.busyUntil);
       this.busyUntil = start + duration;
     }
-    this.engine.at(start + duration, () => {
+    const end = ok ? Math.max(start + duration, waitFor) : start + duration;
+    if (ok) {
+      for (const d of mine) this.fetching.set(d, end);
+      this.transferredBytes += size;
+    }
+    this.engine.at(end, () => {
+      for (const d of mine) this.fetching.delete(d);
       if (ok) {
-        this.present.add(image);
+        if (!this.present.has(image)) {
+          this.present.add(image);
+          this.addLayers(image);
+        }
         if (sizeBytes !== undefined) this.sizes.set(image, sizeBytes);
         this.firstSeen.set(image, this.engine.now);
         this.lastUsed.set(image, this.engine.now);
@@ -114,6 +161,36 @@ export class ImageManager {
     });
   }
 
+  /** Counts an image's layers as used by one more present image. */
+  private addLayers(image: string): void {
+    for (const l of this.cfg.layersOf?.(image) ?? []) {
+      const e = this.layers.get(l.digest);
+      if (e !== undefined) e.images++;
+      else this.layers.set(l.digest, { size: l.size, images: 1 });
+    }
+  }
+
+  /** An image leaves: its layers no other image uses are deleted; returns the bytes freed. */
+  private removeLayers(image: string): number {
+    const layers = this.cfg.layersOf?.(image);
+    if (layers === undefined) return this.sizeOf(image);
+    let freed = 0;
+    for (const l of layers) {
+      const e = this.layers.get(l.digest);
+      if (e === undefined) continue;
+      if (--e.images === 0) {
+        this.layers.delete(l.digest);
+        freed += e.size;
+      }
+    }
+    return freed;
+  }
+
+  /** Whether a layer is on the node. */
+  hasLayer(digest: string): boolean {
+    return this.layers.has(digest);
+  }
+
   private sizeOf(image: string): number {
     return this.sizes.get(image) ?? this.cfg.sizeOf(image);
   }
@@ -123,10 +200,11 @@ export class ImageManager {
     this.lastUsed.set(image, this.engine.now);
   }
 
-  /** Bytes the images on the node take. */
+  /** Bytes the images on the node take (each layer once). */
   usageBytes(): number {
     let sum = 0;
-    for (const i of this.present) sum += this.sizeOf(i);
+    for (const i of this.present) if (this.cfg.layersOf?.(i) === undefined) sum += this.sizeOf(i);
+    for (const l of this.layers.values()) sum += l.size;
     return sum;
   }
 
@@ -159,7 +237,7 @@ export class ImageManager {
       this.present.delete(i);
       this.lastUsed.delete(i);
       this.firstSeen.delete(i);
-      freed += this.sizeOf(i);
+      freed += this.removeLayers(i);
       this.sizes.delete(i);
       this.gc.deleted++;
     }

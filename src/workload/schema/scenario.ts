@@ -342,11 +342,28 @@ export const scenarioSchema = strict(
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
         workloads: z.array(workload).default([]),
         events: z.array(scenarioEvent).default([]),
-        /** Image sizes (`image: size`), or `image: {size, pullFailureProbability}` for a registry that fails pulls (1: the image does not exist). */
+        /**
+         * Image sizes (`image: size`), or `image: {size | layers: [{digest, size}], pullFailureProbability}`: layers are
+         * shared between images on a node; a registry that fails pulls (1: the image does not exist).
+         */
         images: z
           .record(
             z.string(),
-            z.union([quantity('storage'), strict({ size: quantity('storage').optional(), pullFailureProbability: z.number().min(0).max(1) }, 'an image')], { error: 'expected image: size, or image: {size, pullFailureProbability}' }),
+            z.union(
+              [
+                quantity('storage'),
+                strict(
+                  {
+                    size: quantity('storage').optional(),
+                    /** The image's layers, bottom first: shared layers are stored and pulled once per node. */
+                    layers: z.array(strict({ digest: z.string().min(1, { error: 'expected a layer digest' }), size: quantity('storage') }, 'a layer')).min(1).max(1000).optional(),
+                    pullFailureProbability: z.number().min(0).max(1).optional(),
+                  },
+                  'an image',
+                ).refine((i) => i.size === undefined || i.layers === undefined, { message: 'give an image size or its layers, not both' }),
+              ],
+              { error: 'expected image: size, or image: {size | layers, pullFailureProbability}' },
+            ),
           )
           .default({}),
         apiServer: strict({ writeLatency: distribution.default(DEFAULTS.apiServer.writeLatency), watchLatency: distribution.default(DEFAULTS.apiServer.watchLatency) }, 'apiServer').prefault({}),
