@@ -5,7 +5,7 @@
 export const POD_COLUMNS = [
   'namespace', 'name', 'uid', 'owner_kind', 'owner_name', 'node', 'phase', 'reason', 'priority', 'cpu_request_m', 'memory_request_bytes',
   'created_s', 'bound_s', 'running_s', 'ready_s', 'finished_s', 'deleted_s', 'attempts', 'scheduling_latency_s', 'queue_wait_s', 'cycle_s', 'binding_s',
-  'startup_latency_s', 'restarts', 'preempted',
+  'startup_latency_s', 'restarts', 'preempted', 'qos_class',
 ] as const;
 
 export const NODE_COLUMNS = [

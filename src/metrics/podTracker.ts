@@ -7,6 +7,7 @@ import { formatSeconds } from '../engine/time.js';
 import type { Change } from '../cluster/store.js';
 import type { Pod } from '../cluster/types.js';
 import type { ClusterEvent } from '../models/eventRecorder.js';
+import { podQos } from '../cluster/qos.js';
 import { podInfo } from '../models/scheduler/podInfo.js';
 import type { SchedulingTimings } from '../models/scheduler/scheduler.js';
 import type { CsvFile } from './csvFile.js';
@@ -144,6 +145,7 @@ export class PodTracker {
       r.readyUs === undefined ? undefined : formatSeconds(r.readyUs - r.createdUs),
       restarts,
       p.status.conditions?.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler') ? 1 : 0,
+      podQos(p.spec),
     ]);
   }
 }

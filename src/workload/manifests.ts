@@ -38,8 +38,25 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/**
+ * Container defaults: imagePullPolicy, and requests defaulting to limits for every resource that has a limit but no
+ * request (pkg/apis/core/v1/defaults.go `SetDefaults_Pod`).
+ */
 function defaultContainer(c: Container): Container {
-  return { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultPullPolicy(c.image) };
+  const limits = c.resources?.limits;
+  let resources = c.resources;
+  if (limits !== undefined) {
+    const requests = { ...(c.resources?.requests ?? {}) };
+    let changed = false;
+    for (const k in limits) {
+      if (requests[k] === undefined) {
+        requests[k] = limits[k]!;
+        changed = true;
+      }
+    }
+    if (changed) resources = { ...c.resources, requests };
+  }
+  return { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultPullPolicy(c.image), ...(resources !== c.resources ? { resources } : {}) };
 }
 
 /** Applies pod spec defaults. */

@@ -34,6 +34,7 @@ import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
 import { ImageManager, type PullConfig } from './imageManager.js';
+import { oomAfterUs, throttledDurationUs } from './limits.js';
 import type { NodeLeases } from './nodeLease.js';
 import { HostLocalIpam } from './hostLocalIpam.js';
 
@@ -335,7 +336,18 @@ export class Kubelet {
         if (w.state === 'running' && w.startedAt === startedAt) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
       });
     }
-    const d = runDurationUs(w.pod.metadata.annotations);
+    const run = runDurationUs(w.pod.metadata.annotations);
+    const d = run === undefined ? undefined : throttledDurationUs(w.pod, run);
+    // A memory limit the pod's use passes: the kernel OOM-kills the container (limits.ts).
+    const oom = oomAfterUs(w.pod);
+    if (oom !== undefined && (d === undefined || oom < d)) {
+      const startedAt = w.startedAt;
+      w.timer = this.engine.schedule(oom, () => {
+        w.timer = undefined;
+        if (w.state === 'running' && w.startedAt === startedAt) this.containersExited(w, 137, 'OOMKilled');
+      });
+      return;
+    }
     const kill = this.livenessKillUs(w);
     if (kill !== undefined && (d === undefined || kill.killUs < d)) {
       const startedAt = w.startedAt;
@@ -394,12 +406,12 @@ export class Kubelet {
    * the `kubesim.dev/failure-probability` drawn per run. restartPolicy Never: Succeeded on 0, Failed otherwise;
    * OnFailure: Succeeded on 0, else restarted in place; Always: restarted. Restarts go through CrashLoopBackOff.
    */
-  private containersExited(w: Worker, forced?: number): void {
+  private containersExited(w: Worker, forced?: number, reason?: string): void {
     const policy = w.pod.spec.restartPolicy ?? 'Always';
     const p = failureProbability(w.pod.metadata.annotations);
     const code = forced ?? (p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations));
     if (code === 0 && policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
-    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: 'Error', message: `container exited with code ${code}` }, code);
+    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: reason ?? 'Error', message: `container exited with code ${code}${reason !== undefined ? ` (${reason})` : ''}` }, code);
     // Restart with CrashLoopBackOff.
     const ranUs = this.engine.now - w.startedAt;
     w.backoffUs = ranUs >= CRASHLOOP_RESET_US || w.backoffUs === 0 ? CRASHLOOP_INITIAL_US : Math.min(w.backoffUs * 2, CRASHLOOP_MAX_US);
