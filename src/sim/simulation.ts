@@ -57,6 +57,8 @@ import { TrafficModel } from '../models/traffic/trafficModel.js';
 import { PROXY_COSTS } from '../models/proxy/costs.js';
 import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
+import { EvictionManagers } from '../models/kubelet/evictionManager.js';
+import { MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
 import { KUBESIM_VERSION } from './version.js';
@@ -86,6 +88,21 @@ export interface RunResult {
   interrupted: boolean;
   podsCreated: number;
   podsBound: number;
+}
+
+/** Whether any pod the scenario creates declares its memory use (kubesim.dev/memory-usage). */
+function declaresMemoryUsage(scenario: Scenario): boolean {
+  const has = (a: Record<string, string> | undefined) => a?.[MEMORY_USAGE_ANNOTATION] !== undefined;
+  for (const o of scenario.objects) {
+    if (o.kind === 'Pod' && has(o.metadata.annotations)) return true;
+    if ((o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet' || o.kind === 'Job') && has(o.spec.template.metadata?.annotations)) return true;
+    if (o.kind === 'CronJob' && has(o.spec.jobTemplate.spec.template.metadata?.annotations)) return true;
+  }
+  for (const w of scenario.workloads) {
+    if (w.kind === 'Pods' && has(w.template.metadata.annotations)) return true;
+    if (w.kind === 'PoissonJobs' && has(w.template.spec.template.metadata?.annotations)) return true;
+  }
+  return false;
 }
 
 /** GPUs of the cluster and the share allocated. */
@@ -231,6 +248,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       },
     };
     for (const node of nodes) fleet.startNode(node);
+    // Node-pressure eviction, when some pod's memory use may pass its request (a memory-usage annotation).
+    const evictionManagers = declaresMemoryUsage(scenario) ? new EvictionManagers(engine, usage, () => fleet.kubelets, api.client('kubelet-eviction', USER_LIMITS)) : undefined;
+    evictionManagers?.start();
     const autoscaled = scenario.nodePools.filter((p) => p.autoscaling !== undefined);
     let autoscaler: ClusterAutoscaler | undefined;
     if (autoscaled.length > 0) {
@@ -340,7 +360,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions, availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }, {
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions + (evictionManagers?.evictions ?? 0), availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }, {
       mode: kp.mode,
       services: serviceTable.serviceCount,
       endpoints: serviceTable.totals.endpoints,

@@ -177,6 +177,37 @@ export class Kubelet {
     this.workers.clear();
   }
 
+  /**
+   * Evicts a pod for node pressure (pkg/kubelet/eviction/eviction_manager.go `evictPod`): a hard threshold kills it
+   * at once (grace period 0), the pod fails with reason Evicted and the manager's message, with the DisruptionTarget
+   * condition (TerminationByKubelet) and an Evicted event. Returns false when the pod is not running here.
+   */
+  evict(uid: string, message: string): boolean {
+    const w = this.workers.get(uid);
+    if (w === undefined || this.down || (w.state !== 'running' && w.state !== 'backoff' && w.state !== 'starting')) return false;
+    this.cancelTimer(w);
+    this.recorder.record(w.pod, 'Warning', 'Evicted', 'kubelet', message, this.nodeName);
+    w.state = 'done';
+    this.admitted.removePod(uid);
+    this.ipam.release(w.ip);
+    const now = this.engine.now;
+    this.client.update('Pod', objectKey(w.pod.metadata), (p) =>
+      p.status.phase === 'Succeeded' || p.status.phase === 'Failed'
+        ? p
+        : {
+            ...p,
+            status: {
+              ...p.status,
+              phase: 'Failed',
+              reason: 'Evicted',
+              message,
+              conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget' && c.type !== 'Ready' && c.type !== 'ContainersReady'), { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: now }, { type: 'ContainersReady', status: 'False', lastTransitionTime: now }, { type: 'Ready', status: 'False', lastTransitionTime: now }],
+            },
+          },
+    );
+    return true;
+  }
+
   /** The node is back: the kubelet renews its Lease, posts Ready and syncs its pods again. */
   recover(): void {
     if (!this.down) return;

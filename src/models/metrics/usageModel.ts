@@ -7,7 +7,7 @@
  *   × (1 + noise × Z)
  * with Z a standard normal drawn per pod and metrics-resolution window (counter-based, engine/hashNoise.ts), never
  * below 0 and capped at the containers' limit when all of them set one (CPU is throttled at its limit; memory above
- * its limit would be OOM-killed, which is not modelled). A pod without a usage annotation uses its requests
+ * it is OOM-killed by the kubelet model, kubelet/limits.ts). A pod without a usage annotation uses its requests
  * (GUESS: the natural default when nothing is said; the scenario overrides it with an annotation).
  *
  * A workload is the pod's controller, followed up through a ReplicaSet to its Deployment, so a rollout's old and new
