@@ -121,9 +121,19 @@ export function isValidResourceName(name: string): boolean {
   return EXTENDED.test(name);
 }
 
-/** Formats a kubesim amount back to quantity text (for messages): "250m" for cpu, plain units otherwise. */
+/**
+ * Formats a kubesim amount back to quantity text as Kubernetes prints it (resource.Quantity's canonical form, for
+ * messages): cpu in whole cores when it can be ("2"), else milli-cores ("500m"); bytes with the largest binary suffix
+ * that divides them exactly ("1Gi", "512Mi"), else plain; counts plain.
+ */
 export function formatAmount(resource: string, amount: number): string {
-  return resource === CPU ? `${amount}m` : String(amount);
+  if (resource === CPU) return amount % 1000 === 0 ? String(amount / 1000) : `${amount}m`;
+  if (resource === MEMORY || resource === EPHEMERAL_STORAGE || resource.startsWith('hugepages-')) {
+    for (const [suffix, f] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+      if (amount !== 0 && amount % f === 0) return `${amount / f}${suffix}`;
+    }
+  }
+  return String(amount);
 }
 
 function numberText(n: number): string {

@@ -496,6 +496,33 @@ export interface PriorityClass {
   description?: string;
 }
 
+/** One item of a LimitRange (v1.LimitRangeItem), after SetDefaults_LimitRangeItem. */
+export interface LimitRangeItem {
+  type: 'Container' | 'Pod';
+  default?: ResourceList;
+  defaultRequest?: ResourceList;
+  min?: ResourceList;
+  max?: ResourceList;
+  maxLimitRequestRatio?: ResourceList;
+}
+
+/** v1 LimitRange: per-namespace defaults and bounds of container (and pod) resources, applied at admission. */
+export interface LimitRange {
+  apiVersion: 'v1';
+  kind: 'LimitRange';
+  metadata: ObjectMeta;
+  spec: { limits: LimitRangeItem[] };
+}
+
+/** v1 ResourceQuota: per-namespace caps on aggregate pod resources (pods, requests.*, limits.*), checked at admission. */
+export interface ResourceQuota {
+  apiVersion: 'v1';
+  kind: 'ResourceQuota';
+  metadata: ObjectMeta;
+  spec: { hard: ResourceList };
+  status: { hard: ResourceList; used: ResourceList };
+}
+
 /** policy/v1 PodDisruptionBudget. */
 export interface PodDisruptionBudget {
   apiVersion: 'policy/v1';
@@ -570,7 +597,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

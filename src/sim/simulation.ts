@@ -14,7 +14,7 @@ import { RngStreams } from '../engine/rng.js';
 import type { Micros } from '../engine/time.js';
 import { formatSeconds } from '../engine/time.js';
 import { ObjectStore } from '../cluster/store.js';
-import type { Node } from '../cluster/types.js';
+import type { KubeObject, Node } from '../cluster/types.js';
 import { ApiServer } from '../models/apiserver/apiServer.js';
 import { EventRecorder } from '../models/eventRecorder.js';
 import { Kubelet } from '../models/kubelet/kubelet.js';
@@ -280,8 +280,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
     // else is created, so every pod's admission sees them.
-    for (const o of scenario.objects) if (o.kind === 'PriorityClass') store.create(o, 0);
-    for (const o of scenario.objects) if (o.kind !== 'Node' && o.kind !== 'PriorityClass') user.create(o);
+    // LimitRanges and ResourceQuotas are namespace configuration: they exist before anything else too.
+    const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota';
+    for (const o of scenario.objects) if (config(o)) store.create(o, 0);
+    for (const o of scenario.objects) if (o.kind !== 'Node' && !config(o)) user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);
     for (const w of scenario.workloads) {
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);

@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, Service } from '../cluster/types.js';
+import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { resourceAmount } from '../cluster/quantity.js';
@@ -258,6 +258,19 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       };
       return cj;
     }
+    case 'LimitRange': {
+      // SetDefaults_LimitRangeItem (pkg/apis/core/v1/defaults.go): for Container items a default limit falls back to
+      // max, a default request to the default limit, then to min.
+      const limits: LimitRangeItem[] = m.spec.limits.map((item) => {
+        if (item.type !== 'Container') return { ...item };
+        const dflt = { ...(item.max ?? {}), ...(item.default ?? {}) };
+        const defaultRequest = { ...(item.min ?? {}), ...dflt, ...(item.defaultRequest ?? {}) };
+        return { ...item, default: dflt, defaultRequest };
+      });
+      return { apiVersion: 'v1', kind: 'LimitRange', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { limits } } satisfies LimitRange;
+    }
+    case 'ResourceQuota':
+      return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { hard: { ...m.spec.hard } }, status: { hard: { ...m.spec.hard }, used: {} } } satisfies ResourceQuota;
     case 'PriorityClass': {
       const pc: PriorityClass = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { ...metadata }, value: m.value, ...(m.globalDefault !== undefined ? { globalDefault: m.globalDefault } : {}), preemptionPolicy: m.preemptionPolicy ?? 'PreemptLowerPriority', ...(m.description !== undefined ? { description: m.description } : {}) };
       delete pc.metadata.namespace;

@@ -32,7 +32,7 @@ describe('workloads/overcommit.yaml', () => {
     expect(over.pods.filter((p) => p.reason === 'Evicted').every((p) => p.owner_kind === 'ReplicaSet' && p.qos_class === 'Burstable')).toBe(true);
     for (const r of [exact, over]) {
       // 3-minute runs at 1.5 cores under a 1-core limit: 270 s.
-      const runs = r.pods.filter((p) => p.owner_name.startsWith('batch') && p.phase === 'Succeeded').map((p) => Number(p.finished_s) - Number(p.running_s));
+      const runs = r.pods.filter((p) => p.owner_name!.startsWith('batch') && p.phase === 'Succeeded').map((p) => Number(p.finished_s) - Number(p.running_s));
       expect(runs.length).toBeGreaterThan(5);
       for (const t of runs) expect(t).toBeCloseTo(270, 0);
       // The leaky report: three tries (backoffLimit 2), each OOMKilled.

@@ -16,6 +16,8 @@ import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
 import type { Change, ObjectStore, WatchEventType, WriteResult } from '../../cluster/store.js';
 import type { Kind, KubeObject, ObjectOfKind, Pod, Service } from '../../cluster/types.js';
+import { admitLimitRanges } from './limitRanger.js';
+import { QuotaTracker } from './resourceQuota.js';
 import { ServiceAllocator } from './serviceAllocation.js';
 import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
@@ -94,7 +96,11 @@ export class ApiServer {
     store.onCommit((c) => {
       if (c.type === 'DELETED' && c.object.kind === 'Service') this.services.release(c.object);
     });
+    store.onCommit((c) => this.quotas.onCommit(c));
   }
+
+  /** Pod usage per namespace for ResourceQuota admission. */
+  readonly quotas = new QuotaTracker();
 
   /** ClusterIP and NodePort allocation of Services. */
   private readonly services = new ServiceAllocator();
@@ -136,8 +142,16 @@ export class ApiServer {
     }
     if (obj.kind !== 'Pod') return obj;
     const store = this.store;
-    const pod = admitDefaultTolerations(obj as Pod);
-    return admitPodPriority(pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass')) as T | string;
+    const ns = obj.metadata.namespace ?? 'default';
+    // The admission chain's order (kube-apiserver's recommended plugins): LimitRanger, DefaultTolerationSeconds,
+    // Priority, then ResourceQuota (validating, last).
+    const ranged = admitLimitRanges(obj as Pod, [...store.list('LimitRange')].filter((l) => (l.metadata.namespace ?? 'default') === ns));
+    if (typeof ranged === 'string') return ranged;
+    const pod = admitDefaultTolerations(ranged);
+    const prioritized = admitPodPriority(pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass'));
+    if (typeof prioritized === 'string') return prioritized;
+    const quota = this.quotas.check(prioritized, [...store.list('ResourceQuota')].filter((q) => (q.metadata.namespace ?? 'default') === ns));
+    return (quota ?? prioritized) as T | string;
   }
 
   /** Now, for writers. @internal */
@@ -234,7 +248,9 @@ export class ApiClient {
     this.server.send(this.bucket, () => {
       const admitted = this.server.admit(obj);
       if (typeof admitted === 'string') {
-        done?.({ ok: false, reason: 'Forbidden', message: `${obj.kind} "${objectKey(obj.metadata)}" is forbidden: ${admitted}` });
+        // A name still to be generated shows as its prefix, as the API server's message does ("web-6d9f7f8c8-").
+        const name = obj.metadata.name || (obj.metadata.generateName ?? '');
+        done?.({ ok: false, reason: 'Forbidden', message: `${obj.kind} "${objectKey({ ...obj.metadata, name })}" is forbidden: ${admitted}` });
         return;
       }
       const r = this.server.store.create(admitted, this.server.now);

@@ -130,6 +130,29 @@ export const resourceList = z
     return out;
   });
 
+/**
+ * A ResourceQuota's `hard`: resource names, `requests.<name>`, `limits.<name>` and `count/<resource>` (object
+ * counts), each parsed as the quantity of its resource.
+ */
+export const quotaResourceList = z
+  .record(z.string(), z.union([z.string(), z.number()]), { error: 'expected a mapping of quota resource to quantity' })
+  .transform((m, ctx): ResourceList => {
+    const out: ResourceList = {};
+    for (const [name, v] of Object.entries(m)) {
+      const base = name.startsWith('requests.') ? name.slice(9) : name.startsWith('limits.') ? name.slice(7) : name.startsWith('count/') ? 'pods' : name;
+      if (!isValidResourceName(base)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a quota resource; expected pods, cpu, memory, requests.<resource>, limits.<resource> or count/<resource>` });
+        continue;
+      }
+      try {
+        out[name] = resourceAmount(base, v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${(e as Error).message}; expected a quantity such as 100m, 1.5, 512Mi or 2Gi` });
+      }
+    }
+    return out;
+  });
+
 /** A rate `N/s`, `N/min` or `N/h` → events per second. */
 export const rate = z.string({ error: 'expected a rate such as 2/min, 0.5/s or 30/h' }).describe('A rate: N/s, N/min or N/h').transform((s, ctx) => {
   const m = /^\s*(\d+\.?\d*|\.\d+)\s*\/\s*(s|sec|second|m|min|minute|h|hour)\s*$/.exec(s);

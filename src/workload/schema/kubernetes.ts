@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { requirementError } from '../../cluster/selector.js';
-import { k8sObject, labelMap, nonNegativeInt, resourceList, strict } from './common.js';
+import { k8sObject, labelMap, nonNegativeInt, quotaResourceList, resourceList, strict } from './common.js';
 
 const META_UNMODELLED = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers', 'managedFields', 'selfLink', 'ownerReferences'];
 
@@ -435,6 +435,46 @@ export const priorityClassManifest = strict(
   'a PriorityClass',
 );
 
+/** v1 LimitRange (types Container and Pod; defaults, bounds and limit/request ratios). */
+export const limitRangeManifest = strict(
+  {
+    ...apiVersionKind('v1', 'LimitRange'),
+    metadata: objectMeta,
+    spec: strict(
+      {
+        limits: z
+          .array(
+            strict(
+              {
+                type: z.enum(['Container', 'Pod'], { error: 'expected type Container or Pod (PersistentVolumeClaim limits are not modelled)' }),
+                default: resourceList.optional(),
+                defaultRequest: resourceList.optional(),
+                min: resourceList.optional(),
+                max: resourceList.optional(),
+                maxLimitRequestRatio: resourceList.optional(),
+              },
+              'a limit range item',
+            ),
+          )
+          .min(1),
+      },
+      'a LimitRange spec',
+    ),
+  },
+  'a LimitRange',
+);
+
+/** v1 ResourceQuota over pod compute resources and counts (scopes are not modelled). */
+export const resourceQuotaManifest = strict(
+  {
+    ...apiVersionKind('v1', 'ResourceQuota'),
+    metadata: objectMeta,
+    spec: strict({ hard: quotaResourceList }, 'a ResourceQuota spec'),
+    status: z.unknown().optional(),
+  },
+  'a ResourceQuota',
+);
+
 /** policy/v1 PodDisruptionBudget: exactly one of minAvailable and maxUnavailable. */
 export const podDisruptionBudgetManifest = strict(
   {
@@ -541,12 +581,14 @@ export const MANIFEST_SCHEMAS = {
   'batch/v1/CronJob': cronJobManifest,
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
+  'v1/LimitRange': limitRangeManifest,
+  'v1/ResourceQuota': resourceQuotaManifest,
   'autoscaling/v2/HorizontalPodAutoscaler': hpaV2Manifest,
   'autoscaling/v1/HorizontalPodAutoscaler': hpaV1Manifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -562,7 +604,9 @@ export type ParsedManifest =
   | z.output<typeof priorityClassManifest>
   | z.output<typeof podDisruptionBudgetManifest>
   | z.output<typeof hpaV2Manifest>
-  | z.output<typeof hpaV1Manifest>;
+  | z.output<typeof hpaV1Manifest>
+  | z.output<typeof limitRangeManifest>
+  | z.output<typeof resourceQuotaManifest>;
 
 /** Parsed pod template. */
 export type ParsedPodTemplate = z.output<typeof podTemplate>;

@@ -69,6 +69,6 @@ spec:
     const evicted = events.filter((e) => e.reason === 'Evicted');
     expect(evicted.map((e) => e.name)).toEqual(['b', 'd']);
     expect(evicted[0]!.message).toMatch(/^The node was low on resource: memory\. Threshold quantity: 100Mi, available: -\d+Ki\./);
-    expect(parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true })[0].evictions).toBe('2');
+    expect((parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!.evictions).toBe('2');
   });
 });
