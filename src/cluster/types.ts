@@ -189,6 +189,15 @@ export interface PodSpec {
   schedulingGates?: { name: string }[];
   /** PreemptLowerPriority (default) or Never. */
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  /** Volumes; kubesim models `persistentVolumeClaim` ones (others are pod-local and have no scheduling effect). */
+  volumes?: Volume[];
+}
+
+/** v1.Volume (the persistentVolumeClaim source is modelled; other sources are kept as given). */
+export interface Volume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  [source: string]: unknown;
 }
 
 /** Pod phases (v1.PodPhase). */
@@ -389,6 +398,8 @@ export interface StatefulSet {
     minReadySeconds?: number;
     revisionHistoryLimit?: number;
     ordinals?: { start?: number };
+    /** Claims stamped per ordinal as `<template>-<statefulset>-<ordinal>`, kept when pods go (as upstream's Retain). */
+    volumeClaimTemplates?: { metadata: { name: string; labels?: Record<string, string> }; spec: PersistentVolumeClaimSpec }[];
   };
   status: {
     replicas?: number;
@@ -496,6 +507,58 @@ export interface PriorityClass {
   description?: string;
 }
 
+/** Zone label of nodes and zonal volumes. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** storage.k8s.io/v1 StorageClass (cluster-scoped). */
+export interface StorageClass {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'StorageClass';
+  metadata: ObjectMeta;
+  provisioner: string;
+  volumeBindingMode: 'Immediate' | 'WaitForFirstConsumer';
+  reclaimPolicy: 'Delete' | 'Retain';
+  allowedTopologies?: { matchLabelExpressions: { key: string; values: string[] }[] }[];
+}
+
+/** v1.PersistentVolumeClaimSpec (the modelled fields). */
+export interface PersistentVolumeClaimSpec {
+  accessModes: string[];
+  /** Requested bytes. */
+  storage: number;
+  storageClassName?: string;
+  volumeName?: string;
+}
+
+/** v1 PersistentVolumeClaim. */
+export interface PersistentVolumeClaim {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  metadata: ObjectMeta;
+  spec: PersistentVolumeClaimSpec;
+  status: { phase: 'Pending' | 'Bound' | 'Lost' };
+}
+
+/** v1 PersistentVolume (cluster-scoped). */
+export interface PersistentVolume {
+  apiVersion: 'v1';
+  kind: 'PersistentVolume';
+  metadata: ObjectMeta;
+  spec: {
+    /** Capacity in bytes. */
+    storage: number;
+    accessModes: string[];
+    storageClassName?: string;
+    persistentVolumeReclaimPolicy: 'Delete' | 'Retain' | 'Recycle';
+    /** Nodes the volume can be used from (zonal disks: the zone). */
+    nodeAffinity?: { required: { nodeSelectorTerms: NodeSelectorTerm[] } };
+    claimRef?: { namespace: string; name: string; uid?: string };
+    /** The CSI driver (attach limits count per driver). */
+    csiDriver?: string;
+  };
+  status: { phase: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed' };
+}
+
 /** One item of a LimitRange (v1.LimitRangeItem), after SetDefaults_LimitRangeItem. */
 export interface LimitRangeItem {
   type: 'Container' | 'Pod';
@@ -597,7 +660,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota | StorageClass | PersistentVolume | PersistentVolumeClaim;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -58,6 +58,7 @@ import { PROXY_COSTS } from '../models/proxy/costs.js';
 import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
 import { EvictionManagers } from '../models/kubelet/evictionManager.js';
+import { PersistentVolumeController, PV_CONTROLLER } from '../models/controllers/persistentVolume.js';
 import { MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
@@ -176,6 +177,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new DaemonSetController(engine, api, api.client('daemonset-controller', scenario.clients.controllerManager), recorder).start();
     new GarbageCollector(api, api.client('generic-garbage-collector', scenario.clients.controllerManager)).start();
     new PodGC(engine, api, api.client('pod-garbage-collector', scenario.clients.controllerManager)).start();
+    new PersistentVolumeController(engine, api, api.client(PV_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     const leases = new NodeLeases();
     new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
     const usage = new UsageModel(api, streams.seed);
@@ -281,7 +283,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
     // else is created, so every pod's admission sees them.
     // LimitRanges and ResourceQuotas are namespace configuration: they exist before anything else too.
-    const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota';
+    const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota' || o.kind === 'StorageClass' || o.kind === 'PersistentVolume';
     for (const o of scenario.objects) if (config(o)) store.create(o, 0);
     for (const o of scenario.objects) if (o.kind !== 'Node' && !config(o)) user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);

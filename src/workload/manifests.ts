@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service } from '../cluster/types.js';
+import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { resourceAmount } from '../cluster/quantity.js';
@@ -215,18 +215,20 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       checkSelector(m.spec.selector, t, problems);
       checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
       const u = m.spec.updateStrategy;
+      const { volumeClaimTemplates: claims, ...specRest } = m.spec;
       const ss: StatefulSet = {
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',
         metadata: { ...metadata, namespace: metadata.namespace ?? 'default' },
         spec: {
-          ...m.spec,
+          ...specRest,
           template: t,
           replicas: m.spec.replicas ?? 1,
           podManagementPolicy: m.spec.podManagementPolicy ?? 'OrderedReady',
           updateStrategy: u?.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: u?.rollingUpdate?.partition ?? 0 } },
           revisionHistoryLimit: m.spec.revisionHistoryLimit ?? 10,
           minReadySeconds: m.spec.minReadySeconds ?? 0,
+          ...(claims ? { volumeClaimTemplates: claims.map((c) => ({ metadata: { name: c.metadata.name ?? '', ...(c.metadata.labels ? { labels: c.metadata.labels } : {}) }, spec: claimSpec(c.spec) })) } : {}),
         },
         status: {},
       };
@@ -269,6 +271,33 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       });
       return { apiVersion: 'v1', kind: 'LimitRange', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { limits } } satisfies LimitRange;
     }
+    case 'StorageClass': {
+      const sc: StorageClass = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { ...metadata }, provisioner: m.provisioner, volumeBindingMode: m.volumeBindingMode ?? 'Immediate', reclaimPolicy: m.reclaimPolicy ?? 'Delete', ...(m.allowedTopologies ? { allowedTopologies: m.allowedTopologies } : {}) };
+      delete sc.metadata.namespace;
+      return sc;
+    }
+    case 'PersistentVolume': {
+      const sp = m.spec;
+      const pv: PersistentVolume = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { ...metadata },
+        spec: {
+          storage: sp.capacity.storage!,
+          accessModes: sp.accessModes,
+          ...(sp.storageClassName !== undefined ? { storageClassName: sp.storageClassName } : {}),
+          persistentVolumeReclaimPolicy: sp.persistentVolumeReclaimPolicy ?? 'Retain',
+          ...(sp.nodeAffinity ? { nodeAffinity: sp.nodeAffinity as PersistentVolume['spec']['nodeAffinity'] } : {}),
+          ...(sp.claimRef ? { claimRef: { namespace: sp.claimRef.namespace, name: sp.claimRef.name } } : {}),
+          ...(sp.csi ? { csiDriver: sp.csi.driver } : {}),
+        },
+        status: { phase: 'Available' },
+      };
+      delete pv.metadata.namespace;
+      return pv;
+    }
+    case 'PersistentVolumeClaim':
+      return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: claimSpec(m.spec), status: { phase: 'Pending' } } satisfies PersistentVolumeClaim;
     case 'ResourceQuota':
       return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { hard: { ...m.spec.hard } }, status: { hard: { ...m.spec.hard }, used: {} } } satisfies ResourceQuota;
     case 'PriorityClass': {
@@ -289,6 +318,11 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       return pdb;
     }
   }
+}
+
+/** A claim spec as kubesim keeps it (the storage request in bytes). */
+function claimSpec(sp: { accessModes: string[]; resources: { requests: Record<string, number> }; storageClassName?: string; volumeName?: string }): PersistentVolumeClaimSpec {
+  return { accessModes: sp.accessModes, storage: sp.resources.requests.storage!, ...(sp.storageClassName !== undefined ? { storageClassName: sp.storageClassName } : {}), ...(sp.volumeName !== undefined ? { volumeName: sp.volumeName } : {}) };
 }
 
 function toJob(m: Extract<ParsedManifest, { kind: 'Job' }>, metadata: KubeObject['metadata'], problems: ManifestProblem[]): Job {

@@ -68,7 +68,7 @@ describe('golden values derived by hand', () => {
     const events = readCsv(join(here, 'placement', 'expected', 'events.csv')).filter((e) => e.reason === 'FailedScheduling');
     expect(events.map((e) => e.time_s)).toEqual(['0.006000', '330.001000']);
     expect(events[0]!.message).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..',
+      '0/3 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     );
   });
 

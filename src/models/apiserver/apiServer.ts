@@ -15,7 +15,7 @@ import { type Distribution, sample } from '../../engine/distribution.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
 import type { Change, ObjectStore, WatchEventType, WriteResult } from '../../cluster/store.js';
-import type { Kind, KubeObject, ObjectOfKind, Pod, Service } from '../../cluster/types.js';
+import type { Kind, KubeObject, ObjectOfKind, PersistentVolumeClaim, Pod, Service, StorageClass } from '../../cluster/types.js';
 import { admitLimitRanges } from './limitRanger.js';
 import { QuotaTracker } from './resourceQuota.js';
 import { ServiceAllocator } from './serviceAllocation.js';
@@ -140,6 +140,7 @@ export class ApiServer {
       if (this.store.get('Service', objectKey(obj.metadata)) !== undefined) return obj;
       return this.services.allocate(obj as Service) as T | string;
     }
+    if (obj.kind === 'PersistentVolumeClaim') return admitDefaultStorageClass(obj as PersistentVolumeClaim, this.store.list('StorageClass')) as T;
     if (obj.kind !== 'Pod') return obj;
     const store = this.store;
     const ns = obj.metadata.namespace ?? 'default';
@@ -228,6 +229,20 @@ function deliver(d: Delivery): void {
     }
     w.handler(ev);
   }
+}
+
+/** The class marked default by this annotation is given to claims that name none (the DefaultStorageClass plugin). */
+export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+/** DefaultStorageClass admission (plugin/pkg/admission/storage/storageclass/setdefault): the newest default class wins. */
+function admitDefaultStorageClass(pvc: PersistentVolumeClaim, classes: Iterable<StorageClass>): PersistentVolumeClaim {
+  if (pvc.spec.storageClassName !== undefined) return pvc;
+  let chosen: StorageClass | undefined;
+  for (const c of classes) {
+    if (c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] !== 'true') continue;
+    if (chosen === undefined || (c.metadata.creationTimestamp ?? 0) > (chosen.metadata.creationTimestamp ?? 0) || ((c.metadata.creationTimestamp ?? 0) === (chosen.metadata.creationTimestamp ?? 0) && c.metadata.name < chosen.metadata.name)) chosen = c;
+  }
+  return chosen === undefined ? pvc : { ...pvc, spec: { ...pvc.spec, storageClassName: chosen.metadata.name } };
 }
 
 /** One component's API client. Every write is rate-limited by its token bucket and delayed by the API latency. */

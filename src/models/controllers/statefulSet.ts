@@ -167,6 +167,25 @@ export class StatefulSetController {
     const pod = podFromTemplate(template, set, '', { [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [REVISION_LABEL]: revision });
     pod.metadata.name = name;
     delete pod.metadata.generateName;
+    // volumeClaimTemplates (stateful_set_utils.go `getPersistentVolumeClaims`, `createPersistentVolumeClaims`): the
+    // claim `<template>-<set>-<ordinal>` is created if missing and kept afterwards, so a recreated pod finds its data;
+    // the pod's volume of the template's name points at it.
+    const claims = set.spec.volumeClaimTemplates ?? [];
+    if (claims.length > 0) {
+      const ns = set.metadata.namespace ?? 'default';
+      const volumes = (pod.spec.volumes ?? []).filter((v) => !claims.some((c) => c.metadata.name === v.name));
+      for (const c of claims) {
+        const claimName = `${c.metadata.name}-${set.metadata.name}-${ordinal}`;
+        volumes.push({ name: c.metadata.name, persistentVolumeClaim: { claimName } });
+        if (this.client.get('PersistentVolumeClaim', `${ns}/${claimName}`) !== undefined) continue;
+        const labels = { ...(set.spec.selector.matchLabels ?? {}), ...(c.metadata.labels ?? {}) };
+        this.client.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns, labels }, spec: { ...c.spec }, status: { phase: 'Pending' } }, (r) => {
+          if (!r.ok && r.reason !== 'AlreadyExists') this.recorder.record(set, 'Warning', 'FailedCreate', STATEFULSET_CONTROLLER, `create Claim ${claimName} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${r.message}`);
+          else if (r.ok) this.recorder.record(set, 'Normal', 'SuccessfulCreate', STATEFULSET_CONTROLLER, `create Claim ${claimName} Pod ${name} in StatefulSet ${set.metadata.name} success`);
+        });
+      }
+      pod.spec = { ...pod.spec, volumes };
+    }
     this.expectations.expect(key, 1, 0, this.engine.now);
     const release = pending.hold();
     this.client.create(pod, (r) => {

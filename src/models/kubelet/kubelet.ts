@@ -22,7 +22,7 @@
  * running pod fails with ContainerStatusUnknown, as the kubelet reports a container it cannot find).
  */
 import type { Engine, EventHandle } from '../../engine/engine.js';
-import { type Distribution, sample } from '../../engine/distribution.js';
+import { constant, type Distribution, sample } from '../../engine/distribution.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
 import type { Container, Node, Pod, PodCondition, PodPhase, Probe } from '../../cluster/types.js';
@@ -35,6 +35,12 @@ import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
 import { ImageManager, type PullConfig } from './imageManager.js';
 import { oomAfterUs, throttledDurationUs } from './limits.js';
+import { podClaims } from '../scheduler/plugins/volumeBinding.js';
+
+/** Attach (attach/detach controller) and mount of a pod's volumes: 5 s (GUESS: a cloud disk attach takes seconds). */
+const DEFAULT_VOLUME_ATTACH = constant(5_000_000);
+/** The volume manager's wait before it reports FailedMount: 2 min (podAttachAndMountTimeout). */
+const VOLUME_MOUNT_TIMEOUT_US = 120_000_000;
 import type { NodeLeases } from './nodeLease.js';
 import { HostLocalIpam } from './hostLocalIpam.js';
 
@@ -43,6 +49,8 @@ export interface KubeletConfig {
   sandboxLatency: Distribution;
   containerStartLatency: Distribution;
   containerStopLatency: Distribution;
+  /** Attach and mount of a pod's persistent volumes (default 5 s, GUESS). */
+  volumeAttachLatency?: Distribution;
 }
 
 /** CrashLoopBackOff: 10 s initial (kubelet.go `backOffPeriod`), doubling, max 300 s (`MaxContainerBackOff`). */
@@ -281,10 +289,41 @@ export class Kubelet {
         this.finish(w, 'Failed', { reason: 'DeadlineExceeded', message: `Pod was active on the node longer than the specified deadline` });
       });
     }
-    w.timer = this.engine.schedule(sample(this.config.sandboxLatency, this.rng), () => {
+    const sandbox = () => {
+      w.timer = this.engine.schedule(sample(this.config.sandboxLatency, this.rng), () => {
+        w.timer = undefined;
+        w.ip = this.ipam.allocate();
+        this.startContainers(w, [...(pod.spec.initContainers ?? []), ...pod.spec.containers], 0);
+      });
+    };
+    if (podClaims(pod).length === 0) return sandbox();
+    this.waitForVolumes(w, sandbox, this.engine.now);
+  }
+
+  /**
+   * The volume manager (pkg/kubelet/volumemanager `WaitForAttachAndMount`): the pod's claims must be bound, then their
+   * volumes are attached (the attach/detach controller) and mounted before the sandbox starts. Claims are checked every
+   * second; after 2 minutes a FailedMount warning is recorded (and the wait goes on), as the kubelet's
+   * "Unable to attach or mount volumes … timed out waiting for the condition".
+   */
+  private waitForVolumes(w: Worker, then: () => void, since: Micros): void {
+    const ns = w.pod.metadata.namespace ?? 'default';
+    const claims = podClaims(w.pod);
+    const unbound = claims.filter((c) => this.client.get('PersistentVolumeClaim', `${ns}/${c}`)?.status.phase !== 'Bound');
+    if (unbound.length === 0) {
+      w.timer = this.engine.schedule(sample(this.config.volumeAttachLatency ?? DEFAULT_VOLUME_ATTACH, this.rng), () => {
+        w.timer = undefined;
+        then();
+      });
+      return;
+    }
+    if (this.engine.now - since >= VOLUME_MOUNT_TIMEOUT_US) {
+      this.recorder.record(w.pod, 'Warning', 'FailedMount', 'kubelet', `Unable to attach or mount volumes: unmounted volumes=[${unbound.join(' ')}]: timed out waiting for the condition`, this.nodeName);
+      since = this.engine.now;
+    }
+    w.timer = this.engine.schedule(1_000_000, () => {
       w.timer = undefined;
-      w.ip = this.ipam.allocate();
-      this.startContainers(w, [...(pod.spec.initContainers ?? []), ...pod.spec.containers], 0);
+      if (w.state === 'starting') this.waitForVolumes(w, then, since);
     });
   }
 

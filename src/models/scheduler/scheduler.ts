@@ -198,6 +198,9 @@ export class Scheduler {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
       nodeInfo: (name) => this.cache.node(name),
+      getObject: (kind, key) => this.client.get(kind, key),
+      listObjects: (kind) => this.api.store.list(kind),
+      updateObject: (kind, key, mutate) => this.client.update(kind, key, mutate),
       typicalPods: () => this.typicalPods(),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       podCount: () => this.cache.podCount,
@@ -297,6 +300,9 @@ export class Scheduler {
       this.pdbCache = undefined;
     });
     this.selectors.start(this.api);
+    // VolumeBinding's events: claims and volumes that change may make a waiting pod schedulable.
+    this.api.watch('PersistentVolumeClaim', {}, () => this.moveAll('VolumeChange'));
+    this.api.watch('PersistentVolume', {}, () => this.moveAll('VolumeChange'));
     const flushBackoff = () => {
       if (this.queue.flushBackoffCompleted(this.engine.now) > 0) this.tryScheduleNext();
       this.engine.schedule(BACKOFF_FLUSH_PERIOD_US, flushBackoff);
@@ -821,7 +827,7 @@ export class Scheduler {
     this.stats.failedAttempts++;
     let message: string;
     if (r.error !== undefined) message = r.error;
-    else if (r.preFilterMsg !== undefined) message = `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.${r.postFilterMsg ? ` ${r.postFilterMsg}.` : ''}`;
+    else if (r.preFilterMsg !== undefined) message = `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.${r.postFilterMsg ? ` ${r.postFilterMsg}` : ''}`;
     else message = fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg);
     r.info.unschedulablePlugins = r.rejectors;
     this.queue.requeueFailed(r.info, r.podCycle, this.engine.now, r.error !== undefined && r.error !== NO_NODE_AVAILABLE);

@@ -298,7 +298,61 @@ export const daemonSetManifest = strict(
   'a DaemonSet',
 );
 
-/** apps/v1 StatefulSet (volumeClaimTemplates are accepted; storage is not modelled yet). */
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
+
+/** v1.PersistentVolumeClaimSpec (modelled: access modes, requested storage, class, volume name). */
+export const pvcSpec = k8sObject(
+  {
+    accessModes: z.array(z.enum(ACCESS_MODES, { error: `expected an access mode: ${ACCESS_MODES.join(', ')}` })).min(1, { error: 'expected at least one access mode' }),
+    resources: k8sObject({ requests: resourceList.refine((r) => (r.storage ?? 0) > 0, { message: 'expected a storage request > 0' }) }, ['limits'], 'claim resources'),
+    storageClassName: z.string().optional(),
+    volumeName: z.string().optional(),
+  },
+  ['dataSource', 'dataSourceRef', 'selector', 'volumeAttributesClassName', 'volumeMode'],
+  'a PersistentVolumeClaim spec',
+);
+
+/** v1 PersistentVolumeClaim. */
+export const pvcManifest = strict({ ...apiVersionKind('v1', 'PersistentVolumeClaim'), metadata: objectMeta, spec: pvcSpec, status: z.unknown().optional() }, 'a PersistentVolumeClaim');
+
+/** v1 PersistentVolume (modelled: capacity, access modes, class, reclaim policy, node affinity, claimRef, CSI driver). */
+export const pvManifest = strict(
+  {
+    ...apiVersionKind('v1', 'PersistentVolume'),
+    metadata: objectMeta,
+    spec: k8sObject(
+      {
+        capacity: resourceList.refine((r) => (r.storage ?? 0) > 0, { message: 'expected a storage capacity > 0' }),
+        accessModes: z.array(z.enum(ACCESS_MODES)).min(1),
+        storageClassName: z.string().optional(),
+        persistentVolumeReclaimPolicy: z.enum(['Delete', 'Retain', 'Recycle']).optional(),
+        nodeAffinity: strict({ required: strict({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1) }, 'required node affinity') }, 'volume node affinity').optional(),
+        claimRef: k8sObject({ namespace: z.string(), name: z.string() }, ['apiVersion', 'kind', 'uid', 'resourceVersion', 'fieldPath'], 'a claim reference').optional(),
+        csi: k8sObject({ driver: z.string().min(1) }, ['volumeHandle', 'fsType', 'readOnly', 'volumeAttributes', 'controllerPublishSecretRef', 'nodeStageSecretRef', 'nodePublishSecretRef', 'controllerExpandSecretRef', 'nodeExpandSecretRef'], 'a CSI source').optional(),
+      },
+      ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'glusterfs', 'hostPath', 'iscsi', 'local', 'mountOptions', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'volumeAttributesClassName', 'volumeMode', 'vsphereVolume'],
+      'a PersistentVolume spec',
+    ),
+    status: z.unknown().optional(),
+  },
+  'a PersistentVolume',
+);
+
+/** storage.k8s.io/v1 StorageClass. */
+export const storageClassManifest = k8sObject(
+  {
+    ...apiVersionKind('storage.k8s.io/v1', 'StorageClass'),
+    metadata: objectMeta,
+    provisioner: z.string().min(1, { error: 'expected a provisioner name' }),
+    volumeBindingMode: z.enum(['Immediate', 'WaitForFirstConsumer']).optional(),
+    reclaimPolicy: z.enum(['Delete', 'Retain']).optional(),
+    allowedTopologies: z.array(strict({ matchLabelExpressions: z.array(strict({ key: z.string(), values: z.array(z.string()).min(1) }, 'a topology requirement')) }, 'a topology term')).optional(),
+  },
+  ['parameters', 'mountOptions', 'allowVolumeExpansion'],
+  'a StorageClass',
+);
+
+/** apps/v1 StatefulSet. */
 export const statefulSetManifest = strict(
   {
     ...apiVersionKind('apps/v1', 'StatefulSet'),
@@ -314,8 +368,9 @@ export const statefulSetManifest = strict(
         minReadySeconds: nonNegativeInt.optional(),
         revisionHistoryLimit: nonNegativeInt.optional(),
         ordinals: strict({ start: nonNegativeInt.optional() }).optional(),
+        volumeClaimTemplates: z.array(strict({ apiVersion: z.string().optional(), kind: z.string().optional(), metadata: objectMeta, spec: pvcSpec, status: z.unknown().optional() }, 'a volume claim template')).optional(),
       },
-      ['volumeClaimTemplates', 'persistentVolumeClaimRetentionPolicy'],
+      ['persistentVolumeClaimRetentionPolicy'],
       'a StatefulSet spec',
     ),
     status: z.unknown().optional(),
@@ -582,13 +637,16 @@ export const MANIFEST_SCHEMAS = {
   'scheduling.k8s.io/v1/PriorityClass': priorityClassManifest,
   'policy/v1/PodDisruptionBudget': podDisruptionBudgetManifest,
   'v1/LimitRange': limitRangeManifest,
+  'v1/PersistentVolumeClaim': pvcManifest,
+  'v1/PersistentVolume': pvManifest,
+  'storage.k8s.io/v1/StorageClass': storageClassManifest,
   'v1/ResourceQuota': resourceQuotaManifest,
   'autoscaling/v2/HorizontalPodAutoscaler': hpaV2Manifest,
   'autoscaling/v1/HorizontalPodAutoscaler': hpaV1Manifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -606,7 +664,10 @@ export type ParsedManifest =
   | z.output<typeof hpaV2Manifest>
   | z.output<typeof hpaV1Manifest>
   | z.output<typeof limitRangeManifest>
-  | z.output<typeof resourceQuotaManifest>;
+  | z.output<typeof resourceQuotaManifest>
+  | z.output<typeof pvcManifest>
+  | z.output<typeof pvManifest>
+  | z.output<typeof storageClassManifest>;
 
 /** Parsed pod template. */
 export type ParsedPodTemplate = z.output<typeof podTemplate>;

@@ -153,7 +153,7 @@ describe('DefaultPreemption in the scheduler', () => {
     expect(w.store.get('Pod', 'default/low')?.metadata.deletionTimestamp).toBeUndefined();
     expect(sched.stats.preemptions).toBe(0);
     const msg = w.events.find((e) => e.reason === 'FailedScheduling')!.message;
-    expect(msg).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..');
+    expect(msg).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
   });
 
   it('never preempts pods of equal or higher priority', () => {
@@ -166,7 +166,7 @@ describe('DefaultPreemption in the scheduler', () => {
     w.engine.run(1 * s);
     expect(w.store.get('Pod', 'default/same')?.metadata.deletionTimestamp).toBeUndefined();
     expect(w.events.find((e) => e.reason === 'FailedScheduling')!.message).toBe(
-      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
     );
   });
 

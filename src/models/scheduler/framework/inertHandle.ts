@@ -15,7 +15,13 @@ export const INERT_FRAMEWORK_CALLS: Pick<
   | 'nominatedPodsForNode'
   | 'preemptPod'
   | 'clearNominatedNodeName'
+  | 'getObject'
+  | 'listObjects'
+  | 'updateObject'
 > = {
+  getObject: () => undefined,
+  listObjects: () => [],
+  updateObject: () => undefined,
   runFilterPluginsWithNominatedPods: () => null,
   runPreFilterExtensionAddPod: () => null,
   runPreFilterExtensionRemovePod: () => null,

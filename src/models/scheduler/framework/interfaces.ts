@@ -3,7 +3,7 @@
  * the methods of the points it implements; the profile sorts plugins into per-point lists at construction, so the
  * cycle never asks a plugin what it implements.
  */
-import type { LabelSelector, Pod, PodDisruptionBudget } from '../../../cluster/types.js';
+import type { Kind, LabelSelector, ObjectOfKind, Pod, PodDisruptionBudget } from '../../../cluster/types.js';
 import type { Rng } from '../../../engine/rng.js';
 import type { NodeInfo } from '../nodeInfo.js';
 import type { PodChangeLog } from '../podChangeLog.js';
@@ -142,6 +142,12 @@ export interface PluginHandle {
   nodes(): readonly NodeInfo[];
   /** A node of the snapshot by name. */
   nodeInfo(name: string): NodeInfo | undefined;
+  /** An API object as the scheduler's informers see it (volumes, claims, classes). */
+  getObject<K extends Kind>(kind: K, key: string): ObjectOfKind<K> | undefined;
+  /** The API objects of a kind, as the informers see them. */
+  listObjects<K extends Kind>(kind: K): Iterable<ObjectOfKind<K>>;
+  /** Writes an update through the scheduler's client (PreBind's API calls). */
+  updateObject<K extends Kind>(kind: K, key: string, mutate: (current: ObjectOfKind<K>) => ObjectOfKind<K>): void;
   /**
    * The workload's typical pods for GPU fragmentation (FGD): from the scenario's trace or pod templates; empty when
    * nothing describes the workload.

@@ -17,6 +17,8 @@ import { defaultPreemption, DEFAULT_PREEMPTION } from './defaultPreemption.js';
 import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROUND_ROBIN, roundRobin } from './policies.js';
 import { gpuShare, GPU_SHARE } from './gpu/gpuShare.js';
 import { maxPerNode, MAX_PER_NODE } from './maxPerNode.js';
+import { volumeBinding, VOLUME_BINDING } from './volumeBinding.js';
+import { volumeZone, VOLUME_ZONE } from './volumeZone.js';
 import { BEST_FIT, bestFit, DOT_PROD, dotProd, GPU_CLUSTERING, GPU_PACKING, gpuClustering, gpuPacking } from './gpu/gpuPolicies.js';
 import { FGD, fgd } from './gpu/fgd.js';
 
@@ -41,6 +43,8 @@ export function inTreeRegistry(): Registry {
   r.register(DOT_PRODUCT, () => dotProduct());
   r.register(GPU_SHARE, () => gpuShare());
   r.register(MAX_PER_NODE, () => maxPerNode());
+  r.register(VOLUME_BINDING, (_args, handle) => volumeBinding(handle));
+  r.register(VOLUME_ZONE, (_args, handle) => volumeZone(handle));
   r.register(DOT_PROD, (_args, handle) => dotProd(handle));
   r.register(GPU_CLUSTERING, (_args, handle) => gpuClustering(handle));
   r.register(GPU_PACKING, (_args, handle) => gpuPacking(handle));

@@ -16,10 +16,10 @@ import type { Pod } from '../../../cluster/types.js';
 import type { QueuedPodInfo } from './queuedPodInfo.js';
 
 /** Cluster events that can make unschedulable pods schedulable. */
-export type ClusterEventType = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodAdd' | 'AssignedPodDelete';
+export type ClusterEventType = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodAdd' | 'AssignedPodDelete' | 'VolumeChange';
 
 /** Every cluster event type. */
-export const CLUSTER_EVENTS: readonly ClusterEventType[] = ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete'];
+export const CLUSTER_EVENTS: readonly ClusterEventType[] = ['NodeAdd', 'NodeUpdate', 'AssignedPodAdd', 'AssignedPodDelete', 'VolumeChange'];
 
 /** `DefaultPodMaxInUnschedulablePodsDuration`: 5 min. */
 export const POD_MAX_IN_UNSCHEDULABLE_PODS_US = 5 * 60_000_000;

@@ -1,0 +1,38 @@
+/**
+ * VolumeZone (pkg/scheduler/framework/plugins/volumezone/volume_zone.go): a pod using a bound volume labelled with a
+ * zone (or region) fits only nodes carrying the same label value ("node(s) had no available volume zone",
+ * UnschedulableAndUnresolvable). Zonal volumes without labels are VolumeBinding's business (node affinity).
+ */
+import type { FilterPlugin, PluginHandle } from '../framework/interfaces.js';
+import { Code, status } from '../framework/status.js';
+import { podClaims } from './volumeBinding.js';
+
+export const VOLUME_ZONE = 'VolumeZone';
+export const ERR_REASON_ZONE_CONFLICT = 'node(s) had no available volume zone';
+const TOPOLOGY_LABELS = ['topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/region'];
+
+/** Creates the plugin. */
+export function volumeZone(handle: PluginHandle): FilterPlugin {
+  const conflict = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_ZONE_CONFLICT));
+  return {
+    name: VOLUME_ZONE,
+    events: ['NodeAdd', 'NodeUpdate', 'VolumeChange'],
+    filter(_state, pod, node) {
+      const claims = podClaims(pod.pod);
+      if (claims.length === 0) return null;
+      const ns = pod.pod.metadata.namespace ?? 'default';
+      for (const name of claims) {
+        const pvc = handle.getObject('PersistentVolumeClaim', `${ns}/${name}`);
+        const pv = pvc?.spec.volumeName !== undefined ? handle.getObject('PersistentVolume', pvc.spec.volumeName) : undefined;
+        if (pv === undefined) continue;
+        for (const key of TOPOLOGY_LABELS) {
+          const want = pv.metadata.labels?.[key];
+          if (want === undefined) continue;
+          // A multi-zone volume lists its zones separated by "__" (volumehelpers.LabelZonesToSet).
+          if (!want.split('__').includes(node.labels[key] ?? '\u0000')) return conflict;
+        }
+      }
+      return null;
+    },
+  };
+}
