@@ -50,6 +50,9 @@ export interface NodeFleet {
   removeNode(name: string): void;
 }
 
+/** cloud-node-lifecycle-controller's monitor period (`--node-monitor-period`, 5 s). */
+export const CLOUD_NODE_MONITOR_PERIOD_US = 5_000_000;
+
 /** Timed events and random failures of one run. */
 export class ScenarioEvents {
   private readonly rng: Rng;
@@ -91,6 +94,28 @@ export class ScenarioEvents {
     if (e.failNodes !== undefined) {
       const f = e.failNodes;
       const nodes = this.select(f, (k) => !k.failed);
+      if (f.lost === true) {
+        // cloud-node-lifecycle-controller: an instance that no longer exists loses its Node (monitor period 5 s).
+        const objects = nodes.map((n) => this.fleet.kubelets.get(n)!.node);
+        for (const n of nodes) this.fail(n, 'FailNode');
+        this.engine.schedule(CLOUD_NODE_MONITOR_PERIOD_US, () => {
+          for (const n of nodes) {
+            const k = this.fleet.kubelets.get(n);
+            if (k !== undefined) this.note(k.node, 'DeletingNode', `Deleting node ${n} because it does not exist in the cloud provider`);
+            this.fleet.removeNode(n);
+          }
+        });
+        if (f.for !== undefined) {
+          this.engine.schedule(f.for, () => {
+            for (const node of objects) {
+              if (this.fleet.kubelets.has(node.metadata.name)) continue;
+              this.note(node, 'RecoverNode', `node ${node.metadata.name} replaced by a new machine`);
+              this.fleet.startNode(node);
+            }
+          });
+        }
+        return;
+      }
       for (const n of nodes) this.fail(n, 'FailNode');
       if (f.for !== undefined) this.engine.schedule(f.for, () => nodes.forEach((n) => this.recover(n)));
       return;

@@ -133,7 +133,7 @@ spec:
 
 describe('other commands', () => {
   it('validate accepts the shipped scenarios', () => {
-    for (const f of ['workloads/quickstart.yaml', 'bench/scale-5k.yaml', 'workloads/overcommit.yaml', 'workloads/capacity.yaml']) {
+    for (const f of ['workloads/quickstart.yaml', 'bench/scale-5k.yaml', 'workloads/overcommit.yaml', 'workloads/capacity.yaml', 'workloads/statefulset-zone-failure.yaml']) {
       const r = kubesim('validate', f);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/valid scenario/);

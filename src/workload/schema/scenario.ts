@@ -114,7 +114,19 @@ const selects = (v: Selection) => v.names !== undefined || v.pool !== undefined 
 const selectsOnce = (v: Selection) => v.count === undefined || v.fraction === undefined;
 const SELECT_MESSAGE = 'expected at least one of names, pool, zone, count, fraction';
 const selectionOf = (what: string) => strict(nodeSelection, what).refine(selects, { message: SELECT_MESSAGE }).refine(selectsOnce, { message: 'expected count or fraction, not both' });
-const failSelection = strict({ ...nodeSelection, for: duration.optional() }, 'failNodes')
+const failSelection = strict(
+  {
+    ...nodeSelection,
+    for: duration.optional(),
+    /**
+     * The machines are gone, not just stopped: the cloud provider's node lifecycle controller deletes their Node
+     * objects (its monitor period, 5 s), the pod GC then force-deletes their pods, and with `for` new machines of the
+     * same names register at recovery.
+     */
+    lost: z.boolean().optional(),
+  },
+  'failNodes',
+)
   .refine(selects, { message: SELECT_MESSAGE })
   .refine(selectsOnce, { message: 'expected count or fraction, not both' });
 
