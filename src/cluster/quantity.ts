@@ -110,6 +110,8 @@ const EXTENDED = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
  */
 export function isValidResourceName(name: string): boolean {
   if (name === CPU || name === MEMORY || name === PODS || name === EPHEMERAL_STORAGE || name === 'storage') return true;
+  // Attach limits in node allocatable (v1helper.IsAttachableVolumeResourceName: the `attachable-volumes-` prefix).
+  if (/^attachable-volumes-[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) return true;
   if (name.startsWith('hugepages-')) {
     try {
       parseQuantity(name.slice('hugepages-'.length));

@@ -115,3 +115,31 @@ describe('bound volumes pin pods to their zone', () => {
     expect(last('db2')).toBe('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
   });
 });
+
+describe('NodeVolumeLimits (CSI attach limits)', () => {
+  it('refuses the (limit+1)th attachable volume of a driver on a node', async () => {
+    const claim = (n: number) => `
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data-${n}}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}${pod(`db-${n}`, `data-${n}`)}`;
+    const file = join(dir, 'limits.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: limits}
+spec:
+  duration: 2m
+  cluster:
+    nodePools: [{name: z, count: 1, capacity: {cpu: "8", memory: 16Gi, pods: 110, attachable-volumes-csi-ebs.csi.aws.com: 2}, labels: {topology.kubernetes.io/zone: zone-a}}]
+  manifests:
+    - {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: ebs, annotations: {storageclass.kubernetes.io/is-default-class: "true"}}, provisioner: ebs.csi.aws.com, volumeBindingMode: WaitForFirstConsumer}${claim(1)}${claim(2)}${claim(3)}
+`,
+    );
+    const out = join(dir, 'limits');
+    await runScenario(loadScenario(file), { outDir: out });
+    const pods = parse(readFileSync(join(out, 'pods.csv'), 'utf8'), { columns: true }) as Row[];
+    expect(pods.filter((p) => p.node !== '')).toHaveLength(2);
+    const events = parse(readFileSync(join(out, 'events.csv'), 'utf8'), { columns: true }) as Row[];
+    const waiting = pods.find((p) => p.node === '')!.name;
+    expect(events.filter((e) => e.reason === 'FailedScheduling' && e.name === waiting).pop()?.message).toMatch(/^0\/1 nodes are available: 1 node\(s\) exceed max volume count\./);
+  });
+});

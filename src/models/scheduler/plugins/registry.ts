@@ -18,6 +18,7 @@ import { DOT_PRODUCT, dotProduct, FIRST_FIT, firstFit, RANDOM, randomPolicy, ROU
 import { gpuShare, GPU_SHARE } from './gpu/gpuShare.js';
 import { maxPerNode, MAX_PER_NODE } from './maxPerNode.js';
 import { volumeBinding, VOLUME_BINDING } from './volumeBinding.js';
+import { nodeVolumeLimits, NODE_VOLUME_LIMITS } from './nodeVolumeLimits.js';
 import { volumeZone, VOLUME_ZONE } from './volumeZone.js';
 import { BEST_FIT, bestFit, DOT_PROD, dotProd, GPU_CLUSTERING, GPU_PACKING, gpuClustering, gpuPacking } from './gpu/gpuPolicies.js';
 import { FGD, fgd } from './gpu/fgd.js';
@@ -44,6 +45,7 @@ export function inTreeRegistry(): Registry {
   r.register(GPU_SHARE, () => gpuShare());
   r.register(MAX_PER_NODE, () => maxPerNode());
   r.register(VOLUME_BINDING, (_args, handle) => volumeBinding(handle));
+  r.register(NODE_VOLUME_LIMITS, (_args, handle) => nodeVolumeLimits(handle));
   r.register(VOLUME_ZONE, (_args, handle) => volumeZone(handle));
   r.register(DOT_PROD, (_args, handle) => dotProd(handle));
   r.register(GPU_CLUSTERING, (_args, handle) => gpuClustering(handle));
