@@ -27,6 +27,14 @@ if (!only || only === 'scale') {
   writeFileSync('bench/results/scale-5k.json', JSON.stringify(result, null, 2) + '\n');
 }
 
+if (!only || only === 'scale-storage') {
+  // scale-5k with a default WaitForFirstConsumer StorageClass, 1,500 StatefulSet claims, a LimitRange and a ResourceQuota.
+  const { runScale } = await import('./scale.js');
+  const result = await runScale('bench/scale-5k-storage.yaml');
+  console.log(result);
+  writeFileSync('bench/results/scale-5k-storage.json', JSON.stringify(result, null, 2) + '\n');
+}
+
 if (!only || only === 'proxy') {
   // kube-proxy at scale: 10,000 Services × 10 endpoints on 5,000 nodes, steady traffic, one hour, per mode.
   const { runScale } = await import('./scale.js');

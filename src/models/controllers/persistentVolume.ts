@@ -36,8 +36,12 @@ export function volumeMatches(pv: PersistentVolume, pvc: PersistentVolumeClaim):
 /** Whether a volume can be used from a node (its node affinity). */
 export function volumeReachable(pv: PersistentVolume, node: Node): boolean {
   const terms = pv.spec.nodeAffinity?.required.nodeSelectorTerms;
-  return terms === undefined || compileNodeSelectorTerms(terms)(node);
+  if (terms === undefined) return true;
+  let m = matchers.get(terms);
+  if (m === undefined) matchers.set(terms, (m = compileNodeSelectorTerms(terms)));
+  return m(node);
 }
+const matchers = new WeakMap<object, (node: Node) => boolean>();
 
 /** Whether a class may provision a volume usable from a node (allowedTopologies). */
 export function classAllowsNode(sc: StorageClass, node: Node): boolean {
@@ -49,6 +53,7 @@ export function classAllowsNode(sc: StorageClass, node: Node): boolean {
 /** The controller. */
 export class PersistentVolumeController {
   private readonly provisioning = new Set<string>();
+  private free: Map<string, PersistentVolume> | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -64,8 +69,10 @@ export class PersistentVolumeController {
       else this.syncClaim(objectKey(ev.object.metadata));
     });
     this.api.watch('PersistentVolume', {}, (ev) => {
-      if (ev.type === 'DELETED' || ev.object.status.phase !== 'Available') return;
-      // A volume became available: claims waiting for one may bind now.
+      // A free volume became available (not one provisioned for a claim, which is bound directly): claims waiting
+      // for one may bind now.
+      if (ev.type === 'DELETED' || ev.object.status.phase !== 'Available' || ev.object.spec.claimRef !== undefined) return;
+      if (ev.type === 'MODIFIED' && ev.old?.status.phase === 'Available') return;
       for (const c of this.api.store.list('PersistentVolumeClaim')) if (c.status.phase === 'Pending') this.syncClaim(objectKey(c.metadata));
     });
   }
@@ -79,7 +86,7 @@ export class PersistentVolumeController {
     const node = selected !== undefined ? this.api.store.get('Node', selected) : undefined;
     // findBestMatchForClaim: the smallest matching Available volume (pre-bound ones first), reachable from the node.
     let best: PersistentVolume | undefined;
-    for (const pv of this.api.store.list('PersistentVolume')) {
+    for (const pv of this.freeVolumes()) {
       if (pv.status.phase !== 'Available' || !volumeMatches(pv, pvc)) continue;
       const ref = pv.spec.claimRef;
       if (ref !== undefined && (ref.namespace !== (pvc.metadata.namespace ?? 'default') || ref.name !== pvc.metadata.name)) continue;
@@ -90,6 +97,21 @@ export class PersistentVolumeController {
     if (best !== undefined) return this.bind(best, pvc);
     if (sc === undefined || sc.provisioner === NO_PROVISIONER || this.provisioning.has(key)) return;
     this.provision(sc, pvc, node);
+  }
+
+  /** Volumes in phase Available (kept as the store changes: scanning every volume per claim is quadratic). */
+  private freeVolumes(): Iterable<PersistentVolume> {
+    if (this.free === undefined) {
+      this.free = new Map();
+      for (const pv of this.api.store.list('PersistentVolume')) if (pv.status.phase === 'Available') this.free.set(pv.metadata.name, pv);
+      this.api.store.onCommit((c) => {
+        if (c.object.kind !== 'PersistentVolume') return;
+        const pv = c.object as PersistentVolume;
+        if (c.type !== 'DELETED' && pv.status.phase === 'Available') this.free!.set(pv.metadata.name, pv);
+        else this.free!.delete(pv.metadata.name);
+      });
+    }
+    return this.free.values();
   }
 
   private provision(sc: StorageClass, pvc: PersistentVolumeClaim, node: Node | undefined): void {

@@ -34,9 +34,12 @@ export function nodeVolumeLimits(handle: PluginHandle): FilterPlugin {
     name: NODE_VOLUME_LIMITS,
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete', 'VolumeChange'],
     filter(_state, pod, node) {
+      const limits = node.allocScalar;
+      let any = false;
+      for (const k in limits) if (k.startsWith(ATTACHABLE_PREFIX)) any = true;
+      if (!any || (pod.pod.spec.volumes?.length ?? 0) === 0) return null;
       const mine = volumesOf(pod.pod);
       if (mine.length === 0) return null;
-      const limits = node.allocScalar;
       if (!mine.some((v) => limits[ATTACHABLE_PREFIX + v.driver] !== undefined)) return null;
       const attached = new Map<string, Set<string>>();
       for (const p of node.pods.values()) {

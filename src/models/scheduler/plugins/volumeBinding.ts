@@ -12,7 +12,7 @@
  *   bound; kubesim binds the pod at once and its kubelet waits for the volumes before starting it (same node, the
  *   waiting moved to the kubelet).
  */
-import type { PersistentVolumeClaim, Pod } from '../../../cluster/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../cluster/types.js';
 import type { CycleState, FilterPlugin, PluginHandle, PreBindPlugin, PreFilterPlugin } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
 import { classAllowsNode, SELECTED_NODE_ANNOTATION, volumeMatches, volumeReachable } from '../../controllers/persistentVolume.js';
@@ -30,8 +30,9 @@ export function podClaims(pod: Pod): string[] {
 }
 
 interface ClaimsState {
-  bound: PersistentVolumeClaim[];
-  unbound: PersistentVolumeClaim[];
+  bound: { pvc: PersistentVolumeClaim; pv: PersistentVolume | undefined }[];
+  /** Each unbound claim with the free volumes that could serve it (found once per cycle) and its class. */
+  unbound: { pvc: PersistentVolumeClaim; candidates: PersistentVolume[]; sc: StorageClass | undefined }[];
 }
 
 /** Creates the plugin. */
@@ -49,11 +50,13 @@ export function volumeBinding(handle: PluginHandle): PreFilterPlugin & FilterPlu
       for (const name of claims) {
         const pvc = handle.getObject('PersistentVolumeClaim', `${ns}/${name}`);
         if (pvc === undefined) return status(Code.UnschedulableAndUnresolvable, `persistentvolumeclaim "${name}" not found`);
-        if (pvc.status.phase === 'Bound') s.bound.push(pvc);
+        if (pvc.status.phase === 'Bound') s.bound.push({ pvc, pv: pvc.spec.volumeName !== undefined ? handle.getObject('PersistentVolume', pvc.spec.volumeName) : undefined });
         else {
           const sc = pvc.spec.storageClassName !== undefined ? handle.getObject('StorageClass', pvc.spec.storageClassName) : undefined;
           if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return status(Code.UnschedulableAndUnresolvable, 'pod has unbound immediate PersistentVolumeClaims');
-          s.unbound.push(pvc);
+          const candidates: PersistentVolume[] = [];
+          for (const pv of handle.listObjects('PersistentVolume')) if (pv.status.phase === 'Available' && pv.spec.claimRef === undefined && volumeMatches(pv, pvc)) candidates.push(pv);
+          s.unbound.push({ pvc, candidates, sc });
         }
       }
       state.set(STATE, s);
@@ -62,29 +65,17 @@ export function volumeBinding(handle: PluginHandle): PreFilterPlugin & FilterPlu
     filter(state, _pod, node) {
       const s = state.get(STATE) as ClaimsState | undefined;
       if (s === undefined) return null;
-      for (const pvc of s.bound) {
-        const pv = pvc.spec.volumeName !== undefined ? handle.getObject('PersistentVolume', pvc.spec.volumeName) : undefined;
-        if (pv !== undefined && !volumeReachable(pv, node.node)) return nodeConflict;
-      }
-      for (const pvc of s.unbound) {
-        let ok = false;
-        for (const pv of handle.listObjects('PersistentVolume')) {
-          if (pv.status.phase === 'Available' && pv.spec.claimRef === undefined && volumeMatches(pv, pvc) && volumeReachable(pv, node.node)) {
-            ok = true;
-            break;
-          }
-        }
-        if (!ok) {
-          const sc = handle.getObject('StorageClass', pvc.spec.storageClassName!);
-          ok = sc !== undefined && classAllowsNode(sc, node.node);
-        }
+      for (const b of s.bound) if (b.pv !== undefined && !volumeReachable(b.pv, node.node)) return nodeConflict;
+      for (const u of s.unbound) {
+        let ok = u.sc !== undefined && classAllowsNode(u.sc, node.node);
+        for (let i = 0; !ok && i < u.candidates.length; i++) ok = volumeReachable(u.candidates[i]!, node.node);
         if (!ok) return bindConflict;
       }
       return null;
     },
     preBind(state, _pod, nodeName) {
       const s = state.get(STATE) as ClaimsState | undefined;
-      for (const pvc of s?.unbound ?? []) {
+      for (const { pvc } of s?.unbound ?? []) {
         handle.updateObject('PersistentVolumeClaim', `${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}`, (cur) =>
           cur.status.phase === 'Bound' || cur.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName ? cur : { ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName } } },
         );
