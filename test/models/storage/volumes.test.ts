@@ -143,3 +143,20 @@ spec:
     expect(events.filter((e) => e.reason === 'FailedScheduling' && e.name === waiting).pop()?.message).toMatch(/^0\/1 nodes are available: 1 node\(s\) exceed max volume count\./);
   });
 });
+
+describe('VolumeRestrictions (ReadWriteOncePod)', () => {
+  it('a second pod using a ReadWriteOncePod claim is refused while the first holds it', async () => {
+    const { pods, events } = await run(
+      'rwop',
+      `    - {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast}, provisioner: ebs.csi.aws.com, volumeBindingMode: Immediate}
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: solo}, spec: {storageClassName: fast, accessModes: [ReadWriteOncePod], resources: {requests: {storage: 1Gi}}}}${pod('first', 'solo')}${pod('second', 'solo')}
+`,
+    );
+    // Both wait for the claim's provisioning; whichever the queue tries first takes the claim, the other is refused.
+    const placed = pods.filter((p) => p.node !== '');
+    expect(placed).toHaveLength(1);
+    const other = pods.find((p) => p.node === '')!.name;
+    const last = events.filter((e) => e.reason === 'FailedScheduling' && e.name === other).pop()!;
+    expect(last.message).toMatch(/^0\/3 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode\./);
+  });
+});

@@ -58,6 +58,7 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
   { name: 'NodeResourcesFit', weight: 1 },
   // Not upstream's: kubesim's per-GPU check for GPU-sharing pods (plugins/gpu/gpuShare.ts), what a cluster sharing
   // GPUs adds to its scheduler; it passes every pod that asks for no GPU.
+  { name: 'VolumeRestrictions' },
   { name: 'NodeVolumeLimits' },
   { name: 'VolumeBinding' },
   { name: 'VolumeZone' },

@@ -19,6 +19,7 @@ import { gpuShare, GPU_SHARE } from './gpu/gpuShare.js';
 import { maxPerNode, MAX_PER_NODE } from './maxPerNode.js';
 import { volumeBinding, VOLUME_BINDING } from './volumeBinding.js';
 import { nodeVolumeLimits, NODE_VOLUME_LIMITS } from './nodeVolumeLimits.js';
+import { volumeRestrictions, VOLUME_RESTRICTIONS } from './volumeRestrictions.js';
 import { volumeZone, VOLUME_ZONE } from './volumeZone.js';
 import { BEST_FIT, bestFit, DOT_PROD, dotProd, GPU_CLUSTERING, GPU_PACKING, gpuClustering, gpuPacking } from './gpu/gpuPolicies.js';
 import { FGD, fgd } from './gpu/fgd.js';
@@ -46,6 +47,7 @@ export function inTreeRegistry(): Registry {
   r.register(MAX_PER_NODE, () => maxPerNode());
   r.register(VOLUME_BINDING, (_args, handle) => volumeBinding(handle));
   r.register(NODE_VOLUME_LIMITS, (_args, handle) => nodeVolumeLimits(handle));
+  r.register(VOLUME_RESTRICTIONS, (_args, handle) => volumeRestrictions(handle));
   r.register(VOLUME_ZONE, (_args, handle) => volumeZone(handle));
   r.register(DOT_PROD, (_args, handle) => dotProd(handle));
   r.register(GPU_CLUSTERING, (_args, handle) => gpuClustering(handle));
