@@ -34,7 +34,8 @@ import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';
 import { ImageManager, type PullConfig } from './imageManager.js';
-import { oomAfterUs, throttledDurationUs } from './limits.js';
+import { cpuDemand, oomAfterUs, throttledDurationUs } from './limits.js';
+import { cpuShares, NodeCpu } from './cpuShares.js';
 import { podClaims } from '../scheduler/plugins/volumeBinding.js';
 
 /** Attach (attach/detach controller) and mount of a pod's volumes: 5 s (GUESS: a cloud disk attach takes seconds). */
@@ -127,6 +128,8 @@ export class Kubelet {
   private readonly ipam: HostLocalIpam;
   /** Admission accounting: the pods admitted and not terminated (same layout as the scheduler's NodeInfo). */
   private readonly admitted: NodeInfo;
+  /** The node's cores shared among its running pods (cpuShares.ts). */
+  private readonly cpu: NodeCpu;
 
   constructor(
     private readonly engine: Engine,
@@ -141,6 +144,7 @@ export class Kubelet {
     readonly images: ImageManager = new ImageManager(engine, rng, pull, (node.status.images ?? []).flatMap((i) => i.names)),
   ) {
     this.admitted = new NodeInfo(node);
+    this.cpu = new NodeCpu(engine, node.status.capacity.cpu ?? node.status.allocatable.cpu ?? 0);
     this.ipam = new HostLocalIpam(node.spec.podCIDR);
     this.images.onGcFailed = (message) => this.recorder.record(this.admitted.node, 'Warning', 'FreeDiskSpaceFailed', 'kubelet', message, this.nodeName);
     this.images.inUse = () => {
@@ -441,6 +445,12 @@ export class Kubelet {
       });
       return;
     }
+    // The node's CPU: the run's work is shared out by CFS weights when the node's pods want more than its cores.
+    const demand = cpuDemand(w.pod);
+    if (demand > 0) {
+      this.cpu.add(w.pod.metadata.uid!, demand, cpuShares(podInfo(w.pod).requests.milliCPU), d, () => this.containersExited(w));
+      return;
+    }
     if (d === undefined) return;
     w.timer = this.engine.schedule(d, () => {
       w.timer = undefined;
@@ -532,6 +542,7 @@ export class Kubelet {
   private cancelTimer(w: Worker): void {
     if (w.timer !== undefined) this.engine.cancel(w.timer);
     w.timer = undefined;
+    this.cpu.remove(w.pod.metadata.uid!);
   }
 
   /** The status manager's write: phase, conditions, and startTime (set once). */

@@ -60,3 +60,19 @@ export function oomAfterUs(pod: Pod): Micros | undefined {
   // Repeating phases reach the first phase over the limit in the first round already.
   return undefined;
 }
+
+/**
+ * The milli-CPU a running pod wants: its own constant `kubesim.dev/cpu-usage` capped by its limit, else its cpu
+ * request (what the usage model assumes of a pod that says nothing); 0 when neither is known.
+ */
+export function cpuDemand(pod: Pod): number {
+  const limit = podLimit(pod, CPU);
+  const usage = perPod(pod, CPU, CPU_USAGE_ANNOTATION);
+  let d: number;
+  if (usage !== undefined && usage.kind === 'constant') d = usage.value;
+  else {
+    d = 0;
+    for (const c of pod.spec.containers) d += c.resources?.requests?.[CPU] ?? 0;
+  }
+  return limit !== undefined ? Math.min(d, limit) : d;
+}

@@ -99,3 +99,31 @@ describe('memory limits (OOMKilled)', () => {
     expect(oomAfterUs(job('x', { limits: { memory: GiB } }, { 'kubesim.dev/memory-usage': '{diurnal: {min: 1Gi, max: 4Gi}}' }))).toBeUndefined();
   });
 });
+
+describe('CPU contention (CFS shares by request, work-conserving)', () => {
+  it('fair shares: weighted max–min, no one above its demand, the rest to the others', async () => {
+    const { fairShares, cpuShares } = await import('../../../src/models/kubelet/cpuShares.js');
+    expect(fairShares(2000, [2000, 2000], [1, 1])).toEqual([1000, 1000]);
+    expect(fairShares(2000, [2000, 2000], [3, 1])).toEqual([1500, 500]);
+    expect(fairShares(2000, [300, 2000, 2000], [1, 1, 1])).toEqual([300, 850, 850]);
+    expect(cpuShares(0)).toBe(2);
+    expect(cpuShares(1500)).toBe(1536);
+  });
+
+  it('two jobs wanting 2 cores each on a 2-core node share by request, and the survivor speeds up', () => {
+    const w = world();
+    const node = { ...makeNode('n1', { cpu: 2000, memory: 16 * GiB }), status: { ...makeNode('n1', { cpu: 2000, memory: 16 * GiB }).status, images: [{ names: ['job:1'], sizeBytes: 1 }] } };
+    const k = new Kubelet(w.engine, w.api, w.api.client('kubelet', { qps: 1e9, burst: 1e9 }), node, w.streams.stream('k'), { sandboxLatency: constant(0), containerStartLatency: constant(0), containerStopLatency: constant(0) }, { serializeImagePulls: true, registryPullQPS: 5, registryBurst: 10, bandwidth: 1e9, overhead: constant(0), sizeOf: () => 1 }, w.recorder);
+    k.start();
+    w.admin.create(job('big', { requests: { cpu: 1500 } }, { 'kubesim.dev/duration': '60s', 'kubesim.dev/cpu-usage': '2' }));
+    w.admin.create(job('small', { requests: { cpu: 500 } }, { 'kubesim.dev/duration': '60s', 'kubesim.dev/cpu-usage': '2' }));
+    w.engine.run(400 * s);
+    const ran = (n: string) => {
+      const started = w.events.find((e) => e.reason === 'Started' && e.name === n)!.timeUs;
+      return w.store.get('Pod', `default/${n}`)!.status.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime! - started;
+    };
+    // big: 120 core-seconds at 1.5 cores = 80 s; small: 40 core-seconds done by then at 0.5 cores, 80 left at 2 cores = 40 s more.
+    expect(ran('big') / s).toBeCloseTo(80, 1);
+    expect(ran('small') / s).toBeCloseTo(120, 1);
+  });
+});
