@@ -112,6 +112,8 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['recovery_s', 'lower'],
   ['rollout_s', 'lower'],
   ['node_hours', 'lower'],
+  ['evictions', 'lower'],
+  ['pod_restarts', 'lower'],
 ];
 
 const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
@@ -154,6 +156,8 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     ['fragmentation-mean', 'Mean CPU fragmentation per cell, 95% CI', cellCiChart('Mean share of free CPU stranded', ci('cpu_fragmentation_mean'))],
     ['failed-scheduling', 'FailedScheduling events per cell, 95% CI', cellCiChart('FailedScheduling events', ci('failed_scheduling_events'))],
   ];
+  if (means.some((r) => Number(r.evictions) > 0)) specs.push(['evictions', 'Evictions per cell (node pressure, taints, drains), 95% CI', cellCiChart('Pods evicted', ci('evictions'))]);
+  if (means.some((r) => Number(r.pod_restarts) > 0)) specs.push(['restarts', 'Container restarts per cell (crashes, OOM kills, liveness), 95% CI', cellCiChart('Container restarts', ci('pod_restarts'))]);
   const workloadsOf = (cell: string): Row[][] => runsOf(cell).map((r) => (existsSync(join(dir, r.dir, 'workloads.csv')) ? readCsv(join(dir, r.dir, 'workloads.csv')) : []));
   const cellWorkloads = plan.cells.map((c) => ({ label: label(c.id), data: workloadsOf(c.id) }));
   if (cellWorkloads.some((c) => c.data.some((rows) => rows.length > 0))) {
