@@ -96,7 +96,7 @@ export class ApiServer {
     store.onCommit((c) => {
       if (c.type === 'DELETED' && c.object.kind === 'Service') this.services.release(c.object);
     });
-    store.onCommit((c) => this.quotas.onCommit(c));
+    store.onCommit((c) => this.quotas.onCommit(c, () => store.list('Pod')));
   }
 
   /** Pod usage per namespace for ResourceQuota admission. */

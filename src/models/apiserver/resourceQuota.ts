@@ -48,9 +48,18 @@ export class QuotaTracker {
   private readonly used = new Map<string, ResourceList>();
   private readonly counted = new Map<string, { ns: string; usage: ResourceList }>();
 
+  /** Whether some ResourceQuota exists: usage is tracked only then (rebuilt from the store when the first appears). */
+  private tracking = false;
+
   /** Store commit listener. */
-  onCommit(c: Change): void {
-    if (c.object.kind !== 'Pod') return;
+  onCommit(c: Change, pods: () => Iterable<Pod>): void {
+    if (c.object.kind === 'ResourceQuota' && !this.tracking) {
+      // The quota controller computes usage when a quota appears: count every non-terminal pod now.
+      this.tracking = true;
+      for (const p of pods()) this.onCommit({ ...c, type: 'ADDED', object: p, old: undefined }, pods);
+      return;
+    }
+    if (!this.tracking || c.object.kind !== 'Pod') return;
     const pod = c.object as Pod;
     const uid = pod.metadata.uid!;
     const was = this.counted.get(uid);

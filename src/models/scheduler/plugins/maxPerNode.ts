@@ -5,8 +5,8 @@
  * required pod anti-affinity is the k = 1 case, and topology spreading bounds skew, not a count. Pods without the
  * annotation always pass.
  */
-import type { FilterPlugin } from '../framework/interfaces.js';
-import { Code, status } from '../framework/status.js';
+import type { FilterPlugin, PreFilterPlugin } from '../framework/interfaces.js';
+import { Code, SKIP, status } from '../framework/status.js';
 
 export const MAX_PER_NODE = 'MaxPerNode';
 export const MAX_PER_NODE_ANNOTATION = 'kubesim.dev/max-per-node';
@@ -14,11 +14,15 @@ export const APP_LABEL = 'kubesim.dev/app';
 export const ERR_REASON_MAX_PER_NODE = 'node(s) already held the most pods of the application allowed per node';
 
 /** Creates the plugin. */
-export function maxPerNode(): FilterPlugin {
+export function maxPerNode(): PreFilterPlugin & FilterPlugin {
   const full = Object.freeze(status(Code.Unschedulable, ERR_REASON_MAX_PER_NODE));
   return {
     name: MAX_PER_NODE,
     events: ['AssignedPodDelete', 'NodeAdd'],
+    // Pods without a cap skip the Filter for the cycle (no per-node call).
+    preFilter(_state, pod) {
+      return pod.pod.metadata.annotations?.[MAX_PER_NODE_ANNOTATION] === undefined ? SKIP : null;
+    },
     filter(_state, pod, node) {
       const cap = pod.pod.metadata.annotations?.[MAX_PER_NODE_ANNOTATION];
       if (cap === undefined) return null;

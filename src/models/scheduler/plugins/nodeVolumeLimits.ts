@@ -6,8 +6,8 @@
  * unbound one its class's provisioner. Over the limit: "node(s) exceed max volume count" (Unschedulable).
  */
 import type { Pod } from '../../../cluster/types.js';
-import type { FilterPlugin, PluginHandle } from '../framework/interfaces.js';
-import { Code, status } from '../framework/status.js';
+import type { FilterPlugin, PluginHandle, PreFilterPlugin } from '../framework/interfaces.js';
+import { Code, SKIP, status } from '../framework/status.js';
 import { podClaims } from './volumeBinding.js';
 
 export const NODE_VOLUME_LIMITS = 'NodeVolumeLimits';
@@ -15,7 +15,7 @@ export const ERR_REASON_MAX_VOLUME_COUNT = 'node(s) exceed max volume count';
 export const ATTACHABLE_PREFIX = 'attachable-volumes-csi-';
 
 /** Creates the plugin. */
-export function nodeVolumeLimits(handle: PluginHandle): FilterPlugin {
+export function nodeVolumeLimits(handle: PluginHandle): PreFilterPlugin & FilterPlugin {
   const exceeded = Object.freeze(status(Code.Unschedulable, ERR_REASON_MAX_VOLUME_COUNT));
   /** The pod's volumes as (unique id, driver). */
   const volumesOf = (pod: Pod): { id: string; driver: string }[] => {
@@ -33,6 +33,10 @@ export function nodeVolumeLimits(handle: PluginHandle): FilterPlugin {
   return {
     name: NODE_VOLUME_LIMITS,
     events: ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete', 'VolumeChange'],
+    // Pods without claims skip the Filter for the cycle.
+    preFilter(_state, pod) {
+      return podClaims(pod.pod).length === 0 ? SKIP : null;
+    },
     filter(_state, pod, node) {
       const limits = node.allocScalar;
       let any = false;

@@ -3,8 +3,8 @@
  * zone (or region) fits only nodes carrying the same label value ("node(s) had no available volume zone",
  * UnschedulableAndUnresolvable). Zonal volumes without labels are VolumeBinding's business (node affinity).
  */
-import type { FilterPlugin, PluginHandle } from '../framework/interfaces.js';
-import { Code, status } from '../framework/status.js';
+import type { FilterPlugin, PluginHandle, PreFilterPlugin } from '../framework/interfaces.js';
+import { Code, SKIP, status } from '../framework/status.js';
 import { podClaims } from './volumeBinding.js';
 
 export const VOLUME_ZONE = 'VolumeZone';
@@ -12,11 +12,15 @@ export const ERR_REASON_ZONE_CONFLICT = 'node(s) had no available volume zone';
 const TOPOLOGY_LABELS = ['topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/region'];
 
 /** Creates the plugin. */
-export function volumeZone(handle: PluginHandle): FilterPlugin {
+export function volumeZone(handle: PluginHandle): PreFilterPlugin & FilterPlugin {
   const conflict = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_ZONE_CONFLICT));
   return {
     name: VOLUME_ZONE,
     events: ['NodeAdd', 'NodeUpdate', 'VolumeChange'],
+    // Pods without claims skip the Filter for the cycle (upstream's PreFilter does the same).
+    preFilter(_state, pod) {
+      return podClaims(pod.pod).length === 0 ? SKIP : null;
+    },
     filter(_state, pod, node) {
       const claims = podClaims(pod.pod);
       if (claims.length === 0) return null;
