@@ -19,7 +19,7 @@
  * objects; the controller keeps the templates it has seen).
  */
 import type { Engine } from '../../engine/engine.js';
-import type { Pod, PodTemplateSpec, StatefulSet } from '../../cluster/types.js';
+import type { PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
@@ -171,6 +171,7 @@ export class StatefulSetController {
     // claim `<template>-<set>-<ordinal>` is created if missing and kept afterwards, so a recreated pod finds its data;
     // the pod's volume of the template's name points at it.
     const claims = set.spec.volumeClaimTemplates ?? [];
+    const toCreate: PersistentVolumeClaim[] = [];
     if (claims.length > 0) {
       const ns = set.metadata.namespace ?? 'default';
       const volumes = (pod.spec.volumes ?? []).filter((v) => !claims.some((c) => c.metadata.name === v.name));
@@ -179,20 +180,35 @@ export class StatefulSetController {
         volumes.push({ name: c.metadata.name, persistentVolumeClaim: { claimName } });
         if (this.client.get('PersistentVolumeClaim', `${ns}/${claimName}`) !== undefined) continue;
         const labels = { ...(set.spec.selector.matchLabels ?? {}), ...(c.metadata.labels ?? {}) };
-        this.client.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns, labels }, spec: { ...c.spec }, status: { phase: 'Pending' } }, (r) => {
-          if (!r.ok && r.reason !== 'AlreadyExists') this.recorder.record(set, 'Warning', 'FailedCreate', STATEFULSET_CONTROLLER, `create Claim ${claimName} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${r.message}`);
-          else if (r.ok) this.recorder.record(set, 'Normal', 'SuccessfulCreate', STATEFULSET_CONTROLLER, `create Claim ${claimName} Pod ${name} in StatefulSet ${set.metadata.name} success`);
-        });
+        toCreate.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns, labels }, spec: { ...c.spec }, status: { phase: 'Pending' } });
       }
       pod.spec = { ...pod.spec, volumes };
     }
     this.expectations.expect(key, 1, 0, this.engine.now);
     const release = pending.hold();
-    this.client.create(pod, (r) => {
-      if (r.ok) this.recorder.record(set, 'Normal', 'SuccessfulCreate', STATEFULSET_CONTROLLER, `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
-      else this.expectations.creationObserved(key);
-      release();
-    });
+    const createPod = () =>
+      this.client.create(pod, (r) => {
+        if (r.ok) this.recorder.record(set, 'Normal', 'SuccessfulCreate', STATEFULSET_CONTROLLER, `create Pod ${name} in StatefulSet ${set.metadata.name} successful`);
+        else this.expectations.creationObserved(key);
+        release();
+      });
+    if (toCreate.length === 0) return createPod();
+    // The claims first, the pod once they exist (createPersistentVolumeClaims returns before the pod is created); a
+    // claim that cannot be created leaves the pod uncreated until the next sync.
+    let left = toCreate.length;
+    let failed = false;
+    for (const claim of toCreate) {
+      this.client.create(claim, (r) => {
+        if (!r.ok && r.reason !== 'AlreadyExists') {
+          failed = true;
+          this.recorder.record(set, 'Warning', 'FailedCreate', STATEFULSET_CONTROLLER, `create Claim ${claim.metadata.name} for Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${r.message}`);
+        } else if (r.ok) this.recorder.record(set, 'Normal', 'SuccessfulCreate', STATEFULSET_CONTROLLER, `create Claim ${claim.metadata.name} Pod ${name} in StatefulSet ${set.metadata.name} success`);
+        if (--left > 0) return;
+        if (!failed) return createPod();
+        this.expectations.creationObserved(key);
+        release();
+      });
+    }
   }
 
   private deletePod(key: string, set: StatefulSet, p: Pod, pending: Pending, message: string): void {
