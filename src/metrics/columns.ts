@@ -35,6 +35,7 @@ export const PROXY_COLUMNS = [
 
 export const SERVICE_COLUMNS = [
   'time_s', 'namespace', 'service', 'connections', 'requests', 'failed', 'endpoints_programmed', 'first_packet_us_p50', 'first_packet_us_p99', 'endpoint_load_max_ratio',
+  'dns_queries', 'dns_failed_lookups', 'dns_lookup_ms_mean',
 ] as const;
 
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;

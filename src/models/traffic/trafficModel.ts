@@ -27,6 +27,7 @@ import type { ProxyGroup, ProxyMode } from '../proxy/kubeProxy.js';
 import type { ServiceTable } from '../proxy/serviceTable.js';
 import type { ProxyCosts } from '../proxy/costs.js';
 import { isReady } from '../controllers/podControl.js';
+import { clusterFirst, lookup } from '../dns/resolver.js';
 
 /** Evaluation step of the traffic: 1 s, so rules lagging by less than a metrics interval still show. */
 export const TRAFFIC_STEP_US = 1_000_000;
@@ -64,7 +65,7 @@ export interface TrafficSummary {
 }
 
 /** Accumulator fields per Service (stride ACC): what the current metrics interval has summed. */
-const ACC = 9;
+const ACC = 12;
 const A_CONNS = 0;
 const A_REQS = 1;
 const A_FAILED = 2;
@@ -76,6 +77,20 @@ const A_P99 = 6;
 const A_SPREAD = 7;
 /** Connections of the steps that had endpoints to spread over. */
 const A_SPREAD_CONNS = 8;
+/** DNS: queries sent, lookups that failed, Σ connections × lookup time (ms). */
+const A_DNS_Q = 9;
+const A_DNS_FAIL = 10;
+const A_DNS_MS = 11;
+
+/** The CoreDNS Service clients query. */
+export const KUBE_DNS = 'kube-system/kube-dns';
+/** Queries per second one CoreDNS pod answers: 10,000 (GUESS; override with the Service's annotation). */
+export const DNS_QPS_PER_POD = 10_000;
+export const DNS_QPS_ANNOTATION = 'kubesim.dev/dns-qps-per-pod';
+/** One query's round trip to CoreDNS (cache hit): 0.5 ms (GUESS). */
+export const DNS_QUERY_MS = 0.5;
+/** glibc's resolver timeout before it retries (resolv.conf `timeout:5`, `attempts:2`). */
+export const DNS_TIMEOUT_MS = 5000;
 /** Cached first-packet costs per routing (stride COST): the table sizes and endpoints they hold for, and the values. */
 const COST = 7;
 const C_S = 0;
@@ -129,6 +144,12 @@ export class TrafficModel {
   private readonly fConns: Float64Array;
   private readonly fReqs: Float64Array;
   private readonly fPattern: TrafficSpec['pattern'][];
+  /** Per flow: DNS queries and tries per lookup (0: no lookup), and whether the name resolves to the Service. */
+  private readonly fDnsQ: Float64Array;
+  private readonly fDnsTries: Float64Array;
+  private readonly fDnsMiss: Uint8Array;
+  private readonly hasDns: boolean;
+  private readonly keyHasDns: Uint8Array;
   /** The node group (pool) of a node, for Local traffic policies (set by the simulation). */
   nodeGroup: (nodeName: string) => string | undefined = () => undefined;
   /** Per endpoint address: the Services whose cached routing counted it. */
@@ -153,6 +174,9 @@ export class TrafficModel {
     this.fConns = new Float64Array(n);
     this.fReqs = new Float64Array(n);
     this.fPattern = [];
+    this.fDnsQ = new Float64Array(n);
+    this.fDnsTries = new Float64Array(n);
+    this.fDnsMiss = new Uint8Array(n);
     specs.forEach((spec, i) => {
       const key = spec.service.includes('/') ? spec.service : `default/${spec.service}`;
       let k = this.keyIndex.get(key);
@@ -175,7 +199,18 @@ export class TrafficModel {
       this.fConns[i] = spec.connectionsPerSecond;
       this.fReqs[i] = spec.requestsPerConnection;
       this.fPattern.push(spec.pattern);
+      if (spec.dnsName !== undefined) {
+        const [ns, name] = key.split('/');
+        const target = `${name}.${ns}.svc.cluster.local`;
+        const l = lookup(spec.dnsName, clusterFirst(spec.clientNamespace ?? ns!), (fqdn) => fqdn === target);
+        this.fDnsQ[i] = l.queries;
+        this.fDnsTries[i] = l.tries;
+        this.fDnsMiss[i] = l.answer === undefined ? 1 : 0;
+      }
     });
+    this.hasDns = this.fDnsQ.some((q) => q > 0);
+    this.keyHasDns = new Uint8Array(this.keys.length);
+    for (let i = 0; i < n; i++) if (this.fDnsQ[i]! > 0) this.keyHasDns[this.fKey[i]!] = 1;
     const nr = this.rKey.length;
     this.maxTerms = groups.reduce((s, g) => s + g.size, 0);
     this.acc = new Float64Array(this.keys.length * ACC);
@@ -255,8 +290,11 @@ export class TrafficModel {
       const conns = acc[o + A_CONNS]!;
       const spreadConns = acc[o + A_SPREAD_CONNS]!;
       const spread = spreadConns > 0 ? (acc[o + A_SPREAD]! / spreadConns).toFixed(3) : '';
-      this.row([formatSeconds(toUs), ns, name, conns.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '', acc[o + A_P50]!.toFixed(3), acc[o + A_P99]!.toFixed(3), spread]);
+      const dnsQ = acc[o + A_DNS_Q]!;
+      const dns = this.keyHasDns[k] === 1;
+      this.row([formatSeconds(toUs), ns, name, conns.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '', acc[o + A_P50]!.toFixed(3), acc[o + A_P99]!.toFixed(3), spread, dns ? dnsQ.toFixed(3) : '', dns ? acc[o + A_DNS_FAIL]!.toFixed(3) : '', dns && conns > 0 ? (acc[o + A_DNS_MS]! / conns).toFixed(3) : '']);
       acc.fill(0, o, o + A_P50);
+      acc.fill(0, o + A_DNS_Q, o + ACC);
       acc[o + A_SPREAD] = 0;
       acc[o + A_SPREAD_CONNS] = 0;
       this.active[k] = 0;
@@ -387,6 +425,24 @@ export class TrafficModel {
     let w99 = this.weighted.p99;
     let connections = this.connections;
     let failedTotal = this.failed;
+    // DNS: the queries offered to CoreDNS this step, against what its ready pods answer; a query dropped by a
+    // saturated CoreDNS times out and is retried once (glibc attempts:2), so a lookup fails when both attempts drop.
+    const { fDnsQ, fDnsTries, fDnsMiss } = this;
+    let dnsDrop = 0;
+    if (this.hasDns) {
+      let offered = 0;
+      for (let f = 0; f < fRouting.length; f++) {
+        if (fDnsQ[f] === 0) continue;
+        const pattern = fPattern[f]!;
+        offered += fConns[f]! * (pattern === 'constant' ? 1 : patternFactor(pattern, fromUs)) * fDnsQ[f]!;
+      }
+      const svc = this.table.service(KUBE_DNS);
+      if (svc !== undefined) {
+        const perPod = Number(svc.metadata.annotations?.[DNS_QPS_ANNOTATION] ?? DNS_QPS_PER_POD);
+        const capacity = this.table.readyAddresses(KUBE_DNS).length * perPod;
+        dnsDrop = offered > capacity ? (offered > 0 ? 1 - capacity / offered : 0) : 0;
+      }
+    }
     // Flows expanded from one `prefix*` entry share their pattern object: its factor is computed once per step.
     let lastPattern: TrafficSpec['pattern'] | undefined;
     let lastFactor = 1;
@@ -405,6 +461,17 @@ export class TrafficModel {
         const c = (conns * rTerms[i]!) / rTerms[i + 1]!;
         const len = rTerms[i + 3]!;
         failed += len === 0 ? c : (c * rTerms[i + 2]!) / len;
+      }
+      let dnsQ = 0;
+      let dnsFail = 0;
+      let dnsMs = 0;
+      if (fDnsQ[f]! > 0) {
+        const pFail = fDnsMiss[f] === 1 ? 1 : dnsDrop * dnsDrop;
+        dnsQ = conns * fDnsQ[f]! * (1 + dnsDrop);
+        dnsFail = conns * pFail;
+        dnsMs = conns * (fDnsTries[f]! * DNS_QUERY_MS + dnsDrop * DNS_TIMEOUT_MS);
+        // Connections whose lookup failed are never sent; the others meet the rules as before.
+        failed = dnsFail + (1 - pFail) * failed;
       }
       // The first-packet costs depend on the table sizes and the Service's endpoints only: kept until those change.
       const co = r * COST;
@@ -434,6 +501,9 @@ export class TrafficModel {
       acc[o + A_CONNS]! += conns;
       acc[o + A_REQS]! += reqs;
       acc[o + A_FAILED]! += failed;
+      acc[o + A_DNS_Q]! += dnsQ;
+      acc[o + A_DNS_FAIL]! += dnsFail;
+      acc[o + A_DNS_MS]! += dnsMs;
       const programmed = rProgrammed[r]!;
       if (!Number.isNaN(programmed)) {
         acc[o + A_PROGRAMMED]! += programmed;

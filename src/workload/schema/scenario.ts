@@ -184,6 +184,14 @@ export const trafficSpec = strict(
      * to its externalTrafficPolicy; default false: in-cluster clients to the ClusterIP (internalTrafficPolicy).
      */
     external: z.boolean().default(false),
+    /**
+     * In-cluster clients look the Service up by this name before each new connection (their resolver: ClusterFirst,
+     * ndots 5, the cluster search path; models/dns/resolver.ts), through the kube-system/kube-dns Service's pods when
+     * it exists. Default: no lookup.
+     */
+    dnsName: z.string().min(1).optional(),
+    /** The clients' namespace, which heads their search path (default: the Service's). */
+    clientNamespace: z.string().min(1).optional(),
   },
   'a traffic source',
 );
