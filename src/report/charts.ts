@@ -286,11 +286,21 @@ export function proxyVsServicesChart(title: string, yTitle: string, points: read
 
 /** Failed connections per metrics interval, summed over Services (services.csv), one line per series (mean across seeds). */
 export function failedConnectionsChart(series: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
+  return summedOverTimeChart('Failed connections per interval (rules lagging the endpoints, failed lookups)', 'connections', series);
+}
+
+/** DNS queries and failed lookups per interval (traffic with a dnsName), one line each per series. */
+export function dnsChart(queries: readonly Series<readonly ReadonlyMap<number, number>[]>[], failed: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
+  return summedOverTimeChart('DNS queries and failed lookups per interval', 'per interval', [...queries.map((s) => ({ ...s, label: `${s.label}: queries` })), ...failed.map((s) => ({ ...s, label: `${s.label}: failed lookups` }))]);
+}
+
+/** A per-interval total summed over Services (services.csv), averaged over a series' runs. */
+function summedOverTimeChart(title: string, yTitle: string, series: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
   const values: { time_s: number; series: string; failed: number }[] = [];
   for (const s of series) {
     const perTime = new Map<number, number>();
     for (const run of s.data) for (const [time, failed] of run) perTime.set(time, (perTime.get(time) ?? 0) + failed / s.data.length);
     for (const [time_s, failed] of [...perTime].sort((a, b) => a[0] - b[0])) values.push({ time_s, series: s.label, failed });
   }
-  return timeSeries('Failed connections per interval (rules lagging the endpoints)', values, 'failed', 'connections');
+  return timeSeries(title, values, 'failed', yTitle);
 }

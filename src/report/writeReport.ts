@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { availabilityChart, cellCiChart, failedConnectionsChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
 import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
@@ -78,6 +78,12 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   if (existsSync(join(dir, 'services.csv'))) {
     const failed = sumByTime(join(dir, 'services.csv'), 'failed');
     if ([...failed.values()].some((v) => v > 0)) specs.push(['failed-connections', 'Failed connections over time', failedConnectionsChart([{ label: 'all Services', data: [failed] }])]);
+    // Results written before the DNS columns existed have none: no chart then.
+    const servicesHeader = readFileSync(join(dir, 'services.csv'), 'utf8').split('\n', 1)[0]!.split(',');
+    const dnsQueries = servicesHeader.includes('dns_queries') ? sumByTime(join(dir, 'services.csv'), 'dns_queries') : new Map<number, number>();
+    if ([...dnsQueries.values()].some((v) => v > 0)) {
+      specs.push(['dns', 'DNS queries and failed lookups over time', dnsChart([{ label: 'all Services', data: [dnsQueries] }], [{ label: 'all Services', data: [sumByTime(join(dir, 'services.csv'), 'dns_failed_lookups')] }])]);
+    }
   }
   if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
     specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
