@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { SweepPlan } from '../experiment/plan.js';
-import type { ReportPage, Table } from './html.js';
+import type { ReportPage } from './html.js';
+import { headlineTable } from './headlineTable.js';
 import { placementCurveChart } from './placementCharts.js';
 import { readCsv, type Row } from './readCsv.js';
 
@@ -54,19 +55,9 @@ export function placementRunPage(dir: string, manifest: Record<string, unknown>)
   };
 }
 
-const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
-
 /** The page of a placement sweep. */
 export function placementSweepPage(dir: string, plan: SweepPlan, version: string, label: (id: string) => string, wall: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
-  const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
-  const table: Table = { columns: ['cell', 'seeds', ...PLACEMENT_HEADLINE.map(([m]) => m)], rows: [], best: [] };
-  for (const r of means) table.rows.push([r.cell!, r.n!, ...PLACEMENT_HEADLINE.map(([m]) => (r[`${m}_ci95_low`] ? `${fmt(r[m])} [${fmt(r[`${m}_ci95_low`])}, ${fmt(r[`${m}_ci95_high`])}]` : fmt(r[m])))]);
-  PLACEMENT_HEADLINE.forEach(([m, better], k) => {
-    const vals = means.map((r) => Number(r[m]));
-    if (vals.some((v) => !Number.isFinite(v)) || new Set(vals).size < 2) return;
-    const best = better === 'lower' ? Math.min(...vals) : Math.max(...vals);
-    vals.forEach((v, i) => v === best && table.best!.push([i, k + 2]));
-  });
+  const table = headlineTable(readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean'), PLACEMENT_HEADLINE);
   const series = plan.cells.map((c) => ({ label: label(c.id), data: plan.runs.filter((r) => r.cell === c.id).map((r) => readCsv(join(dir, r.dir, 'placement.csv'))) }));
   return {
     page: { scenario: plan.scenario, version, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes: ['Curves: the median across seeds, the band their inter-quartile range.'] },

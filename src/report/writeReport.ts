@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
-import { type ChartSection, reportHtml, type ReportPage, type Table } from './html.js';
+import { type ChartSection, reportHtml, type ReportPage } from './html.js';
 import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
 import type { SweepPlan } from '../experiment/plan.js';
 import { isPlacement, placementRunPage, placementSweepPage, readManifest } from './placementReport.js';
+import { fmtCell, headlineTable } from './headlineTable.js';
 
 const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -122,7 +123,7 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['pod_restarts', 'lower'],
 ];
 
-const fmt = (v: string | undefined) => (v === undefined || v === '' ? '' : String(Number(Number(v).toPrecision(4))));
+const fmt = fmtCell;
 
 function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
   const state = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { kubesim: string; plan: SweepPlan; baseline?: string };
@@ -137,14 +138,7 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   };
   if (plan.runs.length > 0 && isPlacement(join(dir, plan.runs[0]!.dir))) return placementSweepPage(dir, plan, state.kubesim, label, wall);
   const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
-  const table: Table = { columns: ['cell', 'seeds', ...HEADLINE.map(([m]) => m)], rows: [], best: [] };
-  for (const r of means) table.rows.push([r.cell!, r.n!, ...HEADLINE.map(([m]) => (r[`${m}_ci95_low`] ? `${fmt(r[m])} [${fmt(r[`${m}_ci95_low`])}, ${fmt(r[`${m}_ci95_high`])}]` : fmt(r[m])))]);
-  HEADLINE.forEach(([m, dir2], k) => {
-    const vals = means.map((r) => Number(r[m]));
-    if (vals.some((v) => !Number.isFinite(v)) || new Set(vals).size < 2) return;
-    const best = dir2 === 'lower' ? Math.min(...vals) : Math.max(...vals);
-    vals.forEach((v, i) => v === best && table.best!.push([i, k + 2]));
-  });
+  const table = headlineTable(means, HEADLINE);
   const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
   const podsOf = (cell: string): Row[] => runsOf(cell).flatMap((r) => readCsv(join(dir, r.dir, 'pods.csv')));
   const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));

@@ -16,8 +16,8 @@
  *      empty bin takes its neighbour's, below first).
  * Outputs: placement.csv (the bins), placements.csv (each pod's fate), summary.csv, manifest.json.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { RngStreams, type Rng } from '../engine/rng.js';
 import { ObjectStore } from '../cluster/store.js';
@@ -34,10 +34,10 @@ import { PLACEMENT_COLUMNS, PLACEMENTS_COLUMNS, SUMMARY_COLUMNS } from '../metri
 import { InputError } from '../workload/errors.js';
 import type { Scenario } from '../workload/scenario.js';
 import { poolNodes } from './nodePools.js';
-import { podShape, policyName, schedulerFor } from './schedulerFor.js';
+import { podShape, policyName, schedulerFor, traceNames } from './schedulerFor.js';
 import { schedulerRegistry } from './userPlugins.js';
 import type { RunOptions, RunResult } from './simulation.js';
-import { KUBESIM_VERSION } from './version.js';
+import { publish, tempFolder } from './resultsFolder.js';
 
 /** One pod of the experiment. */
 interface Entry {
@@ -138,9 +138,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
   for (const n of nodes) scheduler.cache.upsertNode(n);
   const infos = scheduler.cache.nodeList;
 
-  const tmp = join(dirname(opts.outDir), `.${basename(opts.outDir)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  const tmp = tempFolder(opts.outDir);
   const placements = new CsvFile(join(tmp, 'placements.csv'), PLACEMENTS_COLUMNS);
   try {
     // 4. metrics, kept incrementally: per-node F, allocated GPU and cpu
@@ -252,7 +250,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
       scheduling_attempts: list.length,
       events_processed: list.length,
       policy: policyName(scenario),
-      trace: scenario.workloads.filter((w) => w.kind === 'Trace').map((w) => w.name).join('+'),
+      trace: traceNames(scenario),
       gpus: capacity / 1000,
       gpu_allocated_ratio_end: capacity > 0 ? (used / capacity).toFixed(6) : undefined,
       unallocated_gpu_pct_at_100: at(100, (b) => 100 - b.alloc / b.events),
@@ -264,23 +262,11 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     summary.row(SUMMARY_COLUMNS.map((c) => row[c]));
     summary.close();
     const ended = opts.wallClock?.();
-    const manifest = {
-      kubesim: KUBESIM_VERSION,
-      node: process.version,
-      scenario: scenario.name,
-      scenarioFile: scenario.file,
-      scenarioSha256: scenario.hash,
-      seed: scenario.seed,
-      overrides: scenario.overrides,
+    publish(tmp, opts.outDir, scenario, {
       placement: { pods: list.length, clones: list.filter((e) => e.clone).length, placed, failed, gpus: capacity / 1000, typicalPods: typical.length },
       eventsProcessed: list.length,
       files: ['placement.csv', 'placements.csv', 'summary.csv'],
-      ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
-    };
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    if (existsSync(opts.outDir)) rmSync(opts.outDir, { recursive: true, force: true });
-    mkdirSync(dirname(opts.outDir), { recursive: true });
-    renameSync(tmp, opts.outDir);
+    }, started, ended);
     return { outDir: opts.outDir, eventsProcessed: list.length, simulatedUs: 0, interrupted: false, podsCreated: list.length, podsBound: placed };
   } catch (e) {
     try {

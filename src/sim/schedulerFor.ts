@@ -66,3 +66,8 @@ export function schedulerFor(scenario: Scenario, engine: Engine, api: ApiServer,
 export function policyName(scenario: Scenario): string {
   return scenario.scheduler.profiles !== undefined ? scenario.scheduler.profiles[0]!.schedulerName : scenario.scheduler.profile;
 }
+
+/** The Trace workloads' names, joined by "+" (summaries' `trace`; empty without a trace). */
+export function traceNames(scenario: Scenario): string {
+  return scenario.workloads.filter((w) => w.kind === 'Trace').map((w) => w.name).join('+');
+}

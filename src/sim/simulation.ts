@@ -7,8 +7,8 @@
  *   5. the engine runs to the scenario's duration in slices (progress, interrupt);
  *   6. outputs are completed (summary.csv, manifest.json) in a temporary folder renamed into place.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { RngStreams } from '../engine/rng.js';
 import type { Micros } from '../engine/time.js';
@@ -20,7 +20,7 @@ import { EventRecorder } from '../models/eventRecorder.js';
 import { Kubelet } from '../models/kubelet/kubelet.js';
 import type { NodeInfo } from '../models/scheduler/nodeInfo.js';
 import { schedulerRegistry } from './userPlugins.js';
-import { policyName, schedulerFor } from './schedulerFor.js';
+import { policyName, schedulerFor, traceNames } from './schedulerFor.js';
 import { runPlacement } from './placement.js';
 import { ReplicaSetController } from '../models/controllers/replicaSet.js';
 import { DeploymentController } from '../models/controllers/deployment.js';
@@ -62,7 +62,7 @@ import { PersistentVolumeController, PV_CONTROLLER } from '../models/controllers
 import { MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
-import { KUBESIM_VERSION } from './version.js';
+import { publish, tempFolder } from './resultsFolder.js';
 import { DEFAULTS } from '../workload/defaults.js';
 
 /** Options of one run. */
@@ -137,9 +137,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const recorder = new EventRecorder(() => engine.now);
 
   // 2. observers, writing into a temporary folder next to the final one
-  const tmp = join(dirname(opts.outDir), `.${basename(opts.outDir)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  const tmp = tempFolder(opts.outDir);
   const files = {
     pods: new CsvFile(join(tmp, 'pods.csv'), POD_COLUMNS),
     nodes: scenario.metrics.nodes ? new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS) : undefined,
@@ -372,27 +370,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       latenciesUs: proxyGroups.flatMap((g) => g.latenciesUs),
       natRules: serviceTable.totals.natRules,
       virtualServers: serviceTable.totals.virtualServers,
-    }, traffic.summary(), { policy: policyName(scenario), trace: scenario.workloads.filter((w) => w.kind === 'Trace').map((w) => w.name).join('+'), ...gpuAllocation(scheduler.cache.nodeList) }));
+    }, traffic.summary(), { policy: policyName(scenario), trace: traceNames(scenario), ...gpuAllocation(scheduler.cache.nodeList) }));
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
-    const manifest = {
-      kubesim: KUBESIM_VERSION,
-      node: process.version,
-      scenario: scenario.name,
-      scenarioFile: scenario.file,
-      scenarioSha256: scenario.hash,
-      seed: scenario.seed,
-      overrides: scenario.overrides,
+    publish(tmp, opts.outDir, scenario, {
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
       files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', 'services.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
-      ...(started !== undefined && ended !== undefined ? { startedAt: started.iso, wallSeconds: (ended.ms - started.ms) / 1000 } : {}),
-    };
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    if (existsSync(opts.outDir)) rmSync(opts.outDir, { recursive: true, force: true });
-    mkdirSync(dirname(opts.outDir), { recursive: true });
-    renameSync(tmp, opts.outDir);
+    }, started, ended);
     return { outDir: opts.outDir, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
   } catch (e) {
     for (const f of Object.values(files)) {
