@@ -477,6 +477,38 @@ export interface Service {
   status: Record<string, never>;
 }
 
+/** networking.k8s.io/v1 IngressServiceBackend (the port is not modelled: a Service's endpoints serve every port). */
+export interface IngressBackend {
+  service: { name: string; port?: { number?: number; name?: string } };
+}
+
+/** networking.k8s.io/v1 HTTPIngressPath. */
+export interface IngressPath {
+  path: string;
+  pathType: 'Exact' | 'Prefix' | 'ImplementationSpecific';
+  backend: IngressBackend;
+}
+
+/** networking.k8s.io/v1 Ingress. */
+export interface Ingress {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'Ingress';
+  metadata: ObjectMeta;
+  spec: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackend;
+    rules: { host?: string; paths: IngressPath[] }[];
+  };
+}
+
+/** networking.k8s.io/v1 IngressClass (cluster-scoped). */
+export interface IngressClass {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'IngressClass';
+  metadata: ObjectMeta;
+  spec: { controller: string };
+}
+
 /** discovery.k8s.io/v1 Endpoint. */
 export interface Endpoint {
   addresses: string[];
@@ -660,7 +692,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota | StorageClass | PersistentVolume | PersistentVolumeClaim;
+export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota | StorageClass | PersistentVolume | PersistentVolumeClaim | Ingress | IngressClass;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

@@ -35,7 +35,7 @@ export const PROXY_COLUMNS = [
 
 export const SERVICE_COLUMNS = [
   'time_s', 'namespace', 'service', 'connections', 'requests', 'failed', 'endpoints_programmed', 'first_packet_us_p50', 'first_packet_us_p99', 'endpoint_load_max_ratio',
-  'dns_queries', 'dns_failed_lookups', 'dns_lookup_ms_mean',
+  'dns_queries', 'dns_failed_lookups', 'dns_lookup_ms_mean', 'dns_cache_hit_ratio', 'ingress_requests', 'ingress_failed', 'ingress_latency_ms_mean',
 ] as const;
 
 export const EVENT_COLUMNS = ['time_s', 'type', 'reason', 'kind', 'namespace', 'name', 'source', 'host', 'message'] as const;
@@ -48,7 +48,8 @@ export const SUMMARY_COLUMNS = [
   'evictions', 'pod_restarts', 'availability_min', 'availability_mean', 'recovery_s', 'rollout_s', 'node_hours', 'nodes_peak', 'hpa_rescales',
   'ca_nodes_added', 'ca_nodes_removed', 'proxy_mode', 'services', 'endpoints', 'sync_duration_s_p50', 'sync_duration_s_p99',
   'programming_latency_s_p50', 'programming_latency_s_p90', 'programming_latency_s_p99', 'iptables_nat_rules', 'ipvs_virtual_servers',
-  'first_packet_us_p50', 'first_packet_us_p90', 'first_packet_us_p99', 'proxy_cpu_cores_per_node', 'connections', 'failed_connections', 'events_processed',
+  'first_packet_us_p50', 'first_packet_us_p90', 'first_packet_us_p99', 'proxy_cpu_cores_per_node', 'connections', 'failed_connections',
+  'dns_queries', 'dns_failed_lookups', 'dns_cache_hit_ratio', 'ingress_requests', 'ingress_failed_requests', 'ingress_latency_ms_mean', 'events_processed',
   'policy', 'trace', 'gpus', 'gpu_allocated_ratio_end', 'unallocated_gpu_pct_at_100', 'unallocated_gpu_pct_at_130', 'frag_rate_pct_at_80', 'frag_amount_pct_at_90',
 ] as const;
 

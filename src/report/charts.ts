@@ -294,6 +294,11 @@ export function dnsChart(queries: readonly Series<readonly ReadonlyMap<number, n
   return summedOverTimeChart('DNS queries and failed lookups per interval', 'per interval', [...queries.map((s) => ({ ...s, label: `${s.label}: queries` })), ...failed.map((s) => ({ ...s, label: `${s.label}: failed lookups` }))]);
 }
 
+/** Requests through Ingresses and those that failed there (dropped by a saturated controller, 503) per interval. */
+export function ingressChart(requests: readonly Series<readonly ReadonlyMap<number, number>[]>[], failed: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
+  return summedOverTimeChart('Requests through Ingresses and failed requests per interval', 'requests per interval', [...requests.map((s) => ({ ...s, label: `${s.label}: requests` })), ...failed.map((s) => ({ ...s, label: `${s.label}: failed` }))]);
+}
+
 /** A per-interval total summed over Services (services.csv), averaged over a series' runs. */
 function summedOverTimeChart(title: string, yTitle: string, series: readonly Series<readonly ReadonlyMap<number, number>[]>[]): TopLevelSpec {
   const values: { time_s: number; series: string; failed: number }[] = [];

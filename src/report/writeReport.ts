@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage } from './html.js';
 import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
@@ -85,6 +85,10 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
     if ([...dnsQueries.values()].some((v) => v > 0)) {
       specs.push(['dns', 'DNS queries and failed lookups over time', dnsChart([{ label: 'all Services', data: [dnsQueries] }], [{ label: 'all Services', data: [sumByTime(join(dir, 'services.csv'), 'dns_failed_lookups')] }])]);
     }
+    const ingressRequests = servicesHeader.includes('ingress_requests') ? sumByTime(join(dir, 'services.csv'), 'ingress_requests') : new Map<number, number>();
+    if ([...ingressRequests.values()].some((v) => v > 0)) {
+      specs.push(['ingress', 'Requests through Ingresses and failed requests over time', ingressChart([{ label: 'all backends', data: [ingressRequests] }], [{ label: 'all backends', data: [sumByTime(join(dir, 'services.csv'), 'ingress_failed')] }])]);
+    }
   }
   if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
     specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
@@ -123,6 +127,15 @@ export const HEADLINE: [string, 'lower' | 'higher'][] = [
   ['pod_restarts', 'lower'],
 ];
 
+/** Headline metrics of the traffic hops, shown when some cell has them. */
+const HEADLINE_TRAFFIC: [string, 'lower' | 'higher'][] = [
+  ['failed_connections', 'lower'],
+  ['dns_failed_lookups', 'lower'],
+  ['dns_cache_hit_ratio', 'higher'],
+  ['ingress_failed_requests', 'lower'],
+  ['ingress_latency_ms_mean', 'lower'],
+];
+
 const fmt = fmtCell;
 
 function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
@@ -138,7 +151,7 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   };
   if (plan.runs.length > 0 && isPlacement(join(dir, plan.runs[0]!.dir))) return placementSweepPage(dir, plan, state.kubesim, label, wall);
   const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
-  const table = headlineTable(means, HEADLINE);
+  const table = headlineTable(means, [...HEADLINE, ...HEADLINE_TRAFFIC.filter(([m]) => means.some((r) => r[m] !== undefined && r[m] !== ''))]);
   const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
   const podsOf = (cell: string): Row[] => runsOf(cell).flatMap((r) => readCsv(join(dir, r.dir, 'pods.csv')));
   const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));
@@ -171,7 +184,7 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
     notes.push(`Paired differences against ${state.baseline} (same seeds, common random numbers), mean [95% CI]:`);
     for (const d of readCsv(join(dir, 'differences.csv'))) {
-      if (!HEADLINE.some(([m]) => m === d.metric)) continue;
+      if (!HEADLINE.some(([m]) => m === d.metric) && !HEADLINE_TRAFFIC.some(([m]) => m === d.metric)) continue;
       notes.push(`${d.cell} − baseline, ${d.metric}: ${fmt(d.mean_difference)} [${fmt(d.ci95_low)}, ${fmt(d.ci95_high)}]`);
     }
   }
@@ -199,5 +212,17 @@ function proxySweepCharts(dir: string, plan: SweepPlan, means: readonly Row[], r
   ]);
   const failed = cells.map((c) => ({ label: c.label, data: c.runs.filter((r) => existsSync(join(dir, r.dir, 'services.csv'))).map((r) => sumByTime(join(dir, r.dir, 'services.csv'), 'failed')) }));
   if (failed.some((c) => c.data.some((m) => [...m.values()].some((v) => v > 0)))) specs.push(['failed-connections', 'Failed connections over time (mean across seeds)', failedConnectionsChart(failed)]);
+  // DNS and Ingress hops, when some cell has them.
+  const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Number(r[`${m}_ci95_low`]) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
+  const column = (c: string) => cells.map((x) => ({ label: x.label, data: x.runs.filter((r) => existsSync(join(dir, r.dir, 'services.csv'))).map((r) => sumByTime(join(dir, r.dir, 'services.csv'), c)) }));
+  if (means.some((r) => r.dns_queries !== undefined && r.dns_queries !== '')) {
+    specs.push(['dns', 'DNS failed lookups over time (mean across seeds)', dnsChart([], column('dns_failed_lookups'))]);
+    specs.push(['dns-failed', 'Failed DNS lookups per cell, 95% CI', cellCiChart('Failed lookups', ci('dns_failed_lookups'))]);
+    specs.push(['dns-cache', 'CoreDNS cache hit ratio per cell, 95% CI', cellCiChart('Share of answered queries from cache', ci('dns_cache_hit_ratio'))]);
+  }
+  if (means.some((r) => r.ingress_requests !== undefined && r.ingress_requests !== '')) {
+    specs.push(['ingress', 'Failed requests through Ingresses over time (mean across seeds)', ingressChart([], column('ingress_failed'))]);
+    specs.push(['ingress-latency', 'Latency the ingress controller adds per cell, 95% CI', cellCiChart('Mean added latency (ms)', ci('ingress_latency_ms_mean'))]);
+  }
   return specs;
 }

@@ -281,7 +281,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 4. manifests and workload generators. PriorityClasses are cluster configuration: they exist before anything
     // else is created, so every pod's admission sees them.
     // LimitRanges and ResourceQuotas are namespace configuration: they exist before anything else too.
-    const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota' || o.kind === 'StorageClass' || o.kind === 'PersistentVolume';
+    const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota' || o.kind === 'StorageClass' || o.kind === 'PersistentVolume' || o.kind === 'IngressClass' || o.kind === 'Ingress';
     for (const o of scenario.objects) if (config(o)) store.create(o, 0);
     for (const o of scenario.objects) if (o.kind !== 'Node' && !config(o)) user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);
@@ -326,6 +326,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     const traffic = new TrafficModel(engine, api, scenario.traffic, serviceTable, proxyGroups, kp.mode, costs, scenario.metrics.interval, scenario.durationUs, (cells) => files.services.row(cells));
     traffic.nodeGroup = (name) => (scheduler.cache.node(name)?.node.metadata.labels?.[POOL_LABEL] ?? 'nodes');
+    // CoreDNS's and the ingress controllers' CPU follows the traffic they serve (the HPA and node usage see it).
+    traffic.servedLoad = (pods, milliCpu) => {
+      const perWorkload = new Map<string, number>();
+      for (const p of pods) {
+        const w = usage.workloadOf(p);
+        perWorkload.set(w, (perWorkload.get(w) ?? 0) + 1);
+      }
+      for (const [w, n] of perWorkload) usage.setServedLoad(w, (milliCpu * n) / pods.length);
+    };
     serviceTable.onChange = (key) => {
       proxyGroups.forEach((g) => g.changed(key));
       traffic.invalidate(key);

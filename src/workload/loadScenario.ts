@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Deployment, HorizontalPodAutoscaler, Job, KubeObject, Pod, PodSpec, PriorityClass, Service } from '../cluster/types.js';
+import type { Deployment, HorizontalPodAutoscaler, Ingress, IngressClass, Job, KubeObject, Pod, PodSpec, PriorityClass, Service } from '../cluster/types.js';
+import { DEFAULT_CLASS_ANNOTATION, defaultClass, route } from '../models/ingress/rules.js';
+import { parseDurationFine } from './duration.js';
 import { serviceFleetObjects } from './serviceFleet.js';
 import { resourceAmount } from '../cluster/quantity.js';
 import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
@@ -31,7 +33,7 @@ import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from '.
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
-import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Workload } from './scenario.js';
+import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Traffic, Workload } from './scenario.js';
 
 /** Options of loadScenario. */
 export interface LoadOptions {
@@ -96,7 +98,8 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   });
   checkObjects(objects, doc, src);
   // Trace patterns become step patterns: the file is read (and hashed) now, so a run never reads outside its inputs.
-  const traffic = doc.spec.traffic.map((t, i): TrafficSpec => {
+  const traffic = doc.spec.traffic.map((t0, i): Traffic => {
+    const t = resolveIngress(t0, objects, src, ['spec', 'traffic', i]);
     if (typeof t.pattern !== 'object' || !('trace' in t.pattern)) return t;
     const path = ['spec', 'traffic', i, 'pattern', 'trace', 'file'];
     const where = `${locate(src, path)}: ${formatPath(path)}`;
@@ -436,9 +439,62 @@ function checkPriorities(objects: KubeObject[], workloads: Workload[], src: Sour
 
 const hasNodePort = (s: Service) => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
 
+/** Idle latency an ingress controller adds to a request: 1 ms (GUESS; IngressClass annotation `kubesim.dev/request-latency`). */
+export const INGRESS_REQUEST_LATENCY_US = 1000;
+/** CPU time of an ingress controller per proxied request: 250 µs (GUESS, ~4,000 requests/s per core; annotation `kubesim.dev/request-cpu`). */
+export const INGRESS_REQUEST_CPU_US = 250;
+/** IngressClass annotations: the controller's Service, its per-request CPU and idle latency. */
+export const INGRESS_SERVICE_ANNOTATION = 'kubesim.dev/controller-service';
+export const INGRESS_CPU_ANNOTATION = 'kubesim.dev/request-cpu';
+export const INGRESS_LATENCY_ANNOTATION = 'kubesim.dev/request-latency';
+
+/**
+ * A traffic entry through an Ingress becomes external traffic to the class's controller Service, with the Service the
+ * rules choose as its backend (models/ingress/rules.ts); the class, its controller Service and a matching rule must exist.
+ */
+function resolveIngress(t: TrafficSpec, objects: readonly KubeObject[], src: SourceDoc, path: (string | number)[]): Traffic {
+  if (t.ingress === undefined) return { ...t, service: t.service!, ingress: undefined };
+  const fail = (sub: (string | number)[], msg: string): never => {
+    throw new InputError(`${locate(src, [...path, ...sub])}: ${formatPath([...path, ...sub])}: ${msg}`);
+  };
+  if (t.dnsName !== undefined) fail(['dnsName'], 'traffic through an Ingress comes from external clients, which do not use the cluster DNS');
+  const classes = objects.filter((o): o is IngressClass => o.kind === 'IngressClass');
+  const dflt = defaultClass(classes);
+  const className = t.ingress.className ?? dflt;
+  if (className === undefined) fail(['ingress'], `no default IngressClass (annotated ${DEFAULT_CLASS_ANNOTATION}: "true"); name one with className, among: ${classes.map((c) => c.metadata.name).join(', ') || '(none)'}`);
+  const cls = classes.find((c) => c.metadata.name === className);
+  if (cls === undefined) fail(['ingress', 'className'], `no IngressClass "${className}" among the manifests`);
+  const a = cls!.metadata.annotations ?? {};
+  const where = `IngressClass ${className}`;
+  const svcRef = a[INGRESS_SERVICE_ANNOTATION];
+  if (svcRef === undefined) fail(['ingress'], `${where} needs the annotation ${INGRESS_SERVICE_ANNOTATION}: namespace/name of the Service in front of its controller pods`);
+  const svcKey = svcRef!.includes('/') ? svcRef! : `default/${svcRef}`;
+  const svc = objects.find((o): o is Service => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === svcKey);
+  if (svc === undefined) fail(['ingress'], `${where}: its controller Service "${svcKey}" is not among the manifests`);
+  if (!hasNodePort(svc!)) fail(['ingress'], `${where}: its controller Service "${svcKey}" has no NodePort for external clients (expected type NodePort or LoadBalancer)`);
+  const fine = (name: string, dflt: number): number => {
+    const text = a[name];
+    if (text === undefined) return dflt;
+    const us = parseDurationFine(text.trim());
+    if (us === undefined || us < 0) fail(['ingress'], `${where}: annotation ${name}: expected a duration such as 250us or 1ms, got "${text}"`);
+    return us!;
+  };
+  const ingresses = objects.filter((o): o is Ingress => o.kind === 'Ingress');
+  const r = route(ingresses, className!, dflt, t.ingress.host, t.ingress.path);
+  if (r === undefined) fail(['ingress'], `no rule of the Ingresses of class ${className} matches host ${t.ingress.host} and path ${t.ingress.path}, and none has a defaultBackend (requests would get 404)`);
+  if (!objects.some((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === r!.service)) fail(['ingress'], `Ingress ${r!.ingress} routes ${t.ingress.host}${t.ingress.path} to Service "${r!.service}", which is not among the manifests`);
+  const { ingress, ...rest } = t;
+  return {
+    ...rest,
+    service: svcKey,
+    external: true,
+    ingress: { className: className!, host: ingress.host, path: ingress.path, backend: r!.service, ingress: r!.ingress, via: r!.via, requestCpuUs: fine(INGRESS_CPU_ANNOTATION, INGRESS_REQUEST_CPU_US), requestLatencyUs: fine(INGRESS_LATENCY_ANNOTATION, INGRESS_REQUEST_LATENCY_US) },
+  };
+}
+
 /** Traffic entries with a `prefix*` Service become one entry per matching Service (in name order). */
-function expandTraffic(traffic: readonly TrafficSpec[], objects: readonly KubeObject[]): TrafficSpec[] {
-  const out: TrafficSpec[] = [];
+function expandTraffic(traffic: readonly Traffic[], objects: readonly KubeObject[]): Traffic[] {
+  const out: Traffic[] = [];
   for (const t of traffic) {
     if (!t.service.endsWith('*')) {
       out.push(t);
@@ -462,11 +518,13 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
   const ref = (r: string) => (r.includes('/') ? r : `default/${r}`);
   doc.spec.traffic.forEach((t, i) => {
     const full = ['spec', 'traffic', i];
-    if (t.service.endsWith('*')) {
-      if (expandTraffic([t], objects).length === 0) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service matches "${t.service}"`);
+    if (t.service === undefined) {
+      // Through an Ingress: resolved (and checked) with the traffic.
+    } else if (t.service.endsWith('*')) {
+      if (expandTraffic([{ ...t, service: t.service, ingress: undefined }], objects).length === 0) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service matches "${t.service}"`);
     } else if (!have.has(`Service/${ref(t.service)}`)) throw new InputError(`${locate(src, [...full, 'service'])}: ${formatPath([...full, 'service'])}: no Service "${ref(t.service)}" among the manifests`);
-    else if (t.external && !hasNodePort(objects.find((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ref(t.service)) as Service)) {
-      throw new InputError(`${locate(src, [...full, 'external'])}: ${formatPath([...full, 'external'])}: Service "${ref(t.service)}" has no NodePort for external clients (expected type NodePort or LoadBalancer)`);
+    else if (t.external && !hasNodePort(objects.find((o) => o.kind === 'Service' && `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` === ref(t.service!)) as Service)) {
+      throw new InputError(`${locate(src, [...full, 'external'])}: ${formatPath([...full, 'external'])}: Service "${ref(t.service!)}" has no NodePort for external clients (expected type NodePort or LoadBalancer)`);
     }
     if (t.from !== undefined && !pools.has(t.from)) throw new InputError(`${locate(src, [...full, 'from'])}: ${formatPath([...full, 'from'])}: no node pool "${t.from}"; expected one of ${[...pools].join(', ') || '(none)'}`);
   });

@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, CronJob, DaemonSet, Deployment, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
+import type { Container, CronJob, DaemonSet, Deployment, Ingress, IngressClass, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { resourceAmount } from '../cluster/quantity.js';
@@ -295,6 +295,17 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
       };
       delete pv.metadata.namespace;
       return pv;
+    }
+    case 'Ingress': {
+      // Rules without http paths route nothing; a path without `path` is "/" (ImplementationSpecific allows it).
+      const rules = (m.spec.rules ?? []).filter((r) => r.http !== undefined).map((r) => ({ ...(r.host !== undefined ? { host: r.host } : {}), paths: r.http!.paths.map((p) => ({ path: p.path ?? '/', pathType: p.pathType, backend: p.backend })) }));
+      const ing: Ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: { ...(m.spec.ingressClassName !== undefined ? { ingressClassName: m.spec.ingressClassName } : {}), ...(m.spec.defaultBackend ? { defaultBackend: m.spec.defaultBackend } : {}), rules } };
+      return ing;
+    }
+    case 'IngressClass': {
+      const ic: IngressClass = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { ...metadata }, spec: { controller: m.spec.controller } };
+      delete ic.metadata.namespace;
+      return ic;
     }
     case 'PersistentVolumeClaim':
       return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { ...metadata, namespace: metadata.namespace ?? 'default' }, spec: claimSpec(m.spec), status: { phase: 'Pending' } } satisfies PersistentVolumeClaim;

@@ -7,6 +7,23 @@ import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, Placem
 import type { TraceWorkload } from './traces/traceWorkload.js';
 import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
+/** An Ingress hop as the loader resolved it from the IngressClass, its annotations and the Ingress rules. */
+export interface IngressHop {
+  className: string;
+  host: string;
+  path: string;
+  /** The Service (`namespace/name`) the rules route to, and the Ingress and rule that did. */
+  backend: string;
+  ingress: string;
+  via: string;
+  /** CPU time of the controller per request (µs), and the latency it adds when idle (µs). */
+  requestCpuUs: number;
+  requestLatencyUs: number;
+}
+
+/** One traffic source as the simulation runs it: its clients connect to `service` (with `ingress`: the controller's). */
+export type Traffic = Omit<TrafficSpec, 'service' | 'ingress'> & { service: string; ingress?: IngressHop };
+
 /** A stream of Jobs with Poisson arrivals, stamped from a template. */
 export interface PoissonJobsWorkload {
   kind: 'PoissonJobs';
@@ -96,7 +113,7 @@ export interface Scenario {
   /** kube-proxy mode, sync settings and cost constants. */
   kubeProxy: KubeProxySettings;
   /** Client load of Services. */
-  traffic: TrafficSpec[];
+  traffic: Traffic[];
   /** A placement experiment instead of a simulation in time (the FGD paper's protocol), when set. */
   placement: PlacementSettings | undefined;
   /** The experiment matrix, if any: override dimensions in declared order, and the replication seeds. */

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kubesim-dns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Row = Record<string, string>;
 
-async function run(name: string, dnsName: string, dnsPods: number, qpsPerPod = 10000): Promise<Row[]> {
+async function run(name: string, dnsName: string, dnsPods: number, qpsPerPod = 10000, connectionsPerSecond = 1000): Promise<Row[]> {
   const f = join(dir, `${name}.yaml`);
   writeFileSync(
     f,
@@ -48,7 +48,7 @@ spec:
           spec: {containers: [{name: web, image: web:1, ports: [{name: http, containerPort: 8080}], resources: {requests: {cpu: 100m}}}]}
     - {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}}
   traffic:
-    - {service: shop/web, connectionsPerSecond: 1000, dnsName: "${dnsName}"}
+    - {service: shop/web, connectionsPerSecond: ${connectionsPerSecond}, dnsName: "${dnsName}"}
   metrics: {interval: 10s}
 `,
   );
@@ -77,6 +77,15 @@ describe('traffic by name through DNS', () => {
     expect(failedLookups / conns).toBeCloseTo(9 / 16, 3);
     expect(rows.reduce((a, r) => a + Number(r.failed), 0) / conns).toBeGreaterThanOrEqual(9 / 16 - 1e-6);
     expect(Number(rows[0]!.dns_lookup_ms_mean)).toBeCloseTo(4 * 0.5 + 0.75 * 5000, 1);
+  });
+
+  it('each CoreDNS pod caches for 30 s: more pods, each with its own cache, answer less from cache', async () => {
+    // "web" from shop: one name tried (A + AAAA) at λ = 0.2 lookups/s; hit ratio (λT/P) / (1 + λT/P).
+    const ratio = (rows: Row[]) => Number(rows.at(-1)!.dns_cache_hit_ratio);
+    expect(ratio(await run('cache1', 'web', 1, 10000, 0.2))).toBeCloseTo(6 / 7, 4);
+    expect(ratio(await run('cache4', 'web', 4, 10000, 0.2))).toBeCloseTo(1.5 / 2.5, 4);
+    // A busy name is almost always answered from the cache.
+    expect(ratio(await run('cache-busy', 'web', 2, 10000, 1000))).toBeGreaterThan(0.999);
   });
 
   it("a name that is not the Service's fails every lookup", async () => {

@@ -159,7 +159,7 @@ describe('bad input: one clear message naming file, line:column, path, found and
   });
   it('an unsupported kind and a wrong apiVersion', () => {
     const p = file(`${BASE}  manifests:\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n`);
-    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, PriorityClass, PodDisruptionBudget, HorizontalPodAutoscaler, LimitRange, ResourceQuota, StorageClass, PersistentVolume, PersistentVolumeClaim$/);
+    expect(error(p)).toMatch(/kind ConfigMap is not supported; expected one of Pod, Node, Service, Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, PriorityClass, PodDisruptionBudget, HorizontalPodAutoscaler, LimitRange, ResourceQuota, StorageClass, PersistentVolume, PersistentVolumeClaim, Ingress, IngressClass$/);
     const q = file(`${BASE}  manifests:\n    - {apiVersion: apps/v1beta1, kind: Deployment, metadata: {name: c}}\n`);
     expect(error(q)).toMatch(/expected apiVersion "apps\/v1" for kind Deployment, found "apps\/v1beta1"$/);
   });

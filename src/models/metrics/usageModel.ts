@@ -42,6 +42,7 @@ export class UsageModel {
   private readonly pods = new Map<string, Tracked>();
   private readonly readyCount = new Map<string, number>();
   private readonly loadFactors = new Map<string, number>();
+  private readonly served = new Map<string, number>();
   /** Running pods without usage annotations, summed per node: [milli-CPU, bytes, pods] (their usage never varies). */
   private readonly fixedByNode = new Map<string, [number, number, number]>();
   /** Running pods whose usage varies (annotated), by uid. */
@@ -70,6 +71,24 @@ export class UsageModel {
     return `${ns}/${ref.kind}/${ref.name}`;
   }
 
+  /**
+   * CPU a workload spends serving traffic (milli-CPU, summed over its pods), set by the traffic model for the pods
+   * behind an ingress controller or CoreDNS: shared evenly by its Ready pods, in place of their requests when they
+   * declare no CPU usage, on top of the declared usage otherwise.
+   */
+  setServedLoad(workload: string, milliCpu: number): void {
+    if (!this.served.has(workload)) {
+      // Its pods' usage varies from now on: out of the fixed per-node sums.
+      for (const [uid, t] of this.pods) {
+        if (t.workload !== workload || t.fixed === undefined) continue;
+        this.count(uid, t, -1);
+        t.fixed = undefined;
+        this.count(uid, t, 1);
+      }
+    }
+    this.served.set(workload, milliCpu);
+  }
+
   /** Multiplies the shared load of a workload (`namespace/Kind/name`) by `factor` (the scenario's `load` event). */
   setLoadFactor(workload: string, factor: number): void {
     this.loadFactors.set(workload, factor);
@@ -96,8 +115,9 @@ export class UsageModel {
     if (t === undefined) {
       const specs = this.specsOf(pod);
       const bounds = this.boundsOf(pod);
-      const fixed: [number, number] | undefined = specs.get(CPU) === null && specs.get(MEMORY) === null ? [bounds.get(CPU)!.request, bounds.get(MEMORY)!.request] : undefined;
-      t = { pod, workload: this.workloadOf(pod), ready, running, specs, bounds, fixed };
+      const workload = this.workloadOf(pod);
+      const fixed: [number, number] | undefined = specs.get(CPU) === null && specs.get(MEMORY) === null && !this.served.has(workload) ? [bounds.get(CPU)!.request, bounds.get(MEMORY)!.request] : undefined;
+      t = { pod, workload, ready, running, specs, bounds, fixed };
     }
     t.pod = pod;
     t.ready = ready;
@@ -170,8 +190,11 @@ export class UsageModel {
     const spec = p.specs.get(resource);
     const pod = p.pod;
     const { request, limit } = p.bounds.get(resource)!;
-    if (spec === null || spec === undefined) return request;
+    const served = resource === CPU ? this.served.get(p.workload) : undefined;
+    if ((spec === null || spec === undefined) && served === undefined) return request;
     let v = 0;
+    if (served !== undefined && p.ready) v += served / Math.max(1, this.readyPods(p.workload));
+    if (spec === null || spec === undefined) return Math.round(limit > 0 ? Math.min(v, limit) : v);
     if (spec.perPod !== undefined) v += signalAt(spec.perPod, spec.perPod.kind === 'diurnal' ? t : t - (pod.status.startTime ?? t));
     if (spec.shared !== undefined && p.ready) v += (this.loadFactor(p.workload) * signalAt(spec.shared, t)) / Math.max(1, this.readyPods(p.workload));
     if (spec.noise > 0) v *= 1 + spec.noise * hashNormal(this.seed, `${pod.metadata.uid}/${resource}`, Math.floor(t / METRIC_RESOLUTION_US));

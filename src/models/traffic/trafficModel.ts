@@ -22,12 +22,13 @@ import { formatSeconds } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import type { ApiServer } from '../apiserver/apiServer.js';
 import type { TrafficSpec } from '../../workload/schema/scenario.js';
+import type { Traffic } from '../../workload/scenario.js';
 import { DAY_US, DIURNAL_PEAK_US, diurnal } from '../../workload/usage.js';
 import type { ProxyGroup, ProxyMode } from '../proxy/kubeProxy.js';
 import type { ServiceTable } from '../proxy/serviceTable.js';
 import type { ProxyCosts } from '../proxy/costs.js';
 import { isReady } from '../controllers/podControl.js';
-import { clusterFirst, lookup } from '../dns/resolver.js';
+import { candidates, clusterFirst, lookup } from '../dns/resolver.js';
 
 /** Evaluation step of the traffic: 1 s, so rules lagging by less than a metrics interval still show. */
 export const TRAFFIC_STEP_US = 1_000_000;
@@ -62,10 +63,29 @@ export interface TrafficSummary {
   firstPacketUs: { p50: number; p90: number; p99: number } | undefined;
   /** Mean kube-proxy CPU per client node over the windows with traffic (cores). */
   cpuCoresPerNode: number | undefined;
+  /** Lookups by name (when some traffic has a dnsName): queries sent, failed lookups, share of answered queries from CoreDNS's cache. */
+  dns: { queries: number; failedLookups: number; cacheHitRatio: number | undefined } | undefined;
+  /** Requests through Ingresses (when some traffic has one): reaching the controllers, failed there (dropped, 503), mean latency added (ms). */
+  ingress: { requests: number; failed: number; latencyMsMean: number | undefined } | undefined;
+}
+
+/** The cores an ingress controller pod works with: its CPU limit when every container sets one, else its requests. */
+function podCores(p: Pod): number {
+  let limit = 0;
+  let request = 0;
+  let limited = true;
+  for (const c of p.spec.containers) {
+    const l = c.resources?.limits?.cpu;
+    if (l === undefined) limited = false;
+    else limit += l;
+    request += c.resources?.requests?.cpu ?? 0;
+  }
+  const milli = limited && limit > 0 ? limit : request;
+  return milli > 0 ? milli / 1000 : INGRESS_DEFAULT_CORES;
 }
 
 /** Accumulator fields per Service (stride ACC): what the current metrics interval has summed. */
-const ACC = 12;
+const ACC = 17;
 const A_CONNS = 0;
 const A_REQS = 1;
 const A_FAILED = 2;
@@ -81,6 +101,14 @@ const A_SPREAD_CONNS = 8;
 const A_DNS_Q = 9;
 const A_DNS_FAIL = 10;
 const A_DNS_MS = 11;
+/** DNS queries CoreDNS answered from its cache. */
+const A_DNS_HIT = 12;
+/** Through an Ingress, as the backend: requests that reached the controller, that failed there, Σ requests × latency (ms). */
+const A_ING_REQ = 13;
+const A_ING_FAIL = 14;
+const A_ING_MS = 15;
+/** DNS queries CoreDNS answered (not dropped). */
+const A_DNS_ANS = 16;
 
 /** The CoreDNS Service clients query. */
 export const KUBE_DNS = 'kube-system/kube-dns';
@@ -91,6 +119,20 @@ export const DNS_QPS_ANNOTATION = 'kubesim.dev/dns-qps-per-pod';
 export const DNS_QUERY_MS = 0.5;
 /** glibc's resolver timeout before it retries (resolv.conf `timeout:5`, `attempts:2`). */
 export const DNS_TIMEOUT_MS = 5000;
+/**
+ * How long CoreDNS caches an answer (s): the default Corefile's `cache 30` and the kubernetes plugin's `ttl 30`
+ * (kubeadm's Corefile); NXDOMAIN answers of the cluster zone carry the same SOA minimum. Override with the kube-dns
+ * Service's annotation `kubesim.dev/dns-cache-ttl` (seconds).
+ */
+export const DNS_CACHE_TTL_S = 30;
+export const DNS_CACHE_TTL_ANNOTATION = 'kubesim.dev/dns-cache-ttl';
+/** CoreDNS CPU per query answered from its cache, and per query it builds an answer for: 20 µs and 100 µs (GUESS). */
+export const DNS_HIT_CPU_US = 20;
+export const DNS_MISS_CPU_US = 100;
+/** Cores of an ingress controller pod that declares neither a CPU limit nor a request: 1 (GUESS). */
+export const INGRESS_DEFAULT_CORES = 1;
+/** The highest utilisation the controller's queueing delay is evaluated at (M/M/1 sojourn S / (1 − ρ), capped). */
+const INGRESS_RHO_CAP = 0.99;
 /** Cached first-packet costs per routing (stride COST): the table sizes and endpoints they hold for, and the values. */
 const COST = 7;
 const C_S = 0;
@@ -150,6 +192,23 @@ export class TrafficModel {
   private readonly fDnsMiss: Uint8Array;
   private readonly hasDns: boolean;
   private readonly keyHasDns: Uint8Array;
+  /** Per flow: the indices of the names its lookups query (A and AAAA each), in `names`; and per name its rate this step. */
+  private readonly fNames: number[][] = [];
+  private readonly names: string[] = [];
+  private nameRate = new Float64Array(0);
+  /** Per flow through an Ingress: its hop (-1: none) and the backend Service's key index. */
+  private readonly fHop: Int32Array;
+  private readonly fBackend: Int32Array;
+  /** Per hop (ingress controller): its Service key, CPU and idle latency per request (µs). */
+  private readonly hops: { key: string; cpuUs: number; latencyUs: number }[] = [];
+  private readonly keyHasIngress: Uint8Array;
+  /** DNS and Ingress totals for the summary. */
+  private readonly totals = { dnsQueries: 0, dnsFailed: 0, dnsHits: 0, dnsAnswered: 0, ingressRequests: 0, ingressFailed: 0, ingressMs: 0 };
+  /**
+   * CPU the pods behind a Service spend serving this step's traffic (milli-CPU): CoreDNS for its queries, an ingress
+   * controller for the requests it proxies. Set by the simulation (the usage model).
+   */
+  servedLoad: (pods: readonly Pod[], milliCpu: number) => void = () => {};
   /** The node group (pool) of a node, for Local traffic policies (set by the simulation). */
   nodeGroup: (nodeName: string) => string | undefined = () => undefined;
   /** Per endpoint address: the Services whose cached routing counted it. */
@@ -159,7 +218,7 @@ export class TrafficModel {
   constructor(
     private readonly engine: Engine,
     private readonly api: ApiServer,
-    private readonly specs: readonly TrafficSpec[],
+    private readonly specs: readonly Traffic[],
     private readonly table: ServiceTable,
     private readonly groups: readonly ProxyGroup[],
     private readonly mode: ProxyMode,
@@ -177,8 +236,9 @@ export class TrafficModel {
     this.fDnsQ = new Float64Array(n);
     this.fDnsTries = new Float64Array(n);
     this.fDnsMiss = new Uint8Array(n);
-    specs.forEach((spec, i) => {
-      const key = spec.service.includes('/') ? spec.service : `default/${spec.service}`;
+    this.fHop = new Int32Array(n).fill(-1);
+    this.fBackend = new Int32Array(n).fill(-1);
+    const keyOf = (key: string) => {
       let k = this.keyIndex.get(key);
       if (k === undefined) {
         k = this.keys.length;
@@ -186,6 +246,12 @@ export class TrafficModel {
         this.keyIndex.set(key, k);
         this.keyRoutings.push([]);
       }
+      return k;
+    };
+    const nameIndex = new Map<string, number>();
+    specs.forEach((spec, i) => {
+      const key = spec.service.includes('/') ? spec.service : `default/${spec.service}`;
+      const k = keyOf(key);
       let r = this.keyRoutings[k]!.find((x) => this.rFrom[x] === spec.from && this.rExternal[x] === spec.external);
       if (r === undefined) {
         r = this.rKey.length;
@@ -202,12 +268,29 @@ export class TrafficModel {
       if (spec.dnsName !== undefined) {
         const [ns, name] = key.split('/');
         const target = `${name}.${ns}.svc.cluster.local`;
-        const l = lookup(spec.dnsName, clusterFirst(spec.clientNamespace ?? ns!), (fqdn) => fqdn === target);
+        const conf = clusterFirst(spec.clientNamespace ?? ns!);
+        const l = lookup(spec.dnsName, conf, (fqdn) => fqdn === target);
         this.fDnsQ[i] = l.queries;
         this.fDnsTries[i] = l.tries;
         this.fDnsMiss[i] = l.answer === undefined ? 1 : 0;
+        // The names tried, each a cache entry of its own (shared by the flows that query it).
+        this.fNames[i] = candidates(spec.dnsName, conf).slice(0, l.tries).map((q) => {
+          let x = nameIndex.get(q);
+          if (x === undefined) nameIndex.set(q, (x = this.names.push(q) - 1));
+          return x;
+        });
+      }
+      if (spec.ingress !== undefined) {
+        const h = spec.ingress;
+        let hop = this.hops.findIndex((x) => x.key === key && x.cpuUs === h.requestCpuUs && x.latencyUs === h.requestLatencyUs);
+        if (hop < 0) hop = this.hops.push({ key, cpuUs: h.requestCpuUs, latencyUs: h.requestLatencyUs }) - 1;
+        this.fHop[i] = hop;
+        this.fBackend[i] = keyOf(h.backend);
       }
     });
+    this.nameRate = new Float64Array(this.names.length);
+    this.keyHasIngress = new Uint8Array(this.keys.length);
+    for (let i = 0; i < n; i++) if (this.fBackend[i]! >= 0) this.keyHasIngress[this.fBackend[i]!] = 1;
     this.hasDns = this.fDnsQ.some((q) => q > 0);
     this.keyHasDns = new Uint8Array(this.keys.length);
     for (let i = 0; i < n; i++) if (this.fDnsQ[i]! > 0) this.keyHasDns[this.fKey[i]!] = 1;
@@ -292,7 +375,17 @@ export class TrafficModel {
       const spread = spreadConns > 0 ? (acc[o + A_SPREAD]! / spreadConns).toFixed(3) : '';
       const dnsQ = acc[o + A_DNS_Q]!;
       const dns = this.keyHasDns[k] === 1;
-      this.row([formatSeconds(toUs), ns, name, conns.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '', acc[o + A_P50]!.toFixed(3), acc[o + A_P99]!.toFixed(3), spread, dns ? dnsQ.toFixed(3) : '', dns ? acc[o + A_DNS_FAIL]!.toFixed(3) : '', dns && conns > 0 ? (acc[o + A_DNS_MS]! / conns).toFixed(3) : '']);
+      const ing = this.keyHasIngress[k] === 1;
+      // A Service reached only through an Ingress has no connections of its own: no first-packet figures.
+      const own = this.keyRoutings[k]!.length > 0;
+      const ingReq = acc[o + A_ING_REQ]!;
+      const served = ingReq - acc[o + A_ING_FAIL]!;
+      this.row([
+        formatSeconds(toUs), ns, name, conns.toFixed(3), acc[o + A_REQS]!.toFixed(3), acc[o + A_FAILED]!.toFixed(3), steps > 0 ? (acc[o + A_PROGRAMMED]! / steps).toFixed(3) : '',
+        own ? acc[o + A_P50]!.toFixed(3) : '', own ? acc[o + A_P99]!.toFixed(3) : '', spread,
+        dns ? dnsQ.toFixed(3) : '', dns ? acc[o + A_DNS_FAIL]!.toFixed(3) : '', dns && conns > 0 ? (acc[o + A_DNS_MS]! / conns).toFixed(3) : '', dns && acc[o + A_DNS_ANS]! > 0 ? (acc[o + A_DNS_HIT]! / acc[o + A_DNS_ANS]!).toFixed(4) : '',
+        ing ? ingReq.toFixed(3) : '', ing ? acc[o + A_ING_FAIL]!.toFixed(3) : '', ing && served > 1e-9 ? (acc[o + A_ING_MS]! / served).toFixed(3) : '',
+      ]);
       acc.fill(0, o, o + A_P50);
       acc.fill(0, o + A_DNS_Q, o + ACC);
       acc[o + A_SPREAD] = 0;
@@ -427,22 +520,46 @@ export class TrafficModel {
     let failedTotal = this.failed;
     // DNS: the queries offered to CoreDNS this step, against what its ready pods answer; a query dropped by a
     // saturated CoreDNS times out and is retried once (glibc attempts:2), so a lookup fails when both attempts drop.
-    const { fDnsQ, fDnsTries, fDnsMiss } = this;
+    const { fDnsQ, fDnsTries, fDnsMiss, fNames, nameRate } = this;
     let dnsDrop = 0;
     if (this.hasDns) {
       let offered = 0;
+      nameRate.fill(0);
       for (let f = 0; f < fRouting.length; f++) {
         if (fDnsQ[f] === 0) continue;
         const pattern = fPattern[f]!;
-        offered += fConns[f]! * (pattern === 'constant' ? 1 : patternFactor(pattern, fromUs)) * fDnsQ[f]!;
+        const lookups = fConns[f]! * (pattern === 'constant' ? 1 : patternFactor(pattern, fromUs));
+        offered += lookups * fDnsQ[f]!;
+        for (const x of fNames[f]!) nameRate[x]! += lookups;
       }
       const svc = this.table.service(KUBE_DNS);
       if (svc !== undefined) {
         const perPod = Number(svc.metadata.annotations?.[DNS_QPS_ANNOTATION] ?? DNS_QPS_PER_POD);
-        const capacity = this.table.readyAddresses(KUBE_DNS).length * perPod;
+        const ready = this.table.readyAddresses(KUBE_DNS);
+        const capacity = ready.length * perPod;
         dnsDrop = offered > capacity ? (offered > 0 ? 1 - capacity / offered : 0) : 0;
-      }
+        // The cache: queries spread evenly over the P ready pods, each with its own cache. A name asked at λ/s
+        // reaches a pod at λ/P; after a miss its answer is cached for T, so (Poisson arrivals) a pod misses
+        // λ/P / (1 + λT/P) times a second: the name's hit ratio is (λT/P) / (1 + λT/P). nameRate becomes it.
+        const ttl = Number(svc.metadata.annotations?.[DNS_CACHE_TTL_ANNOTATION] ?? DNS_CACHE_TTL_S);
+        const P = ready.length;
+        let hitQ = 0;
+        for (let x = 0; x < nameRate.length; x++) {
+          const load = P > 0 ? (nameRate[x]! * ttl) / P : 0;
+          const hit = load / (1 + load);
+          hitQ += 2 * nameRate[x]! * hit;
+          nameRate[x] = hit;
+        }
+        // CoreDNS's CPU: the queries it answers (a dropped query costs nothing), from the cache or built.
+        const answered = Math.min(offered, capacity);
+        const hitShare = offered > 0 ? hitQ / offered : 0;
+        this.servedLoad(this.readyPods(ready), (answered * (hitShare * DNS_HIT_CPU_US + (1 - hitShare) * DNS_MISS_CPU_US)) / 1000);
+      } else nameRate.fill(0);
     }
+    // Ingress: the requests that reached each controller this step, and per flow through it.
+    const { fHop, fBackend, hops } = this;
+    const hopOffered = hops.length > 0 ? new Float64Array(hops.length) : undefined;
+    const reached = hops.length > 0 ? new Float64Array(fRouting.length) : undefined;
     // Flows expanded from one `prefix*` entry share their pattern object: its factor is computed once per step.
     let lastPattern: TrafficSpec['pattern'] | undefined;
     let lastFactor = 1;
@@ -465,13 +582,30 @@ export class TrafficModel {
       let dnsQ = 0;
       let dnsFail = 0;
       let dnsMs = 0;
+      let dnsHit = 0;
+      let dnsAns = 0;
       if (fDnsQ[f]! > 0) {
         const pFail = fDnsMiss[f] === 1 ? 1 : dnsDrop * dnsDrop;
         dnsQ = conns * fDnsQ[f]! * (1 + dnsDrop);
         dnsFail = conns * pFail;
         dnsMs = conns * (fDnsTries[f]! * DNS_QUERY_MS + dnsDrop * DNS_TIMEOUT_MS);
+        // Of the answered queries (A and AAAA per name tried, retries included), those that came from the cache.
+        dnsAns = dnsQ * (1 - dnsDrop);
+        let hit = 0;
+        for (const x of fNames[f]!) hit += nameRate[x]!;
+        dnsHit = (dnsAns * hit) / fNames[f]!.length;
         // Connections whose lookup failed are never sent; the others meet the rules as before.
         failed = dnsFail + (1 - pFail) * failed;
+        this.totals.dnsQueries += dnsQ;
+        this.totals.dnsFailed += dnsFail;
+        this.totals.dnsHits += dnsHit;
+        this.totals.dnsAnswered += dnsAns;
+      }
+      if (fHop[f]! >= 0) {
+        // The connections that reached a controller pod carry their requests to it.
+        const r = (conns - failed) * fReqs[f]!;
+        reached![f] = r;
+        hopOffered![fHop[f]!]! += r;
       }
       // The first-packet costs depend on the table sizes and the Service's endpoints only: kept until those change.
       const co = r * COST;
@@ -504,6 +638,8 @@ export class TrafficModel {
       acc[o + A_DNS_Q]! += dnsQ;
       acc[o + A_DNS_FAIL]! += dnsFail;
       acc[o + A_DNS_MS]! += dnsMs;
+      acc[o + A_DNS_HIT]! += dnsHit;
+      acc[o + A_DNS_ANS]! += dnsAns;
       const programmed = rProgrammed[r]!;
       if (!Number.isNaN(programmed)) {
         acc[o + A_PROGRAMMED]! += programmed;
@@ -517,6 +653,7 @@ export class TrafficModel {
         acc[o + A_SPREAD_CONNS]! += conns;
       }
     }
+    if (hopOffered !== undefined) this.ingressStep(hopOffered, reached!, seconds);
     this.weighted.p50 = w50;
     this.weighted.p90 = w90;
     this.weighted.p99 = w99;
@@ -525,6 +662,55 @@ export class TrafficModel {
     if (windowConns > 0 && totalNodes > 0) {
       this.cpuSum += (windowCostUs + windowReqs * this.costs.requestUs) / seconds / 1e6 / totalNodes;
       this.cpuWindows++;
+    }
+  }
+
+  /** The Ready pods behind the addresses (those the traffic model knows), in address order. */
+  private readyPods(addresses: readonly string[]): Pod[] {
+    const out: Pod[] = [];
+    for (const ip of addresses) {
+      const p = this.pods.get(ip);
+      if (p !== undefined) out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * The ingress controllers' step: each Ready controller pod has `cores / cpu per request` requests/s of capacity
+   * (cores: the pod's CPU limit, else its request, else INGRESS_DEFAULT_CORES); requests beyond the capacity are
+   * dropped (503 or timeouts), those served wait S / (1 − ρ) (S the CPU per request, ρ the utilisation, capped at
+   * 0.99) on top of the idle latency; a request whose backend Service has no Ready endpoint gets 503.
+   */
+  private ingressStep(offered: Float64Array, reached: Float64Array, seconds: number): void {
+    const drop = new Float64Array(this.hops.length);
+    const latencyMs = new Float64Array(this.hops.length);
+    this.hops.forEach((hop, h) => {
+      const pods = this.readyPods(this.table.readyAddresses(hop.key));
+      let cores = 0;
+      for (const p of pods) cores += podCores(p);
+      const capacity = (cores * 1e6 * seconds) / hop.cpuUs;
+      const rho = capacity > 0 ? offered[h]! / capacity : offered[h]! > 0 ? Infinity : 0;
+      drop[h] = rho > 1 ? 1 - 1 / rho : 0;
+      latencyMs[h] = (hop.latencyUs + hop.cpuUs / (1 - Math.min(rho, INGRESS_RHO_CAP))) / 1000;
+      const served = offered[h]! * (1 - drop[h]!);
+      this.servedLoad(pods, (served / seconds) * hop.cpuUs / 1000);
+    });
+    const acc = this.acc;
+    for (let f = 0; f < reached.length; f++) {
+      const h = this.fHop[f]!;
+      if (h < 0) continue;
+      const b = this.fBackend[f]!;
+      const r = reached[f]!;
+      const noEndpoint = this.table.readyAddresses(this.keys[b]!).length === 0;
+      const failed = noEndpoint ? r : r * drop[h]!;
+      const o = b * ACC;
+      this.active[b] = 1;
+      acc[o + A_ING_REQ]! += r;
+      acc[o + A_ING_FAIL]! += failed;
+      acc[o + A_ING_MS]! += (r - failed) * latencyMs[h]!;
+      this.totals.ingressRequests += r;
+      this.totals.ingressFailed += failed;
+      this.totals.ingressMs += (r - failed) * latencyMs[h]!;
     }
   }
 
@@ -545,7 +731,11 @@ export class TrafficModel {
   /** Totals for the summary. */
   summary(): TrafficSummary {
     const n = this.connections;
+    const t = this.totals;
+    const served = t.ingressRequests - t.ingressFailed;
     return {
+      dns: this.hasDns ? { queries: t.dnsQueries, failedLookups: t.dnsFailed, cacheHitRatio: t.dnsAnswered > 0 ? t.dnsHits / t.dnsAnswered : undefined } : undefined,
+      ingress: this.hops.length > 0 ? { requests: t.ingressRequests, failed: t.ingressFailed, latencyMsMean: served > 0 ? t.ingressMs / served : undefined } : undefined,
       connections: n,
       failed: this.failed,
       firstPacketUs: n > 0 ? { p50: this.weighted.p50 / n, p90: this.weighted.p90 / n, p99: this.weighted.p99 / n } : undefined,

@@ -352,6 +352,71 @@ export const storageClassManifest = k8sObject(
   'a StorageClass',
 );
 
+const ingressBackend = k8sObject(
+  {
+    service: strict(
+      {
+        name: z.string().regex(DNS_LABEL, { error: 'expected a Service name' }),
+        port: strict({ number: z.int().min(1).max(65535).optional(), name: z.string().min(1).optional() }, 'a Service port').optional(),
+      },
+      'an Ingress Service backend',
+    ),
+  },
+  [],
+  'an Ingress backend (only Service backends are modelled)',
+);
+
+/** networking.k8s.io/v1 Ingress (ValidateIngressSpec, pkg/apis/networking/validation: Exact and Prefix paths start with "/"). */
+export const ingressManifest = strict(
+  {
+    ...apiVersionKind('networking.k8s.io/v1', 'Ingress'),
+    metadata: objectMeta,
+    spec: k8sObject(
+      {
+        ingressClassName: z.string().min(1).optional(),
+        defaultBackend: ingressBackend.optional(),
+        rules: z
+          .array(
+            strict(
+              {
+                host: z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'expected a lowercase DNS host name, optionally starting with "*."' }).optional(),
+                http: strict(
+                  {
+                    paths: z
+                      .array(
+                        strict({ path: z.string().optional(), pathType: z.enum(['Exact', 'Prefix', 'ImplementationSpecific'], { error: 'expected pathType Exact, Prefix or ImplementationSpecific' }), backend: ingressBackend }, 'an Ingress path').refine(
+                          (p) => p.pathType === 'ImplementationSpecific' || (p.path ?? '').startsWith('/'),
+                          { message: 'an Exact or Prefix path must start with "/"' },
+                        ),
+                      )
+                      .min(1),
+                  },
+                  'an Ingress rule value',
+                ).optional(),
+              },
+              'an Ingress rule',
+            ),
+          )
+          .optional(),
+      },
+      ['tls'],
+      'an Ingress spec',
+    ).refine((s) => s.defaultBackend !== undefined || (s.rules ?? []).some((r) => r.http !== undefined), { message: 'an Ingress needs a defaultBackend or a rule with http paths' }),
+    status: z.unknown().optional(),
+  },
+  'an Ingress',
+);
+
+/** networking.k8s.io/v1 IngressClass. */
+export const ingressClassManifest = strict(
+  {
+    ...apiVersionKind('networking.k8s.io/v1', 'IngressClass'),
+    metadata: objectMeta,
+    spec: k8sObject({ controller: z.string().min(1, { error: 'expected a controller name' }) }, ['parameters'], 'an IngressClass spec'),
+  },
+  'an IngressClass',
+);
+
 /** apps/v1 StatefulSet. */
 export const statefulSetManifest = strict(
   {
@@ -640,13 +705,15 @@ export const MANIFEST_SCHEMAS = {
   'v1/PersistentVolumeClaim': pvcManifest,
   'v1/PersistentVolume': pvManifest,
   'storage.k8s.io/v1/StorageClass': storageClassManifest,
+  'networking.k8s.io/v1/Ingress': ingressManifest,
+  'networking.k8s.io/v1/IngressClass': ingressClassManifest,
   'v1/ResourceQuota': resourceQuotaManifest,
   'autoscaling/v2/HorizontalPodAutoscaler': hpaV2Manifest,
   'autoscaling/v1/HorizontalPodAutoscaler': hpaV1Manifest,
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Ingress', 'IngressClass'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -667,7 +734,9 @@ export type ParsedManifest =
   | z.output<typeof resourceQuotaManifest>
   | z.output<typeof pvcManifest>
   | z.output<typeof pvManifest>
-  | z.output<typeof storageClassManifest>;
+  | z.output<typeof storageClassManifest>
+  | z.output<typeof ingressManifest>
+  | z.output<typeof ingressClassManifest>;
 
 /** Parsed pod template. */
 export type ParsedPodTemplate = z.output<typeof podTemplate>;

@@ -173,7 +173,22 @@ const trafficPattern = z.union([
 /** Client load of one Service (DESIGN §7). */
 export const trafficSpec = strict(
   {
-    service: serviceRef,
+    /** The Service the clients connect to (or, with `ingress`, none: the Ingress rules choose it). */
+    service: serviceRef.optional(),
+    /**
+     * External HTTP clients through an Ingress (models/ingress/): their connections go to the class's controller
+     * Service (NodePort/LoadBalancer, through kube-proxy), its pods proxy each request to the Service the rules
+     * choose for `host` and `path`.
+     */
+    ingress: strict(
+      {
+        host: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'expected a lowercase DNS host name' }),
+        path: z.string().startsWith('/', { error: 'expected a path starting with "/"' }).default('/'),
+        /** The IngressClass (default: the one annotated as the default class). */
+        className: z.string().min(1).optional(),
+      },
+      'an Ingress request',
+    ).optional(),
     connectionsPerSecond: z.number({ error: 'expected a number' }).min(0).max(10_000_000, { error: 'expected at most 10,000,000 connections/s' }),
     requestsPerConnection: z.number().min(1).max(1_000_000).default(1),
     pattern: trafficPattern.default('constant'),
@@ -194,7 +209,7 @@ export const trafficSpec = strict(
     clientNamespace: z.string().min(1).optional(),
   },
   'a traffic source',
-);
+).refine((t) => (t.service === undefined) !== (t.ingress === undefined), { message: 'expected one of service or ingress' });
 
 /** What a timed event does: exactly one action. */
 export const EVENT_ACTIONS = ['rollout', 'scale', 'rollback', 'pause', 'resume', 'failNodes', 'recoverNodes', 'drainNodes', 'uncordonNodes', 'addNodes', 'load', 'hpaTarget'] as const;
