@@ -557,7 +557,7 @@ export class TrafficModel {
       } else nameRate.fill(0);
     }
     // Ingress: the requests that reached each controller this step, and per flow through it.
-    const { fHop, fBackend, hops } = this;
+    const { fHop, hops } = this;
     const hopOffered = hops.length > 0 ? new Float64Array(hops.length) : undefined;
     const reached = hops.length > 0 ? new Float64Array(fRouting.length) : undefined;
     // Flows expanded from one `prefix*` entry share their pattern object: its factor is computed once per step.
