@@ -59,7 +59,8 @@ import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
 import { EvictionManagers } from '../models/kubelet/evictionManager.js';
 import { PersistentVolumeController, PV_CONTROLLER } from '../models/controllers/persistentVolume.js';
-import { MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
+import { EPHEMERAL_STORAGE_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
+import { EPHEMERAL_STORAGE } from '../cluster/resources.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';
 import { publish, tempFolder } from './resultsFolder.js';
@@ -91,9 +92,9 @@ export interface RunResult {
   podsBound: number;
 }
 
-/** Whether any pod the scenario creates declares its memory use (kubesim.dev/memory-usage). */
-function declaresMemoryUsage(scenario: Scenario): boolean {
-  const has = (a: Record<string, string> | undefined) => a?.[MEMORY_USAGE_ANNOTATION] !== undefined;
+/** Whether any pod the scenario creates declares its use of a resource (the usage annotation given). */
+function declaresUsage(scenario: Scenario, annotation: string): boolean {
+  const has = (a: Record<string, string> | undefined) => a?.[annotation] !== undefined;
   for (const o of scenario.objects) {
     if (o.kind === 'Pod' && has(o.metadata.annotations)) return true;
     if ((o.kind === 'Deployment' || o.kind === 'ReplicaSet' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet' || o.kind === 'Job') && has(o.spec.template.metadata?.annotations)) return true;
@@ -200,6 +201,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const nextIndex = new Map(scenario.nodePools.map((p) => [p.name, p.count]));
     const fleetClient = api.client('cloud-provider', USER_LIMITS);
     let nodeIndex = 0;
+    const signals = { memory: declaresUsage(scenario, MEMORY_USAGE_ANNOTATION), disk: declaresUsage(scenario, EPHEMERAL_STORAGE_USAGE_ANNOTATION) };
     const fleet: NodeFleet = {
       kubelets: new Map(),
       nextNode: (pool) => {
@@ -244,12 +246,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
           leases,
         );
         fleet.kubelets.set(node.metadata.name, { kubelet, node });
+        if (signals.disk) kubelet.images.otherUsageBytes = () => usage.nodeUsageOf(node.metadata.name, EPHEMERAL_STORAGE, engine.now);
         kubelet.start();
       },
     };
     for (const node of nodes) fleet.startNode(node);
-    // Node-pressure eviction, when some pod's memory use may pass its request (a memory-usage annotation).
-    const evictionManagers = declaresMemoryUsage(scenario) ? new EvictionManagers(engine, usage, () => fleet.kubelets, api.client('kubelet-eviction', USER_LIMITS)) : undefined;
+    // Node-pressure eviction, when some pod's memory or ephemeral-storage use may pass its request (a usage
+    // annotation): otherwise pods use their requests, which the scheduler fits in the allocatable.
+    const evictionManagers = signals.memory || signals.disk ? new EvictionManagers(engine, usage, () => fleet.kubelets, api.client('kubelet-eviction', USER_LIMITS), signals, DEFAULTS.kubelet.imageFsBytes) : undefined;
     evictionManagers?.start();
     const autoscaled = scenario.nodePools.filter((p) => p.autoscaling !== undefined);
     let autoscaler: ClusterAutoscaler | undefined;

@@ -1,6 +1,7 @@
 /**
- * The resource-usage model of a pod, from the `kubesim.dev/cpu-usage` and `kubesim.dev/memory-usage` annotations
- * (DESIGN §5: usage over time, for utilisation and the HPA). The value is a quantity (a constant per pod) or a YAML
+ * The resource-usage model of a pod, from the `kubesim.dev/cpu-usage`, `kubesim.dev/memory-usage` and
+ * `kubesim.dev/ephemeral-storage-usage` annotations (DESIGN §5: usage over time, for utilisation, the HPA and the
+ * kubelet's node-pressure eviction). The value is a quantity (a constant per pod) or a YAML
  * flow mapping:
  *
  *   kubesim.dev/cpu-usage: "250m"
@@ -14,25 +15,30 @@
  *
  * A signal is a quantity, `{constant: q}`, `{phases: [{value: q, for: 5m}, …, {value: q}], repeat: true}` (per pod,
  * phases count from the pod's start; shared phases count from t = 0; the last phase holds unless `repeat`) or
- * `{diurnal: {min: q, max: q, peakAt: 14h, period: 24h}}` (a cosine over simulated time, t = 0 being midnight).
+ * `{diurnal: {min: q, max: q, peakAt: 14h, period: 24h}}` (a cosine over simulated time, t = 0 being midnight) or
+ * `{ramp: {from: q, to: q, over: 30m}}` (linear from `from` to `to` over the duration, then holding: logs that grow,
+ * a leak).
  */
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CPU, MEMORY, resourceAmount } from '../cluster/quantity.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, resourceAmount } from '../cluster/quantity.js';
 import type { Micros } from '../engine/time.js';
 import { parseDuration } from './duration.js';
 
 export const CPU_USAGE_ANNOTATION = 'kubesim.dev/cpu-usage';
 export const MEMORY_USAGE_ANNOTATION = 'kubesim.dev/memory-usage';
+/** What the pod writes to the node's filesystem: container writable layers, logs and disk-backed emptyDirs. */
+export const EPHEMERAL_STORAGE_USAGE_ANNOTATION = 'kubesim.dev/ephemeral-storage-usage';
 
 /** The annotation of each modelled resource. */
-export const USAGE_ANNOTATIONS: Readonly<Record<string, string>> = { [CPU]: CPU_USAGE_ANNOTATION, [MEMORY]: MEMORY_USAGE_ANNOTATION };
+export const USAGE_ANNOTATIONS: Readonly<Record<string, string>> = { [CPU]: CPU_USAGE_ANNOTATION, [MEMORY]: MEMORY_USAGE_ANNOTATION, [EPHEMERAL_STORAGE]: EPHEMERAL_STORAGE_USAGE_ANNOTATION };
 
 /** A usage signal over time, in the resource's unit (milli-CPU, bytes). */
 export type Signal =
   | { kind: 'constant'; value: number }
   | { kind: 'phases'; phases: { value: number; forUs: Micros | undefined }[]; repeat: boolean }
-  | { kind: 'diurnal'; min: number; max: number; peakAtUs: Micros; periodUs: Micros };
+  | { kind: 'diurnal'; min: number; max: number; peakAtUs: Micros; periodUs: Micros }
+  | { kind: 'ramp'; from: number; to: number; overUs: Micros };
 
 /** The usage of one resource of one pod. */
 export interface UsageSpec {
@@ -80,6 +86,10 @@ function signalSchema(resource: string) {
       .refine((s) => s.diurnal.min <= s.diurnal.max, { message: 'diurnal min must be ≤ max' })
       .refine((s) => s.diurnal.period === undefined || s.diurnal.period > 0, { message: 'diurnal period must be positive' })
       .transform((s): Signal => ({ kind: 'diurnal', min: s.diurnal.min, max: s.diurnal.max, peakAtUs: s.diurnal.peakAt ?? DIURNAL_PEAK_US, periodUs: s.diurnal.period ?? DAY_US })),
+    z
+      .strictObject({ ramp: z.strictObject({ from: q.optional(), to: q, over: dur }) })
+      .refine((s) => s.ramp.over > 0, { message: 'ramp `over` must be a positive duration' })
+      .transform((s): Signal => ({ kind: 'ramp', from: s.ramp.from ?? 0, to: s.ramp.to, overUs: s.ramp.over })),
   ]);
 }
 
@@ -94,7 +104,7 @@ function usageSchema(resource: string) {
   ]);
 }
 
-const SCHEMAS = new Map([CPU, MEMORY].map((r) => [r, usageSchema(r)]));
+const SCHEMAS = new Map([CPU, MEMORY, EPHEMERAL_STORAGE].map((r) => [r, usageSchema(r)]));
 const cache = new Map<string, UsageSpec>();
 
 /** Parses a usage annotation; throws an Error with the reason when it is not valid. */
@@ -112,7 +122,7 @@ export function parseUsage(resource: string, text: string): UsageSpec {
   if (!r.success) {
     const i = specific(r.error.issues) ?? r.error.issues[0]!;
     const where = i.path.length > 0 ? `at ${i.path.join('.')}: ` : '';
-    throw new Error(`${where}${i.message === 'Invalid input' ? 'expected a quantity or {perPod, shared, noise} with signals constant, phases or diurnal' : i.message}`);
+    throw new Error(`${where}${i.message === 'Invalid input' ? 'expected a quantity or {perPod, shared, noise} with signals constant, phases, diurnal or ramp' : i.message}`);
   }
   cache.set(key, r.data);
   return r.data;
@@ -140,6 +150,8 @@ export function signalAt(s: Signal, tUs: Micros): number {
       return s.value;
     case 'diurnal':
       return diurnal(s.min, s.max, s.peakAtUs, s.periodUs, tUs);
+    case 'ramp':
+      return s.from + ((s.to - s.from) * Math.min(1, Math.max(0, tUs) / s.overUs));
     case 'phases': {
       let t = tUs;
       if (s.repeat) {

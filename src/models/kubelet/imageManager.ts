@@ -67,6 +67,12 @@ export class ImageManager {
   onGcFailed: (message: string) => void = () => {};
   /** Images used by the node's containers (set by the kubelet). */
   inUse: () => Set<string> = () => new Set();
+  /**
+   * Bytes the pods write to the same filesystem (writable layers, logs, emptyDirs; set by the simulation when pods
+   * declare ephemeral-storage usage): the image filesystem is the node's root filesystem, as with containerd's
+   * default layout, so the GC thresholds see them too.
+   */
+  otherUsageBytes: () => number = () => 0;
   /** Bytes freed and images deleted by GC; the last GC failure message. */
   readonly gc = { freedBytes: 0, deleted: 0, failures: [] as string[] };
 
@@ -208,9 +214,19 @@ export class ImageManager {
     return sum;
   }
 
+  /** Size of the image (and node) filesystem in bytes, when known. */
+  get fsBytes(): number | undefined {
+    return this.cfg.imageFsBytes;
+  }
+
+  /** Bytes used on the filesystem: the images and what the pods wrote. */
+  fsUsageBytes(): number {
+    return this.usageBytes() + this.otherUsageBytes();
+  }
+
   private maybeScheduleGc(): void {
     const cap = this.cfg.imageFsBytes;
-    if (cap === undefined || this.gcScheduled || this.usageBytes() * 100 <= IMAGE_GC_HIGH_PERCENT * cap) return;
+    if (cap === undefined || this.gcScheduled || this.fsUsageBytes() * 100 <= IMAGE_GC_HIGH_PERCENT * cap) return;
     this.gcScheduled = true;
     const next = (Math.floor(this.engine.now / IMAGE_GC_PERIOD_US) + 1) * IMAGE_GC_PERIOD_US;
     this.engine.at(next, () => {
@@ -223,9 +239,27 @@ export class ImageManager {
   garbageCollect(): void {
     const cap = this.cfg.imageFsBytes;
     if (cap === undefined) return;
-    const usage = this.usageBytes();
+    const usage = this.fsUsageBytes();
     if (usage * 100 < IMAGE_GC_HIGH_PERCENT * cap) return;
     const toFree = usage - Math.floor((IMAGE_GC_LOW_PERCENT * cap) / 100);
+    const freed = this.freeSpace(toFree);
+    if (freed < toFree) {
+      const message = `Failed to garbage collect required amount of images. Attempted to free ${toFree} bytes, but only found ${freed} bytes eligible to free.`;
+      this.gc.failures.push(message);
+      this.onGcFailed(message);
+    }
+  }
+
+  /**
+   * `DeleteUnusedImages`, the eviction manager's node-level reclaim under disk pressure: frees every image no
+   * container uses (past the minimum GC age); returns the bytes freed.
+   */
+  deleteUnusedImages(): number {
+    return this.freeSpace(Number.MAX_SAFE_INTEGER);
+  }
+
+  /** `freeSpace`: deletes unused images old enough, least recently used first, until `toFree` bytes are freed. */
+  private freeSpace(toFree: number): number {
     const inUse = this.inUse();
     const now = this.engine.now;
     const candidates = [...this.present]
@@ -242,11 +276,7 @@ export class ImageManager {
       this.gc.deleted++;
     }
     this.gc.freedBytes += freed;
-    if (freed < toFree) {
-      const message = `Failed to garbage collect required amount of images. Attempted to free ${toFree} bytes, but only found ${freed} bytes eligible to free.`;
-      this.gc.failures.push(message);
-      this.onGcFailed(message);
-    }
+    return freed;
   }
 }
 

@@ -7,7 +7,8 @@
  *   × (1 + noise × Z)
  * with Z a standard normal drawn per pod and metrics-resolution window (counter-based, engine/hashNoise.ts), never
  * below 0 and capped at the containers' limit when all of them set one (CPU is throttled at its limit; memory above
- * it is OOM-killed by the kubelet model, kubelet/limits.ts). A pod without a usage annotation uses its requests
+ * it is OOM-killed by the kubelet model, kubelet/limits.ts). Ephemeral storage is not capped: a pod writing past its
+ * limit is evicted by the kubelet (kubelet/evictionManager.ts). A pod without a usage annotation uses its requests
  * (GUESS: the natural default when nothing is said; the scenario overrides it with an annotation).
  *
  * A workload is the pod's controller, followed up through a ReplicaSet to its Deployment, so a rollout's old and new
@@ -16,7 +17,7 @@
 import type { Micros } from '../../engine/time.js';
 import { hashNormal } from '../../engine/hashNoise.js';
 import type { Pod } from '../../cluster/types.js';
-import { CPU, MEMORY } from '../../cluster/resources.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../cluster/resources.js';
 import type { ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import { parseUsage, signalAt, USAGE_ANNOTATIONS, type UsageSpec } from '../../workload/usage.js';
 import { isReady } from '../controllers/podControl.js';
@@ -47,6 +48,8 @@ export class UsageModel {
   private readonly fixedByNode = new Map<string, [number, number, number]>();
   /** Running pods whose usage varies (annotated), by uid. */
   private readonly varying = new Map<string, Tracked>();
+  /** Running pods per node. */
+  private readonly runningOn = new Map<string, Set<Tracked>>();
 
   constructor(
     private readonly api: ApiServer,
@@ -131,6 +134,13 @@ export class UsageModel {
   private count(uid: string, t: Tracked, sign: 1 | -1): void {
     const node = t.pod.spec.nodeName;
     if (!t.running || !node) return;
+    let on = this.runningOn.get(node);
+    if (on === undefined) this.runningOn.set(node, (on = new Set()));
+    if (sign > 0) on.add(t);
+    else {
+      on.delete(t);
+      if (on.size === 0) this.runningOn.delete(node);
+    }
     if (t.fixed === undefined) {
       if (sign > 0) this.varying.set(uid, t);
       else this.varying.delete(uid);
@@ -181,6 +191,18 @@ export class UsageModel {
     return p === undefined || !p.running ? 0 : this.compute(p, resource, t);
   }
 
+  /** Usage of `resource` summed over the pods running on a node at time t. */
+  nodeUsageOf(node: string, resource: string, t: Micros): number {
+    let sum = 0;
+    for (const p of this.runningOn.get(node) ?? []) sum += this.compute(p, resource, t);
+    return sum;
+  }
+
+  /** Calls `fn(pod, usage)` with the usage of `resource` for every running pod, in watch order. */
+  forEachRunningOf(resource: string, t: Micros, fn: (pod: Pod, usage: number) => void): void {
+    for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, resource, t));
+  }
+
   /** Calls `fn(pod, cpuMilli, memoryBytes)` for every running pod, in watch order. */
   forEachRunning(t: Micros, fn: (pod: Pod, cpu: number, memory: number) => void): void {
     for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, CPU, t), this.compute(p, MEMORY, t));
@@ -199,7 +221,7 @@ export class UsageModel {
     if (spec.shared !== undefined && p.ready) v += (this.loadFactor(p.workload) * signalAt(spec.shared, t)) / Math.max(1, this.readyPods(p.workload));
     if (spec.noise > 0) v *= 1 + spec.noise * hashNormal(this.seed, `${pod.metadata.uid}/${resource}`, Math.floor(t / METRIC_RESOLUTION_US));
     v = Math.max(0, v);
-    if (limit > 0) v = Math.min(v, limit);
+    if (limit > 0 && resource !== EPHEMERAL_STORAGE) v = Math.min(v, limit);
     return Math.round(v);
   }
 

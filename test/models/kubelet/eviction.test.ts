@@ -1,14 +1,16 @@
 /**
- * Node-pressure eviction (pkg/kubelet/eviction): rankMemoryPressure's order, and a run where pods' memory use
- * passes the node's memory: MemoryPressure with its NoSchedule taint, evictions one per 10 s round in rank order until
- * memory.available is back above 100Mi, the evicted pods Failed with reason Evicted.
+ * Node-pressure eviction (pkg/kubelet/eviction): rankMemoryPressure's and rankDiskPressureFunc's order, a run where
+ * pods' memory use passes the node's memory (MemoryPressure with its NoSchedule taint, evictions one per 10 s round
+ * in rank order until memory.available is back above 100Mi, the evicted pods Failed with reason Evicted), and runs
+ * where pods fill the node's filesystem (local storage limits, DiskPressure at imagefs.available < 15 %, unused
+ * images reclaimed before any pod is evicted).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rankMemoryPressure } from '../../../src/models/kubelet/evictionManager.js';
+import { ephemeralStorageLimit, rankDiskPressure, rankMemoryPressure } from '../../../src/models/kubelet/evictionManager.js';
 import { loadScenario } from '../../../src/workload/loadScenario.js';
 import { runScenario } from '../../../src/sim/simulation.js';
 import { makePod } from '../../helpers/objects.js';
@@ -70,5 +72,113 @@ spec:
     expect(evicted.map((e) => e.name)).toEqual(['b', 'd']);
     expect(evicted[0]!.message).toMatch(/^The node was low on resource: memory\. Threshold quantity: 100Mi, available: -\d+Ki\./);
     expect((parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!.evictions).toBe('2');
+  });
+});
+
+describe('rankDiskPressureFunc (helpers.go)', () => {
+  it('orders by ephemeral-storage use above the request, then priority, then the larger excess', () => {
+    const Gi = 1024 * Mi;
+    const pod = (name: string, request: number, priority: number) => makePod(name, { 'ephemeral-storage': request * Gi }, { priority });
+    const ranked = rankDiskPressure([
+      { pod: pod('fits', 4, 0), usage: 3 * Gi },
+      { pod: pod('over-high', 1, 100), usage: 5 * Gi },
+      { pod: pod('over-small', 1, 0), usage: 2 * Gi },
+      { pod: pod('over-big', 1, 0), usage: 6 * Gi },
+    ]);
+    expect(ranked.map((c) => c.pod.metadata.name)).toEqual(['over-big', 'over-small', 'over-high', 'fits']);
+  });
+
+  it('takes the pod limit as the sum of the containers that set one', () => {
+    const p = makePod('p', {});
+    expect(ephemeralStorageLimit(p)).toBeUndefined();
+    const limited = { ...p, spec: { ...p.spec, containers: [{ name: 'a', image: 'x', resources: { limits: { 'ephemeral-storage': 100 } } }, { name: 'b', image: 'x' }, { name: 'c', image: 'x', resources: { limits: { 'ephemeral-storage': 50 } } }] } };
+    expect(ephemeralStorageLimit(limited)).toBe(150);
+  });
+});
+
+describe('disk pressure in a run', () => {
+  const diskScenario = (name: string, pods: string, extra = '') => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      `apiVersion: kubesim.dev/v1
+kind: Scenario
+metadata: {name: ${name}}
+spec:
+  seed: 1
+  duration: 4m
+  cluster:
+    nodePools: [{name: n, count: 1, capacity: {cpu: "8", memory: 16Gi, pods: 110, ephemeral-storage: 20Gi}${extra}}]
+  images: {app:1: 1Gi}
+  manifests:
+    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: low}, value: 0}
+    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 100}${pods}
+  metrics: {interval: 10s}
+`,
+    );
+    return file;
+  };
+  const pod = (name: string, usage: string, cls: string, resources: string) => `
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: ${name}, annotations: {kubesim.dev/ephemeral-storage-usage: "${usage}"}}
+      spec:
+        priorityClassName: ${cls}
+        containers: [{name: c, image: app:1, resources: {${resources}}}]`;
+  const read = (out: string, file: string) => parse(readFileSync(join(out, file), 'utf8'), { columns: true }) as Record<string, string>[];
+
+  it('evicts a pod past its ephemeral-storage limit whatever the node has free', async () => {
+    const file = diskScenario('limit', pod('writer', '{perPod: {ramp: {to: 3Gi, over: 60s}}}', 'low', 'limits: {ephemeral-storage: 2Gi}') + pod('quiet', '100Mi', 'low', 'requests: {cpu: 100m}'));
+    const out = join(dir, 'limit-out');
+    await runScenario(loadScenario(file), { outDir: out });
+    const events = read(out, 'events.csv').filter((e) => e.reason === 'Evicted');
+    expect(events.map((e) => e.name)).toEqual(['writer']);
+    expect(events[0]!.message).toBe('Pod ephemeral local storage usage exceeds the total limit of containers 2097152Ki.');
+    // 2 Gi of the 3 Gi ramp is written 40 s after the start; the next 10 s round sees it.
+    const writer = read(out, 'pods.csv').find((r) => r.name === 'writer')!;
+    expect(writer.phase).toBe('Failed');
+    expect(Number(writer.finished_s)).toBeGreaterThan(40);
+    expect(Number(writer.finished_s)).toBeLessThanOrEqual(60);
+    expect(read(out, 'pods.csv').find((r) => r.name === 'quiet')!.phase).toBe('Running');
+  });
+
+  it('turns DiskPressure on at imagefs.available < 15 % and evicts the pod most above its request', async () => {
+    // 20 Gi filesystem, 1 Gi image: the pods reach 2 + 9 + 7 = 18 Gi after 2 min, 1 Gi available.
+    const file = diskScenario(
+      'pressure',
+      pod('steady', '2Gi', 'low', 'requests: {ephemeral-storage: 4Gi}') + pod('logger', '{perPod: {ramp: {to: 9Gi, over: 2m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}') + pod('cache', '{perPod: {ramp: {to: 7Gi, over: 2m}}}', 'high', 'requests: {ephemeral-storage: 1Gi}'),
+    );
+    const out = join(dir, 'pressure-out');
+    await runScenario(loadScenario(file), { outDir: out });
+    const evicted = read(out, 'events.csv').filter((e) => e.reason === 'Evicted');
+    // logger (low priority, 8 Gi over) goes first; with 10 Gi used the node is below 85 % again.
+    expect(evicted.map((e) => e.name)).toEqual(['logger']);
+    expect(evicted[0]!.message).toMatch(/^The node was low on resource: ephemeral-storage\. Threshold quantity: 3221225472, available: \d+Ki\. Container c was using \d+Ki, request is 1048576Ki, has larger consumption of ephemeral-storage\.$/);
+    const logger = read(out, 'pods.csv').find((r) => r.name === 'logger')!;
+    // 17 Gi used (over 85 %) once 9x/120 + 7x/120 + 2 + 1 ≥ 17, x ≥ 105 s: evicted at the next round.
+    expect(Number(logger.finished_s)).toBeGreaterThanOrEqual(105);
+    expect(Number(logger.finished_s)).toBeLessThanOrEqual(120);
+    expect(read(out, 'pods.csv').filter((r) => r.phase === 'Running').map((r) => r.name).sort()).toEqual(['cache', 'steady']);
+    expect(read(out, 'summary.csv')[0]!.evictions).toBe('1');
+  });
+
+  it('reclaims unused images before evicting pods', async () => {
+    // A 4 Gi image is on the node from the start; the logger's 13 Gi pass 85 % of the 20 Gi (with 1 + 4 Gi of images)
+    // after about 166 s. Nobody runs the old image: deleting it brings the node back under 85 %, nobody is evicted.
+    // When a pod runs it, it cannot be deleted and the logger is evicted.
+    const logger = pod('logger', '{perPod: {ramp: {to: 13Gi, over: 3m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}');
+    const user = `
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: user}
+      spec: {priorityClassName: high, containers: [{name: c, image: "old:1", resources: {requests: {cpu: 100m}}}]}`;
+    const preloaded = ', images: [{name: "old:1", size: 4Gi}]';
+    const runs: Record<string, string[]> = {};
+    for (const [name, pods] of [['reclaim', logger], ['in-use', logger + user]] as const) {
+      const out = join(dir, `${name}-out`);
+      await runScenario(loadScenario(diskScenario(name, pods, preloaded)), { outDir: out });
+      runs[name] = read(out, 'events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name!);
+    }
+    expect(runs).toEqual({ reclaim: [], 'in-use': ['logger'] });
   });
 });
