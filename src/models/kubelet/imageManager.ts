@@ -63,6 +63,8 @@ export class ImageManager {
   private readonly fetching = new Map<string, Micros>();
   /** Bytes transferred by pulls, for the layers' accounting (tests, summaries). */
   transferredBytes = 0;
+  /** Called when an image arrives on the node or leaves it (set by the kubelet, which reports them). */
+  onImagesChanged: () => void = () => {};
   /** Called with the message when a GC pass cannot free enough (set by the kubelet). */
   onGcFailed: (message: string) => void = () => {};
   /** Images used by the node's containers (set by the kubelet). */
@@ -155,6 +157,7 @@ export class ImageManager {
         if (!this.present.has(image)) {
           this.present.add(image);
           this.addLayers(image);
+          this.onImagesChanged();
         }
         if (sizeBytes !== undefined) this.sizes.set(image, sizeBytes);
         this.firstSeen.set(image, this.engine.now);
@@ -204,6 +207,25 @@ export class ImageManager {
   /** Records that a container started with the image. */
   used(image: string): void {
     this.lastUsed.set(image, this.engine.now);
+  }
+
+  /**
+   * The images as the kubelet's node status setter lists them (`setters.Images`): largest first, at most `max`
+   * (nodeStatusMaxImages, 50), each with its full size.
+   */
+  imageList(max: number): { names: string[]; sizeBytes: number }[] {
+    const out = [...this.present].map((i) => ({ names: [i], sizeBytes: this.fullSize(i) }));
+    out.sort((a, b) => b.sizeBytes - a.sizeBytes || (a.names[0]! < b.names[0]! ? -1 : 1));
+    return out.slice(0, max);
+  }
+
+  /** An image's size: its layers' sum when the scenario lists them. */
+  private fullSize(image: string): number {
+    const layers = this.cfg.layersOf?.(image);
+    if (layers === undefined) return this.sizeOf(image);
+    let sum = 0;
+    for (const l of layers) sum += l.size;
+    return sum;
   }
 
   /** Bytes the images on the node take (each layer once). */
@@ -260,6 +282,7 @@ export class ImageManager {
 
   /** `freeSpace`: deletes unused images old enough, least recently used first, until `toFree` bytes are freed. */
   private freeSpace(toFree: number): number {
+    const deleted = this.gc.deleted;
     const inUse = this.inUse();
     const now = this.engine.now;
     const candidates = [...this.present]
@@ -276,6 +299,7 @@ export class ImageManager {
       this.gc.deleted++;
     }
     this.gc.freedBytes += freed;
+    if (deleted < this.gc.deleted) this.onImagesChanged();
     return freed;
   }
 }

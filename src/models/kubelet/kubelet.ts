@@ -55,6 +55,14 @@ export interface KubeletConfig {
 }
 
 /** CrashLoopBackOff: 10 s initial (kubelet.go `backOffPeriod`), doubling, max 300 s (`MaxContainerBackOff`). */
+/** nodeStatusMaxImages (kubelet config default): the images a Node's status lists. */
+export const NODE_STATUS_MAX_IMAGES = 50;
+/**
+ * The image GC manager's image cache refresh (pkg/kubelet/images/image_gc_manager.go `Start`: ListImages every 30 s),
+ * which the node status setter reads: a pulled image shows in `status.images` at the next refresh, and the 10 s
+ * status sync (nodeStatusUpdateFrequency) sends the changed status. kubesim aligns both with the kubelet's start.
+ */
+export const IMAGE_CACHE_REFRESH_US = 30_000_000;
 export const CRASHLOOP_INITIAL_US = 10_000_000;
 export const CRASHLOOP_MAX_US = 300_000_000;
 /** The backoff resets after a container ran for 2 × max = 10 min (client-go flowcontrol backoff). */
@@ -124,6 +132,9 @@ export class Kubelet {
   /** Every pod bound to this node, as the kubelet's watch last showed it. */
   private readonly known = new Map<string, Pod>();
   private down = false;
+  /** When the kubelet started, and whether an image report is due. */
+  private startedAt: Micros = 0;
+  private imageReportDue = false;
   /** Pod addresses from the node's podCIDR (host-local IPAM). */
   private readonly ipam: HostLocalIpam;
   /** Admission accounting: the pods admitted and not terminated (same layout as the scheduler's NodeInfo). */
@@ -146,6 +157,7 @@ export class Kubelet {
     this.admitted = new NodeInfo(node);
     this.cpu = new NodeCpu(engine, node.status.capacity.cpu ?? node.status.allocatable.cpu ?? 0);
     this.ipam = new HostLocalIpam(node.spec.podCIDR);
+    this.images.onImagesChanged = () => this.reportImages();
     this.images.onGcFailed = (message) => this.recorder.record(this.admitted.node, 'Warning', 'FreeDiskSpaceFailed', 'kubelet', message, this.nodeName);
     this.images.inUse = () => {
       const out = new Set<string>();
@@ -163,10 +175,28 @@ export class Kubelet {
   start(): void {
     this.api.watch('Pod', { nodeName: this.nodeName }, (ev) => this.onPod(ev));
     const node = this.admitted.node;
+    this.startedAt = this.engine.now;
     this.leases?.start(this.nodeName, this.engine.now);
     this.client.create({
       ...node,
       status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] },
+    });
+  }
+
+  /**
+   * The node status setter `Images`: after the next image cache refresh the Node's `status.images` lists the images
+   * on the node (largest first, nodeStatusMaxImages), which the scheduler's ImageLocality reads.
+   */
+  private reportImages(): void {
+    if (this.imageReportDue) return;
+    this.imageReportDue = true;
+    const since = this.engine.now - this.startedAt;
+    const at = this.startedAt + Math.ceil(since / IMAGE_CACHE_REFRESH_US) * IMAGE_CACHE_REFRESH_US;
+    this.engine.at(Math.max(at, this.engine.now), () => {
+      this.imageReportDue = false;
+      if (this.down) return;
+      const images = this.images.imageList(NODE_STATUS_MAX_IMAGES);
+      this.client.update('Node', this.nodeName, (n) => ({ ...n, status: { ...n.status, images } }));
     });
   }
 

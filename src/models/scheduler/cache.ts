@@ -32,6 +32,10 @@ export class SchedulerCache {
   private readonly priorities = new Map<number, number>();
   /** Number of nodes that have each image (upstream's ImageStateSummary.NumNodes). */
   readonly imageNodes = new Map<string, number>();
+  /** Number of nodes that have each layer, when the scenario's image table lists layers (kubesim's ImageLocality `scoreLayers`). */
+  readonly layerNodes = new Map<string, number>();
+  /** The layers of a (normalised) image name, from the scenario's image table. */
+  layersOf: ((image: string) => readonly { digest: string; size: number }[] | undefined) | undefined;
 
   /** The NodeInfo of a node. */
   node(name: string): NodeInfo | undefined {
@@ -84,6 +88,25 @@ export class SchedulerCache {
       if (c > 0) this.imageNodes.set(image, c);
       else this.imageNodes.delete(image);
     }
+    if (this.layersOf === undefined) return;
+    for (const digest of this.nodeLayers(n)) {
+      const c = (this.layerNodes.get(digest) ?? 0) + sign;
+      if (c > 0) this.layerNodes.set(digest, c);
+      else this.layerNodes.delete(digest);
+    }
+  }
+
+  private readonly layerSets = new WeakMap<ReadonlyMap<string, number>, Set<string>>();
+
+  /** The layers on a node: those of the images its status lists (each once). */
+  nodeLayers(n: NodeInfo): ReadonlySet<string> {
+    let set = this.layerSets.get(n.images);
+    if (set === undefined) {
+      set = new Set();
+      for (const image of n.images.keys()) for (const l of this.layersOf?.(image) ?? []) set.add(l.digest);
+      this.layerSets.set(n.images, set);
+    }
+    return set;
   }
 
   /**

@@ -23,7 +23,8 @@ import { DEFAULT_PLUGINS, Profile, type PluginConfig } from './framework/profile
 import { cloneCycleState, type NodeToStatus } from './framework/interfaces.js';
 import { Nominator } from './nominator.js';
 import { nodeFrag, type TypicalPod } from './gpu/fragmentation.js';
-import { NodeInfo } from './nodeInfo.js';
+import { NodeInfo, normalizedImageName } from './nodeInfo.js';
+import { nodeSchedulingPropertiesChanged } from './nodeChange.js';
 import type { Registry } from './framework/registry.js';
 import { Code, CODE_NAMES, isRejected, type Status, type StatusOrSuccess } from './framework/status.js';
 import type { CycleTrace, FilterTrace, NodeTrace, ScoreTrace, Tracer } from './cycleTrace.js';
@@ -51,6 +52,8 @@ export interface SchedulerConfig {
   tieBreak?: 'random' | 'first';
   /** The workload's typical pods for GPU fragmentation (FGD), computed on first use. */
   typicalPods?: () => readonly TypicalPod[];
+  /** The scenario's image layers by image name (for ImageLocality with `scoreLayers`). */
+  imageLayers?: Readonly<Record<string, readonly { digest: string; size: number }[]>>;
 }
 
 /** Flush period of backoffQ → activeQ (GUESS ≈ 1 s: upstream's ordering-window length was not read). */
@@ -194,6 +197,11 @@ export class Scheduler {
   ) {
     let typical: readonly TypicalPod[] | undefined;
     this.typicalPods = () => (typical ??= config.typicalPods?.() ?? []);
+    const layers = Object.entries(config.imageLayers ?? {});
+    if (layers.length > 0) {
+      const byName = new Map(layers.map(([name, l]) => [normalizedImageName(name), l]));
+      this.cache.layersOf = (image) => byName.get(image);
+    }
     const handle: PluginHandle = {
       bindPod: (pod, nodeName, done) => this.bindPod(pod, nodeName, done),
       nodes: () => this.cache.nodeList,
@@ -203,6 +211,9 @@ export class Scheduler {
       updateObject: (kind, key, mutate) => this.client.update(kind, key, mutate),
       typicalPods: () => this.typicalPods(),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
+      imageLayers: (image) => this.cache.layersOf?.(image),
+      layerNodes: (digest) => this.cache.layerNodes.get(digest) ?? 0,
+      nodeLayers: (node) => this.cache.nodeLayers(node),
       podCount: () => this.cache.podCount,
       podsWithAffinity: () => this.cache.podsWithAffinity,
       podsWithRequiredAntiAffinity: () => this.cache.podsWithRequiredAntiAffinity,
@@ -375,7 +386,8 @@ export class Scheduler {
       return;
     }
     const added = this.cache.upsertNode(ev.object);
-    this.moveAll(added ? 'NodeAdd' : 'NodeUpdate');
+    if (added) this.moveAll('NodeAdd');
+    else if (ev.old === undefined || nodeSchedulingPropertiesChanged(ev.old, ev.object)) this.moveAll('NodeUpdate');
   }
 
   private onPod(ev: WatchEvent<Pod>): void {

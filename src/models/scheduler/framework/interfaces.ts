@@ -165,6 +165,11 @@ export interface PluginHandle {
   podLog(): PodChangeLog;
   /** How many nodes have an image (normalised name). */
   imageNodes(image: string): number;
+  /** The layers of an image (normalised name) when the scenario's image table lists them. */
+  imageLayers?(image: string): readonly { digest: string; size: number }[] | undefined;
+  /** How many nodes have a layer, and the layers on a node (from the images its status lists). */
+  layerNodes?(digest: string): number;
+  nodeLayers?(node: NodeInfo): ReadonlySet<string>;
   /** Pods counted in the cache (bound or assumed), over all nodes. */
   podCount(): number;
   /** The seeded random stream of policy plugins (`scheduler.policy`). */

@@ -3,7 +3,12 @@
  * the pod's images. For each container and init container whose (normalised) image the node has, the image size
  * scaled by its spread (nodes with the image / all nodes) is summed; the sum is clamped to
  * [23 MiB, 1000 MiB × number of containers] and mapped linearly onto 0–100 in integer arithmetic. The node's images
- * come from the Node's `status.images`.
+ * come from the Node's `status.images`, which the kubelet fills with the images it pulled (kubelet.ts).
+ *
+ * `scoreLayers: true` (kubesim's extension, not an upstream argument): an image the scenario's table lists as layers
+ * counts the layers the node already has, each scaled by its own spread, in place of all-or-nothing on the whole
+ * image, so a node holding the shared base layers of an image scores for the bytes it would not pull. The node's
+ * layers are those of the images its status lists. Upstream scores whole images only; the thresholds are the same.
  */
 import type { PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { SKIP } from '../framework/status.js';
@@ -47,7 +52,10 @@ function podImages(spec: PodInfo['pod']['spec']): string[] {
  * Creates the plugin. kubesim adds a PreScore that returns Skip when no node has any of the pod's images: every
  * score would then be 0 (the sum is below the minimum threshold), so skipping leaves the totals unchanged.
  */
-export function imageLocality(handle: PluginHandle): PreScorePlugin & ScorePlugin {
+export function imageLocality(handle: PluginHandle, args?: Record<string, unknown>): PreScorePlugin & ScorePlugin {
+  for (const k of Object.keys(args ?? {})) if (k !== 'scoreLayers') throw new Error(`ImageLocality: unknown argument "${k}" (expected scoreLayers)`);
+  if (args?.scoreLayers !== undefined && typeof args.scoreLayers !== 'boolean') throw new Error('ImageLocality: scoreLayers must be true or false');
+  const layered = args?.scoreLayers === true;
   let lastPod: PodInfo | undefined;
   let lastImages: string[] = [];
   return {
@@ -55,7 +63,10 @@ export function imageLocality(handle: PluginHandle): PreScorePlugin & ScorePlugi
     preScore(_state, pod) {
       lastPod = pod;
       lastImages = podImages(pod.pod.spec);
-      for (const image of lastImages) if (handle.imageNodes(image) > 0) return null;
+      for (const image of lastImages) {
+        if (handle.imageNodes(image) > 0) return null;
+        if (layered) for (const l of handle.imageLayers?.(image) ?? []) if ((handle.layerNodes?.(l.digest) ?? 0) > 0) return null;
+      }
       return SKIP;
     },
     score(_state, pod, node) {
@@ -68,6 +79,12 @@ export function imageLocality(handle: PluginHandle): PreScorePlugin & ScorePlugi
       const total = handle.nodes().length;
       let sum = 0;
       for (const image of images) {
+        const layers = layered ? handle.imageLayers?.(image) : undefined;
+        if (layers !== undefined) {
+          const present = handle.nodeLayers!(node);
+          for (const l of layers) if (present.has(l.digest)) sum += scaledImageScore(l.size, handle.layerNodes!(l.digest), total);
+          continue;
+        }
         const size = node.images.get(image);
         if (size !== undefined) sum += scaledImageScore(size, handle.imageNodes(image), total);
       }

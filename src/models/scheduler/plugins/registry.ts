@@ -38,7 +38,7 @@ export function inTreeRegistry(): Registry {
   r.register(POD_TOPOLOGY_SPREAD, (args, handle) => podTopologySpread(args, handle));
   r.register(INTER_POD_AFFINITY, (args, handle) => interPodAffinity(args, handle));
   r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
-  r.register(IMAGE_LOCALITY, (_args, handle) => imageLocality(handle));
+  r.register(IMAGE_LOCALITY, (args, handle) => imageLocality(handle, args));
   r.register(RANDOM, (_args, handle) => randomPolicy(handle));
   r.register(FIRST_FIT, () => firstFit());
   r.register(ROUND_ROBIN, (_args, handle) => roundRobin(handle));
