@@ -506,5 +506,22 @@ function hasProgressDeadline(d: Deployment): boolean {
 }
 
 function sameStatus(a: Deployment['status'], b: Deployment['status']): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return sameValue(a, b);
+}
+
+/** Deep equality of JSON-like values, a key holding undefined being the same as an absent key (as in JSON). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k in x) if (!sameValue(x[k], y[k])) return false;
+  for (const k in y) if (x[k] === undefined && y[k] !== undefined) return false;
+  return true;
 }

@@ -76,6 +76,31 @@ const portKey = (ports: Ports) =>
     .sort()
     .join(',');
 const endpointKey = (e: Endpoint) => `${e.targetRef?.uid ?? ''}/${e.addresses[0]}`;
+
+/** A Service's endpoint ports when every targetPort is a number (the same for all its pods), with their key. */
+const numericPorts = new WeakMap<Service['spec'], { ports: Ports; key: string } | null>();
+function servicePorts(svc: Service, pod: Pod): { ports: Ports; key: string } {
+  let cached = numericPorts.get(svc.spec);
+  if (cached === undefined) {
+    const numeric = (svc.spec.ports ?? []).every((p) => typeof (p.targetPort ?? p.port) === 'number');
+    cached = numeric ? withKey(endpointPorts(svc, pod)) : null;
+    numericPorts.set(svc.spec, cached);
+  }
+  return cached ?? withKey(endpointPorts(svc, pod));
+}
+const withKey = (ports: Ports) => ({ ports, key: portKey(ports) });
+
+/** A pod's endpoint and its key, memoised per pod object version, node object and Service publishing mode. */
+const endpoints = new WeakMap<Pod, { node: Node | undefined; publish: boolean; e: Endpoint; key: string }>();
+function endpointOf(pod: Pod, node: Node | undefined, svc: Service): { e: Endpoint; key: string } {
+  const publish = svc.spec.publishNotReadyAddresses === true;
+  const hit = endpoints.get(pod);
+  if (hit !== undefined && hit.node === node && hit.publish === publish) return hit;
+  const e = podToEndpoint(pod, node, svc);
+  const entry = { node, publish, e, key: endpointKey(e) };
+  endpoints.set(pod, entry);
+  return entry;
+}
 /** Field-by-field equality of two endpoints (a hot path: every member of a synced Service is compared). */
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   if (a.addresses.length !== b.addresses.length || a.addresses.some((x, i) => x !== b.addresses[i])) return false;
@@ -185,12 +210,11 @@ export class EndpointSliceController {
     for (const pod of this.index.membersOf(key)) {
       if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed' || !pod.status.podIP) continue;
       if (pod.spec.nodeName && !this.nodes.has(pod.spec.nodeName) && !svc.spec.publishNotReadyAddresses) continue;
-      const ports = endpointPorts(svc, pod);
-      const pk = portKey(ports);
+      const { ports, key: pk } = servicePorts(svc, pod);
       let d = desired.get(pk);
       if (d === undefined) desired.set(pk, (d = { ports, endpoints: new Map() }));
-      const e = podToEndpoint(pod, pod.spec.nodeName ? this.nodes.get(pod.spec.nodeName) : undefined, svc);
-      d.endpoints.set(endpointKey(e), e);
+      const { e, key: ek } = endpointOf(pod, pod.spec.nodeName ? this.nodes.get(pod.spec.nodeName) : undefined, svc);
+      d.endpoints.set(ek, e);
     }
     const toCreate: EndpointSlice[] = [];
     const toUpdate: EndpointSlice[] = [];

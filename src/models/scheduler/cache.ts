@@ -32,6 +32,8 @@ export class SchedulerCache {
   private readonly priorities = new Map<number, number>();
   /** Number of nodes that have each image (upstream's ImageStateSummary.NumNodes). */
   readonly imageNodes = new Map<string, number>();
+  /** The largest size any node has reported for each image (never lowered: an upper bound for ImageLocality). */
+  readonly imageSizeBound = new Map<string, number>();
   /** Number of nodes that have each layer, when the scenario's image table lists layers (kubesim's ImageLocality `scoreLayers`). */
   readonly layerNodes = new Map<string, number>();
   /** The layers of a (normalised) image name, from the scenario's image table. */
@@ -83,10 +85,11 @@ export class SchedulerCache {
   }
 
   private countImages(n: NodeInfo, sign: 1 | -1): void {
-    for (const image of n.images.keys()) {
+    for (const [image, size] of n.images) {
       const c = (this.imageNodes.get(image) ?? 0) + sign;
       if (c > 0) this.imageNodes.set(image, c);
       else this.imageNodes.delete(image);
+      if (sign > 0 && size > (this.imageSizeBound.get(image) ?? -1)) this.imageSizeBound.set(image, size);
     }
     if (this.layersOf === undefined) return;
     for (const digest of this.nodeLayers(n)) {

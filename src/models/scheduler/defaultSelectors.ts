@@ -27,6 +27,9 @@ export class DefaultSelectors {
   /** The Services' merged selector per namespace and label set (cleared on any Service change): pods of one
    * template share it, so a cycle does not rescan every Service of the namespace. */
   private readonly fromServices = new Map<string, Record<string, string> | null>();
+  /** The same per labels object (a pod's labels keep their object across its updates), valid for `generation`. */
+  private readonly byLabels = new WeakMap<Record<string, string>, { generation: number; ns: string; merged: Record<string, string> | null }>();
+  private generation = 0;
 
   /** Starts the informers. */
   start(api: ApiServer): void {
@@ -40,6 +43,7 @@ export class DefaultSelectors {
 
   private onService(type: string, svc: Service): void {
     this.fromServices.clear();
+    this.generation++;
     const ns = svc.metadata.namespace ?? 'default';
     let m = this.services.get(ns);
     if (m === undefined) this.services.set(ns, (m = new Map()));
@@ -68,8 +72,9 @@ export class DefaultSelectors {
     let merged: Record<string, string> | null = null;
     if (nsServices !== undefined && nsServices.size > 0) {
       const labels = pod.metadata.labels ?? {};
-      const cacheKey = `${ns}\u0000${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
-      const hit = this.fromServices.get(cacheKey);
+      const known = pod.metadata.labels !== undefined ? this.byLabels.get(labels) : undefined;
+      const cacheKey = known !== undefined && known.generation === this.generation && known.ns === ns ? undefined : `${ns}\u0000${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
+      const hit = cacheKey === undefined ? known!.merged : this.fromServices.get(cacheKey);
       if (hit !== undefined) merged = hit;
       else {
         const pairs = this.byPair.get(ns)!;
@@ -77,8 +82,9 @@ export class DefaultSelectors {
         for (const k in labels) for (const s of pairs.get(`${k}\u0000${labels[k]}`) ?? []) if (s.matches(labels)) selecting.push(s);
         selecting.sort((a, b) => a.seq - b.seq);
         for (const s of selecting) merged = { ...(merged ?? {}), ...s.selector };
-        this.fromServices.set(cacheKey, merged);
+        this.fromServices.set(cacheKey!, merged);
       }
+      if (cacheKey !== undefined && pod.metadata.labels !== undefined) this.byLabels.set(labels, { generation: this.generation, ns, merged });
     }
     const matchLabels: Record<string, string> = { ...(merged ?? {}) };
     let any = merged !== null;

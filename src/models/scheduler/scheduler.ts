@@ -211,6 +211,7 @@ export class Scheduler {
       updateObject: (kind, key, mutate) => this.client.update(kind, key, mutate),
       typicalPods: () => this.typicalPods(),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
+      imageSizeBound: (image) => this.cache.imageSizeBound.get(image) ?? 0,
       imageLayers: (image) => this.cache.layersOf?.(image),
       layerNodes: (digest) => this.cache.layerNodes.get(digest) ?? 0,
       nodeLayers: (node) => this.cache.nodeLayers(node),

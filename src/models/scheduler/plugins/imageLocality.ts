@@ -56,37 +56,50 @@ export function imageLocality(handle: PluginHandle, args?: Record<string, unknow
   for (const k of Object.keys(args ?? {})) if (k !== 'scoreLayers') throw new Error(`ImageLocality: unknown argument "${k}" (expected scoreLayers)`);
   if (args?.scoreLayers !== undefined && typeof args.scoreLayers !== 'boolean') throw new Error('ImageLocality: scoreLayers must be true or false');
   const layered = args?.scoreLayers === true;
+  // Per cycle (set by PreScore): the pod's images with their spread (nodes with it / all nodes), and layers.
   let lastPod: PodInfo | undefined;
-  let lastImages: string[] = [];
+  let images: string[] = [];
+  let spreads: number[] = [];
+  let layerLists: (readonly { digest: string; size: number }[] | undefined)[] = [];
+  const prepare = (pod: PodInfo) => {
+    lastPod = pod;
+    images = podImages(pod.pod.spec);
+    const total = handle.nodes().length;
+    spreads = images.map((i) => handle.imageNodes(i) / total);
+    layerLists = images.map((i) => (layered ? handle.imageLayers?.(i) : undefined));
+  };
   return {
     name: IMAGE_LOCALITY,
+    /**
+     * Skip when no node can score above 0: the largest possible sum (each image's largest reported size, or its
+     * layers' sizes, scaled by its spread) is at most the 23 MiB floor, so every score is 0 and the totals do not
+     * change.
+     */
     preScore(_state, pod) {
-      lastPod = pod;
-      lastImages = podImages(pod.pod.spec);
-      for (const image of lastImages) {
-        if (handle.imageNodes(image) > 0) return null;
-        if (layered) for (const l of handle.imageLayers?.(image) ?? []) if ((handle.layerNodes?.(l.digest) ?? 0) > 0) return null;
+      prepare(pod);
+      const total = handle.nodes().length;
+      let bound = 0;
+      for (let i = 0; i < images.length; i++) {
+        const layers = layerLists[i];
+        if (layers !== undefined) for (const l of layers) bound += scaledImageScore(l.size, handle.layerNodes?.(l.digest) ?? 0, total);
+        else bound += scaledImageScore(handle.imageSizeBound?.(images[i]!) ?? MAX_CONTAINER_THRESHOLD * images.length, handle.imageNodes(images[i]!), total);
       }
-      return SKIP;
+      return bound > MIN_THRESHOLD ? null : SKIP;
     },
     score(_state, pod, node) {
-      if (lastPod !== pod) {
-        lastPod = pod;
-        lastImages = podImages(pod.pod.spec);
-      }
-      const images = lastImages;
+      if (lastPod !== pod) prepare(pod);
       if (node.images.size === 0) return imageLocalityPriority(0, images.length);
-      const total = handle.nodes().length;
       let sum = 0;
-      for (const image of images) {
-        const layers = layered ? handle.imageLayers?.(image) : undefined;
+      for (let i = 0; i < images.length; i++) {
+        const layers = layerLists[i];
         if (layers !== undefined) {
           const present = handle.nodeLayers!(node);
+          const total = handle.nodes().length;
           for (const l of layers) if (present.has(l.digest)) sum += scaledImageScore(l.size, handle.layerNodes!(l.digest), total);
           continue;
         }
-        const size = node.images.get(image);
-        if (size !== undefined) sum += scaledImageScore(size, handle.imageNodes(image), total);
+        const size = node.images.get(images[i]!);
+        if (size !== undefined) sum += Math.trunc(size * spreads[i]!);
       }
       return imageLocalityPriority(sum, images.length);
     },
