@@ -34,6 +34,8 @@ export class SchedulerCache {
   readonly imageNodes = new Map<string, number>();
   /** The largest size any node has reported for each image (never lowered: an upper bound for ImageLocality). */
   readonly imageSizeBound = new Map<string, number>();
+  /** Images whose nodes have reported different sizes (never cleared). */
+  readonly imageSizesVary = new Set<string>();
   /** Number of nodes that have each layer, when the scenario's image table lists layers (kubesim's ImageLocality `scoreLayers`). */
   readonly layerNodes = new Map<string, number>();
   /** The layers of a (normalised) image name, from the scenario's image table. */
@@ -89,7 +91,11 @@ export class SchedulerCache {
       const c = (this.imageNodes.get(image) ?? 0) + sign;
       if (c > 0) this.imageNodes.set(image, c);
       else this.imageNodes.delete(image);
-      if (sign > 0 && size > (this.imageSizeBound.get(image) ?? -1)) this.imageSizeBound.set(image, size);
+      if (sign > 0) {
+        const bound = this.imageSizeBound.get(image);
+        if (bound !== undefined && bound !== size) this.imageSizesVary.add(image);
+        if (size > (bound ?? -1)) this.imageSizeBound.set(image, size);
+      }
     }
     if (this.layersOf === undefined) return;
     for (const digest of this.nodeLayers(n)) {

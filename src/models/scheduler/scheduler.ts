@@ -212,6 +212,7 @@ export class Scheduler {
       typicalPods: () => this.typicalPods(),
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       imageSizeBound: (image) => this.cache.imageSizeBound.get(image) ?? 0,
+      imageSizeUniform: (image) => !this.cache.imageSizesVary.has(image),
       imageLayers: (image) => this.cache.layersOf?.(image),
       layerNodes: (digest) => this.cache.layerNodes.get(digest) ?? 0,
       nodeLayers: (node) => this.cache.nodeLayers(node),

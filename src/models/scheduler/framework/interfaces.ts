@@ -167,6 +167,8 @@ export interface PluginHandle {
   imageNodes(image: string): number;
   /** At least the largest size a node reports for the image (0 when none has it). */
   imageSizeBound?(image: string): number;
+  /** Whether every node that ever reported the image reported the same size. */
+  imageSizeUniform?(image: string): boolean;
   /** The layers of an image (normalised name) when the scenario's image table lists them. */
   imageLayers?(image: string): readonly { digest: string; size: number }[] | undefined;
   /** How many nodes have a layer, and the layers on a node (from the images its status lists). */

@@ -61,12 +61,20 @@ export function imageLocality(handle: PluginHandle, args?: Record<string, unknow
   let images: string[] = [];
   let spreads: number[] = [];
   let layerLists: (readonly { digest: string; size: number }[] | undefined)[] = [];
+  /** When every node has every image of the pod at one size, every node's score (undefined otherwise). */
+  let everywhere: number | undefined;
   const prepare = (pod: PodInfo) => {
     lastPod = pod;
     images = podImages(pod.pod.spec);
     const total = handle.nodes().length;
     spreads = images.map((i) => handle.imageNodes(i) / total);
     layerLists = images.map((i) => (layered ? handle.imageLayers?.(i) : undefined));
+    everywhere = undefined;
+    if (images.length > 0 && images.every((i, k) => layerLists[k] === undefined && handle.imageNodes(i) === total && handle.imageSizeUniform?.(i) === true)) {
+      let sum = 0;
+      for (let k = 0; k < images.length; k++) sum += Math.trunc(handle.imageSizeBound!(images[k]!) * spreads[k]!);
+      everywhere = imageLocalityPriority(sum, images.length);
+    }
   };
   return {
     name: IMAGE_LOCALITY,
@@ -88,6 +96,7 @@ export function imageLocality(handle: PluginHandle, args?: Record<string, unknow
     },
     score(_state, pod, node) {
       if (lastPod !== pod) prepare(pod);
+      if (everywhere !== undefined) return everywhere;
       if (node.images.size === 0) return imageLocalityPriority(0, images.length);
       let sum = 0;
       for (let i = 0; i < images.length; i++) {

@@ -161,6 +161,8 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
   const rejectSkew = Object.freeze(status(Code.Unschedulable, ERR_REASON_CONSTRAINTS_NOT_MATCH));
   const rejectLabel = Object.freeze(status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_LABEL_NOT_MATCH));
   const counter = new Counter(handle);
+  let scoreState: CycleState | undefined;
+  let scoreS: PreScoreState | undefined;
 
   /** The pod's constraints with `when`, or the defaults when it has none. */
   const constraintsOf = (pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] => {
@@ -263,6 +265,7 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       return null;
     },
     preScore(state, pod, feasible) {
+      scoreState = undefined;
       const constraints = constraintsOf(pod.pod, 'ScheduleAnyway');
       if (constraints.length === 0) return SKIP;
       const requireAll = (pod.pod.spec.topologySpreadConstraints ?? []).length > 0 || !systemDefaulted;
@@ -329,8 +332,13 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       return null;
     },
     score(state, pod, node) {
-      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
-      if (s === undefined || s.ignored.has(node)) return 0;
+      // The cycle's PreScore state, looked up once per cycle rather than per node.
+      if (state !== scoreState) {
+        scoreState = state;
+        scoreS = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      }
+      const s = scoreS;
+      if (s === undefined || (s.ignored.size > 0 && s.ignored.has(node))) return 0;
       let score = 0;
       const cs = s.constraints;
       for (let i = 0; i < cs.length; i++) {
