@@ -160,7 +160,8 @@ export class Scheduler {
   private readonly gated = new Set<string>();
   private readonly selectors = new DefaultSelectors();
   private readonly totals: number[] = [];
-  private readonly scores: number[] = [];
+  /** Per score plugin, its scores of the feasible nodes (scratch, reused across cycles). */
+  private readonly pluginScores: number[][] = [];
   private readonly activeFilters: FilterPlugin[] = [];
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
@@ -735,17 +736,31 @@ export class Scheduler {
     }
     // Scratch arrays reused across cycles (one cycle at a time), sized to the feasible nodes.
     const totals = this.totals;
-    const scores = this.scores;
     totals.length = feasible.length;
-    scores.length = feasible.length;
     totals.fill(0);
     const plugins = profile.score;
     const trace = this.traceScores;
     if (trace !== undefined) for (const n of feasible) trace.set(n.name, { scores: [], total: 0 });
+    // Scores node by node, every plugin on a node before the next node (as upstream's RunScorePlugins parallelises
+    // over nodes): the node's data is read while it is in cache. Plugins are independent, so the order does not
+    // change any score.
+    const active: number[] = [];
     for (let k = 0; k < plugins.length; k++) {
+      if (skipped !== undefined && skipped.has(plugins[k]!)) continue;
+      active.push(k);
+      const arr = (this.pluginScores[k] ??= []);
+      arr.length = feasible.length;
+    }
+    for (let i = 0; i < feasible.length; i++) {
+      const node = feasible[i]!;
+      for (let a = 0; a < active.length; a++) {
+        const k = active[a]!;
+        this.pluginScores[k]![i] = plugins[k]!.score(state, pod, node);
+      }
+    }
+    for (const k of active) {
       const p = plugins[k]!;
-      if (skipped !== undefined && skipped.has(p)) continue;
-      for (let i = 0; i < feasible.length; i++) scores[i] = p.score(state, pod, feasible[i]!);
+      const scores = this.pluginScores[k]!;
       const raw = trace !== undefined ? [...scores] : undefined;
       p.normalizeScore?.(state, pod, scores);
       const w = profile.scoreWeights[k]!;
