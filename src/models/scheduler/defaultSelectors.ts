@@ -30,6 +30,8 @@ export class DefaultSelectors {
   /** The same per labels object (a pod's labels keep their object across its updates), valid for `generation`. */
   private readonly byLabels = new WeakMap<Record<string, string>, { generation: number; ns: string; merged: Record<string, string> | null }>();
   private generation = 0;
+  /** The last result per ReplicaSet selector object, with the Services' merge it was built from. */
+  private readonly withReplicaSet = new WeakMap<LabelSelector, { merged: Record<string, string> | null; result: LabelSelector | undefined }>();
 
   /** Starts the informers. */
   start(api: ApiServer): void {
@@ -86,18 +88,18 @@ export class DefaultSelectors {
       }
       if (cacheKey !== undefined && pod.metadata.labels !== undefined) this.byLabels.set(labels, { generation: this.generation, ns, merged });
     }
-    const matchLabels: Record<string, string> = { ...(merged ?? {}) };
-    let any = merged !== null;
-    const sel: LabelSelector = { matchLabels };
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
-    if (owner?.kind === 'ReplicaSet') {
-      const rs = this.replicaSets.get(`${ns}/${owner.name}`);
-      if (rs !== undefined) {
-        Object.assign(matchLabels, rs.spec.selector.matchLabels ?? {});
-        sel.matchExpressions = rs.spec.selector.matchExpressions;
-        any = any || Object.keys(rs.spec.selector.matchLabels ?? {}).length > 0 || (rs.spec.selector.matchExpressions ?? []).length > 0;
-      }
-    }
-    return any ? sel : undefined;
+    const rs = owner?.kind === 'ReplicaSet' ? this.replicaSets.get(`${ns}/${owner.name}`) : undefined;
+    if (rs === undefined) return merged !== null ? { matchLabels: { ...merged } } : undefined;
+    // The pods of one ReplicaSet share the result (read-only) while the Services' merge is the same.
+    const rsSelector = rs.spec.selector;
+    const memo = this.withReplicaSet.get(rsSelector);
+    if (memo !== undefined && memo.merged === merged) return memo.result;
+    const matchLabels: Record<string, string> = { ...(merged ?? {}), ...(rsSelector.matchLabels ?? {}) };
+    const sel: LabelSelector = { matchLabels, matchExpressions: rsSelector.matchExpressions };
+    const any = merged !== null || Object.keys(rsSelector.matchLabels ?? {}).length > 0 || (rsSelector.matchExpressions ?? []).length > 0;
+    const result = any ? sel : undefined;
+    this.withReplicaSet.set(rsSelector, { merged, result });
+    return result;
   }
 }

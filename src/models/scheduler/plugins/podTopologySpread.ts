@@ -65,9 +65,22 @@ const MAX_INT32 = 2 ** 31 - 1;
 
 const matchers = new Map<string, LabelMatcher>();
 
+/** Compiled default selectors by object (DefaultSelectors shares one object among a ReplicaSet's pods). */
+const compiledDefaults = new WeakMap<LabelSelector, { selector: LabelMatcher; selectorKey: string }>();
+
 function compileConstraints(list: readonly TopologySpreadConstraint[], pod: Pod, defaultSelector?: LabelSelector): Constraint[] {
+  if (defaultSelector !== undefined) {
+    let c = compiledDefaults.get(defaultSelector);
+    if (c === undefined) {
+      const selectorKey = JSON.stringify(defaultSelector);
+      c = { selector: matchers.get(selectorKey) ?? compileLabelSelector(defaultSelector), selectorKey };
+      compiledDefaults.set(defaultSelector, c);
+    }
+    const { selector, selectorKey } = c;
+    return list.map((x) => compiled(x, selector, selectorKey));
+  }
   return list.map((c) => {
-    const sel = defaultSelector ?? mergeLabelKeys(c.labelSelector, pod.metadata.labels, c.matchLabelKeys);
+    const sel = mergeLabelKeys(c.labelSelector, pod.metadata.labels, c.matchLabelKeys);
     const selectorKey = sel === undefined ? 'null' : JSON.stringify(sel);
     let selector = matchers.get(selectorKey);
     if (selector === undefined) {
