@@ -13,9 +13,13 @@ export class ServiceSelectorIndex {
   private readonly byPair = new Map<string, Set<string>>();
   private readonly matchers = new Map<string, { pair: string; match: Matcher }>();
   private readonly members = new Map<string, Map<string, Pod>>();
+  /** The candidate Services of a labels object (pods keep theirs across updates), valid for `generation`. */
+  private readonly candidatesOf = new WeakMap<Record<string, string>, { generation: number; ns: string; keys: string[] }>();
+  private generation = 0;
 
   /** Sets (or clears, with undefined) a Service's selector; `pods` are its namespace's pods, to find its members. */
   setSelector(ns: string, key: string, selector: Record<string, string> | undefined, pods: Iterable<Pod>): void {
+    this.generation++;
     const prev = this.matchers.get(key);
     if (prev !== undefined) {
       this.byPair.get(prev.pair)?.delete(key);
@@ -41,13 +45,9 @@ export class ServiceSelectorIndex {
    */
   applyPod(pod: Pod, old: Pod | undefined, deleted: boolean): string[] {
     const ns = pod.metadata.namespace ?? 'default';
-    const candidates = new Set<string>();
-    const add = (labels: Record<string, string> | undefined) => {
-      if (labels !== undefined) for (const k in labels) for (const key of this.byPair.get(`${ns}\u0000${k}=${labels[k]}`) ?? []) candidates.add(key);
-    };
-    add(pod.metadata.labels);
-    // Most updates keep the labels object: look its pairs up once.
-    if (old !== undefined && old.metadata.labels !== pod.metadata.labels) add(old.metadata.labels);
+    // Most updates keep the labels object: its candidate Services are looked up once.
+    let candidates: Iterable<string> = this.candidates(ns, pod.metadata.labels);
+    if (old !== undefined && old.metadata.labels !== pod.metadata.labels) candidates = new Set([...candidates, ...this.candidates(ns, old.metadata.labels)]);
     const touched: string[] = [];
     for (const key of candidates) {
       const { match } = this.matchers.get(key)!;
@@ -59,6 +59,18 @@ export class ServiceSelectorIndex {
       if (now || before) touched.push(key);
     }
     return touched;
+  }
+
+  /** The Services indexed under one of the labels' pairs (no duplicates). */
+  private candidates(ns: string, labels: Record<string, string> | undefined): string[] {
+    if (labels === undefined) return [];
+    const hit = this.candidatesOf.get(labels);
+    if (hit !== undefined && hit.generation === this.generation && hit.ns === ns) return hit.keys;
+    const set = new Set<string>();
+    for (const k in labels) for (const key of this.byPair.get(`${ns}\u0000${k}=${labels[k]}`) ?? []) set.add(key);
+    const keys = [...set];
+    this.candidatesOf.set(labels, { generation: this.generation, ns, keys });
+    return keys;
   }
 
   /** The pods a Service selects. */
