@@ -30,17 +30,20 @@ export interface PodInfo {
   gpu: GpuRequest | undefined;
 }
 
-const cache = new WeakMap<PodSpec, Omit<PodInfo, 'pod' | 'gpu'>>();
+/** Requests per containers array when the spec has no init containers or overhead (binding keeps the array), else per spec. */
+const cache = new WeakMap<object, Omit<PodInfo, 'pod' | 'gpu'>>();
 const infos = new WeakMap<Pod, PodInfo>();
 
 /** The PodInfo of a pod (requests cached per spec object, the PodInfo per pod object: both are immutable). */
 export function podInfo(pod: Pod): PodInfo {
   let info = infos.get(pod);
   if (info !== undefined) return info;
-  let c = cache.get(pod.spec);
+  const spec = pod.spec;
+  const key: object = spec.initContainers === undefined && spec.overhead === undefined ? spec.containers : spec;
+  let c = cache.get(key);
   if (c === undefined) {
-    c = computeRequests(pod.spec);
-    cache.set(pod.spec, c);
+    c = computeRequests(spec);
+    cache.set(key, c);
   }
   info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts, gpu: gpuRequest(pod) };
   infos.set(pod, info);
