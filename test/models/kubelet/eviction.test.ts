@@ -97,7 +97,7 @@ describe('rankDiskPressureFunc (helpers.go)', () => {
 });
 
 describe('disk pressure in a run', () => {
-  const diskScenario = (name: string, pods: string, extra = '') => {
+  const diskScenario = (name: string, pods: string, extra = '', events = '') => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(
       file,
@@ -114,7 +114,7 @@ spec:
     - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: low}, value: 0}
     - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: high}, value: 100}${pods}
   metrics: {interval: 10s}
-`,
+${events}`,
     );
     return file;
   };
@@ -160,6 +160,28 @@ spec:
     expect(Number(logger.finished_s)).toBeLessThanOrEqual(120);
     expect(read(out, 'pods.csv').filter((r) => r.phase === 'Running').map((r) => r.name).sort()).toEqual(['cache', 'steady']);
     expect(read(out, 'summary.csv')[0]!.evictions).toBe('1');
+  });
+
+  it('the DiskPressure taint keeps new pods off the node while the condition holds', async () => {
+    const late = `
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: late}
+      spec:
+        replicas: 0
+        selector: {matchLabels: {app: late}}
+        template:
+          metadata: {labels: {app: late}}
+          spec: {containers: [{name: c, image: app:1, resources: {requests: {cpu: 100m}}}]}`;
+    const file = diskScenario('tainted', pod('logger', '{perPod: {ramp: {to: 18Gi, over: 1m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}') + late, '', '  events:\n    - {at: 2m, scale: {deployment: late, replicas: 1}}\n');
+    const out = join(dir, 'tainted-out');
+    await runScenario(loadScenario(file), { outDir: out });
+    // The logger is evicted within a minute; the condition stays True 5 min after the last pressure, past the run's end.
+    expect(read(out, 'events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name)).toEqual(['logger']);
+    const latePod = read(out, 'pods.csv').find((r) => r.name!.startsWith('late-'))!;
+    expect(latePod.node).toBe('');
+    const failed = read(out, 'events.csv').find((e) => e.reason === 'FailedScheduling' && e.name === latePod.name)!;
+    expect(failed.message).toContain('untolerated taint {node.kubernetes.io/disk-pressure: }');
   });
 
   it('reclaims unused images before evicting pods', async () => {
