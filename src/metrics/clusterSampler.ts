@@ -53,14 +53,16 @@ export function fragmentation(
   let memFree = 0;
   let cpuStranded = 0;
   let memStranded = 0;
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const c = Math.max(0, n.cpuFree);
     const m = Math.max(0, n.memFree);
     cpuFree += c;
     memFree += m;
     let fits = false;
     if (n.podsFree > 0) {
-      for (const sh of shapes) {
+      for (let j = 0; j < shapes.length; j++) {
+        const sh = shapes[j]!;
         if (sh.cpu <= c && sh.mem <= m) {
           fits = true;
           break;
@@ -249,6 +251,8 @@ export class ClusterSampler {
   readonly cpuUsedRatios: number[] = [];
   readonly memUsedRatios: number[] = [];
 
+  private readonly freeScratch: { cpuFree: number; memFree: number; podsFree: number }[] = [];
+
   private sample(): void {
     const time = formatSeconds(this.engine.now);
     const used = this.usageSource?.(this.engine.now) ?? new Map<string, [number, number]>();
@@ -259,7 +263,11 @@ export class ClusterSampler {
     let cpuReq = 0;
     let memAlloc = 0;
     let memReq = 0;
-    for (const [name, s] of this.nodes) {
+    // Free capacity per node for the fragmentation measure, in reused scratch objects (no allocation per sample).
+    const free = this.freeScratch;
+    let k = 0;
+    for (const s of this.nodes.values()) {
+      const name = s.node.metadata.name;
       const a = s.node.status.allocatable;
       const isReady = s.node.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
       if (isReady) ready++;
@@ -271,12 +279,14 @@ export class ClusterSampler {
       cpuUsed += u?.[0] ?? 0;
       memUsed += u?.[1] ?? 0;
       this.nodesCsv?.row([time, name, s.pool, isReady ? 1 : 0, a[CPU] ?? 0, s.cpuReq, u?.[0] ?? 0, a[MEMORY] ?? 0, s.memReq, u?.[1] ?? 0, a[PODS] ?? 0, s.pods]);
+      const f = (free[k++] ??= { cpuFree: 0, memFree: 0, podsFree: 0 });
+      f.cpuFree = (a[CPU] ?? 0) - s.cpuReq;
+      f.memFree = (a[MEMORY] ?? 0) - s.memReq;
+      f.podsFree = (a[PODS] ?? 0) - s.pods;
     }
+    free.length = k;
     const q = this.scheduler.queueLengths();
-    const frag = fragmentation(
-      [...this.nodes.values()].map((n) => ({ cpuFree: (n.node.status.allocatable[CPU] ?? 0) - n.cpuReq, memFree: (n.node.status.allocatable[MEMORY] ?? 0) - n.memReq, podsFree: (n.node.status.allocatable[PODS] ?? 0) - n.pods })),
-      this.shapes(),
-    );
+    const frag = fragmentation(free, this.shapes());
     this.cpuFragmentation.push(frag.cpu);
     this.memFragmentation.push(frag.mem);
     const st = this.scheduler.stats;
