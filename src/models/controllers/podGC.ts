@@ -54,7 +54,9 @@ export class PodGC {
     this.api.watch('Pod', {}, (ev) => {
       const uid = ev.object.metadata.uid!;
       const prevNode = this.pods.get(uid)?.spec.nodeName;
-      if (prevNode) this.unindex(prevNode, uid);
+      const node = ev.type === 'DELETED' ? undefined : ev.object.spec.nodeName;
+      // Candidates are sorted by informer order (seq) when collected: a pod staying on its node keeps its entry.
+      if (prevNode && prevNode !== node) this.unindex(prevNode, uid);
       this.unscheduledTerminating.delete(uid);
       if (ev.type === 'DELETED') {
         this.pods.delete(uid);
@@ -64,11 +66,12 @@ export class PodGC {
       }
       if (!this.seq.has(uid)) this.seq.set(uid, this.nextSeq++);
       this.pods.set(uid, ev.object);
-      const node = ev.object.spec.nodeName;
       if (node) {
-        let set = this.onNode.get(node);
-        if (set === undefined) this.onNode.set(node, (set = new Set()));
-        set.add(uid);
+        if (node !== prevNode) {
+          let set = this.onNode.get(node);
+          if (set === undefined) this.onNode.set(node, (set = new Set()));
+          set.add(uid);
+        }
       } else if (ev.object.metadata.deletionTimestamp !== undefined) this.unscheduledTerminating.add(uid);
       const phase = ev.object.status.phase;
       if (phase === 'Succeeded' || phase === 'Failed') this.terminated.add(uid);
