@@ -180,6 +180,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const leases = new NodeLeases();
     new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
     const usage = new UsageModel(api, streams.seed);
+    // Pressure signals the kubelets watch: only what some pod declares can pass its request.
+    const signals = { memory: declaresUsage(scenario, MEMORY_USAGE_ANNOTATION), disk: declaresUsage(scenario, EPHEMERAL_STORAGE_USAGE_ANNOTATION) };
+    if (signals.disk) usage.indexByNode();
     usage.start();
     sampler.usageSource = (t) => usage.byNode(t);
     const metricsServer = new MetricsServer(engine, usage);
@@ -201,7 +204,6 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const nextIndex = new Map(scenario.nodePools.map((p) => [p.name, p.count]));
     const fleetClient = api.client('cloud-provider', USER_LIMITS);
     let nodeIndex = 0;
-    const signals = { memory: declaresUsage(scenario, MEMORY_USAGE_ANNOTATION), disk: declaresUsage(scenario, EPHEMERAL_STORAGE_USAGE_ANNOTATION) };
     const fleet: NodeFleet = {
       kubelets: new Map(),
       nextNode: (pool) => {
@@ -253,7 +255,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     for (const node of nodes) fleet.startNode(node);
     // Node-pressure eviction, when some pod's memory or ephemeral-storage use may pass its request (a usage
     // annotation): otherwise pods use their requests, which the scheduler fits in the allocatable.
-    const evictionManagers = signals.memory || signals.disk ? new EvictionManagers(engine, usage, () => fleet.kubelets, api.client('kubelet-eviction', USER_LIMITS), signals, DEFAULTS.kubelet.imageFsBytes) : undefined;
+    const evictionManagers = signals.memory || signals.disk ? new EvictionManagers(engine, usage, () => fleet.kubelets, api.client('kubelet-eviction', USER_LIMITS), signals) : undefined;
     evictionManagers?.start();
     const autoscaled = scenario.nodePools.filter((p) => p.autoscaling !== undefined);
     let autoscaler: ClusterAutoscaler | undefined;

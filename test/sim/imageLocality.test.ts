@@ -3,14 +3,12 @@
  * refresh (30 s), and ImageLocality then favours that node for the next pod with the image. With `scoreLayers`
  * (kubesim's extension) a node holding the shared base layer of an image it never pulled scores too.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/workload/loadScenario.js';
-import { runScenario } from '../../src/sim/simulation.js';
 import { InputError } from '../../src/workload/errors.js';
+import { runInline } from '../helpers/inlineScenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-imageloc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,9 +37,9 @@ async function nodesOf(name: string, opts: { image1: string; image2: string; sca
       apiVersion: kubescheduler.config.k8s.io/v1
       kind: KubeSchedulerConfiguration
       profiles: [{schedulerName: default-scheduler, pluginConfig: [{name: ImageLocality, args: {scoreLayers: ${JSON.stringify(opts.scoreLayers)}}}]}]`;
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
+  const read = await runInline(
+    dir,
+    name,
     `apiVersion: kubesim.dev/v1
 kind: Scenario
 metadata: {name: ${name}}
@@ -57,9 +55,7 @@ spec:
   metrics: {interval: 10s}
 `,
   );
-  const out = join(dir, `${name}-out`);
-  await runScenario(loadScenario(file), { outDir: out });
-  const pods = parse(readFileSync(join(out, 'pods.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const pods = read('pods.csv');
   const nodeOf = (prefix: string) => pods.find((p) => p.name!.startsWith(prefix))!.node!;
   return { first: nodeOf('first-'), second: nodeOf('second-') };
 }

@@ -97,11 +97,8 @@ const Ki = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
 export class EvictionManagers {
   private readonly pressureSince = new Map<string, Micros>();
   private readonly lastPressure = new Map<string, Micros>();
-  /** Pods evicted, in total and per starved resource. */
+  /** Pods evicted. */
   evictions = 0;
-  readonly evictionsBy = { memory: 0, 'ephemeral-storage': 0, limit: 0 };
-  /** Bytes of images deleted by the node-level reclaim under disk pressure. */
-  reclaimedBytes = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -109,7 +106,6 @@ export class EvictionManagers {
     private readonly kubelets: () => ReadonlyMap<string, { kubelet: Kubelet; node: Node }>,
     private readonly client: ApiClient,
     private readonly signals: EvictionSignals = { memory: true, disk: false },
-    private readonly defaultFsBytes = 0,
   ) {}
 
   /** Starts the monitoring rounds. */
@@ -149,7 +145,6 @@ export class EvictionManagers {
         if (limit === undefined || c.usage <= limit) continue;
         if (kubelet.evict(c.pod.metadata.uid!, `Pod ephemeral local storage usage exceeds the total limit of containers ${Ki(limit)}.`)) {
           this.evictions++;
-          this.evictionsBy.limit++;
           limited = true;
         }
       }
@@ -160,7 +155,7 @@ export class EvictionManagers {
         memAvailable = capacity - (memUsed.get(name)?.[1] ?? 0);
       }
       const memPressure = memAvailable < MEMORY_AVAILABLE_THRESHOLD;
-      const fs = disk === undefined ? undefined : this.filesystem(kubelet, node, pods);
+      const fs = disk === undefined ? undefined : this.filesystem(kubelet);
       const diskPressure = fs !== undefined && fs.met !== undefined;
       // 3. Conditions.
       this.condition(name, 'MemoryPressure', memPressure, now);
@@ -173,20 +168,17 @@ export class EvictionManagers {
           const message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: ${Ki(memAvailable)}. Container ${c.pod.spec.containers[0]?.name ?? ''} was using ${Ki(c.usage)}, request is ${Ki(podInfo(c.pod).requests.memory)}, has larger consumption of memory.`;
           if (kubelet.evict(c.pod.metadata.uid!, message)) {
             this.evictions++;
-            this.evictionsBy.memory++;
             break;
           }
         }
       } else if (diskPressure && fs !== undefined) {
         const freed = kubelet.images.deleteUnusedImages();
-        this.reclaimedBytes += freed;
         if (fs.available + freed >= fs.threshold) continue;
         for (const c of rankDiskPressure(pods)) {
           const request = podInfo(c.pod).requests.ephemeralStorage;
           const message = `The node was low on resource: ephemeral-storage. Threshold quantity: ${fs.threshold}, available: ${Ki(fs.available + freed)}. ${c.usage > request ? `Container ${c.pod.spec.containers[0]?.name ?? ''} was using ${Ki(c.usage)}, request is ${Ki(request)}, has larger consumption of ephemeral-storage.` : ''}`.trimEnd();
           if (kubelet.evict(c.pod.metadata.uid!, message)) {
             this.evictions++;
-            this.evictionsBy['ephemeral-storage']++;
             break;
           }
         }
@@ -195,15 +187,14 @@ export class EvictionManagers {
   }
 
   /**
-   * The node's one filesystem: bytes available and the threshold met (nodefs 10 % before imagefs 15 %, upstream's
+   * The node's one filesystem (its `ephemeral-storage` capacity, the kubelet's image filesystem; used by the images
+   * and what the pods wrote): bytes available and the threshold met (nodefs 10 % before imagefs 15 %, upstream's
    * order in its threshold list), if any.
    */
-  private filesystem(kubelet: Kubelet, node: Node, pods: readonly EvictionCandidate[]): { available: number; threshold: number; met: 'nodefs' | 'imagefs' | undefined } | undefined {
-    const capacity = node.status.capacity[EPHEMERAL_STORAGE] ?? kubelet.images.fsBytes ?? this.defaultFsBytes;
+  private filesystem(kubelet: Kubelet): { available: number; threshold: number; met: 'nodefs' | 'imagefs' | undefined } | undefined {
+    const capacity = kubelet.images.fsBytes ?? 0;
     if (capacity <= 0) return undefined;
-    let used = kubelet.images.usageBytes();
-    for (const c of pods) used += c.usage;
-    const available = capacity - used;
+    const available = capacity - kubelet.images.fsUsageBytes();
     const nodefs = Math.floor((capacity * NODEFS_AVAILABLE_PERCENT) / 100);
     const imagefs = Math.floor((capacity * IMAGEFS_AVAILABLE_PERCENT) / 100);
     if (available < nodefs) return { available, threshold: nodefs, met: 'nodefs' };

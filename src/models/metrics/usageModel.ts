@@ -48,8 +48,8 @@ export class UsageModel {
   private readonly fixedByNode = new Map<string, [number, number, number]>();
   /** Running pods whose usage varies (annotated), by uid. */
   private readonly varying = new Map<string, Tracked>();
-  /** Running pods per node. */
-  private readonly runningOn = new Map<string, Set<Tracked>>();
+  /** Running pods per node, kept only once `indexByNode` was called (for pods' disk use per node). */
+  private runningOn: Map<string, Set<Tracked>> | undefined;
 
   constructor(
     private readonly api: ApiServer,
@@ -134,12 +134,14 @@ export class UsageModel {
   private count(uid: string, t: Tracked, sign: 1 | -1): void {
     const node = t.pod.spec.nodeName;
     if (!t.running || !node) return;
-    let on = this.runningOn.get(node);
-    if (on === undefined) this.runningOn.set(node, (on = new Set()));
-    if (sign > 0) on.add(t);
-    else {
-      on.delete(t);
-      if (on.size === 0) this.runningOn.delete(node);
+    if (this.runningOn !== undefined) {
+      let on = this.runningOn.get(node);
+      if (on === undefined) this.runningOn.set(node, (on = new Set()));
+      if (sign > 0) on.add(t);
+      else {
+        on.delete(t);
+        if (on.size === 0) this.runningOn.delete(node);
+      }
     }
     if (t.fixed === undefined) {
       if (sign > 0) this.varying.set(uid, t);
@@ -191,8 +193,14 @@ export class UsageModel {
     return p === undefined || !p.running ? 0 : this.compute(p, resource, t);
   }
 
-  /** Usage of `resource` summed over the pods running on a node at time t. */
+  /** Keeps the running pods per node from now on (call before the pod watch starts), for `nodeUsageOf`. */
+  indexByNode(): void {
+    this.runningOn ??= new Map();
+  }
+
+  /** Usage of `resource` summed over the pods running on a node at time t (needs `indexByNode`). */
   nodeUsageOf(node: string, resource: string, t: Micros): number {
+    if (this.runningOn === undefined) throw new Error('UsageModel.nodeUsageOf needs indexByNode()');
     let sum = 0;
     for (const p of this.runningOn.get(node) ?? []) sum += this.compute(p, resource, t);
     return sum;
@@ -203,10 +211,6 @@ export class UsageModel {
     for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, resource, t));
   }
 
-  /** Calls `fn(pod, cpuMilli, memoryBytes)` for every running pod, in watch order. */
-  forEachRunning(t: Micros, fn: (pod: Pod, cpu: number, memory: number) => void): void {
-    for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, CPU, t), this.compute(p, MEMORY, t));
-  }
 
   private compute(p: Tracked, resource: string, t: Micros): number {
     const spec = p.specs.get(resource);

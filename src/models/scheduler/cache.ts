@@ -5,6 +5,7 @@
  */
 import type { Node, Pod } from '../../cluster/types.js';
 import { NodeInfo } from './nodeInfo.js';
+import { sameRecord } from './nodeChange.js';
 import { podInfo } from './podInfo.js';
 import { PodChangeLog } from './podChangeLog.js';
 
@@ -50,7 +51,7 @@ export class SchedulerCache {
   upsertNode(node: Node): boolean {
     const n = this.nodes.get(node.metadata.name);
     // Aggregates depend on the node set and node labels only: a status update leaves them valid.
-    if (n === undefined || !sameLabels(n.node.metadata.labels, node.metadata.labels)) this.log.nodeChanged();
+    if (n === undefined || !sameRecord(n.node.metadata.labels, node.metadata.labels)) this.log.nodeChanged();
     if (n !== undefined) {
       this.countImages(n, -1);
       n.setNode(node);
@@ -184,12 +185,4 @@ export class SchedulerCache {
   hasPod(uid: string): boolean {
     return this.podNode.has(uid);
   }
-}
-
-function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
-  if (a === b) return true;
-  const ak = Object.keys(a ?? {});
-  if (ak.length !== Object.keys(b ?? {}).length) return false;
-  for (const k of ak) if (a![k] !== b?.[k]) return false;
-  return true;
 }

@@ -6,7 +6,8 @@
  */
 import type { Node } from '../../cluster/types.js';
 
-function sameRecord(a: Readonly<Record<string, unknown>> | undefined, b: Readonly<Record<string, unknown>> | undefined): boolean {
+/** Shallow equality of two records (absent and empty are the same). */
+export function sameRecord(a: Readonly<Record<string, unknown>> | undefined, b: Readonly<Record<string, unknown>> | undefined): boolean {
   if (a === b) return true;
   const ka = Object.keys(a ?? {});
   if (ka.length !== Object.keys(b ?? {}).length) return false;

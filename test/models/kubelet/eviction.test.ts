@@ -5,15 +5,13 @@
  * where pods fill the node's filesystem (local storage limits, DiskPressure at imagefs.available < 15 %, unused
  * images reclaimed before any pod is evicted).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ephemeralStorageLimit, rankDiskPressure, rankMemoryPressure } from '../../../src/models/kubelet/evictionManager.js';
-import { loadScenario } from '../../../src/workload/loadScenario.js';
-import { runScenario } from '../../../src/sim/simulation.js';
 import { makePod } from '../../helpers/objects.js';
+import { runInline } from '../../helpers/inlineScenario.js';
 
 const Mi = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-eviction-'));
@@ -41,9 +39,9 @@ describe('memory pressure in a run', () => {
       spec:
         priorityClassName: ${cls}
         containers: [{name: c, image: app:1, resources: {requests: {cpu: 100m, memory: ${request}}}}]`;
-    const file = join(dir, 'pressure.yaml');
-    writeFileSync(
-      file,
+    const read = await runInline(
+      dir,
+      'pressure',
       `apiVersion: kubesim.dev/v1
 kind: Scenario
 metadata: {name: pressure}
@@ -58,20 +56,17 @@ spec:
   metrics: {interval: 10s}
 `,
     );
-    const out = join(dir, 'out');
-    await runScenario(loadScenario(file), { outDir: out });
-    const pods = new Map((parse(readFileSync(join(out, 'pods.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((r) => [r.name, r]));
+    const pods = new Map(read('pods.csv').map((r) => [r.name, r]));
     // Use jumps to 4.75 Gi at about 20 s: 3 Gi + 100 Mi of capacity leaves −1.65 Gi. b goes first, d next round;
     // then 2.5 Gi leaves 600 Mi available and the pressure ends.
     expect([...pods.values()].filter((r) => r.reason === 'Evicted' && r.phase === 'Failed').map((r) => r.name).sort()).toEqual(['b', 'd']);
     expect(Number(pods.get('d')!.finished_s) - Number(pods.get('b')!.finished_s)).toBeCloseTo(10, 1);
     expect(pods.get('a')!.phase).toBe('Running');
     expect(pods.get('c')!.phase).toBe('Running');
-    const events = parse(readFileSync(join(out, 'events.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    const evicted = events.filter((e) => e.reason === 'Evicted');
+    const evicted = read('events.csv').filter((e) => e.reason === 'Evicted');
     expect(evicted.map((e) => e.name)).toEqual(['b', 'd']);
     expect(evicted[0]!.message).toMatch(/^The node was low on resource: memory\. Threshold quantity: 100Mi, available: -\d+Ki\./);
-    expect((parse(readFileSync(join(out, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!.evictions).toBe('2');
+    expect(read('summary.csv')[0]!.evictions).toBe('2');
   });
 });
 
@@ -97,10 +92,11 @@ describe('rankDiskPressureFunc (helpers.go)', () => {
 });
 
 describe('disk pressure in a run', () => {
-  const diskScenario = (name: string, pods: string, extra = '', events = '') => {
-    const file = join(dir, `${name}.yaml`);
-    writeFileSync(
-      file,
+  /** Runs one node with a 20 Gi filesystem and a 1 Gi image; returns the CSV reader. */
+  const diskRun = (name: string, pods: string, extra = '', events = '') =>
+    runInline(
+      dir,
+      name,
       `apiVersion: kubesim.dev/v1
 kind: Scenario
 metadata: {name: ${name}}
@@ -116,8 +112,6 @@ spec:
   metrics: {interval: 10s}
 ${events}`,
     );
-    return file;
-  };
   const pod = (name: string, usage: string, cls: string, resources: string) => `
     - apiVersion: v1
       kind: Pod
@@ -125,41 +119,36 @@ ${events}`,
       spec:
         priorityClassName: ${cls}
         containers: [{name: c, image: app:1, resources: {${resources}}}]`;
-  const read = (out: string, file: string) => parse(readFileSync(join(out, file), 'utf8'), { columns: true }) as Record<string, string>[];
 
   it('evicts a pod past its ephemeral-storage limit whatever the node has free', async () => {
-    const file = diskScenario('limit', pod('writer', '{perPod: {ramp: {to: 3Gi, over: 60s}}}', 'low', 'limits: {ephemeral-storage: 2Gi}') + pod('quiet', '100Mi', 'low', 'requests: {cpu: 100m}'));
-    const out = join(dir, 'limit-out');
-    await runScenario(loadScenario(file), { outDir: out });
-    const events = read(out, 'events.csv').filter((e) => e.reason === 'Evicted');
+    const read = await diskRun('limit', pod('writer', '{perPod: {ramp: {to: 3Gi, over: 60s}}}', 'low', 'limits: {ephemeral-storage: 2Gi}') + pod('quiet', '100Mi', 'low', 'requests: {cpu: 100m}'));
+    const events = read('events.csv').filter((e) => e.reason === 'Evicted');
     expect(events.map((e) => e.name)).toEqual(['writer']);
     expect(events[0]!.message).toBe('Pod ephemeral local storage usage exceeds the total limit of containers 2097152Ki.');
     // 2 Gi of the 3 Gi ramp is written 40 s after the start; the next 10 s round sees it.
-    const writer = read(out, 'pods.csv').find((r) => r.name === 'writer')!;
+    const writer = read('pods.csv').find((r) => r.name === 'writer')!;
     expect(writer.phase).toBe('Failed');
     expect(Number(writer.finished_s)).toBeGreaterThan(40);
     expect(Number(writer.finished_s)).toBeLessThanOrEqual(60);
-    expect(read(out, 'pods.csv').find((r) => r.name === 'quiet')!.phase).toBe('Running');
+    expect(read('pods.csv').find((r) => r.name === 'quiet')!.phase).toBe('Running');
   });
 
   it('turns DiskPressure on at imagefs.available < 15 % and evicts the pod most above its request', async () => {
     // 20 Gi filesystem, 1 Gi image: the pods reach 2 + 9 + 7 = 18 Gi after 2 min, 1 Gi available.
-    const file = diskScenario(
+    const read = await diskRun(
       'pressure',
       pod('steady', '2Gi', 'low', 'requests: {ephemeral-storage: 4Gi}') + pod('logger', '{perPod: {ramp: {to: 9Gi, over: 2m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}') + pod('cache', '{perPod: {ramp: {to: 7Gi, over: 2m}}}', 'high', 'requests: {ephemeral-storage: 1Gi}'),
     );
-    const out = join(dir, 'pressure-out');
-    await runScenario(loadScenario(file), { outDir: out });
-    const evicted = read(out, 'events.csv').filter((e) => e.reason === 'Evicted');
+    const evicted = read('events.csv').filter((e) => e.reason === 'Evicted');
     // logger (low priority, 8 Gi over) goes first; with 10 Gi used the node is below 85 % again.
     expect(evicted.map((e) => e.name)).toEqual(['logger']);
     expect(evicted[0]!.message).toMatch(/^The node was low on resource: ephemeral-storage\. Threshold quantity: 3221225472, available: \d+Ki\. Container c was using \d+Ki, request is 1048576Ki, has larger consumption of ephemeral-storage\.$/);
-    const logger = read(out, 'pods.csv').find((r) => r.name === 'logger')!;
+    const logger = read('pods.csv').find((r) => r.name === 'logger')!;
     // 17 Gi used (over 85 %) once 9x/120 + 7x/120 + 2 + 1 ≥ 17, x ≥ 105 s: evicted at the next round.
     expect(Number(logger.finished_s)).toBeGreaterThanOrEqual(105);
     expect(Number(logger.finished_s)).toBeLessThanOrEqual(120);
-    expect(read(out, 'pods.csv').filter((r) => r.phase === 'Running').map((r) => r.name).sort()).toEqual(['cache', 'steady']);
-    expect(read(out, 'summary.csv')[0]!.evictions).toBe('1');
+    expect(read('pods.csv').filter((r) => r.phase === 'Running').map((r) => r.name).sort()).toEqual(['cache', 'steady']);
+    expect(read('summary.csv')[0]!.evictions).toBe('1');
   });
 
   it('the DiskPressure taint keeps new pods off the node while the condition holds', async () => {
@@ -173,14 +162,12 @@ ${events}`,
         template:
           metadata: {labels: {app: late}}
           spec: {containers: [{name: c, image: app:1, resources: {requests: {cpu: 100m}}}]}`;
-    const file = diskScenario('tainted', pod('logger', '{perPod: {ramp: {to: 18Gi, over: 1m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}') + late, '', '  events:\n    - {at: 2m, scale: {deployment: late, replicas: 1}}\n');
-    const out = join(dir, 'tainted-out');
-    await runScenario(loadScenario(file), { outDir: out });
+    const read = await diskRun('tainted', pod('logger', '{perPod: {ramp: {to: 18Gi, over: 1m}}}', 'low', 'requests: {ephemeral-storage: 1Gi}') + late, '', '  events:\n    - {at: 2m, scale: {deployment: late, replicas: 1}}\n');
     // The logger is evicted within a minute; the condition stays True 5 min after the last pressure, past the run's end.
-    expect(read(out, 'events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name)).toEqual(['logger']);
-    const latePod = read(out, 'pods.csv').find((r) => r.name!.startsWith('late-'))!;
+    expect(read('events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name)).toEqual(['logger']);
+    const latePod = read('pods.csv').find((r) => r.name!.startsWith('late-'))!;
     expect(latePod.node).toBe('');
-    const failed = read(out, 'events.csv').find((e) => e.reason === 'FailedScheduling' && e.name === latePod.name)!;
+    const failed = read('events.csv').find((e) => e.reason === 'FailedScheduling' && e.name === latePod.name)!;
     expect(failed.message).toContain('untolerated taint {node.kubernetes.io/disk-pressure: }');
   });
 
@@ -197,9 +184,8 @@ ${events}`,
     const preloaded = ', images: [{name: "old:1", size: 4Gi}]';
     const runs: Record<string, string[]> = {};
     for (const [name, pods] of [['reclaim', logger], ['in-use', logger + user]] as const) {
-      const out = join(dir, `${name}-out`);
-      await runScenario(loadScenario(diskScenario(name, pods, preloaded)), { outDir: out });
-      runs[name] = read(out, 'events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name!);
+      const read = await diskRun(name, pods, preloaded);
+      runs[name] = read('events.csv').filter((e) => e.reason === 'Evicted').map((e) => e.name!);
     }
     expect(runs).toEqual({ reclaim: [], 'in-use': ['logger'] });
   });
