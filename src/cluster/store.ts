@@ -8,6 +8,7 @@
 import type { Micros } from '../engine/time.js';
 import type { Rng } from '../engine/rng.js';
 import { type Kind, type KubeObject, type ObjectOfKind, objectKey } from './types.js';
+import { extend } from './extend.js';
 
 /** Watch event types (k8s.io/apimachinery/pkg/watch). */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -73,7 +74,7 @@ export class ObjectStore {
       let name: string;
       do name = meta.generateName + this.suffix();
       while (bucket.has(objectKey({ ...meta, name })));
-      meta = { ...meta, name };
+      meta = extend(meta, { name });
     }
     const key = objectKey(meta);
     if (bucket.has(key)) {
@@ -82,7 +83,7 @@ export class ObjectStore {
     const rv = ++this.rv;
     const stored = {
       ...obj,
-      metadata: { ...meta, uid: meta.uid ?? `uid-${++this.uidCounter}`, resourceVersion: rv, creationTimestamp: now, generation: 1 },
+      metadata: extend(meta, { uid: meta.uid ?? `uid-${++this.uidCounter}`, resourceVersion: rv, creationTimestamp: now, generation: 1 }),
     } as T;
     bucket.set(key, stored);
     this.emit({ type: 'ADDED', object: stored, old: undefined, resourceVersion: rv, time: now });

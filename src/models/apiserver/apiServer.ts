@@ -25,6 +25,7 @@ import { TokenBucket } from './tokenBucket.js';
 import { admitPodPriority } from './priorityAdmission.js';
 import { admitDefaultTolerations } from './defaultTolerationSeconds.js';
 import { evictionBlocker } from './eviction.js';
+import { extend } from '../../cluster/extend.js';
 
 /** Latency model of the API server. */
 export interface ApiServerLatency {
@@ -242,7 +243,7 @@ function admitDefaultStorageClass(pvc: PersistentVolumeClaim, classes: Iterable<
     if (c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] !== 'true') continue;
     if (chosen === undefined || (c.metadata.creationTimestamp ?? 0) > (chosen.metadata.creationTimestamp ?? 0) || ((c.metadata.creationTimestamp ?? 0) === (chosen.metadata.creationTimestamp ?? 0) && c.metadata.name < chosen.metadata.name)) chosen = c;
   }
-  return chosen === undefined ? pvc : { ...pvc, spec: { ...pvc.spec, storageClassName: chosen.metadata.name } };
+  return chosen === undefined ? pvc : { ...pvc, spec: extend(pvc.spec, { storageClassName: chosen.metadata.name }) };
 }
 
 /** One component's API client. Every write is rate-limited by its token bucket and delayed by the API latency. */
@@ -265,7 +266,7 @@ export class ApiClient {
       if (typeof admitted === 'string') {
         // A name still to be generated shows as its prefix, as the API server's message does ("web-6d9f7f8c8-").
         const name = obj.metadata.name || (obj.metadata.generateName ?? '');
-        done?.({ ok: false, reason: 'Forbidden', message: `${obj.kind} "${objectKey({ ...obj.metadata, name })}" is forbidden: ${admitted}` });
+        done?.({ ok: false, reason: 'Forbidden', message: `${obj.kind} "${objectKey(extend(obj.metadata, { name }))}" is forbidden: ${admitted}` });
         return;
       }
       const r = this.server.store.create(admitted, this.server.now);
@@ -296,7 +297,7 @@ export class ApiClient {
         const blocker = evictionBlocker(pod, store.list('PodDisruptionBudget'));
         if (typeof blocker === 'string') return done?.({ ok: false, reason: 'TooManyRequests', message: blocker });
         if (blocker !== undefined) {
-          store.update('PodDisruptionBudget', objectKey(blocker.metadata), (b) => ({ ...b, status: { ...b.status, disruptionsAllowed: b.status.disruptionsAllowed - 1 } }), this.server.now);
+          store.update('PodDisruptionBudget', objectKey(blocker.metadata), (b) => ({ ...b, status: extend(b.status, { disruptionsAllowed: b.status.disruptionsAllowed - 1 }) }), this.server.now);
         }
       }
       this.deleteNow('Pod', key, {}, done as Done<ObjectOfKind<'Pod'>> | undefined);
@@ -327,7 +328,7 @@ export class ApiClient {
           const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
           const r = store.update(kind, key, (p) => ({
             ...p,
-            metadata: { ...p.metadata, deletionTimestamp: now, deletionGracePeriodSeconds: grace },
+            metadata: extend(p.metadata, { deletionTimestamp: now, deletionGracePeriodSeconds: grace }),
           }), now);
           done?.(r);
           return;

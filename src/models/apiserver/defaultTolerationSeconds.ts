@@ -5,6 +5,7 @@
  * --default-unreachable-toleration-seconds defaults), so its pods are evicted 5 minutes after their node fails.
  */
 import type { Pod, PodSpec, Toleration } from '../../cluster/types.js';
+import { extend } from '../../cluster/extend.js';
 
 /** The node-lifecycle taint keys (k8s.io/api/core/v1 well_known_taints.go). */
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -28,7 +29,7 @@ export function admitDefaultTolerations(pod: Pod, seconds = DEFAULT_TOLERATION_S
     const add: Toleration[] = [];
     if (!tolerations.some((t) => covers(t, TAINT_NOT_READY))) add.push({ key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
     if (!tolerations.some((t) => covers(t, TAINT_UNREACHABLE))) add.push({ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
-    spec = add.length === 0 ? pod.spec : { ...pod.spec, tolerations: [...tolerations, ...add] };
+    spec = add.length === 0 ? pod.spec : extend(pod.spec, { tolerations: [...tolerations, ...add] });
     admitted.set(pod.spec, spec);
   }
   return spec === pod.spec ? pod : { ...pod, spec };

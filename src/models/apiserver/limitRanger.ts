@@ -21,13 +21,13 @@ export function admitLimitRanges(pod: Pod, ranges: readonly LimitRange[]): Pod |
       const apply = (c: Container): Container => {
         const requests = { ...(item.defaultRequest ?? {}), ...(c.resources?.requests ?? {}) };
         const limits = { ...(item.default ?? {}), ...(c.resources?.limits ?? {}) };
-        return { ...c, resources: { ...c.resources, ...(Object.keys(requests).length > 0 ? { requests } : {}), ...(Object.keys(limits).length > 0 ? { limits } : {}) } };
+        return { ...c, resources: Object.assign({}, c.resources, (Object.keys(requests).length > 0 ? { requests } : {}), (Object.keys(limits).length > 0 ? { limits } : {})) };
       };
       containers = containers.map(apply);
       if (initContainers !== undefined) initContainers = initContainers.map(apply);
     }
   }
-  const admitted: Pod = { ...pod, spec: { ...pod.spec, containers, ...(initContainers !== undefined ? { initContainers } : {}) } };
+  const admitted: Pod = { ...pod, spec: Object.assign({}, pod.spec, { containers }, (initContainers !== undefined ? { initContainers } : {})) };
   const problems: string[] = [];
   for (const lr of ranges) {
     for (const item of lr.spec.limits) {

@@ -76,7 +76,7 @@ export class ServiceAllocator {
     }
     for (const n of taken) this.ips.add(n);
     for (const p of newPorts) this.ports.add(p);
-    return { ...svc, spec: { ...spec, ...(clusterIP !== undefined ? { clusterIP } : {}), ...(needsNodePorts ? { ports } : {}) } };
+    return { ...svc, spec: Object.assign({}, spec, (clusterIP !== undefined ? { clusterIP } : {}), (needsNodePorts ? { ports } : {})) };
   }
 
   /** Releases a deleted Service's addresses. */

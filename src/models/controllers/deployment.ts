@@ -50,6 +50,7 @@ import {
   setCondition,
   specReplicas,
 } from './deploymentUtil.js';
+import { extend } from '../../cluster/extend.js';
 
 export const DEPLOYMENT_CONTROLLER = 'deployment-controller';
 /** `DefaultDeploymentUniqueLabelKey`. */
@@ -195,7 +196,7 @@ export class DeploymentController {
     const stored = this.client.get('Deployment', key);
     if (stored === undefined) return done();
     // A working copy: the sync's condition changes accumulate in its status until the final write.
-    const d = this.withPausedConditions({ ...stored, metadata: { ...stored.metadata }, status: { ...stored.status, conditions: [...(stored.status.conditions ?? [])] } });
+    const d = this.withPausedConditions({ ...stored, metadata: { ...stored.metadata }, status: extend(stored.status, { conditions: [...(stored.status.conditions ?? [])] }) });
     const rsList = this.owned(key, d);
     if (d.metadata.deletionTimestamp !== undefined) return this.syncStatus(key, d, done);
     if (d.spec.paused === true || this.isScalingEvent(d, rsList)) return this.scaleOnly(key, d, rsList, done);
@@ -247,8 +248,8 @@ export class DeploymentController {
         rsKey,
         (rs) => ({
           ...rs,
-          metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...(needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {}) } },
-          spec: { ...rs.spec, minReadySeconds: minReady },
+          metadata: extend(rs.metadata, { annotations: { ...(rs.metadata.annotations ?? {}), ...(needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {}) } }),
+          spec: extend(rs.spec, { minReadySeconds: minReady }),
         }),
         (r) => syncDeploymentRevision(r.ok ? r.object : found),
       );
@@ -293,8 +294,8 @@ export class DeploymentController {
   /** `SetDeploymentRevision`: the Deployment's revision annotation follows its new ReplicaSet's. */
   private setDeploymentRevision(key: string, d: Deployment, rev: string, then: () => void): void {
     if (d.metadata.annotations?.[REVISION_ANNOTATION] === rev) return then();
-    d.metadata = { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } };
-    this.client.update('Deployment', key, (cur) => ({ ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } } }), () => then());
+    d.metadata = extend(d.metadata, { annotations: { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } });
+    this.client.update('Deployment', key, (cur) => ({ ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } }) }), () => then());
   }
 
   /** `isScalingEvent`: an active ReplicaSet was sized for a different `spec.replicas`. */
@@ -325,7 +326,7 @@ export class DeploymentController {
       this.client.update(
         'ReplicaSet',
         `${rs.metadata.namespace}/${rs.metadata.name}`,
-        (cur) => ({ ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), [DESIRED_REPLICAS_ANNOTATION]: want, [MAX_REPLICAS_ANNOTATION]: max } }, spec: { ...cur.spec, replicas: size } }),
+        (cur) => ({ ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [DESIRED_REPLICAS_ANNOTATION]: want, [MAX_REPLICAS_ANNOTATION]: max } }), spec: extend(cur.spec, { replicas: size }) }),
         (r) => {
           if (r.ok && from !== size) this.recorder.record(d, 'Normal', 'ScalingReplicaSet', DEPLOYMENT_CONTROLLER, `Scaled ${size > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${size}`);
           release();

@@ -29,6 +29,7 @@ import { ServiceSelectorIndex } from './serviceSelectorIndex.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import { controllerRef, isReady } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const ENDPOINTSLICE_CONTROLLER = 'endpointslice-controller';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -243,7 +244,7 @@ export class EndpointSliceController {
     while (toCreate.length > 0 && toDelete.length > 0) {
       const gone = toDelete.shift()!;
       const slice = toCreate.pop()!;
-      toUpdate.push({ ...slice, metadata: { ...gone.metadata, labels: slice.metadata.labels } });
+      toUpdate.push({ ...slice, metadata: extend(gone.metadata, { labels: slice.metadata.labels }) });
     }
     const pending = new Pending(done);
     const track = (name: string, release: () => void) => (r: { ok: boolean; object?: { metadata: { resourceVersion?: number } } }) => {
@@ -258,7 +259,7 @@ export class EndpointSliceController {
     for (const s of toUpdate) {
       this.changes.updated++;
       const name = objectKey(s.metadata);
-      this.client.update('EndpointSlice', name, (cur) => ({ ...cur, endpoints: s.endpoints, ports: s.ports, metadata: { ...cur.metadata, labels: s.metadata.labels } }), track(name, pending.hold()));
+      this.client.update('EndpointSlice', name, (cur) => ({ ...cur, endpoints: s.endpoints, ports: s.ports, metadata: extend(cur.metadata, { labels: s.metadata.labels }) }), track(name, pending.hold()));
     }
     for (const s of toDelete) {
       this.changes.deleted++;

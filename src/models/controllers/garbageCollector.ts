@@ -8,6 +8,7 @@
 import type { Kind, KubeObject } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
+import { extend } from '../../cluster/extend.js';
 
 const KINDS: readonly Kind[] = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'CronJob', 'Job', 'Pod', 'Service', 'EndpointSlice'];
 
@@ -75,6 +76,6 @@ export class GarbageCollector {
       this.client.delete(item.kind, item.key);
       return;
     }
-    this.client.update(item.kind, item.key, (cur) => ({ ...cur, metadata: { ...cur.metadata, ownerReferences: (cur.metadata.ownerReferences ?? []).filter((r) => this.live.has(r.uid)) } }) as never);
+    this.client.update(item.kind, item.key, (cur) => ({ ...cur, metadata: extend(cur.metadata, { ownerReferences: (cur.metadata.ownerReferences ?? []).filter((r) => this.live.has(r.uid)) }) }) as never);
   }
 }

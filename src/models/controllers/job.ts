@@ -247,7 +247,7 @@ export class JobController {
     if (job === undefined) return done();
     const cur = job.status;
     if (cur.active === s.active && cur.succeeded === s.succeeded && cur.failed === s.failed && cur.startTime === s.startTime && s.conditions === undefined) return done();
-    this.client.update('Job', key, (j) => ({ ...j, status: { ...j.status, ...s, conditions: s.conditions ?? j.status.conditions ?? [] } }), () => done());
+    this.client.update('Job', key, (j) => ({ ...j, status: Object.assign({}, j.status, s, { conditions: s.conditions ?? j.status.conditions ?? [] }) }), () => done());
   }
 }
 

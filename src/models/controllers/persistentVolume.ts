@@ -20,6 +20,7 @@ import { type Node, type PersistentVolume, type PersistentVolumeClaim, type Stor
 import { compileNodeSelectorTerms } from '../../cluster/selector.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
+import { extend } from '../../cluster/extend.js';
 
 export const PV_CONTROLLER = 'persistentvolume-controller';
 export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
@@ -158,8 +159,8 @@ export class PersistentVolumeController {
   /** Binds both ways: the volume's claimRef and phase, then the claim's volumeName and phase. */
   private bind(pv: PersistentVolume, pvc: PersistentVolumeClaim): void {
     const ns = pvc.metadata.namespace ?? 'default';
-    this.client.update('PersistentVolume', pv.metadata.name, (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: { ...cur.spec, claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }, status: { phase: 'Bound' } }));
-    this.client.update('PersistentVolumeClaim', objectKey(pvc.metadata), (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: { ...cur.spec, volumeName: pv.metadata.name }, status: { phase: 'Bound' } }));
+    this.client.update('PersistentVolume', pv.metadata.name, (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: extend(cur.spec, { claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }), status: { phase: 'Bound' } }));
+    this.client.update('PersistentVolumeClaim', objectKey(pvc.metadata), (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: extend(cur.spec, { volumeName: pv.metadata.name }), status: { phase: 'Bound' } }));
   }
 
   /** A deleted claim releases its volume; a Delete policy deletes the volume. */

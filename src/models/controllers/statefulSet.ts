@@ -28,6 +28,7 @@ import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
 import { podFromTemplate, readySince } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const STATEFULSET_CONTROLLER = 'statefulset-controller';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -179,10 +180,10 @@ export class StatefulSetController {
         const claimName = `${c.metadata.name}-${set.metadata.name}-${ordinal}`;
         volumes.push({ name: c.metadata.name, persistentVolumeClaim: { claimName } });
         if (this.client.get('PersistentVolumeClaim', `${ns}/${claimName}`) !== undefined) continue;
-        const labels = { ...(set.spec.selector.matchLabels ?? {}), ...(c.metadata.labels ?? {}) };
+        const labels = Object.assign({}, (set.spec.selector.matchLabels ?? {}), (c.metadata.labels ?? {}));
         toCreate.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns, labels }, spec: { ...c.spec }, status: { phase: 'Pending' } });
       }
-      pod.spec = { ...pod.spec, volumes };
+      pod.spec = extend(pod.spec, { volumes });
     }
     this.expectations.expect(key, 1, 0, this.engine.now);
     const release = pending.hold();

@@ -7,6 +7,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { Pod } from '../../cluster/types.js';
 import type { PodBatchWorkload } from '../../workload/scenario.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
+import { extend } from '../../cluster/extend.js';
 
 /** Starts the batch; returns a function giving the number of Pods submitted so far. */
 export function startPodBatch(engine: Engine, client: ApiClient, w: PodBatchWorkload): () => number {
@@ -34,5 +35,5 @@ export function startPodBatch(engine: Engine, client: ApiClient, w: PodBatchWork
 }
 
 function stamp(t: Pod, name: string): Pod {
-  return { ...t, metadata: { ...t.metadata, name }, status: { phase: 'Pending' } };
+  return extend(t, { metadata: extend(t.metadata, { name }), status: { phase: 'Pending' as const } });
 }

@@ -13,6 +13,7 @@ import { DURATION_ANNOTATION } from '../../workload/annotations.js';
 import type { PoissonJobsWorkload } from '../../workload/scenario.js';
 import type { Job } from '../../cluster/types.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
+import { extend } from '../../cluster/extend.js';
 
 /** Starts the generator; returns a function giving the number of Jobs submitted so far. */
 export function startPoissonJobs(engine: Engine, streams: RngStreams, client: ApiClient, w: PoissonJobsWorkload): () => number {
@@ -39,8 +40,8 @@ function stamp(w: PoissonJobsWorkload, n: number, durationUs: number | undefined
   const annotations = durationUs === undefined ? meta.annotations : { ...(meta.annotations ?? {}), [DURATION_ANNOTATION]: formatDuration(durationUs) };
   return {
     ...t,
-    metadata: { ...t.metadata, name: `${w.name}-${n}` },
-    spec: { ...t.spec, template: { ...t.spec.template, metadata: { ...meta, ...(annotations ? { annotations } : {}) } } },
+    metadata: extend(t.metadata, { name: `${w.name}-${n}` }),
+    spec: extend(t.spec, { template: { ...t.spec.template, metadata: Object.assign({}, meta, (annotations ? { annotations } : {})) } }),
     status: {},
   };
 }

@@ -31,6 +31,7 @@ import type { ApiClient } from '../apiserver/apiServer.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import type { UsageModel } from '../metrics/usageModel.js';
 import type { Kubelet } from './kubelet.js';
+import { extend } from '../../cluster/extend.js';
 
 /** evictionMonitoringPeriod (housekeeping): 10 s. */
 export const EVICTION_MONITORING_PERIOD_US = 10_000_000;
@@ -225,7 +226,7 @@ export class EvictionManagers {
       const conditions = [...(n.status.conditions ?? []).filter((x) => x.type !== type), { type, status: on ? 'True' : 'False', reason: on ? c.on : c.off, lastTransitionTime: now }];
       const others = (n.spec.taints ?? []).filter((t) => t.key !== c.taint.key);
       const taints = on ? [...others, { ...c.taint }] : others;
-      return { ...n, spec: { ...n.spec, taints: taints.length > 0 ? taints : undefined }, status: { ...n.status, conditions } } as Node;
+      return { ...n, spec: extend(n.spec, { taints: taints.length > 0 ? taints : undefined }), status: extend(n.status, { conditions }) } as Node;
     });
   }
 }

@@ -44,6 +44,7 @@ const DEFAULT_VOLUME_ATTACH = constant(5_000_000);
 const VOLUME_MOUNT_TIMEOUT_US = 120_000_000;
 import type { NodeLeases } from './nodeLease.js';
 import { HostLocalIpam } from './hostLocalIpam.js';
+import { extend } from '../../cluster/extend.js';
 
 /** Kubelet timing settings (scenario `spec.kubelet`). */
 export interface KubeletConfig {
@@ -179,7 +180,7 @@ export class Kubelet {
     this.leases?.start(this.nodeName, this.engine.now);
     this.client.create({
       ...node,
-      status: { ...node.status, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] },
+      status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] }),
     });
   }
 
@@ -196,7 +197,7 @@ export class Kubelet {
       this.imageReportDue = false;
       if (this.down) return;
       const images = this.images.imageList(NODE_STATUS_MAX_IMAGES);
-      this.client.update('Node', this.nodeName, (n) => ({ ...n, status: { ...n.status, images } }));
+      this.client.update('Node', this.nodeName, (n) => ({ ...n, status: extend(n.status, { images }) }));
     });
   }
 
@@ -258,7 +259,7 @@ export class Kubelet {
     this.leases?.start(this.nodeName, now);
     this.client.update('Node', this.nodeName, (n) => ({
       ...n,
-      status: { ...n.status, conditions: [...(n.status.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: now }] },
+      status: extend(n.status, { conditions: [...(n.status.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: now }] }),
     }));
     const pods = [...this.known.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     for (const pod of pods) {
@@ -592,18 +593,9 @@ export class Kubelet {
       }
       return {
         ...p,
-        status: {
-          ...p.status,
-          phase,
-          conditions: [...merged.values()],
-          ...(p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}),
-          ...(podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}),
-          ...(why?.reason !== undefined ? { reason: why.reason } : {}),
-          ...(why?.message !== undefined ? { message: why.message } : {}),
-          ...(restarts > 0 || waiting !== undefined || exitCode !== undefined
+        status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, (p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}), (podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}), (why?.reason !== undefined ? { reason: why.reason } : {}), (why?.message !== undefined ? { message: why.message } : {}), (restarts > 0 || waiting !== undefined || exitCode !== undefined
             ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) }
-            : {}),
-        },
+            : {})),
       };
     });
   }

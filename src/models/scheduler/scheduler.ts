@@ -35,6 +35,7 @@ import { numFeasibleNodesToFind } from './numFeasibleNodes.js';
 import { type PodInfo, podInfo } from './podInfo.js';
 import type { QueuedPodInfo } from './queue/queuedPodInfo.js';
 import { type ClusterEventType, type QueueLengths, SchedulingQueue } from './queue/schedulingQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 /** Scheduler settings (scenario `spec.scheduler`). */
 export interface SchedulerConfig {
@@ -241,7 +242,7 @@ export class Scheduler {
       clearNominatedNodeName: (pods) => {
         for (const p of pods) {
           this.nominator.delete(p.metadata.uid!);
-          this.client.update('Pod', objectKey(p.metadata), (cur) => (cur.status.nominatedNodeName ? { ...cur, status: { ...cur.status, nominatedNodeName: undefined } } : cur));
+          this.client.update('Pod', objectKey(p.metadata), (cur) => (cur.status.nominatedNodeName ? { ...cur, status: extend(cur.status, { nominatedNodeName: undefined }) } : cur));
         }
       },
       preemptionRandom: () => preemptionRng ?? this.tiebreak,
@@ -672,7 +673,7 @@ export class Scheduler {
     this.client.update('Pod', key, (p) => {
       const cond: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: now };
       const others = (p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-      return { ...p, status: { ...p.status, conditions: [...others, cond] } };
+      return { ...p, status: extend(p.status, { conditions: [...others, cond] }) };
     });
     this.client.delete('Pod', key);
     this.recorder.record(victim, 'Normal', 'Preempted', schedulerName, `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
@@ -874,8 +875,7 @@ export class Scheduler {
         if (p.spec.nodeName) return p;
         const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now };
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        const status = { ...p.status, conditions: [...others, cond] };
-        if (nomination !== undefined) status.nominatedNodeName = nomination === '' ? undefined : nomination;
+        const status = extend(p.status, nomination === undefined ? { conditions: [...others, cond] } : { conditions: [...others, cond], nominatedNodeName: nomination === '' ? undefined : nomination });
         return { ...p, status };
       });
     }
@@ -890,7 +890,7 @@ export class Scheduler {
         if (p.spec.nodeName || p.metadata.deletionTimestamp !== undefined) return p;
         const cond: PodCondition = { type: 'PodScheduled', status: 'True', lastTransitionTime: this.engine.now };
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        return { ...p, spec: { ...p.spec, nodeName }, status: { ...p.status, conditions: [...others, cond] } };
+        return { ...p, spec: extend(p.spec, { nodeName }), status: extend(p.status, { conditions: [...others, cond] }) };
       },
       (res) => {
         if (!res.ok) return done(false, res.message);

@@ -27,6 +27,7 @@ import type { EventRecorder } from '../../eventRecorder.js';
 import type { MetricsServer } from '../../metrics/metricsServer.js';
 import { MetricsError, resourceReplicas, type Proposal } from './replicaCalculator.js';
 import { normalizeWithBehavior, normalizeWithoutBehavior, storeScaleEvent, type Normalized, type Recommendation, type ScaleEvent } from './normalize.js';
+import { extend } from '../../../cluster/extend.js';
 
 export const HPA_CONTROLLER = 'horizontal-pod-autoscaler';
 /** --horizontal-pod-autoscaler-sync-period. */
@@ -165,7 +166,7 @@ export class HorizontalController {
     let lastScaleTime = hpa.status.lastScaleTime;
     if (rescale) {
       const kind = ref.kind as ScaleKind;
-      this.client.update(kind, targetKey, (t) => ({ ...t, spec: { ...t.spec, replicas: desired } }) as never);
+      this.client.update(kind, targetKey, (t) => ({ ...t, spec: extend(t.spec, { replicas: desired }) }) as never);
       setCondition('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
       const behavior = hpa.spec.behavior;
       if (behavior !== undefined) {

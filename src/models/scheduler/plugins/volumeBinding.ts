@@ -16,6 +16,7 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from 
 import type { CycleState, FilterPlugin, PluginHandle, PreBindPlugin, PreFilterPlugin } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
 import { classAllowsNode, SELECTED_NODE_ANNOTATION, volumeMatches, volumeReachable } from '../../controllers/persistentVolume.js';
+import { extend } from '../../../cluster/extend.js';
 
 export const VOLUME_BINDING = 'VolumeBinding';
 export const ERR_REASON_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
@@ -77,7 +78,7 @@ export function volumeBinding(handle: PluginHandle): PreFilterPlugin & FilterPlu
       const s = state.get(STATE) as ClaimsState | undefined;
       for (const { pvc } of s?.unbound ?? []) {
         handle.updateObject('PersistentVolumeClaim', `${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}`, (cur) =>
-          cur.status.phase === 'Bound' || cur.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName ? cur : { ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName } } },
+          cur.status.phase === 'Bound' || cur.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName ? cur : { ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName } }) },
         );
       }
       return null;
