@@ -69,7 +69,7 @@ function originalPods(scenario: Scenario, streams: RngStreams): Pod[] {
   const pods: Pod[] = [];
   for (const w of scenario.workloads) {
     if (w.kind === 'Trace') for (const p of scaledTracePods(w, streams.stream(`trace.${w.name}`))) pods.push(tracePodObject(p.pod, w, p.name));
-    else if (w.kind === 'Pods') for (let i = 1; i <= w.count; i++) pods.push({ ...w.template, metadata: extend(w.template.metadata, { name: `${w.name}-${i}` }), status: { phase: 'Pending' } });
+    else if (w.kind === 'Pods') for (let i = 1; i <= w.count; i++) pods.push(extend(w.template, { metadata: extend(w.template.metadata, { name: `${w.name}-${i}` }), status: { phase: 'Pending' } }));
     else throw new InputError(`${scenario.file}: spec.placement: a placement experiment takes Trace and Pods workloads, not ${w.kind}`);
   }
   for (const o of scenario.objects) if (o.kind === 'Pod') pods.push(o);
@@ -122,7 +122,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
       for (let k = 1; ; k++) {
         const e = source[rng.int(source.length)]!;
         if (total + e.perGpu > target) break;
-        const pod = { ...e.pod, metadata: extend(e.pod.metadata, { name: `${e.pod.metadata.name}-clone-${k}` }) };
+        const pod = extend(e.pod, { metadata: extend(e.pod.metadata, { name: `${e.pod.metadata.name}-clone-${k}` }) });
         list.push(entry(pod, true));
         total += e.demand;
       }
@@ -130,7 +130,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
       while (total > target && list.length > 0) total -= list.splice(rng.int(list.length), 1)[0]!.demand;
     }
   }
-  list.forEach((e, i) => (e.pod = { ...e.pod, metadata: extend(e.pod.metadata, { uid: `placement-${i}` }) }));
+  list.forEach((e, i) => (e.pod = extend(e.pod, { metadata: extend(e.pod.metadata, { uid: `placement-${i}` }) })));
 
   // 3. the scheduler on a cluster outside time
   const engine = new Engine();

@@ -154,10 +154,10 @@ export class ScenarioEvents {
     ];
     this.note(hpa, 'HPATargetChanged', parts.join(', '));
     this.kubectl.update('HorizontalPodAutoscaler', key, (cur) => {
-      const metrics = target === undefined ? cur.spec.metrics : cur.spec.metrics?.map((m) => (m.type === 'Resource' && m.resource?.name === metric ? { ...m, resource: { name: metric, target } } : m));
+      const metrics = target === undefined ? cur.spec.metrics : cur.spec.metrics?.map((m) => (m.type === 'Resource' && m.resource?.name === metric ? extend(m, { resource: { name: metric, target } }) : m));
       const minReplicas = h.minReplicas ?? cur.spec.minReplicas;
       const maxReplicas = Math.max(h.maxReplicas ?? cur.spec.maxReplicas, minReplicas ?? 1);
-      return { ...cur, spec: Object.assign({}, cur.spec, (metrics !== undefined ? { metrics } : {}), (minReplicas !== undefined ? { minReplicas } : {}), { maxReplicas }) };
+      return extend(cur, { spec: Object.assign({}, cur.spec, (metrics !== undefined ? { metrics } : {}), (minReplicas !== undefined ? { minReplicas } : {}), { maxReplicas }) });
     });
   }
 
@@ -173,7 +173,7 @@ export class ScenarioEvents {
     if (r.deployment.endsWith('*')) {
       const prefix = this.key(r.deployment).slice(0, -1);
       const keys = [...this.api.store.list('Deployment')].map((d) => objectKey(d.metadata)).filter((k) => k.startsWith(prefix)).sort();
-      for (const k of keys) this.rollout({ ...r, deployment: k });
+      for (const k of keys) this.rollout(extend(r, { deployment: k }));
       return;
     }
     const key = this.key(r.deployment);
@@ -183,9 +183,9 @@ export class ScenarioEvents {
     this.note(d, 'Rollout', r.image !== undefined ? `image ${r.container !== undefined ? `${r.container}=` : ''}${r.image}` : 'template annotations changed');
     this.kubectl.update('Deployment', key, (cur) => {
       const t = cur.spec.template;
-      const containers = r.image === undefined ? t.spec.containers : t.spec.containers.map((c) => (r.container === undefined || c.name === r.container ? { ...c, image: r.image! } : c));
-      const annotations = r.annotations === undefined ? t.metadata?.annotations : { ...(t.metadata?.annotations ?? {}), ...r.annotations };
-      return { ...cur, spec: extend(cur.spec, { template: { ...t, metadata: { ...(t.metadata ?? {}), ...(annotations !== undefined ? { annotations } : {}) }, spec: extend(t.spec, { containers }) } }) };
+      const containers = r.image === undefined ? t.spec.containers : t.spec.containers.map((c) => (r.container === undefined || c.name === r.container ? extend(c, { image: r.image! }) : c));
+      const annotations = r.annotations === undefined ? t.metadata?.annotations : Object.assign({}, (t.metadata?.annotations ?? {}), r.annotations);
+      return extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: { ...(t.metadata ?? {}), ...(annotations !== undefined ? { annotations } : {}) }, spec: extend(t.spec, { containers }) }) }) });
     });
   }
 
@@ -195,8 +195,8 @@ export class ScenarioEvents {
     const obj = this.api.store.get(kind, key);
     if (obj === undefined) return;
     this.note(obj, 'Scale', `replicas ${obj.spec.replicas ?? 1} → ${s.replicas}`);
-    if (kind === 'Deployment') this.kubectl.update('Deployment', key, (cur) => ({ ...cur, spec: extend(cur.spec, { replicas: s.replicas }) }));
-    else this.kubectl.update('ReplicaSet', key, (cur) => ({ ...cur, spec: extend(cur.spec, { replicas: s.replicas }) }));
+    if (kind === 'Deployment') this.kubectl.update('Deployment', key, (cur) => extend(cur, { spec: extend(cur.spec, { replicas: s.replicas }) }));
+    else this.kubectl.update('ReplicaSet', key, (cur) => extend(cur, { spec: extend(cur.spec, { replicas: s.replicas }) }));
   }
 
   private setPaused(ref: string, paused: boolean): void {
@@ -204,7 +204,7 @@ export class ScenarioEvents {
     const d = this.api.store.get('Deployment', key);
     if (d === undefined) return;
     this.note(d, paused ? 'Pause' : 'Resume', paused ? 'rollout paused' : 'rollout resumed');
-    this.kubectl.update('Deployment', key, (cur) => ({ ...cur, spec: extend(cur.spec, { paused }) }));
+    this.kubectl.update('Deployment', key, (cur) => extend(cur, { spec: extend(cur.spec, { paused }) }));
   }
 
   private rollback(ref: string, toRevision: number | undefined): void {
@@ -227,7 +227,7 @@ export class ScenarioEvents {
     delete labels[POD_TEMPLATE_HASH];
     this.rollouts.push(this.engine.now);
     this.note(d, 'RollbackDone', `Rolled back deployment "${d.metadata.name}" to revision ${revision(target)}`);
-    this.kubectl.update('Deployment', key, (cur) => ({ ...cur, spec: extend(cur.spec, { template: { ...t, metadata: { ...(t.metadata ?? {}), labels } } }) }));
+    this.kubectl.update('Deployment', key, (cur) => extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: extend(t.metadata ?? {}, { labels }) }) }) }));
   }
 
   /** The running nodes an event selects: names, pool, zone, then a random count or fraction (seeded). */
@@ -270,7 +270,7 @@ export class ScenarioEvents {
     const node = this.api.store.get('Node', name);
     if (node === undefined) return;
     this.note(node, unschedulable ? 'Cordon' : 'Uncordon', unschedulable ? `node/${name} cordoned` : `node/${name} uncordoned`);
-    this.kubectl.update('Node', name, (n) => (n.spec.unschedulable === unschedulable ? n : { ...n, spec: extend(n.spec, { unschedulable }) }));
+    this.kubectl.update('Node', name, (n) => (n.spec.unschedulable === unschedulable ? n : extend(n, { spec: extend(n.spec, { unschedulable }) })));
   }
 
   private drain(name: string): void {

@@ -16,6 +16,7 @@ import { podInfo } from '../models/scheduler/podInfo.js';
 import { typicalPods, type PodShape, type TypicalPod } from '../models/scheduler/gpu/fragmentation.js';
 import { InputError } from '../workload/errors.js';
 import type { Scenario } from '../workload/scenario.js';
+import { extend } from '../cluster/extend.js';
 
 /** The pod shape the fragmentation measure counts (cpu request and GPU demand). */
 export function podShape(pod: Pod): PodShape {
@@ -33,7 +34,7 @@ export function scenarioShapes(scenario: Scenario): PodShape[] {
   for (const w of scenario.workloads) {
     if (w.kind === 'Trace') {
       for (const p of w.pods) {
-        const s = { cpu: p.cpuMilli, gpu: p.gpu === undefined ? undefined : { ...p.gpu, shared: p.gpu.count === 1 && p.gpu.milli < 1000 } };
+        const s = { cpu: p.cpuMilli, gpu: p.gpu === undefined ? undefined : extend(p.gpu, { shared: p.gpu.count === 1 && p.gpu.milli < 1000 }) };
         for (let i = Math.min(p.instances ?? 1, 100_000); i > 0; i--) out.push(s);
       }
     }

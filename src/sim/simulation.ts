@@ -198,7 +198,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     for (const pool of scenario.nodePools) {
       if (pool.kubelet !== false) continue;
       fakeNodes += pool.count;
-      for (const node of poolNodes(pool)) user.create({ ...node, status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] }) });
+      for (const node of poolNodes(pool)) user.create(extend(node, { status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] }) }));
     }
     const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
@@ -222,7 +222,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       startNode: (given) => {
         // Node IPAM (kube-controller-manager --allocate-node-cidrs): a /24 of 10.244.0.0/16 per node, in
         // registration order, unless the Node manifest gives one.
-        const node = given.spec.podCIDR !== undefined ? given : { ...given, spec: extend(given.spec, { podCIDR: `10.${244 + (nodeIndex >> 8)}.${nodeIndex & 255}.0/24` }) };
+        const node = given.spec.podCIDR !== undefined ? given : extend(given, { spec: extend(given.spec, { podCIDR: `10.${244 + (nodeIndex >> 8)}.${nodeIndex & 255}.0/24` }) });
         nodeIndex++;
         const sizes = new Map((node.status.images ?? []).flatMap((i) => i.names.map((n) => [n, i.sizeBytes] as const)));
         const k = scenario.kubelet;

@@ -6,6 +6,7 @@
  */
 import type { Deployment, Service } from '../cluster/types.js';
 import type { ServiceFleetSpec } from './schema/scenario.js';
+import { extend } from '../cluster/extend.js';
 
 export const FLEET_LABEL = 'kubesim.dev/service';
 
@@ -19,11 +20,11 @@ export function serviceFleetObjects(w: ServiceFleetSpec, template: Deployment): 
     const t = template.spec.template;
     out.push({
       ...template,
-      metadata: { ...template.metadata, name, namespace: ns },
+      metadata: extend(template.metadata, { name, namespace: ns }),
       spec: {
         ...template.spec,
-        selector: { ...template.spec.selector, matchLabels: { ...(template.spec.selector.matchLabels ?? {}), [FLEET_LABEL]: name } },
-        template: { ...t, metadata: { ...(t.metadata ?? {}), labels: { ...(t.metadata?.labels ?? {}), [FLEET_LABEL]: name } } },
+        selector: extend(template.spec.selector, { matchLabels: extend(template.spec.selector.matchLabels ?? {}, { [FLEET_LABEL]: name }) }),
+        template: extend(t, { metadata: extend(t.metadata ?? {}, { labels: extend(t.metadata?.labels ?? {}, { [FLEET_LABEL]: name }) }) }),
       },
     });
     out.push({
@@ -33,7 +34,7 @@ export function serviceFleetObjects(w: ServiceFleetSpec, template: Deployment): 
       spec: {
         type: i < nodePorts ? 'NodePort' : 'ClusterIP',
         selector: { [FLEET_LABEL]: name },
-        ports: w.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port })),
+        ports: w.ports.map((p) => extend(p, { protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port })),
         sessionAffinity: w.sessionAffinity,
         internalTrafficPolicy: 'Cluster',
         ...(i < nodePorts ? { externalTrafficPolicy: 'Cluster' as const } : {}),

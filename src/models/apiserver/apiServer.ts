@@ -243,7 +243,7 @@ function admitDefaultStorageClass(pvc: PersistentVolumeClaim, classes: Iterable<
     if (c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] !== 'true') continue;
     if (chosen === undefined || (c.metadata.creationTimestamp ?? 0) > (chosen.metadata.creationTimestamp ?? 0) || ((c.metadata.creationTimestamp ?? 0) === (chosen.metadata.creationTimestamp ?? 0) && c.metadata.name < chosen.metadata.name)) chosen = c;
   }
-  return chosen === undefined ? pvc : { ...pvc, spec: extend(pvc.spec, { storageClassName: chosen.metadata.name }) };
+  return chosen === undefined ? pvc : extend(pvc, { spec: extend(pvc.spec, { storageClassName: chosen.metadata.name }) });
 }
 
 /** One component's API client. Every write is rate-limited by its token bucket and delayed by the API latency. */
@@ -297,7 +297,7 @@ export class ApiClient {
         const blocker = evictionBlocker(pod, store.list('PodDisruptionBudget'));
         if (typeof blocker === 'string') return done?.({ ok: false, reason: 'TooManyRequests', message: blocker });
         if (blocker !== undefined) {
-          store.update('PodDisruptionBudget', objectKey(blocker.metadata), (b) => ({ ...b, status: extend(b.status, { disruptionsAllowed: b.status.disruptionsAllowed - 1 }) }), this.server.now);
+          store.update('PodDisruptionBudget', objectKey(blocker.metadata), (b) => extend(b, { status: extend(b.status, { disruptionsAllowed: b.status.disruptionsAllowed - 1 }) }), this.server.now);
         }
       }
       this.deleteNow('Pod', key, {}, done as Done<ObjectOfKind<'Pod'>> | undefined);

@@ -32,5 +32,5 @@ export function admitDefaultTolerations(pod: Pod, seconds = DEFAULT_TOLERATION_S
     spec = add.length === 0 ? pod.spec : extend(pod.spec, { tolerations: [...tolerations, ...add] });
     admitted.set(pod.spec, spec);
   }
-  return spec === pod.spec ? pod : { ...pod, spec };
+  return spec === pod.spec ? pod : extend(pod, { spec });
 }

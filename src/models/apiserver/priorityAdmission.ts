@@ -9,6 +9,7 @@
  * integer), so scheduler_perf-style scenarios can give pods priorities without declaring classes.
  */
 import type { Pod, PodSpec, PriorityClass } from '../../cluster/types.js';
+import { extend } from '../../cluster/extend.js';
 
 /** scheduling.SystemCriticalPriority and the built-in classes. */
 export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
@@ -24,7 +25,7 @@ export function admitPodPriority(pod: Pod, classes: (name: string) => PriorityCl
   let policy: 'PreemptLowerPriority' | 'Never' = 'PreemptLowerPriority';
   let className = name;
   if (name === '') {
-    if (pod.spec.priority !== undefined) return pod.spec.preemptionPolicy === undefined ? { ...pod, spec: admittedSpec(pod.spec, pod.spec.priority, policy, '') } : pod;
+    if (pod.spec.priority !== undefined) return pod.spec.preemptionPolicy === undefined ? extend(pod, { spec: admittedSpec(pod.spec, pod.spec.priority, policy, '') }) : pod;
     let def: PriorityClass | undefined;
     for (const pc of all()) if (pc.globalDefault && (def === undefined || def.value > pc.value)) def = pc;
     priority = def?.value ?? 0;
@@ -45,7 +46,7 @@ export function admitPodPriority(pod: Pod, classes: (name: string) => PriorityCl
   if (pod.spec.preemptionPolicy !== undefined && pod.spec.preemptionPolicy !== policy) {
     return `the string value of PreemptionPolicy (${pod.spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`;
   }
-  return { ...pod, spec: admittedSpec(pod.spec, priority, policy, className) };
+  return extend(pod, { spec: admittedSpec(pod.spec, priority, policy, className) });
 }
 
 /** Admitted specs per input spec: pods stamped from one template keep sharing one spec object (per-spec caches). */

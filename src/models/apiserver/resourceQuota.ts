@@ -12,6 +12,7 @@ import type { Pod, ResourceQuota } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, type ResourceList } from '../../cluster/resources.js';
 import { formatAmount } from '../../cluster/quantity.js';
 import { podInfo } from '../scheduler/podInfo.js';
+import { extend } from '../../cluster/extend.js';
 
 /** The quota usage of one pod. */
 export function podQuotaUsage(pod: Pod): ResourceList {
@@ -56,7 +57,7 @@ export class QuotaTracker {
     if (c.object.kind === 'ResourceQuota' && !this.tracking) {
       // The quota controller computes usage when a quota appears: count every non-terminal pod now.
       this.tracking = true;
-      for (const p of pods()) this.onCommit({ ...c, type: 'ADDED', object: p, old: undefined }, pods);
+      for (const p of pods()) this.onCommit(extend(c, { type: 'ADDED', object: p, old: undefined }), pods);
       return;
     }
     if (!this.tracking || c.object.kind !== 'Pod') return;

@@ -7,6 +7,7 @@
  * port already in use is refused, as upstream. Both are released when the Service is deleted.
  */
 import type { Service } from '../../cluster/types.js';
+import { extend } from '../../cluster/extend.js';
 
 const RANGE_START = (10 << 24) | (96 << 16); // 10.96.0.0
 const RANGE_SIZE = 1 << 20; // /12
@@ -70,13 +71,13 @@ export class ServiceAllocator {
         while ((this.ports.has(this.nextPort) || newPorts.includes(this.nextPort)) && tries++ < span) this.nextPort = this.nextPort >= NODE_PORT_MAX ? NODE_PORT_MIN : this.nextPort + 1;
         if (tries >= span) return 'failed to allocate a nodePort: range is full';
         newPorts.push(this.nextPort);
-        ports[i] = { ...p, nodePort: this.nextPort };
+        ports[i] = extend(p, { nodePort: this.nextPort });
         this.nextPort = this.nextPort >= NODE_PORT_MAX ? NODE_PORT_MIN : this.nextPort + 1;
       }
     }
     for (const n of taken) this.ips.add(n);
     for (const p of newPorts) this.ports.add(p);
-    return { ...svc, spec: Object.assign({}, spec, (clusterIP !== undefined ? { clusterIP } : {}), (needsNodePorts ? { ports } : {})) };
+    return extend(svc, { spec: Object.assign({}, spec, (clusterIP !== undefined ? { clusterIP } : {}), (needsNodePorts ? { ports } : {})) });
   }
 
   /** Releases a deleted Service's addresses. */

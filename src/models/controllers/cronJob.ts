@@ -19,6 +19,7 @@ import type { EventRecorder } from '../eventRecorder.js';
 import { nextScheduleUs, prevScheduleUs } from '../../workload/cronSchedule.js';
 import { controllerRef, getControllerOf } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const CRONJOB_CONTROLLER = 'cronjob-controller';
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -119,9 +120,9 @@ export class CronJobController {
     let lastScheduleTime = cj.status.lastScheduleTime;
     const pending = new Pending(() => {
       this.cleanup(cj, jobs);
-      const status: CronJob['status'] = { ...(active.length > 0 ? { active } : {}), ...(lastScheduleTime !== undefined ? { lastScheduleTime } : {}), ...(lastSuccessfulTime !== undefined ? { lastSuccessfulTime } : {}) };
+      const status: CronJob['status'] = Object.assign({}, (active.length > 0 ? { active } : {}), (lastScheduleTime !== undefined ? { lastScheduleTime } : {}), (lastSuccessfulTime !== undefined ? { lastSuccessfulTime } : {}));
       if (JSON.stringify(status) === JSON.stringify(cj.status)) return done();
-      this.client.update('CronJob', key, (c) => ({ ...c, status }), () => done());
+      this.client.update('CronJob', key, (c) => extend(c, { status }), () => done());
     });
     const schedule = cj.spec.schedule;
     const tz = cj.spec.timeZone;
@@ -168,7 +169,7 @@ export class CronJobController {
         name,
         namespace: cj.metadata.namespace ?? 'default',
         labels: { ...(t.metadata?.labels ?? {}) },
-        annotations: { ...(t.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: rfc3339(due) },
+        annotations: extend(t.metadata?.annotations ?? {}, { [SCHEDULED_TIMESTAMP_ANNOTATION]: rfc3339(due) }),
         ownerReferences: [controllerRef(cj)],
       },
       spec: t.spec,

@@ -34,6 +34,7 @@ import { scaledValue } from '../../cluster/intstr.js';
 /** The revision label of daemon pods. */
 export const DAEMON_REVISION_LABEL = 'controller-revision-hash';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const DAEMONSET_CONTROLLER = 'daemonset-controller';
 /** BurstReplicas of the DaemonSet controller (daemon_controller.go). */
@@ -56,14 +57,14 @@ export function daemonPod(ds: DaemonSet, nodeName: string): Pod {
   const tolerations = [...(spec.tolerations ?? [])];
   for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
   const byName = [{ key: 'metadata.name', operator: 'In' as const, values: [nodeName] }];
-  const terms: NodeSelectorTerm[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms.map((t) => ({ ...t, matchFields: byName })) ?? [];
+  const terms: NodeSelectorTerm[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms.map((t) => extend(t, { matchFields: byName })) ?? [];
   const nodeSelectorTerms = terms.length > 0 ? terms : [{ matchFields: byName }];
   return {
     ...pod,
     spec: {
       ...spec,
       tolerations,
-      affinity: { ...(spec.affinity ?? {}), nodeAffinity: { ...(spec.affinity?.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } },
+      affinity: extend(spec.affinity ?? {}, { nodeAffinity: extend(spec.affinity?.nodeAffinity ?? {}, { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } }) }),
     },
   };
 }
@@ -299,7 +300,7 @@ export class DaemonSetController {
     const gen = ds.metadata.generation ?? 1;
     const next = { desiredNumberScheduled: desired, currentNumberScheduled: current, numberMisscheduled: mis, numberReady: ready, updatedNumberScheduled: updated, numberAvailable: available, numberUnavailable: desired - available, observedGeneration: gen };
     if ((ds.spec.minReadySeconds ?? 0) > 0 && ready > available) this.queue.addAfter(key, (ds.spec.minReadySeconds ?? 0) * 1_000_000);
-    if (JSON.stringify(next) === JSON.stringify({ ...s, observedGeneration: s.observedGeneration })) return done();
-    this.client.update('DaemonSet', key, (c) => ({ ...c, status: next }), () => done());
+    if (JSON.stringify(next) === JSON.stringify(extend(s, { observedGeneration: s.observedGeneration }))) return done();
+    this.client.update('DaemonSet', key, (c) => extend(c, { status: next }), () => done());
   }
 }

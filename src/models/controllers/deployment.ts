@@ -95,7 +95,7 @@ export function templateWithoutHash(rs: ReplicaSet): ReplicaSet['spec']['templat
   const t = rs.spec.template;
   const labels = { ...(t.metadata?.labels ?? {}) };
   delete labels[POD_TEMPLATE_HASH];
-  return { ...t, metadata: { ...(t.metadata ?? {}), labels } };
+  return extend(t, { metadata: extend(t.metadata ?? {}, { labels }) });
 }
 
 const rsHashes = new WeakMap<object, string>();
@@ -196,7 +196,7 @@ export class DeploymentController {
     const stored = this.client.get('Deployment', key);
     if (stored === undefined) return done();
     // A working copy: the sync's condition changes accumulate in its status until the final write.
-    const d = this.withPausedConditions({ ...stored, metadata: { ...stored.metadata }, status: extend(stored.status, { conditions: [...(stored.status.conditions ?? [])] }) });
+    const d = this.withPausedConditions(extend(stored, { metadata: { ...stored.metadata }, status: extend(stored.status, { conditions: [...(stored.status.conditions ?? [])] }) }));
     const rsList = this.owned(key, d);
     if (d.metadata.deletionTimestamp !== undefined) return this.syncStatus(key, d, done);
     if (d.spec.paused === true || this.isScalingEvent(d, rsList)) return this.scaleOnly(key, d, rsList, done);
@@ -248,7 +248,7 @@ export class DeploymentController {
         rsKey,
         (rs) => ({
           ...rs,
-          metadata: extend(rs.metadata, { annotations: { ...(rs.metadata.annotations ?? {}), ...(needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {}) } }),
+          metadata: extend(rs.metadata, { annotations: Object.assign({}, (rs.metadata.annotations ?? {}), (needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {})) }),
           spec: extend(rs.spec, { minReadySeconds: minReady }),
         }),
         (r) => syncDeploymentRevision(r.ok ? r.object : found),
@@ -258,7 +258,7 @@ export class DeploymentController {
     if (!create) return then(undefined, old);
     const hash = computeHash(d.spec.template);
     const replicas = newRSNewReplicas(d, old, 0);
-    const labels = { ...(d.spec.template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
+    const labels = extend(d.spec.template.metadata?.labels ?? {}, { [POD_TEMPLATE_HASH]: hash });
     const rs: ReplicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
@@ -272,8 +272,8 @@ export class DeploymentController {
       spec: {
         replicas,
         minReadySeconds: d.spec.minReadySeconds ?? 0,
-        selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash } },
-        template: { ...d.spec.template, metadata: { ...(d.spec.template.metadata ?? {}), labels } },
+        selector: extend(d.spec.selector, { matchLabels: extend(d.spec.selector.matchLabels ?? {}, { [POD_TEMPLATE_HASH]: hash }) }),
+        template: extend(d.spec.template, { metadata: extend(d.spec.template.metadata ?? {}, { labels }) }),
       },
       status: { replicas: 0 },
     };
@@ -294,8 +294,8 @@ export class DeploymentController {
   /** `SetDeploymentRevision`: the Deployment's revision annotation follows its new ReplicaSet's. */
   private setDeploymentRevision(key: string, d: Deployment, rev: string, then: () => void): void {
     if (d.metadata.annotations?.[REVISION_ANNOTATION] === rev) return then();
-    d.metadata = extend(d.metadata, { annotations: { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } });
-    this.client.update('Deployment', key, (cur) => ({ ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [REVISION_ANNOTATION]: rev } }) }), () => then());
+    d.metadata = extend(d.metadata, { annotations: extend(d.metadata.annotations ?? {}, { [REVISION_ANNOTATION]: rev }) });
+    this.client.update('Deployment', key, (cur) => extend(cur, { metadata: extend(cur.metadata, { annotations: extend(cur.metadata.annotations ?? {}, { [REVISION_ANNOTATION]: rev }) }) }), () => then());
   }
 
   /** `isScalingEvent`: an active ReplicaSet was sized for a different `spec.replicas`. */
@@ -326,7 +326,7 @@ export class DeploymentController {
       this.client.update(
         'ReplicaSet',
         `${rs.metadata.namespace}/${rs.metadata.name}`,
-        (cur) => ({ ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [DESIRED_REPLICAS_ANNOTATION]: want, [MAX_REPLICAS_ANNOTATION]: max } }), spec: extend(cur.spec, { replicas: size }) }),
+        (cur) => extend(cur, { metadata: extend(cur.metadata, { annotations: extend(cur.metadata.annotations ?? {}, { [DESIRED_REPLICAS_ANNOTATION]: want, [MAX_REPLICAS_ANNOTATION]: max }) }), spec: extend(cur.spec, { replicas: size }) }),
         (r) => {
           if (r.ok && from !== size) this.recorder.record(d, 'Normal', 'ScalingReplicaSet', DEPLOYMENT_CONTROLLER, `Scaled ${size > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${size}`);
           release();
@@ -497,7 +497,7 @@ export class DeploymentController {
       unchanged?.();
       return done();
     }
-    this.client.update('Deployment', key, (cur) => ({ ...cur, status }), () => done());
+    this.client.update('Deployment', key, (cur) => extend(cur, { status }), () => done());
   }
 }
 

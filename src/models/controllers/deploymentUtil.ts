@@ -6,6 +6,7 @@
 import type { Deployment, DeploymentCondition, ReplicaSet } from '../../cluster/types.js';
 import type { Micros } from '../../engine/time.js';
 import { scaledValue } from '../../cluster/intstr.js';
+import { extend } from '../../cluster/extend.js';
 
 /** `RevisionAnnotation`. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -262,7 +263,7 @@ export function setCondition(status: Deployment['status'], c: Omit<DeploymentCon
   const cur = conditions.find((x) => x.type === c.type);
   if (cur !== undefined && cur.status === c.status && cur.reason === c.reason) return;
   const lastTransitionTime = cur !== undefined && cur.status === c.status ? cur.lastTransitionTime : c.lastTransitionTime ?? now;
-  status.conditions = [...conditions.filter((x) => x.type !== c.type), { ...c, lastUpdateTime: now, lastTransitionTime }];
+  status.conditions = [...conditions.filter((x) => x.type !== c.type), extend(c, { lastUpdateTime: now, lastTransitionTime })];
 }
 
 /** `DeploymentComplete`. */

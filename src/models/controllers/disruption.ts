@@ -19,6 +19,7 @@ import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import { getControllerOf, isReady } from './podControl.js';
 import { WorkQueue } from './workQueue.js';
 import { scaledValue } from '../../cluster/intstr.js';
+import { extend } from '../../cluster/extend.js';
 
 interface Budget {
   namespace: string;
@@ -131,6 +132,6 @@ export class DisruptionController {
     const next = budgetStatus(pdb, [...b.pods.values()], (p) => this.scale(p));
     const cur = pdb.status;
     if (cur.disruptionsAllowed === next.disruptionsAllowed && cur.currentHealthy === next.currentHealthy && cur.desiredHealthy === next.desiredHealthy && cur.expectedPods === next.expectedPods && cur.observedGeneration === next.observedGeneration) return done();
-    this.client.update('PodDisruptionBudget', key, (p) => ({ ...p, status: next }), () => done());
+    this.client.update('PodDisruptionBudget', key, (p) => extend(p, { status: next }), () => done());
   }
 }

@@ -52,7 +52,7 @@ export function endpointPorts(svc: Service, pod: Pod): Ports {
       for (const c of pod.spec.containers) for (const cp of c.ports ?? []) if (cp.name === t && (cp.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) port = cp.containerPort;
     }
     if (port === undefined) continue;
-    out.push({ ...(p.name !== undefined ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP', port });
+    out.push(extend((p.name !== undefined ? { name: p.name } : {}), { protocol: p.protocol ?? 'TCP', port }));
   }
   return out;
 }
@@ -244,7 +244,7 @@ export class EndpointSliceController {
     while (toCreate.length > 0 && toDelete.length > 0) {
       const gone = toDelete.shift()!;
       const slice = toCreate.pop()!;
-      toUpdate.push({ ...slice, metadata: extend(gone.metadata, { labels: slice.metadata.labels }) });
+      toUpdate.push(extend(slice, { metadata: extend(gone.metadata, { labels: slice.metadata.labels }) }));
     }
     const pending = new Pending(done);
     const track = (name: string, release: () => void) => (r: { ok: boolean; object?: { metadata: { resourceVersion?: number } } }) => {
@@ -259,7 +259,7 @@ export class EndpointSliceController {
     for (const s of toUpdate) {
       this.changes.updated++;
       const name = objectKey(s.metadata);
-      this.client.update('EndpointSlice', name, (cur) => ({ ...cur, endpoints: s.endpoints, ports: s.ports, metadata: extend(cur.metadata, { labels: s.metadata.labels }) }), track(name, pending.hold()));
+      this.client.update('EndpointSlice', name, (cur) => extend(cur, { endpoints: s.endpoints, ports: s.ports, metadata: extend(cur.metadata, { labels: s.metadata.labels }) }), track(name, pending.hold()));
     }
     for (const s of toDelete) {
       this.changes.deleted++;
@@ -324,7 +324,7 @@ export class EndpointSliceController {
       if (changed || kept.length !== s.endpoints.length) {
         if (kept.length === 0) remove.push(s);
         else {
-          byName.set(s.metadata.name, { ...s, endpoints: kept });
+          byName.set(s.metadata.name, extend(s, { endpoints: kept }));
           update.add(s.metadata.name);
         }
       } else {
@@ -349,7 +349,7 @@ export class EndpointSliceController {
           if (s.endpoints.length + left.length <= max && (best === undefined || s.endpoints.length > best.endpoints.length)) best = s;
         }
         if (best !== undefined) {
-          target = { ...best, endpoints: [...best.endpoints] };
+          target = extend(best, { endpoints: [...best.endpoints] });
           byName.set(best.metadata.name, target);
           unchanged.splice(unchanged.indexOf(best.metadata.name), 1);
           update.add(best.metadata.name);

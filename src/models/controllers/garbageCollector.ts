@@ -76,6 +76,6 @@ export class GarbageCollector {
       this.client.delete(item.kind, item.key);
       return;
     }
-    this.client.update(item.kind, item.key, (cur) => ({ ...cur, metadata: extend(cur.metadata, { ownerReferences: (cur.metadata.ownerReferences ?? []).filter((r) => this.live.has(r.uid)) }) }) as never);
+    this.client.update(item.kind, item.key, (cur) => extend(cur, { metadata: extend(cur.metadata, { ownerReferences: (cur.metadata.ownerReferences ?? []).filter((r) => this.live.has(r.uid)) }) }) as never);
   }
 }

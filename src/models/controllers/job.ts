@@ -21,6 +21,7 @@ import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
 import { deletionOrder, isActive, podFromTemplate, slowStartBatch } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const JOB_CONTROLLER = 'job-controller';
 /** `syncJobBatchPeriod`. */
@@ -217,7 +218,7 @@ export class JobController {
         count,
         (i) =>
           indexed
-            ? podFromTemplate(job.spec.template, job, `${job.metadata.name}-${indexes[i]}-`, { ...labels, [JOB_COMPLETION_INDEX]: String(indexes[i]) }, { [JOB_COMPLETION_INDEX]: String(indexes[i]) })
+            ? podFromTemplate(job.spec.template, job, `${job.metadata.name}-${indexes[i]}-`, extend(labels, { [JOB_COMPLETION_INDEX]: String(indexes[i]) }), { [JOB_COMPLETION_INDEX]: String(indexes[i]) })
             : podFromTemplate(job.spec.template, job, `${job.metadata.name}-`, labels),
         (pod) => this.recorder.record(job, 'Normal', 'SuccessfulCreate', JOB_CONTROLLER, `Created pod: ${pod.metadata.name}`),
         (skipped) => {
@@ -247,7 +248,7 @@ export class JobController {
     if (job === undefined) return done();
     const cur = job.status;
     if (cur.active === s.active && cur.succeeded === s.succeeded && cur.failed === s.failed && cur.startTime === s.startTime && s.conditions === undefined) return done();
-    this.client.update('Job', key, (j) => ({ ...j, status: Object.assign({}, j.status, s, { conditions: s.conditions ?? j.status.conditions ?? [] }) }), () => done());
+    this.client.update('Job', key, (j) => extend(j, { status: Object.assign({}, j.status, s, { conditions: s.conditions ?? j.status.conditions ?? [] }) }), () => done());
   }
 }
 

@@ -190,26 +190,26 @@ export class NodeLifecycleController {
     const name = node.metadata.name;
     // The controller's own view (upstream's nodeHealthMap) changes now; the informer catches up after the write.
     const ready: NodeCondition = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', lastTransitionTime: now };
-    this.nodes.set(name, { ...node, status: extend(node.status, { conditions: [...(node.status.conditions ?? []).filter((c) => c.type !== 'Ready'), ready] }) });
+    this.nodes.set(name, extend(node, { status: extend(node.status, { conditions: [...(node.status.conditions ?? []).filter((c) => c.type !== 'Ready'), ready] }) }));
     this.client.update('Node', name, (n) => {
       const taints = (n.spec.taints ?? []).filter((t) => !(isLifecycleTaint(t) && t.effect === 'NoSchedule'));
       taints.push({ key: TAINT_UNREACHABLE, effect: 'NoSchedule', timeAdded: now });
       const conditions = (n.status.conditions ?? []).filter((c) => c.type !== 'Ready');
       conditions.push(ready);
-      return { ...n, spec: extend(n.spec, { taints }), status: extend(n.status, { conditions }) };
+      return extend(n, { spec: extend(n.spec, { taints }), status: extend(n.status, { conditions }) });
     });
     this.recorder.record(node, 'Normal', 'NodeNotReady', NODE_LIFECYCLE_CONTROLLER, `Node ${name} status is now: NodeNotReady`);
     for (const [key, pod] of [...(this.podsByNode.get(name) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
       this.client.update('Pod', key, (p) => ({
         ...p,
-        status: extend(p.status, { conditions: (p.status.conditions ?? []).map((c) => (c.type === 'Ready' && c.status === 'True' ? { ...c, status: 'False' as const, lastTransitionTime: now } : c)) }),
+        status: extend(p.status, { conditions: (p.status.conditions ?? []).map((c) => (c.type === 'Ready' && c.status === 'True' ? extend(c, { status: 'False' as const, lastTransitionTime: now }) : c)) }),
       }));
     }
   }
 
   private removeLifecycleTaints(name: string): void {
-    this.client.update('Node', name, (n) => (n.spec.taints?.some(isLifecycleTaint) ? { ...n, spec: extend(n.spec, { taints: n.spec.taints.filter((t) => !isLifecycleTaint(t)) }) } : n));
+    this.client.update('Node', name, (n) => (n.spec.taints?.some(isLifecycleTaint) ? extend(n, { spec: extend(n.spec, { taints: n.spec.taints.filter((t) => !isLifecycleTaint(t)) }) }) : n));
   }
 
   private tainter(zone: string): Tainter {
@@ -262,7 +262,7 @@ export class NodeLifecycleController {
         this.client.update('Node', name, (n) => {
           const taints = (n.spec.taints ?? []).filter((x) => !(x.effect === 'NoExecute' && isLifecycleTaint(x)));
           taints.push({ key, effect: 'NoExecute', timeAdded: now });
-          return { ...n, spec: extend(n.spec, { taints }) };
+          return extend(n, { spec: extend(n.spec, { taints }) });
         });
       }
       if (t.queue.length > 0) pending = true;
@@ -303,7 +303,7 @@ export class NodeLifecycleController {
       }
       for (const name of [...this.suspects].sort()) {
         if (this.nodes.get(name)?.spec.taints?.some((t) => t.effect === 'NoExecute' && isLifecycleTaint(t))) {
-          this.client.update('Node', name, (n) => ({ ...n, spec: extend(n.spec, { taints: (n.spec.taints ?? []).filter((t) => !(t.effect === 'NoExecute' && isLifecycleTaint(t))) }) }));
+          this.client.update('Node', name, (n) => extend(n, { spec: extend(n.spec, { taints: (n.spec.taints ?? []).filter((t) => !(t.effect === 'NoExecute' && isLifecycleTaint(t))) }) }));
         }
       }
     }

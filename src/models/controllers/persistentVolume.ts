@@ -159,8 +159,8 @@ export class PersistentVolumeController {
   /** Binds both ways: the volume's claimRef and phase, then the claim's volumeName and phase. */
   private bind(pv: PersistentVolume, pvc: PersistentVolumeClaim): void {
     const ns = pvc.metadata.namespace ?? 'default';
-    this.client.update('PersistentVolume', pv.metadata.name, (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: extend(cur.spec, { claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }), status: { phase: 'Bound' } }));
-    this.client.update('PersistentVolumeClaim', objectKey(pvc.metadata), (cur) => (cur.status.phase === 'Bound' ? cur : { ...cur, spec: extend(cur.spec, { volumeName: pv.metadata.name }), status: { phase: 'Bound' } }));
+    this.client.update('PersistentVolume', pv.metadata.name, (cur) => (cur.status.phase === 'Bound' ? cur : extend(cur, { spec: extend(cur.spec, { claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }), status: { phase: 'Bound' } })));
+    this.client.update('PersistentVolumeClaim', objectKey(pvc.metadata), (cur) => (cur.status.phase === 'Bound' ? cur : extend(cur, { spec: extend(cur.spec, { volumeName: pv.metadata.name }), status: { phase: 'Bound' } })));
   }
 
   /** A deleted claim releases its volume; a Delete policy deletes the volume. */
@@ -170,7 +170,7 @@ export class PersistentVolumeController {
     const pv = this.api.store.get('PersistentVolume', name);
     if (pv === undefined) return;
     if (pv.spec.persistentVolumeReclaimPolicy === 'Delete') this.client.delete('PersistentVolume', name);
-    else this.client.update('PersistentVolume', name, (cur) => ({ ...cur, status: { phase: 'Released' } }));
+    else this.client.update('PersistentVolume', name, (cur) => extend(cur, { status: { phase: 'Released' } }));
   }
 }
 

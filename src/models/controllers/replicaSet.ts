@@ -12,6 +12,7 @@ import { Expectations } from './expectations.js';
 import { OwnedPods } from './ownedPods.js';
 import { BURST_REPLICAS, deletionOrder, isActive, podFromTemplate, readySince, slowStartBatch } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
+import { extend } from '../../cluster/extend.js';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
 
@@ -124,7 +125,7 @@ export class ReplicaSetController {
     this.client.update(
       'ReplicaSet',
       key,
-      (c) => ({ ...c, status: { replicas, readyReplicas: ready, availableReplicas: available, observedGeneration: c.metadata.generation ?? 1 } }),
+      (c) => extend(c, { status: { replicas, readyReplicas: ready, availableReplicas: available, observedGeneration: c.metadata.generation ?? 1 } }),
       () => done(),
     );
   }

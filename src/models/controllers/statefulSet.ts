@@ -255,6 +255,6 @@ export class StatefulSetController {
     };
     if (minReadyUs > 0 && ready > available) this.queue.addAfter(key, minReadyUs);
     if (JSON.stringify(status) === JSON.stringify(set.status)) return done();
-    this.client.update('StatefulSet', key, (s) => ({ ...s, status: { ...status, observedGeneration: s.metadata.generation ?? 1 } }), () => done());
+    this.client.update('StatefulSet', key, (s) => extend(s, { status: extend(status, { observedGeneration: s.metadata.generation ?? 1 }) }), () => done());
   }
 }

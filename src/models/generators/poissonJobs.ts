@@ -37,11 +37,11 @@ export function startPoissonJobs(engine: Engine, streams: RngStreams, client: Ap
 function stamp(w: PoissonJobsWorkload, n: number, durationUs: number | undefined): Job {
   const t = w.template;
   const meta = t.spec.template.metadata ?? {};
-  const annotations = durationUs === undefined ? meta.annotations : { ...(meta.annotations ?? {}), [DURATION_ANNOTATION]: formatDuration(durationUs) };
+  const annotations = durationUs === undefined ? meta.annotations : extend(meta.annotations ?? {}, { [DURATION_ANNOTATION]: formatDuration(durationUs) });
   return {
     ...t,
     metadata: extend(t.metadata, { name: `${w.name}-${n}` }),
-    spec: extend(t.spec, { template: { ...t.spec.template, metadata: Object.assign({}, meta, (annotations ? { annotations } : {})) } }),
+    spec: extend(t.spec, { template: extend(t.spec.template, { metadata: Object.assign({}, meta, (annotations ? { annotations } : {})) }) }),
     status: {},
   };
 }

@@ -15,6 +15,7 @@ import type { TraceWorkload } from '../../workload/scenario.js';
 import type { TracePod } from '../../workload/traces/traceRecords.js';
 import { tracePodObject } from '../../workload/traces/traceWorkload.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
+import { extend } from '../../cluster/extend.js';
 
 /** A trace pod with its replay name. */
 export interface NamedTracePod {
@@ -60,7 +61,7 @@ export function scaledTracePods(w: TraceWorkload, rng: Rng): NamedTracePod[] {
     const s = shape.pod;
     const life = s.creationUs !== undefined && s.deletionUs !== undefined ? s.deletionUs - s.creationUs : undefined;
     const creationUs = at ?? s.creationUs;
-    add({ ...s, creationUs, deletionUs: life !== undefined && creationUs !== undefined ? creationUs + life : s.deletionUs }, `${shape.name}-clone`);
+    add(extend(s, { creationUs, deletionUs: life !== undefined && creationUs !== undefined ? creationUs + life : s.deletionUs }), `${shape.name}-clone`);
   }
   return out;
 }

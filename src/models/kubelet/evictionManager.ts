@@ -226,7 +226,7 @@ export class EvictionManagers {
       const conditions = [...(n.status.conditions ?? []).filter((x) => x.type !== type), { type, status: on ? 'True' : 'False', reason: on ? c.on : c.off, lastTransitionTime: now }];
       const others = (n.spec.taints ?? []).filter((t) => t.key !== c.taint.key);
       const taints = on ? [...others, { ...c.taint }] : others;
-      return { ...n, spec: extend(n.spec, { taints: taints.length > 0 ? taints : undefined }), status: extend(n.status, { conditions }) } as Node;
+      return extend(n, { spec: extend(n.spec, { taints: taints.length > 0 ? taints : undefined }), status: extend(n.status, { conditions }) }) as Node;
     });
   }
 }

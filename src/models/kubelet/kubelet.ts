@@ -197,7 +197,7 @@ export class Kubelet {
       this.imageReportDue = false;
       if (this.down) return;
       const images = this.images.imageList(NODE_STATUS_MAX_IMAGES);
-      this.client.update('Node', this.nodeName, (n) => ({ ...n, status: extend(n.status, { images }) }));
+      this.client.update('Node', this.nodeName, (n) => extend(n, { status: extend(n.status, { images }) }));
     });
   }
 

@@ -242,7 +242,7 @@ export class Scheduler {
       clearNominatedNodeName: (pods) => {
         for (const p of pods) {
           this.nominator.delete(p.metadata.uid!);
-          this.client.update('Pod', objectKey(p.metadata), (cur) => (cur.status.nominatedNodeName ? { ...cur, status: extend(cur.status, { nominatedNodeName: undefined }) } : cur));
+          this.client.update('Pod', objectKey(p.metadata), (cur) => (cur.status.nominatedNodeName ? extend(cur, { status: extend(cur.status, { nominatedNodeName: undefined }) }) : cur));
         }
       },
       preemptionRandom: () => preemptionRng ?? this.tiebreak,
@@ -673,7 +673,7 @@ export class Scheduler {
     this.client.update('Pod', key, (p) => {
       const cond: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: now };
       const others = (p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-      return { ...p, status: extend(p.status, { conditions: [...others, cond] }) };
+      return extend(p, { status: extend(p.status, { conditions: [...others, cond] }) });
     });
     this.client.delete('Pod', key);
     this.recorder.record(victim, 'Normal', 'Preempted', schedulerName, `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`);
@@ -832,7 +832,7 @@ export class Scheduler {
       const ns = pod.metadata.namespace ?? 'default';
       const msg = `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`;
       this.recorder.record(pod, 'Normal', 'Scheduled', r.profile.schedulerName, msg);
-      if (r.trace !== undefined) this.tracer?.emit({ ...r.trace, message: msg });
+      if (r.trace !== undefined) this.tracer?.emit(extend(r.trace, { message: msg }));
       for (const p of r.profile.postBind) p.postBind(r.state, r.pod, nodeName);
     };
     for (const p of r.profile.bind) {
@@ -866,7 +866,7 @@ export class Scheduler {
     const nomination = r.nominatedNodeName;
     if (nomination !== undefined) this.nominator.add(pod, nomination);
     this.recorder.record(pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, message);
-    if (r.trace !== undefined) this.tracer?.emit({ ...r.trace, selected: null, message });
+    if (r.trace !== undefined) this.tracer?.emit(extend(r.trace, { selected: null, message }));
     const nominationChanged = nomination !== undefined && (pod.status.nominatedNodeName ?? '') !== nomination;
     if (this.lastConditionMessage.get(uid) !== message || nominationChanged) {
       this.lastConditionMessage.set(uid, message);
@@ -876,7 +876,7 @@ export class Scheduler {
         const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now };
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
         const status = extend(p.status, nomination === undefined ? { conditions: [...others, cond] } : { conditions: [...others, cond], nominatedNodeName: nomination === '' ? undefined : nomination });
-        return { ...p, status };
+        return extend(p, { status });
       });
     }
   }
@@ -890,7 +890,7 @@ export class Scheduler {
         if (p.spec.nodeName || p.metadata.deletionTimestamp !== undefined) return p;
         const cond: PodCondition = { type: 'PodScheduled', status: 'True', lastTransitionTime: this.engine.now };
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        return { ...p, spec: extend(p.spec, { nodeName }), status: extend(p.status, { conditions: [...others, cond] }) };
+        return extend(p, { spec: extend(p.spec, { nodeName }), status: extend(p.status, { conditions: [...others, cond] }) });
       },
       (res) => {
         if (!res.ok) return done(false, res.message);

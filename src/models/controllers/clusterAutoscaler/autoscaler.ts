@@ -228,7 +228,7 @@ export class ClusterAutoscaler {
         i = snap.nodes.findIndex((n) => fits(n));
         if (i < 0) {
           if (option.nodeCount >= limit) continue;
-          const node = snap.addTemplate({ ...template, metadata: extend(template.metadata, { name: `${template.metadata.name}-template-${option.nodeCount}` }) });
+          const node = snap.addTemplate(extend(template, { metadata: extend(template.metadata, { name: `${template.metadata.name}-template-${option.nodeCount}` }) }));
           if (!fits(node)) {
             unfit.add(eq);
             snap.nodes.pop();
@@ -339,7 +339,7 @@ export class ClusterAutoscaler {
         let ok = true;
         for (const bound of pods) {
           // The pod as it would be re-created: not bound to any node.
-          const pod: Pod = { ...bound, spec: extend(bound.spec, { nodeName: undefined }) };
+          const pod: Pod = extend(bound, { spec: extend(bound.spec, { nodeName: undefined }) });
           const fits = this.scheduler.predicateChecker(pod, snap.nodes);
           const i = fits === undefined ? -1 : snap.nodes.findIndex((m) => m.name !== n.name && !unneeded.has(m.name) && fits(m));
           if (i < 0) {
@@ -395,7 +395,7 @@ export class ClusterAutoscaler {
     this.unneededSince.delete(name);
     this.recorder.record(info.node, 'Normal', 'ScaleDown', CLUSTER_AUTOSCALER, pods.length === 0 ? 'marked the node as toBeDeleted/unschedulable (empty)' : `marked the node as toBeDeleted/unschedulable; evicting ${pods.length} pod(s)`);
     const taint = { key: TO_BE_DELETED_TAINT, value: String(Math.floor(now / 1_000_000)), effect: 'NoSchedule' as const };
-    this.client.update('Node', name, (n) => ({ ...n, spec: extend(n.spec, { taints: [...(n.spec.taints ?? []).filter((t) => t.key !== TO_BE_DELETED_TAINT), taint] }) }));
+    this.client.update('Node', name, (n) => extend(n, { spec: extend(n.spec, { taints: [...(n.spec.taints ?? []).filter((t) => t.key !== TO_BE_DELETED_TAINT), taint] }) }));
     if (pods.length === 0) {
       this.engine.schedule(0, () => this.deleteNode(name));
       return;
@@ -425,7 +425,7 @@ export class ClusterAutoscaler {
     this.lastScaleDownFail = this.engine.now;
     const node = this.api.store.get('Node', name);
     if (node !== undefined) this.recorder.record(node, 'Warning', 'ScaleDownFailed', CLUSTER_AUTOSCALER, why);
-    this.client.update('Node', name, (n) => ({ ...n, spec: extend(n.spec, { taints: (n.spec.taints ?? []).filter((t) => t.key !== TO_BE_DELETED_TAINT) }) }));
+    this.client.update('Node', name, (n) => extend(n, { spec: extend(n.spec, { taints: (n.spec.taints ?? []).filter((t) => t.key !== TO_BE_DELETED_TAINT) }) }));
   }
 
   private waitForTermination(name: string, deadline: Micros): void {

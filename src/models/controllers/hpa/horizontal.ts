@@ -166,7 +166,7 @@ export class HorizontalController {
     let lastScaleTime = hpa.status.lastScaleTime;
     if (rescale) {
       const kind = ref.kind as ScaleKind;
-      this.client.update(kind, targetKey, (t) => ({ ...t, spec: extend(t.spec, { replicas: desired }) }) as never);
+      this.client.update(kind, targetKey, (t) => extend(t, { spec: extend(t.spec, { replicas: desired }) }) as never);
       setCondition('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
       const behavior = hpa.spec.behavior;
       if (behavior !== undefined) {

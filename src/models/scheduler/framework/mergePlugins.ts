@@ -9,6 +9,7 @@
  * - `pluginConfig` gives args by plugin name.
  */
 import { DEFAULT_PLUGINS, EXTENSION_POINTS, type ExtensionPoint, type PluginConfig } from './profile.js';
+import { extend } from '../../../cluster/extend.js';
 
 interface PluginRef {
   name: string;
@@ -25,7 +26,7 @@ export interface ProfileInput {
 /** The merged plugin list. */
 export function mergePlugins(profile: ProfileInput, defaults: readonly PluginConfig[] = DEFAULT_PLUGINS): PluginConfig[] {
   type Mutable = { -readonly [K in keyof PluginConfig]: PluginConfig[K] } & { disabledPoints: ExtensionPoint[]; onlyPoints?: ExtensionPoint[] };
-  let list: Mutable[] = defaults.map((p) => ({ ...p, disabledPoints: [...(p.disabledPoints ?? [])], onlyPoints: p.onlyPoints === undefined ? undefined : [...p.onlyPoints] }));
+  let list: Mutable[] = defaults.map((p) => extend(p, { disabledPoints: [...(p.disabledPoints ?? [])], onlyPoints: p.onlyPoints === undefined ? undefined : [...p.onlyPoints] }));
   const mp = profile.plugins?.multiPoint;
   const disabled = new Set((mp?.disabled ?? []).map((p) => p.name));
   if (disabled.has('*')) list = [];

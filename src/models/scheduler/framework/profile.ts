@@ -21,6 +21,7 @@ import type {
   ScorePlugin,
 } from './interfaces.js';
 import type { Registry } from './registry.js';
+import { extend } from '../../../cluster/extend.js';
 
 /** One enabled plugin with its score weight. `score: false` disables it at the Score point only (upstream's `score.disabled`). */
 export interface PluginConfig {
@@ -74,7 +75,7 @@ export const DEFAULT_PLUGINS: PluginConfig[] = [
 ];
 
 /** The default plugins with Score disabled for every scoring plugin (filters, queue sort and binder stay). */
-const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== undefined ? { ...p, score: false } : p));
+const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== undefined ? extend(p, { score: false }) : p));
 
 /**
  * Named scheduling policies a scenario selects with `scheduler.profile` (all with upstream's filters):
@@ -89,13 +90,13 @@ const FILTERS_ONLY: PluginConfig[] = DEFAULT_PLUGINS.map((p) => (p.weight !== un
  */
 export const PROFILE_PRESETS: Record<string, PluginConfig[]> = {
   default: DEFAULT_PLUGINS,
-  'most-allocated': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, args: { scoringStrategy: { type: 'MostAllocated' } } } : p)),
+  'most-allocated': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? extend(p, { args: { scoringStrategy: { type: 'MostAllocated' } } }) : p)),
   'requested-to-capacity-ratio': DEFAULT_PLUGINS.map((p) =>
     p.name === 'NodeResourcesFit'
-      ? { ...p, args: { scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } } }
+      ? extend(p, { args: { scoringStrategy: { type: 'RequestedToCapacityRatio', requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } } })
       : p,
   ),
-  'balanced-allocation': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? { ...p, score: false } : p)),
+  'balanced-allocation': DEFAULT_PLUGINS.map((p) => (p.name === 'NodeResourcesFit' ? extend(p, { score: false }) : p)),
   random: [...FILTERS_ONLY, { name: 'Random', weight: 1 }],
   'first-fit': [...FILTERS_ONLY, { name: 'FirstFit' }],
   'round-robin': [...FILTERS_ONLY, { name: 'RoundRobin' }],

@@ -29,6 +29,7 @@ import { mergeLabelKeys } from './helpers/affinityTerms.js';
 import { type Aggregate, aggregateMin, Counter } from './helpers/podCounts.js';
 import { findMatchingUntoleratedTaint } from './helpers/tolerations.js';
 import { requiredNodeAffinity } from './nodeAffinity.js';
+import { extend } from '../../../cluster/extend.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -157,7 +158,7 @@ interface PreScoreState {
 
 /** The PreFilter state, deep-copied when the cycle state is cloned (preemption dry runs, nominated pods). */
 function preFilterState(pod: PodInfo, constraints: Constraint[], perConstraint: ConstraintCounts[]): PreFilterState & Cloneable {
-  return { pod, constraints, perConstraint, clone: () => preFilterState(pod, constraints, perConstraint.map((c) => ({ ...c, counts: c.shared ? c.counts : new Map(c.counts) }))) };
+  return { pod, constraints, perConstraint, clone: () => preFilterState(pod, constraints, perConstraint.map((c) => extend(c, { counts: c.shared ? c.counts : new Map(c.counts) }))) };
 }
 
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';

@@ -78,7 +78,7 @@ export function volumeBinding(handle: PluginHandle): PreFilterPlugin & FilterPlu
       const s = state.get(STATE) as ClaimsState | undefined;
       for (const { pvc } of s?.unbound ?? []) {
         handle.updateObject('PersistentVolumeClaim', `${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}`, (cur) =>
-          cur.status.phase === 'Bound' || cur.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName ? cur : { ...cur, metadata: extend(cur.metadata, { annotations: { ...(cur.metadata.annotations ?? {}), [SELECTED_NODE_ANNOTATION]: nodeName } }) },
+          cur.status.phase === 'Bound' || cur.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName ? cur : extend(cur, { metadata: extend(cur.metadata, { annotations: extend(cur.metadata.annotations ?? {}, { [SELECTED_NODE_ANNOTATION]: nodeName }) }) }),
         );
       }
       return null;

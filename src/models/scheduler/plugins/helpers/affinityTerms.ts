@@ -10,6 +10,7 @@
  */
 import type { LabelSelector, Pod, PodAffinityTerm } from '../../../../cluster/types.js';
 import { compileLabelSelector, type LabelMatcher } from '../../../../cluster/selector.js';
+import { extend } from '../../../../cluster/extend.js';
 
 /** The automatic namespace label. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -99,5 +100,5 @@ export function mergeLabelKeys(sel: LabelSelector | undefined, labels: Record<st
   const extra: NonNullable<LabelSelector['matchExpressions']> = [];
   for (const k of match ?? []) if (labels?.[k] !== undefined) extra.push({ key: k, operator: 'In', values: [labels[k]] });
   for (const k of mismatch ?? []) if (labels?.[k] !== undefined) extra.push({ key: k, operator: 'NotIn', values: [labels[k]] });
-  return { ...sel, matchExpressions: [...(sel.matchExpressions ?? []), ...extra] };
+  return extend(sel, { matchExpressions: [...(sel.matchExpressions ?? []), ...extra] });
 }
