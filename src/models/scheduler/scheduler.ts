@@ -748,21 +748,27 @@ export class Scheduler {
     const plugins = profile.score;
     const trace = this.traceScores;
     if (trace !== undefined) for (const n of feasible) trace.set(n.name, { scores: [], total: 0 });
-    // Scores node by node, every plugin on a node before the next node (as upstream's RunScorePlugins parallelises
-    // over nodes): the node's data is read while it is in cache. Plugins are independent, so the order does not
-    // change any score.
+    // A plugin with a batch form scores all nodes in one call (its loop stays monomorphic); the others are scored
+    // node by node, every plugin on a node before the next node (as upstream's RunScorePlugins parallelises over
+    // nodes), so the node's data is read while it is in cache. Plugins are independent: the order changes no score.
     const active: number[] = [];
+    const perNode: number[] = [];
     for (let k = 0; k < plugins.length; k++) {
-      if (skipped !== undefined && skipped.has(plugins[k]!)) continue;
+      const p = plugins[k]!;
+      if (skipped !== undefined && skipped.has(p)) continue;
       active.push(k);
       const arr = (this.pluginScores[k] ??= []);
       arr.length = feasible.length;
+      if (p.scoreAll !== undefined) p.scoreAll(state, pod, feasible, arr);
+      else perNode.push(k);
     }
-    for (let i = 0; i < feasible.length; i++) {
-      const node = feasible[i]!;
-      for (let a = 0; a < active.length; a++) {
-        const k = active[a]!;
-        this.pluginScores[k]![i] = plugins[k]!.score(state, pod, node);
+    if (perNode.length > 0) {
+      for (let i = 0; i < feasible.length; i++) {
+        const node = feasible[i]!;
+        for (let a = 0; a < perNode.length; a++) {
+          const k = perNode[a]!;
+          this.pluginScores[k]![i] = plugins[k]!.score(state, pod, node);
+        }
       }
     }
     for (const k of active) {

@@ -97,6 +97,12 @@ export interface PreScorePlugin extends Plugin {
 /** Score: an integer score per feasible node; NormalizeScore maps the scores into [0, 100] in place. */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number;
+  /**
+   * Optional batch form of `score` (a kubesim implementation detail, not an upstream extension point): writes
+   * `out[i] = score(state, pod, nodes[i])` for every node, with exactly the values `score` gives. The hot default
+   * plugins have it so a cycle over hundreds of nodes makes one call per plugin instead of one per node.
+   */
+  scoreAll?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void;
   normalizeScore?(state: CycleState, pod: PodInfo, scores: number[]): void;
 }
 

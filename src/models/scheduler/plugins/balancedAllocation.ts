@@ -9,6 +9,7 @@ import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../../cluster/resources.js';
 import type { PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { SKIP } from '../framework/status.js';
 import type { PodInfo } from '../podInfo.js';
+import type { NodeInfo } from '../nodeInfo.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
 import { DEFAULT_RESOURCES, type ResourceSpec } from './nodeResourcesFit.js';
 import { allocatableAndRequested } from './helpers/resourceAllocation.js';
@@ -54,23 +55,32 @@ export function balancedAllocation(args?: Record<string, unknown>): PreScorePlug
       return SKIP;
     },
     score(_state, pod, node) {
-      if (isDefault) {
-        // Hot path: cpu and memory inline (same arithmetic as balancedResourceScore with two resources).
-        const ac = node.allocMilliCPU;
-        const am = node.allocMemory;
-        if (ac === 0 || am === 0) return MAX_NODE_SCORE; // at most one fraction: std = 0
-        const fc = Math.min((node.reqMilliCPU + pod.requests.milliCPU) / ac, 1);
-        const fm = Math.min((node.reqMemory + pod.requests.memory) / am, 1);
-        return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MAX_NODE_SCORE);
-      }
-      for (let i = 0; i < resources.length; i++) {
-        const [a, r] = allocatableAndRequested(pod, node, resources[i]!.name, true);
-        alloc[i] = a;
-        req[i] = r;
-      }
-      return balancedResourceScore(req, alloc);
+      return isDefault ? cpuMemoryScore(pod, node) : resourcesScore(pod, node);
+    },
+    scoreAll(_state, pod, nodes, out) {
+      if (isDefault) for (let i = 0; i < nodes.length; i++) out[i] = cpuMemoryScore(pod, nodes[i]!);
+      else for (let i = 0; i < nodes.length; i++) out[i] = resourcesScore(pod, nodes[i]!);
     },
   };
+
+  function resourcesScore(pod: PodInfo, node: NodeInfo): number {
+    for (let i = 0; i < resources.length; i++) {
+      const [a, r] = allocatableAndRequested(pod, node, resources[i]!.name, true);
+      alloc[i] = a;
+      req[i] = r;
+    }
+    return balancedResourceScore(req, alloc);
+  }
+}
+
+/** The default resources (cpu and memory), inline: the same arithmetic as balancedResourceScore with two resources. */
+function cpuMemoryScore(pod: PodInfo, node: NodeInfo): number {
+  const ac = node.allocMilliCPU;
+  const am = node.allocMemory;
+  if (ac === 0 || am === 0) return MAX_NODE_SCORE; // at most one fraction: std = 0
+  const fc = Math.min((node.reqMilliCPU + pod.requests.milliCPU) / ac, 1);
+  const fm = Math.min((node.reqMemory + pod.requests.memory) / am, 1);
+  return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MAX_NODE_SCORE);
 }
 
 /** The pod's actual request of one resource. */

@@ -207,6 +207,8 @@ export function nodeResourcesFit(rawArgs?: Record<string, unknown>): FilterPlugi
   const ratio = type === 'RequestedToCapacityRatio';
   const scorer = type === 'MostAllocated' ? mostRequestedScore : ratio ? requestedToCapacityRatioScorer(strategy.requestedToCapacityRatio!.shape) : leastRequestedScore;
   const isDefault = !ratio && resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
+  const cpuWeight = resources[0]?.weight ?? 0;
+  const memoryWeight = resources[1]?.weight ?? 0;
   const ignored = new Set(args.ignoredResources ?? []);
   const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
   const ignores = ignored.size > 0 || ignoredGroups.size > 0 ? (name: string) => ignored.has(name) || ignoredGroups.has(name.split('/')[0]!) : undefined;
@@ -222,32 +224,42 @@ export function nodeResourcesFit(rawArgs?: Record<string, unknown>): FilterPlugi
       return failureStatus(pod, node);
     },
     score(_state, pod, node) {
-      if (isDefault) {
-        // Hot path: cpu and memory inline.
-        let total = 0;
-        let wsum = 0;
-        if (node.allocMilliCPU > 0) {
-          total += scorer(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocMilliCPU) * resources[0]!.weight;
-          wsum += resources[0]!.weight;
-        }
-        if (node.allocMemory > 0) {
-          total += scorer(node.nonZeroMemory + pod.nonZeroMemory, node.allocMemory) * resources[1]!.weight;
-          wsum += resources[1]!.weight;
-        }
-        return wsum === 0 ? 0 : Math.trunc(total / wsum);
-      }
-      let total = 0;
-      let wsum = 0;
-      for (const r of resources) {
-        const [alloc, req] = allocatableAndRequested(pod, node, r.name, false);
-        if (alloc === 0) continue;
-        const s = scorer(req, alloc);
-        if (ratio && s <= 0) continue; // RequestedToCapacityRatio counts only resources that score > 0
-        total += s * r.weight;
-        wsum += r.weight;
-      }
-      if (wsum === 0) return 0;
-      return ratio ? Math.round(total / wsum) : Math.trunc(total / wsum);
+      return isDefault ? cpuMemoryScore(pod, node) : resourcesScore(pod, node);
+    },
+    scoreAll(_state, pod, nodes, out) {
+      if (isDefault) for (let i = 0; i < nodes.length; i++) out[i] = cpuMemoryScore(pod, nodes[i]!);
+      else for (let i = 0; i < nodes.length; i++) out[i] = resourcesScore(pod, nodes[i]!);
     },
   };
+
+  /** The default resources (cpu and memory), inline: the hot path. */
+  function cpuMemoryScore(pod: PodInfo, node: NodeInfo): number {
+    let total = 0;
+    let wsum = 0;
+    if (node.allocMilliCPU > 0) {
+      total += scorer(node.nonZeroMilliCPU + pod.nonZeroMilliCPU, node.allocMilliCPU) * cpuWeight;
+      wsum += cpuWeight;
+    }
+    if (node.allocMemory > 0) {
+      total += scorer(node.nonZeroMemory + pod.nonZeroMemory, node.allocMemory) * memoryWeight;
+      wsum += memoryWeight;
+    }
+    return wsum === 0 ? 0 : Math.trunc(total / wsum);
+  }
+
+  /** Any configured resources and strategy (per resource through allocatableAndRequested). */
+  function resourcesScore(pod: PodInfo, node: NodeInfo): number {
+    let total = 0;
+    let wsum = 0;
+    for (const r of resources) {
+      const [alloc, req] = allocatableAndRequested(pod, node, r.name, false);
+      if (alloc === 0) continue;
+      const s = scorer(req, alloc);
+      if (ratio && s <= 0) continue; // RequestedToCapacityRatio counts only resources that score > 0
+      total += s * r.weight;
+      wsum += r.weight;
+    }
+    if (wsum === 0) return 0;
+    return ratio ? Math.round(total / wsum) : Math.trunc(total / wsum);
+  }
 }

@@ -4,7 +4,7 @@
  * "node(s) had untolerated taint {key: value}"). Score: the number of PreferNoSchedule taints not tolerated by the
  * pod's PreferNoSchedule (or effect-less) tolerations, normalised reversed so fewer intolerable taints score higher.
  */
-import type { Toleration } from '../../../cluster/types.js';
+import type { Taint, Toleration } from '../../../cluster/types.js';
 import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import type { PodInfo } from '../podInfo.js';
 import { MAX_NODE_SCORE } from '../framework/interfaces.js';
@@ -15,6 +15,13 @@ import { findMatchingUntoleratedTaint, tolerated } from './helpers/tolerations.j
 export const TAINT_TOLERATION = 'TaintToleration';
 
 const preferTolerations = new WeakMap<readonly Toleration[], Toleration[]>();
+/** The node's PreferNoSchedule taints the tolerations do not tolerate (upstream's countIntolerableTaintsPreferNoSchedule). */
+function untoleratedPreferNoSchedule(taints: readonly Taint[], tols: readonly Toleration[]): number {
+  let count = 0;
+  for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
+  return count;
+}
+
 /** Rejection statuses by taint (values, shared: filtering allocates nothing per rejected node). */
 const rejections = new Map<string, Status>();
 
@@ -56,16 +63,23 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
       return null;
     },
     score(_state, pod, node) {
-      const taints = node.taints;
-      if (taints === undefined) return 0;
+      if (node.taints === undefined) return 0;
+      if (lastPod !== pod) {
+        lastPod = pod;
+        lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
+      }
+      return untoleratedPreferNoSchedule(node.taints, lastTolerations);
+    },
+    scoreAll(_state, pod, nodes, out) {
       if (lastPod !== pod) {
         lastPod = pod;
         lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
       }
       const tols = lastTolerations;
-      let count = 0;
-      for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
-      return count;
+      for (let i = 0; i < nodes.length; i++) {
+        const taints = nodes[i]!.taints;
+        out[i] = taints === undefined ? 0 : untoleratedPreferNoSchedule(taints, tols);
+      }
     },
     normalizeScore(_state, _pod, scores) {
       defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
