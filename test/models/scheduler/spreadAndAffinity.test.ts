@@ -142,6 +142,28 @@ describe('PodTopologySpread Score (scoring_test.go)', () => {
     expect(scores[1]).toBeGreaterThan(scores[0]!);
     expect(scoreAll(podTopologySpread(undefined, handle), labelled('other', { app: 'db' }), nodes)).toBe('skip');
   });
+
+  it('system default constraints count the zones of the feasible nodes only (upstream initPreScoreState), however they are ordered', () => {
+    const rsPod = (name: string) => labelled(name, { app: 'web' });
+    const zones = ['a', 'b', 'c', 'a', 'b', 'c'];
+    const matching = [2, 1, 0, 1, 0, 3];
+    const all = zones.map((z, i) => node(`n${i + 1}`, { 'kubernetes.io/hostname': `n${i + 1}`, 'topology.kubernetes.io/zone': z }, Array.from({ length: matching[i]! }, (_, k) => rsPod(`w${i}-${k}`))));
+    const handle = fakeHandle(all, (p) => (p.metadata.labels?.app === 'web' ? { matchLabels: { app: 'web' } } : undefined));
+    const zoneCount = (z: string) => zones.reduce((sum, x, i) => sum + (x === z ? matching[i]! : 0), 0);
+    // Upstream's arithmetic: per constraint cnt × log(domains + 2) + maxSkew − 1 (hostname maxSkew 3, zone maxSkew 5),
+    // domains = feasible nodes for hostname and the zones among them for zone; then 100 × (max + min − s) / max.
+    const expected = (feasible: NodeInfo[]) => {
+      const zoneDomains = new Set(feasible.map((n) => n.labels['topology.kubernetes.io/zone'])).size;
+      const raw = feasible.map((n) => Math.round(matching[all.indexOf(n)]! * Math.log(feasible.length + 2) + 2 + zoneCount(n.labels['topology.kubernetes.io/zone']!) * Math.log(zoneDomains + 2) + 4));
+      const max = Math.max(...raw);
+      const min = Math.min(...raw);
+      return raw.map((s) => Math.trunc((100 * (max + min - s)) / max));
+    };
+    const pick = (...idx: number[]) => idx.map((i) => all[i]!);
+    for (const feasible of [all, pick(5, 4, 3, 2, 1, 0), pick(0, 1, 3, 4), pick(2, 5, 0), pick(0, 3, 1, 2, 4)]) {
+      expect(scoreAll(podTopologySpread(undefined, handle), rsPod('new'), feasible)).toEqual(expected(feasible));
+    }
+  });
 });
 
 const term = (labels: Record<string, string>, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm => ({ labelSelector: { matchLabels: labels }, topologyKey, ...extra });

@@ -13,7 +13,7 @@
 import type { PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { SKIP } from '../framework/status.js';
 import { MAX_NODE_SCORE, type PluginHandle } from '../framework/interfaces.js';
-import { normalizedImageName } from '../nodeInfo.js';
+import { normalizedImageName, type NodeInfo } from '../nodeInfo.js';
 import type { PodInfo } from '../podInfo.js';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
@@ -96,21 +96,30 @@ export function imageLocality(handle: PluginHandle, args?: Record<string, unknow
     },
     score(_state, pod, node) {
       if (lastPod !== pod) prepare(pod);
-      if (everywhere !== undefined) return everywhere;
-      if (node.images.size === 0) return imageLocalityPriority(0, images.length);
-      let sum = 0;
-      for (let i = 0; i < images.length; i++) {
-        const layers = layerLists[i];
-        if (layers !== undefined) {
-          const present = handle.nodeLayers!(node);
-          const total = handle.nodes().length;
-          for (const l of layers) if (present.has(l.digest)) sum += scaledImageScore(l.size, handle.layerNodes!(l.digest), total);
-          continue;
-        }
-        const size = node.images.get(images[i]!);
-        if (size !== undefined) sum += Math.trunc(size * spreads[i]!);
-      }
-      return imageLocalityPriority(sum, images.length);
+      return everywhere ?? nodeScore(node);
+    },
+    scoreAll(_state, pod, nodes, out) {
+      if (lastPod !== pod) prepare(pod);
+      if (everywhere !== undefined) for (let i = 0; i < nodes.length; i++) out[i] = everywhere;
+      else for (let i = 0; i < nodes.length; i++) out[i] = nodeScore(nodes[i]!);
     },
   };
+
+  /** Σ over the pod's images on the node of size × spread (or of its layers' on the node), scaled (image_locality.go). */
+  function nodeScore(node: NodeInfo): number {
+    if (node.images.size === 0) return imageLocalityPriority(0, images.length);
+    let sum = 0;
+    for (let i = 0; i < images.length; i++) {
+      const layers = layerLists[i];
+      if (layers !== undefined) {
+        const present = handle.nodeLayers!(node);
+        const total = handle.nodes().length;
+        for (const l of layers) if (present.has(l.digest)) sum += scaledImageScore(l.size, handle.layerNodes!(l.digest), total);
+        continue;
+      }
+      const size = node.images.get(images[i]!);
+      if (size !== undefined) sum += Math.trunc(size * spreads[i]!);
+    }
+    return imageLocalityPriority(sum, images.length);
+  }
 }

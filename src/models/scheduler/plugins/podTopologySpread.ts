@@ -164,6 +164,21 @@ function preFilterState(pod: PodInfo, constraints: Constraint[], perConstraint: 
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
 const PRE_SCORE_KEY = 'PreScorePodTopologySpread';
 
+/** A node's raw score: Σ per constraint matching pods in its domain × the constraint's weight + maxSkew − 1 (scoring.go). */
+function spreadScore(s: PreScoreState, node: NodeInfo): number {
+  if (s.ignored.size > 0 && s.ignored.has(node)) return 0;
+  let score = 0;
+  const cs = s.constraints;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    const v = topologyValue(node, c.topologyKey);
+    if (v === undefined) continue;
+    const cnt = c.topologyKey === LABEL_HOSTNAME ? (s.aggregates[i]!.perNode.get(node) ?? 0) : (s.valueCounts[i]!.get(v) ?? 0);
+    score += cnt * s.weights[i]! + (c.maxSkew - 1);
+  }
+  return Math.round(score);
+}
+
 /** Creates the plugin. */
 export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, handle: PluginHandle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const args = (rawArgs ?? {}) as PodTopologySpreadArgs;
@@ -290,7 +305,11 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       // Domains of the zone-like constraints over the feasible nodes (hostname domains are the nodes themselves).
       const zoneLike: number[] = [];
       for (let i = 0; i < constraints.length; i++) if (constraints[i]!.topologyKey !== LABEL_HOSTNAME) zoneLike.push(i);
-      for (let idx = 0; idx < feasible.length; idx++) {
+      // Without ignored nodes (system-default constraints), the scan may stop once every zone-like constraint has
+      // seen as many values as the cluster's nodes carry: the rest of the feasible nodes can add no domain.
+      const universe = requireAll ? undefined : zoneLike.map((i) => counter.domainsOf([constraints[i]!.topologyKey]).get(constraints[i]!.topologyKey)!.size);
+      let incomplete = universe === undefined ? -1 : universe.filter((u) => u > 0).length;
+      for (let idx = 0; idx < feasible.length && incomplete !== 0; idx++) {
         const n = feasible[idx]!;
         if (requireAll && !hasAllKeys(n.node, constraints)) {
           ignored.add(n);
@@ -298,12 +317,13 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
           continue;
         }
         if (zoneLike.length === 0) continue;
-        for (const i of zoneLike) {
+        for (let j = 0; j < zoneLike.length; j++) {
+          const i = zoneLike[j]!;
           const v = topologyValue(n, constraints[i]!.topologyKey);
           const m = valueCounts[i]!;
           if (v === undefined || m.has(v)) continue;
           m.set(v, 0);
-          sizes[i]!++;
+          if (++sizes[i]! === universe?.[j]) incomplete--;
         }
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? feasible.length - ignored.size : sizes[i]!) + 2));
@@ -345,27 +365,17 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       state.set(PRE_SCORE_KEY, { constraints, ignored, ignoredIndexes, valueCounts, weights, aggregates } satisfies PreScoreState);
       return null;
     },
-    score(state, pod, node) {
+    score(state, _pod, node) {
       // The cycle's PreScore state, looked up once per cycle rather than per node.
       if (state !== scoreState) {
         scoreState = state;
         scoreS = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
       }
-      const s = scoreS;
-      if (s === undefined || (s.ignored.size > 0 && s.ignored.has(node))) return 0;
-      let score = 0;
-      const cs = s.constraints;
-      for (let i = 0; i < cs.length; i++) {
-        const c = cs[i]!;
-        const v = topologyValue(node, c.topologyKey);
-        if (v === undefined) continue;
-        let cnt: number;
-        if (c.topologyKey === LABEL_HOSTNAME) {
-          cnt = s.aggregates[i]!.perNode.get(node) ?? 0;
-        } else cnt = s.valueCounts[i]!.get(v) ?? 0;
-        score += cnt * s.weights[i]! + (c.maxSkew - 1);
-      }
-      return Math.round(score);
+      return scoreS === undefined ? 0 : spreadScore(scoreS, node);
+    },
+    scoreAll(state, _pod, nodes, out) {
+      const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
+      for (let i = 0; i < nodes.length; i++) out[i] = s === undefined ? 0 : spreadScore(s, nodes[i]!);
     },
     normalizeScore(state, _pod, scores) {
       const s = state.get(PRE_SCORE_KEY) as PreScoreState | undefined;
