@@ -106,23 +106,32 @@ export interface SchedulingTimings {
 /** The statuses of the rejected nodes, in evaluation order (framework.NodeToStatus). */
 class NodeStatuses implements NodeToStatus {
   private byName: Map<string, Status> | undefined;
+  /** The first `count` entries of `nodes` and `statuses` (the cycle's scratch arrays: valid during PostFilter only). */
   constructor(
-    private readonly nodes: NodeInfo[],
-    private readonly statuses: Status[],
+    private readonly nodes: readonly NodeInfo[],
+    private readonly statuses: readonly Status[],
+    private readonly count: number,
   ) {}
 
   get(name: string): Status | undefined {
     if (this.byName === undefined) {
       this.byName = new Map();
-      for (let i = 0; i < this.nodes.length; i++) this.byName.set(this.nodes[i]!.name, this.statuses[i]!);
+      for (let i = 0; i < this.count; i++) this.byName.set(this.nodes[i]!.name, this.statuses[i]!);
     }
     return this.byName.get(name);
   }
 
   nodesWithCode(code: Code): NodeInfo[] {
-    const out: NodeInfo[] = [];
-    for (let i = 0; i < this.nodes.length; i++) if (this.statuses[i]!.code === code) out.push(this.nodes[i]!);
+    const out = new Array<NodeInfo>(this.countWithCode(code));
+    let k = 0;
+    for (let i = 0; i < this.count; i++) if (this.statuses[i]!.code === code) out[k++] = this.nodes[i]!;
     return out;
+  }
+
+  countWithCode(code: Code): number {
+    let n = 0;
+    for (let i = 0; i < this.count; i++) if (this.statuses[i]!.code === code) n++;
+    return n;
   }
 }
 
@@ -169,6 +178,8 @@ export class Scheduler {
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
   private readonly failedPlugins: string[] = [];
+  /** How many entries of the failed* scratch arrays the last cycle filled (they are never shrunk: see feasibleScratch). */
+  private failedCount = 0;
   private lastFailedPlugin = '';
   /** The profile of the cycle being computed (for the handle's framework calls). */
   private cycleProfile: Profile | undefined;
@@ -341,7 +352,7 @@ export class Scheduler {
   placeNow(pod: Pod, candidates?: readonly NodeInfo[]): ({ node: string } | { message: string }) & { rejected: readonly NodeInfo[] } {
     const info: QueuedPodInfo = { pod, timestamp: 0, initialAttemptTimestamp: 0, attempts: 1, lastAttemptUs: 0, unschedulablePlugins: new Set(), where: 'inFlight' };
     const r = this.schedulePod(info, 0, candidates);
-    const rejected = this.failedNodes;
+    const rejected = this.failedCount === 0 ? [] : this.failedNodes.slice(0, this.failedCount);
     if (r.nodeName === undefined) {
       this.stats.failedAttempts++;
       return { message: r.error ?? (r.preFilterMsg !== undefined ? `0/${r.numAllNodes} nodes are available: ${r.preFilterMsg}.` : fitErrorMessage(r.numAllNodes, r.reasons, r.postFilterMsg)), rejected };
@@ -468,7 +479,7 @@ export class Scheduler {
   /** The scheduling cycle's computation (findNodesThatFitPod, prioritizeNodes, selectHost, PostFilter). */
   private schedulePod(info: QueuedPodInfo, podCycle: number, candidates?: readonly NodeInfo[]): CycleResult {
     this.stats.attempts++;
-    this.failedNodes.length = 0;
+    this.failedCount = 0;
     const pod = podInfo(info.pod);
     const state: CycleState = new Map();
     const nodes = this.cache.nodeList;
@@ -504,7 +515,7 @@ export class Scheduler {
         // Every node gets the PreFilter's status; the message names the PreFilter's reasons only.
         result.preFilterMsg = s.reasons.join(', ');
         result.rejectors.add(p.name);
-        this.postFilter(result, new NodeStatuses([...nodes], nodes.map(() => s)));
+        this.postFilter(result, new NodeStatuses(nodes, nodes.map(() => s), nodes.length));
       } else result.error = s.reasons.join('; ');
       return result;
     }
@@ -560,9 +571,7 @@ export class Scheduler {
     const failedNodes = this.failedNodes;
     const failedStatuses = this.failedStatuses;
     const failedPlugins = this.failedPlugins;
-    failedNodes.length = 0;
-    failedStatuses.length = 0;
-    failedPlugins.length = 0;
+    let failedCount = 0;
     const withNominated = this.nominator.size > 0;
     let processed = 0;
     for (; processed < listLen && found < numToFind; processed++) {
@@ -581,30 +590,32 @@ export class Scheduler {
       }
       if (failed === null) feasible[found++] = node;
       else {
-        failedPlugins.push(this.lastFailedPlugin);
-        failedNodes.push(node);
-        failedStatuses.push(failed);
+        failedPlugins[failedCount] = this.lastFailedPlugin;
+        failedNodes[failedCount] = node;
+        failedStatuses[failedCount++] = failed;
       }
     }
-    if (feasible.length !== found) feasible.length = found;
+    this.failedCount = failedCount;
     // The failure message's reason counts and the rejecting plugins matter only when no node fits: counted then.
-    if (feasible.length === 0) {
-      for (let i = 0; i < failedStatuses.length; i++) {
+    if (found === 0) {
+      for (let i = 0; i < failedCount; i++) {
         result.rejectors.add(failedPlugins[i]!);
         for (const r of failedStatuses[i]!.reasons) result.reasons.set(r, (result.reasons.get(r) ?? 0) + 1);
       }
     }
     if (walk === undefined) this.nextStartNodeIndex = (start + processed) % listLen;
     result.filtered = processed;
-    if (feasible.length === 0) {
-      if (result.profile.postFilter.length > 0) this.postFilter(result, new NodeStatuses([...failedNodes], [...failedStatuses]));
+    if (found === 0) {
+      if (result.profile.postFilter.length > 0) this.postFilter(result, new NodeStatuses(failedNodes, failedStatuses, failedCount));
       return result;
     }
-    if (feasible.length === 1) {
+    if (found === 1) {
       result.nodeName = feasible[0]!.name;
       return result;
     }
-    result.scored = feasible.length;
+    // Cut to the count only now (a cycle with no feasible node leaves the scratch's storage alone).
+    if (feasible.length !== found) feasible.length = found;
+    result.scored = found;
     result.nodeName = this.prioritize(profile, state, pod, feasible);
     return result;
   }

@@ -79,6 +79,8 @@ export interface NodeToStatus {
   get(nodeName: string): Status | undefined;
   /** The rejected nodes whose status has `code`, in the order they were evaluated (`NodesForStatusCode`). */
   nodesWithCode(code: Code): readonly NodeInfo[];
+  /** How many rejected nodes have `code` (the length of nodesWithCode, without building the list). */
+  countWithCode(code: Code): number;
 }
 
 /**

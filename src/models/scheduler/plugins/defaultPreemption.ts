@@ -206,17 +206,20 @@ export function defaultPreemption(rawArgs: Record<string, unknown> | undefined, 
         }
       }
       // 2) candidates
-      const potential = statuses.nodesWithCode(Code.Unschedulable);
       const dryRunStatuses = new Map<string, number>();
       const pdbs = handle.pdbs();
       const nonViolating: Candidate[] = [];
       const violatingCands: Candidate[] = [];
       let checked = 0;
       const lowest = handle.lowestPodPriority();
-      if (potential.length > 0 && (lowest === undefined || lowest >= priorityOf(p))) {
-        // No pod anywhere has a lower priority: every potential node answers "no victims" (as the dry run would).
-        dryRunStatuses.set(ERR_NO_VICTIMS, potential.length);
-        checked = potential.length;
+      // No pod anywhere has a lower priority: every potential node answers "no victims" (as the dry run would), so
+      // only their number is needed.
+      const noVictims = lowest === undefined || lowest >= priorityOf(p);
+      const potential = noVictims ? [] : statuses.nodesWithCode(Code.Unschedulable);
+      const potentialCount = noVictims ? statuses.countWithCode(Code.Unschedulable) : potential.length;
+      if (potentialCount > 0 && noVictims) {
+        dryRunStatuses.set(ERR_NO_VICTIMS, potentialCount);
+        checked = potentialCount;
       } else if (potential.length > 0) {
         const offset = handle.preemptionRandom().int(potential.length);
         const want = numCandidates(potential.length, percentage, absolute);
