@@ -22,6 +22,21 @@ export default tseslint.config(
     },
   },
   {
+    // Copies with changes of simulated objects go through extend() (src/cluster/extend.ts): a spread literal that adds
+    // keys gives every object it makes a V8 hidden class of its own.
+    files: ['src/cluster/**/*.ts', 'src/models/**/*.ts', 'src/sim/**/*.ts', 'src/metrics/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date']", message: 'new Date() reads the wall clock: not in simulation code.' },
+        {
+          selector: 'ObjectExpression:has(> SpreadElement:first-child):has(> Property, > SpreadElement:nth-child(2))',
+          message: 'Copy with changes through extend(base, patch) (cluster/extend.ts): a spread literal that adds keys gives each object its own V8 hidden class.',
+        },
+      ],
+    },
+  },
+  {
     // The CLI reports wall time of a run (progress bar, manifest.json): the one place allowed to read the clock.
     files: ['src/cli/**/*.ts'],
     rules: { 'no-restricted-properties': 'off', 'no-restricted-syntax': 'off' },

@@ -81,10 +81,7 @@ export class ObjectStore {
       return { ok: false, reason: 'AlreadyExists', message: `${obj.kind} "${key}" already exists` };
     }
     const rv = ++this.rv;
-    const stored = {
-      ...obj,
-      metadata: extend(meta, { uid: meta.uid ?? `uid-${++this.uidCounter}`, resourceVersion: rv, creationTimestamp: now, generation: 1 }),
-    } as T;
+    const stored = extend(obj, { metadata: extend(meta, { uid: meta.uid ?? `uid-${++this.uidCounter}`, resourceVersion: rv, creationTimestamp: now, generation: 1 }) }) as T;
     bucket.set(key, stored);
     this.emit({ type: 'ADDED', object: stored, old: undefined, resourceVersion: rv, time: now });
     return { ok: true, object: stored };
@@ -102,14 +99,7 @@ export class ObjectStore {
     if (next === current) return { ok: true, object: current };
     const rv = ++this.rv;
     const specChanged = 'spec' in next && (next as { spec: unknown }).spec !== (current as { spec?: unknown }).spec;
-    const stored = {
-      ...next,
-      metadata: {
-        ...next.metadata,
-        resourceVersion: rv,
-        generation: (current.metadata.generation ?? 1) + (specChanged ? 1 : 0),
-      },
-    } as ObjectOfKind<K>;
+    const stored = extend(next, { metadata: extend(next.metadata, { resourceVersion: rv, generation: (current.metadata.generation ?? 1) + (specChanged ? 1 : 0) }) }) as ObjectOfKind<K>;
     bucket.set(key, stored);
     this.emit({ type: 'MODIFIED', object: stored, old: current, resourceVersion: rv, time: now });
     return { ok: true, object: stored };

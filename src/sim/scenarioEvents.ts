@@ -185,7 +185,7 @@ export class ScenarioEvents {
       const t = cur.spec.template;
       const containers = r.image === undefined ? t.spec.containers : t.spec.containers.map((c) => (r.container === undefined || c.name === r.container ? extend(c, { image: r.image! }) : c));
       const annotations = r.annotations === undefined ? t.metadata?.annotations : Object.assign({}, (t.metadata?.annotations ?? {}), r.annotations);
-      return extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: { ...(t.metadata ?? {}), ...(annotations !== undefined ? { annotations } : {}) }, spec: extend(t.spec, { containers }) }) }) });
+      return extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: Object.assign({}, (t.metadata ?? {}), (annotations !== undefined ? { annotations } : {})), spec: extend(t.spec, { containers }) }) }) });
     });
   }
 

@@ -300,7 +300,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // kube-proxy: one group of simulated proxies per node pool (and one for Node manifests).
     const serviceTable = new ServiceTable(api);
     const kp = scenario.kubeProxy;
-    const costs = { ...PROXY_COSTS, ...Object.fromEntries(Object.entries(kp.costs ?? {}).filter(([, v]) => v !== undefined)) };
+    const costs = Object.assign({}, PROXY_COSTS, Object.fromEntries(Object.entries(kp.costs ?? {}).filter(([, v]) => v !== undefined)));
     const groupNames = [...scenario.nodePools.map((p) => p.name), ...(scenario.objects.some((o) => o.kind === 'Node') ? ['nodes'] : [])];
     // Nodes per pool, recounted only when the node set or labels changed (the cache's nodesVersion).
     let counted = { version: -1, sizes: new Map<string, number>() };
@@ -378,7 +378,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // 6. outputs
     pods.finish();
     const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
-    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions + (evictionManagers?.evictions ?? 0), availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, { ...autoscalingSampler.summary(), hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }, {
+    summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions + (evictionManagers?.evictions ?? 0), availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, extend(autoscalingSampler.summary(), { hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }), {
       mode: kp.mode,
       services: serviceTable.serviceCount,
       endpoints: serviceTable.totals.endpoints,

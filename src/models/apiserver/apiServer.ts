@@ -326,10 +326,7 @@ export class ApiClient {
             return;
           }
           const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
-          const r = store.update(kind, key, (p) => ({
-            ...p,
-            metadata: extend(p.metadata, { deletionTimestamp: now, deletionGracePeriodSeconds: grace }),
-          }), now);
+          const r = store.update(kind, key, (p) => extend(p, { metadata: extend(p.metadata, { deletionTimestamp: now, deletionGracePeriodSeconds: grace }) }) as typeof p, now);
           done?.(r);
           return;
         }

@@ -201,10 +201,7 @@ export class NodeLifecycleController {
     this.recorder.record(node, 'Normal', 'NodeNotReady', NODE_LIFECYCLE_CONTROLLER, `Node ${name} status is now: NodeNotReady`);
     for (const [key, pod] of [...(this.podsByNode.get(name) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
-      this.client.update('Pod', key, (p) => ({
-        ...p,
-        status: extend(p.status, { conditions: (p.status.conditions ?? []).map((c) => (c.type === 'Ready' && c.status === 'True' ? extend(c, { status: 'False' as const, lastTransitionTime: now }) : c)) }),
-      }));
+      this.client.update('Pod', key, (p) => extend(p, { status: extend(p.status, { conditions: (p.status.conditions ?? []).map((c) => (c.type === 'Ready' && c.status === 'True' ? extend(c, { status: 'False' as const, lastTransitionTime: now }) : c)) }) }));
     }
   }
 

@@ -11,6 +11,7 @@ import type { Micros } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
+import { extend } from '../../cluster/extend.js';
 
 /** gcCheckPeriod, quarantineTime and the default --terminated-pod-gc-threshold. */
 export const POD_GC_PERIOD_US = 20_000_000;
@@ -128,14 +129,7 @@ export class PodGC {
     const key = objectKey(p.metadata);
     if (orphaned && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') {
       const now = this.engine.now;
-      this.client.update('Pod', key, (cur) => ({
-        ...cur,
-        status: {
-          ...cur.status,
-          phase: 'Failed',
-          conditions: [...(cur.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: now }],
-        },
-      }));
+      this.client.update('Pod', key, (cur) => extend(cur, { status: extend(cur.status, { phase: 'Failed', conditions: [...(cur.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: now }] }) }));
     }
     this.client.delete('Pod', key, { gracePeriodSeconds: 0 });
     const uid = p.metadata.uid!;

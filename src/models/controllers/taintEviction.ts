@@ -16,6 +16,7 @@ import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
 import { toleratesTaint } from '../scheduler/plugins/helpers/tolerations.js';
+import { extend } from '../../cluster/extend.js';
 
 export const TAINT_EVICTION_CONTROLLER = 'taint-eviction-controller';
 
@@ -130,13 +131,7 @@ export class TaintEvictionController {
     this.evictions++;
     const now = this.engine.now;
     this.recorder.record(pod, 'Normal', 'TaintManagerEviction', TAINT_EVICTION_CONTROLLER, `Marking for deletion Pod ${key}`);
-    this.client.update('Pod', key, (p) => ({
-      ...p,
-      status: {
-        ...p.status,
-        conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: now }],
-      },
-    }));
+    this.client.update('Pod', key, (p) => extend(p, { status: extend(p.status, { conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: now }] }) }));
     this.client.delete('Pod', key);
   }
 }

@@ -178,10 +178,7 @@ export class Kubelet {
     const node = this.admitted.node;
     this.startedAt = this.engine.now;
     this.leases?.start(this.nodeName, this.engine.now);
-    this.client.create({
-      ...node,
-      status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] }),
-    });
+    this.client.create(extend(node, { status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: this.engine.now }] }) }));
   }
 
   /**
@@ -237,16 +234,7 @@ export class Kubelet {
     this.client.update('Pod', objectKey(w.pod.metadata), (p) =>
       p.status.phase === 'Succeeded' || p.status.phase === 'Failed'
         ? p
-        : {
-            ...p,
-            status: {
-              ...p.status,
-              phase: 'Failed',
-              reason: 'Evicted',
-              message,
-              conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget' && c.type !== 'Ready' && c.type !== 'ContainersReady'), { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: now }, { type: 'ContainersReady', status: 'False', lastTransitionTime: now }, { type: 'Ready', status: 'False', lastTransitionTime: now }],
-            },
-          },
+        : extend(p, { status: extend(p.status, { phase: 'Failed', reason: 'Evicted', message, conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget' && c.type !== 'Ready' && c.type !== 'ContainersReady'), { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: now }, { type: 'ContainersReady', status: 'False', lastTransitionTime: now }, { type: 'Ready', status: 'False', lastTransitionTime: now }] }) }),
     );
     return true;
   }
@@ -257,10 +245,7 @@ export class Kubelet {
     this.down = false;
     const now = this.engine.now;
     this.leases?.start(this.nodeName, now);
-    this.client.update('Node', this.nodeName, (n) => ({
-      ...n,
-      status: extend(n.status, { conditions: [...(n.status.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: now }] }),
-    }));
+    this.client.update('Node', this.nodeName, (n) => extend(n, { status: extend(n.status, { conditions: [...(n.status.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: now }] }) }));
     const pods = [...this.known.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     for (const pod of pods) {
       if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
@@ -591,12 +576,7 @@ export class Kubelet {
         const prev = merged.get(type);
         merged.set(type, prev?.status === status ? prev : { type, status, lastTransitionTime: now });
       }
-      return {
-        ...p,
-        status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, (p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}), (podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}), (why?.reason !== undefined ? { reason: why.reason } : {}), (why?.message !== undefined ? { message: why.message } : {}), (restarts > 0 || waiting !== undefined || exitCode !== undefined
-            ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) }
-            : {})),
-      };
+      return extend(p, { status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, (p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}), (podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}), (why?.reason !== undefined ? { reason: why.reason } : {}), (why?.message !== undefined ? { message: why.message } : {}), (restarts > 0 || waiting !== undefined || exitCode !== undefined ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) } : {})) });
     });
   }
 }

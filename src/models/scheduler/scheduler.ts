@@ -385,7 +385,7 @@ export class Scheduler {
 
   /** Queue lengths (active, backoff, unschedulable, gated). */
   queueLengths(): QueueLengths & { gated: number } {
-    return { ...this.queue.lengths(), gated: this.gated.size };
+    return extend(this.queue.lengths(), { gated: this.gated.size });
   }
 
   /** Whether a PreEnqueue plugin holds the pod back. */

@@ -68,8 +68,8 @@ export function affinityTerms(pod: Pod): PodAffinityTerms {
   c = {
     requiredAffinity: (a.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(compile),
     requiredAntiAffinity: (a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(compile),
-    preferredAffinity: (a.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compile(w.podAffinityTerm), weight: w.weight })),
-    preferredAntiAffinity: (a.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compile(w.podAffinityTerm), weight: w.weight })),
+    preferredAffinity: (a.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => extend(compile(w.podAffinityTerm), { weight: w.weight })),
+    preferredAntiAffinity: (a.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => extend(compile(w.podAffinityTerm), { weight: w.weight })),
     any: false,
   };
   c.any = c.requiredAffinity.length + c.requiredAntiAffinity.length + c.preferredAffinity.length + c.preferredAntiAffinity.length > 0;
