@@ -99,6 +99,8 @@ export class Counter {
   private readonly anchors = new Map<string, string | undefined>();
   /** Placed pods by `key=value` label pair. */
   private readonly podsByLabel = new Map<string, Map<PodInfo, NodeInfo>>();
+  /** Label pair strings by key and value (see pairOf), dropped with the aggregates at each new log epoch. */
+  private readonly pairs = new Map<string, Map<string, string>>();
   private readonly domains = new Map<string, Domains>();
   private epoch = -1;
   private nodesVersion = -1;
@@ -155,6 +157,7 @@ export class Counter {
       this.anchored.clear();
       this.unanchored.clear();
       this.podsByLabel.clear();
+      this.pairs.clear(); // bounded: pairs of pods long gone do not pile up across log epochs
       for (const n of this.handle.nodes()) for (const p of n.pods.values()) this.index(p, n, 1);
       this.epoch = log.epoch;
       this.nodesVersion = log.nodesVersion;
@@ -167,7 +170,7 @@ export class Counter {
       const labels = e.pod.pod.metadata.labels;
       if (labels !== undefined) {
         for (const k in labels) {
-          const pair = `${k}\u0000${labels[k]}`;
+          const pair = this.pairOf(k, labels[k]!);
           this.indexPair(pair, e.pod, e.node, e.sign);
           const set = this.anchored.get(pair);
           if (set !== undefined) for (const t of set) if (counts(t, e.pod)) add(t.a, e.node, t.keys, e.sign);
@@ -180,7 +183,19 @@ export class Counter {
 
   private index(p: PodInfo, n: NodeInfo, sign: 1 | -1): void {
     const labels = p.pod.metadata.labels;
-    if (labels !== undefined) for (const k in labels) this.indexPair(`${k}\u0000${labels[k]}`, p, n, sign);
+    if (labels !== undefined) for (const k in labels) this.indexPair(this.pairOf(k, labels[k]!), p, n, sign);
+  }
+
+  /**
+   * The `key\0value` string of a label pair, one string per pair: a pair built anew for every placement was hashed
+   * anew by every map lookup (the label index and the anchored aggregates), for every label of every pod placed.
+   */
+  private pairOf(key: string, value: string): string {
+    let byValue = this.pairs.get(key);
+    if (byValue === undefined) this.pairs.set(key, (byValue = new Map()));
+    let pair = byValue.get(value);
+    if (pair === undefined) byValue.set(value, (pair = `${key}\u0000${value}`));
+    return pair;
   }
 
   private indexPair(pair: string, p: PodInfo, n: NodeInfo, sign: 1 | -1): void {
