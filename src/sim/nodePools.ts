@@ -27,7 +27,7 @@ export function poolNode(pool: NodePoolSpec, i: number): Node {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels },
-    spec: Object.assign({}, (pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}), (pool.unschedulable ? { unschedulable: true } : {})),
+    spec: Object.assign({}, pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}, pool.unschedulable ? { unschedulable: true } : {}),
     status: { capacity: { ...pool.capacity }, allocatable: { ...allocatable }, images },
   };
 }

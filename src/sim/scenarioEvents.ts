@@ -157,7 +157,7 @@ export class ScenarioEvents {
       const metrics = target === undefined ? cur.spec.metrics : cur.spec.metrics?.map((m) => (m.type === 'Resource' && m.resource?.name === metric ? extend(m, { resource: { name: metric, target } }) : m));
       const minReplicas = h.minReplicas ?? cur.spec.minReplicas;
       const maxReplicas = Math.max(h.maxReplicas ?? cur.spec.maxReplicas, minReplicas ?? 1);
-      return extend(cur, { spec: Object.assign({}, cur.spec, (metrics !== undefined ? { metrics } : {}), (minReplicas !== undefined ? { minReplicas } : {}), { maxReplicas }) });
+      return extend(cur, { spec: Object.assign({}, cur.spec, metrics !== undefined ? { metrics } : {}, minReplicas !== undefined ? { minReplicas } : {}, { maxReplicas }) });
     });
   }
 
@@ -184,8 +184,8 @@ export class ScenarioEvents {
     this.kubectl.update('Deployment', key, (cur) => {
       const t = cur.spec.template;
       const containers = r.image === undefined ? t.spec.containers : t.spec.containers.map((c) => (r.container === undefined || c.name === r.container ? extend(c, { image: r.image! }) : c));
-      const annotations = r.annotations === undefined ? t.metadata?.annotations : Object.assign({}, (t.metadata?.annotations ?? {}), r.annotations);
-      return extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: Object.assign({}, (t.metadata ?? {}), (annotations !== undefined ? { annotations } : {})), spec: extend(t.spec, { containers }) }) }) });
+      const annotations = r.annotations === undefined ? t.metadata?.annotations : Object.assign({}, t.metadata?.annotations ?? {}, r.annotations);
+      return extend(cur, { spec: extend(cur.spec, { template: extend(t, { metadata: Object.assign({}, t.metadata ?? {}, annotations !== undefined ? { annotations } : {}), spec: extend(t.spec, { containers }) }) }) });
     });
   }
 

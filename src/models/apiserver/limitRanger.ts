@@ -20,15 +20,15 @@ export function admitLimitRanges(pod: Pod, ranges: readonly LimitRange[]): Pod |
     for (const item of lr.spec.limits) {
       if (item.type !== 'Container') continue;
       const apply = (c: Container): Container => {
-        const requests = Object.assign({}, (item.defaultRequest ?? {}), (c.resources?.requests ?? {}));
-        const limits = Object.assign({}, (item.default ?? {}), (c.resources?.limits ?? {}));
-        return extend(c, { resources: Object.assign({}, c.resources, (Object.keys(requests).length > 0 ? { requests } : {}), (Object.keys(limits).length > 0 ? { limits } : {})) });
+        const requests = Object.assign({}, item.defaultRequest ?? {}, c.resources?.requests ?? {});
+        const limits = Object.assign({}, item.default ?? {}, c.resources?.limits ?? {});
+        return extend(c, { resources: Object.assign({}, c.resources, Object.keys(requests).length > 0 ? { requests } : {}, Object.keys(limits).length > 0 ? { limits } : {}) });
       };
       containers = containers.map(apply);
       if (initContainers !== undefined) initContainers = initContainers.map(apply);
     }
   }
-  const admitted: Pod = extend(pod, { spec: Object.assign({}, pod.spec, { containers }, (initContainers !== undefined ? { initContainers } : {})) });
+  const admitted: Pod = extend(pod, { spec: Object.assign({}, pod.spec, { containers }, initContainers !== undefined ? { initContainers } : {}) });
   const problems: string[] = [];
   for (const lr of ranges) {
     for (const item of lr.spec.limits) {

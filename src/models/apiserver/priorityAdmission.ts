@@ -55,7 +55,7 @@ const admitted = new WeakMap<PodSpec, { priority: number; policy: string; classN
 function admittedSpec(spec: PodSpec, priority: number, policy: 'PreemptLowerPriority' | 'Never', className: string): PodSpec {
   const hit = admitted.get(spec);
   if (hit !== undefined && hit.priority === priority && hit.policy === policy && hit.className === className) return hit.spec;
-  const out: PodSpec = Object.assign({}, spec, { priority, preemptionPolicy: policy }, (className !== '' ? { priorityClassName: className } : {}));
+  const out: PodSpec = Object.assign({}, spec, { priority, preemptionPolicy: policy }, className !== '' ? { priorityClassName: className } : {});
   admitted.set(spec, { priority, policy, className, spec: out });
   return out;
 }

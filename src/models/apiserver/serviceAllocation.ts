@@ -77,7 +77,7 @@ export class ServiceAllocator {
     }
     for (const n of taken) this.ips.add(n);
     for (const p of newPorts) this.ports.add(p);
-    return extend(svc, { spec: Object.assign({}, spec, (clusterIP !== undefined ? { clusterIP } : {}), (needsNodePorts ? { ports } : {})) });
+    return extend(svc, { spec: Object.assign({}, spec, clusterIP !== undefined ? { clusterIP } : {}, needsNodePorts ? { ports } : {}) });
   }
 
   /** Releases a deleted Service's addresses. */

@@ -120,7 +120,7 @@ export class CronJobController {
     let lastScheduleTime = cj.status.lastScheduleTime;
     const pending = new Pending(() => {
       this.cleanup(cj, jobs);
-      const status: CronJob['status'] = Object.assign({}, (active.length > 0 ? { active } : {}), (lastScheduleTime !== undefined ? { lastScheduleTime } : {}), (lastSuccessfulTime !== undefined ? { lastSuccessfulTime } : {}));
+      const status: CronJob['status'] = Object.assign({}, active.length > 0 ? { active } : {}, lastScheduleTime !== undefined ? { lastScheduleTime } : {}, lastSuccessfulTime !== undefined ? { lastSuccessfulTime } : {});
       if (JSON.stringify(status) === JSON.stringify(cj.status)) return done();
       this.client.update('CronJob', key, (c) => extend(c, { status }), () => done());
     });

@@ -246,7 +246,7 @@ export class DeploymentController {
       this.client.update(
         'ReplicaSet',
         rsKey,
-        (rs) => extend(rs, { metadata: extend(rs.metadata, { annotations: Object.assign({}, (rs.metadata.annotations ?? {}), (needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {})) }), spec: extend(rs.spec, { minReadySeconds: minReady }) }),
+        (rs) => extend(rs, { metadata: extend(rs.metadata, { annotations: Object.assign({}, rs.metadata.annotations ?? {}, needsRevision ? { [REVISION_ANNOTATION]: String(next) } : {}) }), spec: extend(rs.spec, { minReadySeconds: minReady }) }),
         (r) => syncDeploymentRevision(r.ok ? r.object : found),
       );
       return;

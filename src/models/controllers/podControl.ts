@@ -23,7 +23,7 @@ export function getControllerOf(obj: KubeObject): OwnerReference | undefined {
 
 /** A pod from a template (the spec object is shared, so per-spec caches stay warm). */
 export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, generateName: string, extraLabels: Record<string, string> = {}, extraAnnotations: Record<string, string> = {}): Pod {
-  const annotations = Object.assign({}, (template.metadata?.annotations ?? {}), extraAnnotations);
+  const annotations = Object.assign({}, template.metadata?.annotations ?? {}, extraAnnotations);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -31,7 +31,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, ge
       name: '',
       generateName,
       namespace: owner.metadata.namespace ?? 'default',
-      labels: Object.assign({}, (template.metadata?.labels ?? {}), extraLabels),
+      labels: Object.assign({}, template.metadata?.labels ?? {}, extraLabels),
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ownerReferences: [controllerRef(owner)],
     },

@@ -180,7 +180,7 @@ export class StatefulSetController {
         const claimName = `${c.metadata.name}-${set.metadata.name}-${ordinal}`;
         volumes.push({ name: c.metadata.name, persistentVolumeClaim: { claimName } });
         if (this.client.get('PersistentVolumeClaim', `${ns}/${claimName}`) !== undefined) continue;
-        const labels = Object.assign({}, (set.spec.selector.matchLabels ?? {}), (c.metadata.labels ?? {}));
+        const labels = Object.assign({}, set.spec.selector.matchLabels ?? {}, c.metadata.labels ?? {});
         toCreate.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns, labels }, spec: { ...c.spec }, status: { phase: 'Pending' } });
       }
       pod.spec = extend(pod.spec, { volumes });

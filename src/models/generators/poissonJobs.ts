@@ -38,5 +38,5 @@ function stamp(w: PoissonJobsWorkload, n: number, durationUs: number | undefined
   const t = w.template;
   const meta = t.spec.template.metadata ?? {};
   const annotations = durationUs === undefined ? meta.annotations : extend(meta.annotations ?? {}, { [DURATION_ANNOTATION]: formatDuration(durationUs) });
-  return extend(t, { metadata: extend(t.metadata, { name: `${w.name}-${n}` }), spec: extend(t.spec, { template: extend(t.spec.template, { metadata: Object.assign({}, meta, (annotations ? { annotations } : {})) }) }), status: {} });
+  return extend(t, { metadata: extend(t.metadata, { name: `${w.name}-${n}` }), spec: extend(t.spec, { template: extend(t.spec.template, { metadata: Object.assign({}, meta, annotations ? { annotations } : {}) }) }), status: {} });
 }

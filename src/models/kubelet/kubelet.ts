@@ -576,7 +576,7 @@ export class Kubelet {
         const prev = merged.get(type);
         merged.set(type, prev?.status === status ? prev : { type, status, lastTransitionTime: now });
       }
-      return extend(p, { status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, (p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}), (podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}), (why?.reason !== undefined ? { reason: why.reason } : {}), (why?.message !== undefined ? { message: why.message } : {}), (restarts > 0 || waiting !== undefined || exitCode !== undefined ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) } : {})) });
+      return extend(p, { status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}, podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}, why?.reason !== undefined ? { reason: why.reason } : {}, why?.message !== undefined ? { message: why.message } : {}, restarts > 0 || waiting !== undefined || exitCode !== undefined ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) } : {}) });
     });
   }
 }

@@ -83,7 +83,7 @@ export class DefaultSelectors {
         const selecting: SelectingService[] = [];
         for (const k in labels) for (const s of pairs.get(`${k}\u0000${labels[k]}`) ?? []) if (s.matches(labels)) selecting.push(s);
         selecting.sort((a, b) => a.seq - b.seq);
-        for (const s of selecting) merged = Object.assign({}, (merged ?? {}), s.selector);
+        for (const s of selecting) merged = Object.assign({}, merged ?? {}, s.selector);
         this.fromServices.set(cacheKey!, merged);
       }
       if (cacheKey !== undefined && pod.metadata.labels !== undefined) this.byLabels.set(labels, { generation: this.generation, ns, merged });
@@ -95,7 +95,7 @@ export class DefaultSelectors {
     const rsSelector = rs.spec.selector;
     const memo = this.withReplicaSet.get(rsSelector);
     if (memo !== undefined && memo.merged === merged) return memo.result;
-    const matchLabels: Record<string, string> = Object.assign({}, (merged ?? {}), (rsSelector.matchLabels ?? {}));
+    const matchLabels: Record<string, string> = Object.assign({}, merged ?? {}, rsSelector.matchLabels ?? {});
     const sel: LabelSelector = { matchLabels, matchExpressions: rsSelector.matchExpressions };
     const any = merged !== null || Object.keys(rsSelector.matchLabels ?? {}).length > 0 || (rsSelector.matchExpressions ?? []).length > 0;
     const result = any ? sel : undefined;

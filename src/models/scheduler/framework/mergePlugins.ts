@@ -59,6 +59,6 @@ export function mergePlugins(profile: ProfileInput, defaults: readonly PluginCon
   return list.map((p) => {
     const a = args.get(p.name);
     const { disabledPoints, onlyPoints, ...rest } = p;
-    return Object.assign({}, rest, (a !== undefined ? { args: Object.assign({}, (p.args ?? {}), a) } : {}), (disabledPoints.length > 0 ? { disabledPoints } : {}), (onlyPoints !== undefined ? { onlyPoints } : {}));
+    return Object.assign({}, rest, a !== undefined ? { args: Object.assign({}, (p.args ?? {}), a) } : {}, disabledPoints.length > 0 ? { disabledPoints } : {}, onlyPoints !== undefined ? { onlyPoints } : {});
   });
 }
