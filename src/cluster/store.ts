@@ -73,7 +73,7 @@ export class ObjectStore {
     if (!meta.name && meta.generateName) {
       let name: string;
       do name = meta.generateName + this.suffix();
-      while (bucket.has(objectKey(extend(meta, { name }))));
+      while (bucket.has(objectKey({ namespace: meta.namespace, name })));
       meta = extend(meta, { name });
     }
     const key = objectKey(meta);

@@ -50,7 +50,11 @@ export function scenarioShapes(scenario: Scenario): PodShape[] {
 
 /** Builds the scenario's scheduler (not started). `typical` overrides the typical pods. */
 export function schedulerFor(scenario: Scenario, engine: Engine, api: ApiServer, streams: RngStreams, registry: Registry, recorder: EventRecorder, typical?: readonly TypicalPod[]): Scheduler {
-  const config = extend(scenario.scheduler, { profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }], typicalPods: () => typical ?? typicalPods(scenarioShapes(scenario)), imageLayers: scenario.imageLayers });
+  const config = extend(scenario.scheduler, {
+    profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }],
+    typicalPods: () => typical ?? typicalPods(scenarioShapes(scenario)),
+    imageLayers: scenario.imageLayers,
+  });
   try {
     return new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), config, registry, recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));
   } catch (e) {

@@ -59,7 +59,8 @@ export function daemonPod(ds: DaemonSet, nodeName: string): Pod {
   const byName = [{ key: 'metadata.name', operator: 'In' as const, values: [nodeName] }];
   const terms: NodeSelectorTerm[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms.map((t) => extend(t, { matchFields: byName })) ?? [];
   const nodeSelectorTerms = terms.length > 0 ? terms : [{ matchFields: byName }];
-  return extend(pod, { spec: extend(spec, { tolerations, affinity: extend(spec.affinity ?? {}, { nodeAffinity: extend(spec.affinity?.nodeAffinity ?? {}, { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } }) }) }) });
+  const nodeAffinity = extend(spec.affinity?.nodeAffinity ?? {}, { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } });
+  return extend(pod, { spec: extend(spec, { tolerations, affinity: extend(spec.affinity ?? {}, { nodeAffinity }) }) });
 }
 
 /** `NodeShouldRunDaemonPod`: [should run, should continue running]. */

@@ -52,7 +52,8 @@ export function endpointPorts(svc: Service, pod: Pod): Ports {
       for (const c of pod.spec.containers) for (const cp of c.ports ?? []) if (cp.name === t && (cp.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) port = cp.containerPort;
     }
     if (port === undefined) continue;
-    out.push(extend((p.name !== undefined ? { name: p.name } : {}), { protocol: p.protocol ?? 'TCP', port }));
+    const protocol = p.protocol ?? 'TCP';
+    out.push(p.name !== undefined ? { name: p.name, protocol, port } : { protocol, port });
   }
   return out;
 }

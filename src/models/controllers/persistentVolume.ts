@@ -159,7 +159,9 @@ export class PersistentVolumeController {
   /** Binds both ways: the volume's claimRef and phase, then the claim's volumeName and phase. */
   private bind(pv: PersistentVolume, pvc: PersistentVolumeClaim): void {
     const ns = pvc.metadata.namespace ?? 'default';
-    this.client.update('PersistentVolume', pv.metadata.name, (cur) => (cur.status.phase === 'Bound' ? cur : extend(cur, { spec: extend(cur.spec, { claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }), status: { phase: 'Bound' } })));
+    this.client.update('PersistentVolume', pv.metadata.name, (cur) =>
+      cur.status.phase === 'Bound' ? cur : extend(cur, { spec: extend(cur.spec, { claimRef: { namespace: ns, name: pvc.metadata.name, ...(pvc.metadata.uid ? { uid: pvc.metadata.uid } : {}) } }), status: { phase: 'Bound' } }),
+    );
     this.client.update('PersistentVolumeClaim', objectKey(pvc.metadata), (cur) => (cur.status.phase === 'Bound' ? cur : extend(cur, { spec: extend(cur.spec, { volumeName: pv.metadata.name }), status: { phase: 'Bound' } })));
   }
 

@@ -129,7 +129,14 @@ export class PodGC {
     const key = objectKey(p.metadata);
     if (orphaned && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') {
       const now = this.engine.now;
-      this.client.update('Pod', key, (cur) => extend(cur, { status: extend(cur.status, { phase: 'Failed', conditions: [...(cur.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: now }] }) }));
+      this.client.update('Pod', key, (cur) =>
+        extend(cur, {
+          status: extend(cur.status, {
+            phase: 'Failed',
+            conditions: [...(cur.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: now }],
+          }),
+        }),
+      );
     }
     this.client.delete('Pod', key, { gracePeriodSeconds: 0 });
     const uid = p.metadata.uid!;

@@ -131,7 +131,13 @@ export class TaintEvictionController {
     this.evictions++;
     const now = this.engine.now;
     this.recorder.record(pod, 'Normal', 'TaintManagerEviction', TAINT_EVICTION_CONTROLLER, `Marking for deletion Pod ${key}`);
-    this.client.update('Pod', key, (p) => extend(p, { status: extend(p.status, { conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: now }] }) }));
+    this.client.update('Pod', key, (p) =>
+      extend(p, {
+        status: extend(p.status, {
+          conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: now }],
+        }),
+      }),
+    );
     this.client.delete('Pod', key);
   }
 }

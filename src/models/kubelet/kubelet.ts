@@ -234,7 +234,19 @@ export class Kubelet {
     this.client.update('Pod', objectKey(w.pod.metadata), (p) =>
       p.status.phase === 'Succeeded' || p.status.phase === 'Failed'
         ? p
-        : extend(p, { status: extend(p.status, { phase: 'Failed', reason: 'Evicted', message, conditions: [...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget' && c.type !== 'Ready' && c.type !== 'ContainersReady'), { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: now }, { type: 'ContainersReady', status: 'False', lastTransitionTime: now }, { type: 'Ready', status: 'False', lastTransitionTime: now }] }) }),
+        : extend(p, {
+            status: extend(p.status, {
+              phase: 'Failed',
+              reason: 'Evicted',
+              message,
+              conditions: [
+                ...(p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget' && c.type !== 'Ready' && c.type !== 'ContainersReady'),
+                { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message, lastTransitionTime: now },
+                { type: 'ContainersReady', status: 'False', lastTransitionTime: now },
+                { type: 'Ready', status: 'False', lastTransitionTime: now },
+              ],
+            }),
+          }),
     );
     return true;
   }
@@ -576,7 +588,19 @@ export class Kubelet {
         const prev = merged.get(type);
         merged.set(type, prev?.status === status ? prev : { type, status, lastTransitionTime: now });
       }
-      return extend(p, { status: Object.assign({}, p.status, { phase, conditions: [...merged.values()] }, p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {}, podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {}, why?.reason !== undefined ? { reason: why.reason } : {}, why?.message !== undefined ? { message: why.message } : {}, restarts > 0 || waiting !== undefined || exitCode !== undefined ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) } : {}) });
+      const status = Object.assign(
+        {},
+        p.status,
+        { phase, conditions: [...merged.values()] },
+        p.status.startTime === undefined && startTime !== undefined ? { startTime: Math.min(startTime, now) } : {},
+        podIP !== undefined && p.status.podIP !== podIP ? { podIP } : {},
+        why?.reason !== undefined ? { reason: why.reason } : {},
+        why?.message !== undefined ? { message: why.message } : {},
+        restarts > 0 || waiting !== undefined || exitCode !== undefined
+          ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) }
+          : {},
+      );
+      return extend(p, { status });
     });
   }
 }

@@ -211,7 +211,6 @@ export class UsageModel {
     for (const p of this.pods.values()) if (p.running) fn(p.pod, this.compute(p, resource, t));
   }
 
-
   private compute(p: Tracked, resource: string, t: Micros): number {
     const spec = p.specs.get(resource);
     const pod = p.pod;

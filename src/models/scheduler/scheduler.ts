@@ -178,7 +178,7 @@ export class Scheduler {
   private readonly failedNodes: NodeInfo[] = [];
   private readonly failedStatuses: Status[] = [];
   private readonly failedPlugins: string[] = [];
-  /** How many entries of the failed* scratch arrays the last cycle filled (they are never shrunk: see feasibleScratch). */
+  /** How many entries of the failed* scratch arrays the last cycle filled (they are never cut: length = 0 drops storage). */
   private failedCount = 0;
   private lastFailedPlugin = '';
   /** The profile of the cycle being computed (for the handle's framework calls). */

@@ -252,6 +252,8 @@ export class HorizontalController {
       JSON.stringify(st.currentMetrics ?? []) === JSON.stringify(currentMetrics) &&
       JSON.stringify(st.conditions ?? []) === JSON.stringify(conditions);
     if (same) return;
-    this.client.update('HorizontalPodAutoscaler', objectKey(hpa.metadata), (h) => extend(h, { status: { currentReplicas: current, desiredReplicas: desired, currentMetrics, conditions, observedGeneration: h.metadata.generation ?? 1, ...(lastScaleTime !== undefined ? { lastScaleTime } : {}) } }));
+    this.client.update('HorizontalPodAutoscaler', objectKey(hpa.metadata), (h) =>
+      extend(h, { status: { currentReplicas: current, desiredReplicas: desired, currentMetrics, conditions, observedGeneration: h.metadata.generation ?? 1, ...(lastScaleTime !== undefined ? { lastScaleTime } : {}) } }),
+    );
   }
 }

@@ -15,12 +15,6 @@ import { findMatchingUntoleratedTaint, tolerated } from './helpers/tolerations.j
 export const TAINT_TOLERATION = 'TaintToleration';
 
 const preferTolerations = new WeakMap<readonly Toleration[], Toleration[]>();
-/** The node's PreferNoSchedule taints the tolerations do not tolerate (upstream's countIntolerableTaintsPreferNoSchedule). */
-function untoleratedPreferNoSchedule(taints: readonly Taint[], tols: readonly Toleration[]): number {
-  let count = 0;
-  for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
-  return count;
-}
 
 /** Rejection statuses by taint (values, shared: filtering allocates nothing per rejected node). */
 const rejections = new Map<string, Status>();
@@ -37,10 +31,25 @@ function preferTolerationsOf(all: readonly Toleration[] | undefined): Toleration
   return tols;
 }
 
+/** The node's PreferNoSchedule taints the tolerations do not tolerate (upstream's countIntolerableTaintsPreferNoSchedule). */
+function untoleratedPreferNoSchedule(taints: readonly Taint[], tols: readonly Toleration[]): number {
+  let count = 0;
+  for (const taint of taints) if (taint.effect === 'PreferNoSchedule' && !tolerated(taint, tols)) count++;
+  return count;
+}
+
 /** Creates the plugin. */
 export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
   let lastPod: PodInfo | undefined;
-  let lastTolerations: Toleration[] = [];
+  let lastTolerations: Toleration[] = NONE;
+  /** The pod's PreferNoSchedule (or effect-less) tolerations (upstream's preScoreState), kept for the cycle's pod. */
+  const tolerationsOf = (pod: PodInfo): Toleration[] => {
+    if (pod !== lastPod) {
+      lastPod = pod;
+      lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
+    }
+    return lastTolerations;
+  };
   return {
     name: TAINT_TOLERATION,
     events: ['NodeAdd', 'NodeUpdate'],
@@ -56,26 +65,15 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
       }
       return s;
     },
-    // PreScore: the pod's PreferNoSchedule (or effect-less) tolerations (upstream's preScoreState).
     preScore(_state, pod) {
-      lastPod = pod;
-      lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
+      tolerationsOf(pod);
       return null;
     },
     score(_state, pod, node) {
-      if (node.taints === undefined) return 0;
-      if (lastPod !== pod) {
-        lastPod = pod;
-        lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
-      }
-      return untoleratedPreferNoSchedule(node.taints, lastTolerations);
+      return node.taints === undefined ? 0 : untoleratedPreferNoSchedule(node.taints, tolerationsOf(pod));
     },
     scoreAll(_state, pod, nodes, out) {
-      if (lastPod !== pod) {
-        lastPod = pod;
-        lastTolerations = preferTolerationsOf(pod.pod.spec.tolerations);
-      }
-      const tols = lastTolerations;
+      const tols = tolerationsOf(pod);
       for (let i = 0; i < nodes.length; i++) {
         const taints = nodes[i]!.taints;
         out[i] = taints === undefined ? 0 : untoleratedPreferNoSchedule(taints, tols);
