@@ -8,10 +8,12 @@ import { Command, CommanderError } from 'commander';
 import { join, resolve } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
-import { runScenario } from '../sim/simulation.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import type { ReportOptions } from '../report/writeReport.js';
 import { Progress, SweepProgress } from './progress.js';
+import { type IsolatedResult, RunFailure, runIsolated } from './isolatedRun.js';
+import { checkMemory, heapBudgetMb } from '../experiment/memory.js';
+import { checkRunOutput, removeStaleTemp } from '../sim/resultsFolder.js';
 import { availableParallelism } from 'node:os';
 import { planSweep } from '../experiment/plan.js';
 import { runSweep } from '../experiment/sweep.js';
@@ -76,6 +78,9 @@ program
   .option('--quiet', 'no progress bar and no summary line')
   .option('--json', 'print the run summary (summary.csv as JSON, plus the results folder) on stdout')
   .option('--trace-scheduling', 'write every scheduling attempt (filter statuses and scores per node) to scheduling.csv')
+  .option('--force', 'write into an --out folder that holds other files (files kubesim did not write are kept)')
+  .option('--max-memory <size>', "the run's heap budget, e.g. 8Gi (default: three quarters of the machine's memory)")
+  .option('--no-memory-check', "run even when the scenario's estimated memory exceeds the budget")
   .addHelpText(
     'after',
     `
@@ -84,29 +89,35 @@ Examples:
   kubesim run workloads/quickstart.yaml --seed 7 --out results/qs-seed7
   kubesim run workloads/quickstart.yaml --set cluster.nodePools[0].count=60 --set duration=30m`,
   )
-  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean }) => {
+  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean; force?: boolean; maxMemory?: string; memoryCheck: boolean }) => {
     // Installed first, so a Ctrl-C while the scenario loads also stops cleanly.
-    let stop = false;
+    let stop: (() => void) | undefined;
+    let stopRequested = false;
     const onSigint = () => {
-      stop = true;
+      stopRequested = true;
+      stop?.();
     };
     process.on('SIGINT', onSigint);
     const overrides = [...opts.set];
     if (opts.seed !== undefined) overrides.push(`seed=${/^-?\d+$/.test(opts.seed) ? opts.seed : JSON.stringify(opts.seed)}`);
     const scenario = loadScenario(file, { overrides });
     const outDir = resolve(opts.out ?? `results/${scenario.name}`);
+    checkRunOutput(outDir, opts.force === true);
+    const heapMb = heapBudgetMb(1, opts.maxMemory);
+    if (opts.memoryCheck) checkMemory(scenario, heapMb, file);
     const progress = new Progress(scenario.name, scenario.durationUs, opts.quiet === true);
     const t0 = Date.now();
-    const result = await runScenario(scenario, {
-      outDir,
-      onProgress: (t, ev) => progress.update(t, ev),
-      shouldStop: () => stop,
-      traceScheduling: opts.traceScheduling === true,
-      wallClock: () => {
-        const ms = Date.now();
-        return { ms, iso: new Date(ms).toISOString() };
-      },
-    });
+    const run = runIsolated({ file, overrides, outDir, force: opts.force === true, traceScheduling: opts.traceScheduling === true }, heapMb, (t, ev) => progress.update(t, ev));
+    stop = run.stop;
+    if (stopRequested) stop();
+    let result: IsolatedResult;
+    try {
+      result = await run.done;
+    } catch (e) {
+      removeStaleTemp(outDir);
+      progress.done();
+      throw e instanceof RunFailure ? new RunFailure(`run ${scenario.name}: ${e.message}`) : e;
+    }
     process.off('SIGINT', onSigint);
     progress.done();
     if (result.interrupted) {
@@ -135,7 +146,10 @@ program
   .option('--out <dir>', 'sweep folder (default: results/<scenario name>)')
   .option('--set <path=value>', 'override a field in every cell (repeatable)', collect, [])
   .option('--baseline <path=value>', 'cell to compare every other cell with (paired differences → differences.csv)')
-  .option('--resume', 'keep finished runs of an earlier, interrupted sweep and run the rest')
+  .option('--resume', 'keep finished runs of an earlier, interrupted sweep and run the rest (failed ones again)')
+  .option('--force', 'write into an --out folder that holds other files (files kubesim did not write are kept)')
+  .option('--max-memory <size>', "each run's heap budget, e.g. 8Gi (default: three quarters of the machine's memory over the workers)")
+  .option('--no-memory-check', "run cells even when their estimated memory exceeds the budget")
   .option('--parts <n>', 'split the runs into n parts and run one of them (for an Indexed Job)', parsePositiveInt)
   .option('--index <i>', 'the part to run (default: $JOB_COMPLETION_INDEX)', parseNonNegativeInt)
   .option('--emit-job [file]', 'instead of running: write a ConfigMap + Indexed Job that runs the sweep on a cluster (to file or stdout)')
@@ -155,7 +169,7 @@ Examples:
   kubesim sweep workloads/policies-basic.yaml --parts 4 --index 1 --out /results/part-1
   kubesim sweep workloads/policies-basic.yaml --emit-job job.yaml --parts 4 --image registry.example.com/kubesim:${KUBESIM_VERSION}`,
   )
-  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; json?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
+  .action(async (file: string, opts: { workers: number; out?: string; set: string[]; baseline?: string; resume?: boolean; force?: boolean; maxMemory?: string; memoryCheck: boolean; parts?: number; index?: number; report: boolean; quiet?: boolean; json?: boolean; emitJob?: string | boolean; image: string; namespace: string; pvc: string }) => {
     // Installed first, so a Ctrl-C while the sweep is planned also stops cleanly; handed to the pool once it runs.
     let stopPool: (() => void) | undefined;
     let stopRequested = false;
@@ -163,7 +177,8 @@ Examples:
       stopRequested = true;
       stopPool?.();
     });
-    const plan = planSweep(file, opts.set);
+    const heapMb = heapBudgetMb(opts.workers, opts.maxMemory);
+    const plan = planSweep(file, opts.set, opts.memoryCheck && opts.emitJob === undefined ? heapMb : undefined);
     if (opts.emitJob !== undefined) {
       const text = emitJob(loadScenario(file, { overrides: opts.set }), { parts: opts.parts ?? Math.min(plan.runs.length, 4), workersPerPod: Math.min(opts.workers, 4), image: opts.image, namespace: opts.namespace, pvc: opts.pvc, overrides: opts.set });
       if (typeof opts.emitJob === 'string') writeFileSync(opts.emitJob, text);
@@ -182,6 +197,8 @@ Examples:
     const progress = new SweepProgress(plan.scenario, opts.quiet === true);
     const result = await runSweep(plan, dir, {
       workers: opts.workers,
+      heapMb,
+      ...(opts.force ? { force: true } : {}),
       ...(opts.resume ? { resume: true } : {}),
       ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
       ...(opts.parts !== undefined ? { parts: opts.parts, index: index! } : {}),
@@ -194,9 +211,11 @@ Examples:
     progress.done();
     const failed = result.failures[0];
     if (failed !== undefined) {
-      const msg = `run ${failed.run.dir}: ${failed.message}`;
-      if (failed.input) throw new InputError(msg);
-      throw new Error(msg);
+      const input = result.failures.find((f) => f.input);
+      if (input !== undefined) throw new InputError(`run ${input.run.dir}: ${input.message}`);
+      for (const f of result.failures.slice(1)) process.stderr.write(`kubesim: run ${f.run.dir}: ${f.message}\n`);
+      const done = result.state.status.filter((st) => st === 'done').length;
+      throw new RunFailure(`run ${failed.run.dir}: ${failed.message} (${result.failures.length} failed, ${done}/${plan.runs.length} done in ${dir}; --resume runs the failed ones again)`);
     }
     if (result.interrupted) {
       process.stderr.write(`kubesim: sweep interrupted; finished runs are kept in ${dir} (see sweep.json); continue with --resume\n`);
@@ -371,6 +390,10 @@ function handle(e: unknown): never {
   if (e instanceof CommanderError) {
     // commander already printed its message (or the help/version text).
     process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  if (e instanceof RunFailure) {
+    process.stderr.write(`kubesim: ${e.message}\n`);
+    process.exit(1);
   }
   if (e instanceof InputError) {
     process.stderr.write(`kubesim: ${e.message}\n`);

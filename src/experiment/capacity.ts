@@ -13,6 +13,7 @@ import type { ResourceList } from '../cluster/resources.js';
 import { readCsv } from '../report/readCsv.js';
 import type { Run, SweepPlan } from './plan.js';
 import { runPool } from './pool.js';
+import { heapBudgetMb } from './memory.js';
 import { estimate } from './statistics.js';
 import { meetsWithConfidence, type Objective } from './objective.js';
 
@@ -26,6 +27,8 @@ export interface CapacityOptions {
   max: number;
   seeds: (number | string)[];
   workers: number;
+  /** Heap budget of each run, MiB (default: the machine's share per worker, experiment/memory.ts). */
+  heapMb?: number;
   out: string;
   compareShapes: boolean;
   /** Called after each evaluated count. */
@@ -105,7 +108,7 @@ async function evaluatePoint(o: CapacityOptions, scenario: string, hash: string,
   const runs: Run[] = o.seeds.map((seed, i) => ({ index: i, cell: 'point', seed, dir: `seed-${String(seed).replace(/[^A-Za-z0-9._-]+/g, '_')}` }));
   const plan: SweepPlan = { scenario, file: o.file, scenarioSha256: hash, overrides: o.overrides, dimensions: [], seeds: o.seeds, cells: [{ id: 'point', dir: '.', values: {}, overrides }], runs };
   const failures: string[] = [];
-  const pool = runPool(plan, runs, dir, o.workers, (run, outcome) => {
+  const pool = runPool(plan, runs, dir, { workers: o.workers, heapMb: o.heapMb ?? heapBudgetMb(o.workers) }, (run, outcome) => {
     if (outcome.status === 'failed') failures.push(outcome.input ? outcome.message : `seed ${run.seed}: ${outcome.message}`);
   });
   await pool.done;

@@ -7,6 +7,7 @@
 import { loadScenario } from '../workload/loadScenario.js';
 import type { Scenario } from '../workload/scenario.js';
 import { InputError } from '../workload/errors.js';
+import { checkMemory } from './memory.js';
 
 /** One point of the matrix. */
 export interface Cell {
@@ -57,8 +58,11 @@ export function runOverrides(plan: SweepPlan, run: Run): { overrides: string[]; 
   return { overrides: plan.overrides, matrixOverrides: [...cell.overrides, `seed=${typeof run.seed === 'number' ? run.seed : JSON.stringify(run.seed)}`] };
 }
 
-/** Plans the sweep of a scenario; validates every cell, so a bad matrix value fails before anything runs. */
-export function planSweep(file: string, overrides: readonly string[] = []): SweepPlan {
+/**
+ * Plans the sweep of a scenario; validates every cell, so a bad matrix value fails before anything runs. With
+ * `heapMb`, a cell whose estimated peak memory exceeds that budget is refused too (experiment/memory.ts).
+ */
+export function planSweep(file: string, overrides: readonly string[] = [], heapMb?: number): SweepPlan {
   const base: Scenario = loadScenario(file, { overrides });
   const matrix = base.matrix ?? { dimensions: [], seeds: [base.seed] };
   let combos: Record<string, unknown>[] = [{}];
@@ -74,7 +78,8 @@ export function planSweep(file: string, overrides: readonly string[] = []): Swee
   for (const cell of cells) {
     for (const seed of matrix.seeds) plan.runs.push({ index: plan.runs.length, cell: cell.id, seed, dir: `${cell.dir}/seed-${safeDir(String(seed))}` });
     // Validate the cell once (its seed does not change validity).
-    loadScenario(file, runOverrides(plan, plan.runs[plan.runs.length - 1]!));
+    const s = loadScenario(file, runOverrides(plan, plan.runs[plan.runs.length - 1]!));
+    if (heapMb !== undefined) checkMemory(s, heapMb, `${file}: cell ${cell.id}`);
   }
   return plan;
 }

@@ -6,7 +6,7 @@ import type { Run, SweepPlan } from './plan.js';
 import { runOverrides } from './plan.js';
 
 /** Loads the run's scenario (matrix and seed applied) and simulates it into `<sweepDir>/<run.dir>`. */
-export async function runOne(plan: SweepPlan, run: Run, sweepDir: string, shouldStop?: () => boolean): Promise<RunResult> {
+export async function runOne(plan: SweepPlan, run: Run, sweepDir: string, shouldStop?: () => boolean, force = false): Promise<RunResult> {
   const scenario = loadScenario(plan.file, runOverrides(plan, run));
-  return runScenario(scenario, { outDir: join(sweepDir, run.dir), ...(shouldStop ? { shouldStop } : {}) });
+  return runScenario(scenario, { outDir: join(sweepDir, run.dir), force, ...(shouldStop ? { shouldStop } : {}) });
 }

@@ -6,13 +6,15 @@
  *   3. run the rest on the worker pool; on stop (SIGINT) finished runs are kept and interrupted ones are marked;
  *   4. when every run is complete, write the aggregates (summary.csv, differences.csv).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import { InputError } from '../workload/errors.js';
+import { REPORT_ENTRIES, checkRunOutput, isTempFolder, probeWritable, removeStaleTemp, writeError } from '../sim/resultsFolder.js';
 import { baselineCell, writeAggregates } from './aggregate.js';
 import { type Run, type SweepPlan } from './plan.js';
 import { runPool, type RunOutcome } from './pool.js';
+import { heapBudgetMb } from './memory.js';
 
 /** Status of one run in sweep.json. */
 export type RunStatus = 'pending' | 'done' | 'interrupted' | 'failed';
@@ -28,6 +30,10 @@ export interface SweepState {
 /** Options of a sweep. */
 export interface SweepOptions {
   workers: number;
+  /** Heap budget of each run, MiB (default: the machine's share per worker, experiment/memory.ts). */
+  heapMb?: number;
+  /** Write beside files kubesim did not write (never deleting them). */
+  force?: boolean;
   resume?: boolean;
   baseline?: string;
   /** Partitioning for distributed runs: run only indexes ≡ index (mod parts). */
@@ -59,20 +65,77 @@ export function runComplete(sweepDir: string, run: Run): boolean {
 /** Writes sweep.json atomically. */
 export function writeState(sweepDir: string, state: SweepState): void {
   const file = join(sweepDir, SWEEP_STATE);
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
+  try {
+    writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+    renameSync(`${file}.tmp`, file);
+  } catch (e) {
+    throw writeError(e, sweepDir);
+  }
 }
 
 /** Reads sweep.json. */
 export function readState(sweepDir: string): SweepState {
   const file = join(sweepDir, SWEEP_STATE);
   if (!existsSync(file)) throw new InputError(`${file}: not found (is this a kubesim sweep folder?)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as SweepState;
+  let state: SweepState;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as SweepState;
+  } catch {
+    throw new InputError(`${file}: not a sweep.json kubesim wrote (it does not parse)`);
+  }
+  if (state === null || typeof state !== 'object' || typeof state.kubesim !== 'string' || !Array.isArray(state.plan?.runs)) throw new InputError(`${file}: not a sweep.json kubesim wrote`);
+  return state;
+}
+
+/** Files kubesim writes at the top of a sweep folder (besides the run folders and the report). */
+const SWEEP_FILES = new Set([SWEEP_STATE, `${SWEEP_STATE}.tmp`, 'timing.json', 'summary.csv', 'differences.csv', ...REPORT_ENTRIES]);
+
+/**
+ * Checks, before any run starts, that a sweep may write into `sweepDir`: absent, empty, or a kubesim sweep folder
+ * whose entries are all kubesim's (its files, its runs' folders, temporary folders of killed runs); with `force`
+ * anything (files kubesim did not write are kept). And that the folder can be written at all.
+ */
+export function checkSweepOutput(sweepDir: string, plan: SweepPlan, force: boolean): void {
+  if (existsSync(sweepDir) && !statSync(sweepDir).isDirectory()) throw new InputError(`${sweepDir}: the output folder is a file`);
+  if (existsSync(sweepDir) && !force) {
+    const prev = existsSync(join(sweepDir, SWEEP_STATE)) ? readState(sweepDir) : undefined;
+    const runs = [...plan.runs, ...(prev?.plan.runs ?? [])];
+    const cells = new Map<string, Set<string>>();
+    for (const r of runs) {
+      const [cell, ...rest] = r.dir.split('/');
+      if (!cells.has(cell!)) cells.set(cell!, new Set());
+      cells.get(cell!)!.add(rest.join('/'));
+    }
+    const refuse = (entry: string) => {
+      throw new InputError(`${sweepDir}: the output folder holds files kubesim did not write (e.g. ${entry}); a sweep writes only into an empty folder or an earlier sweep's: choose another --out, or pass --force to write beside those files (they are kept)`);
+    };
+    for (const e of readdirSync(sweepDir).sort()) {
+      if (isTempFolder(e) || (prev !== undefined && SWEEP_FILES.has(e))) continue;
+      const seeds = cells.get(e);
+      if (prev === undefined || seeds === undefined) refuse(e);
+      const cellDir = join(sweepDir, e);
+      if (!statSync(cellDir).isDirectory()) refuse(e);
+      for (const r of readdirSync(cellDir).sort()) {
+        if (isTempFolder(r)) continue;
+        if (!seeds!.has(r)) refuse(`${e}/${r}`);
+        try {
+          checkRunOutput(join(cellDir, r), false);
+        } catch (err) {
+          if (err instanceof InputError) refuse(`${e}/${r}`);
+          throw err;
+        }
+      }
+    }
+  }
+  probeWritable(sweepDir);
 }
 
 /** Runs a planned sweep into `sweepDir`. */
 export async function runSweep(plan: SweepPlan, sweepDir: string, opts: SweepOptions): Promise<SweepResult> {
+  checkSweepOutput(sweepDir, plan, opts.force === true);
   mkdirSync(sweepDir, { recursive: true });
+  // Temporary folders of runs a killed process left behind: gone, so the folder equals an uninterrupted sweep's.
+  for (const r of plan.runs) removeStaleTemp(join(sweepDir, r.dir));
   const baseline = opts.baseline === undefined ? undefined : baselineCell(plan, opts.baseline);
   if (opts.resume && existsSync(join(sweepDir, SWEEP_STATE))) {
     const prev = readState(sweepDir);
@@ -88,16 +151,19 @@ export async function runSweep(plan: SweepPlan, sweepDir: string, opts: SweepOpt
   const failures: SweepResult['failures'] = [];
   let finished = 0;
   let interrupted = false;
-  const pool = runPool(plan, todo, sweepDir, opts.workers, (run, o) => {
-    if (run.index < 0) {
-      failures.push({ run, message: o.status === 'failed' ? o.message : 'worker failed', input: false });
-      return;
-    }
+  let writeFailure: Error | undefined;
+  const pool = runPool(plan, todo, sweepDir, { workers: opts.workers, heapMb: opts.heapMb ?? heapBudgetMb(opts.workers), force: opts.force === true }, (run, o) => {
     finished++;
     status[run.index] = o.status === 'done' ? 'done' : o.status === 'interrupted' ? 'interrupted' : 'failed';
     if (o.status === 'interrupted') interrupted = true;
     if (o.status === 'failed') failures.push({ run, message: o.message, input: o.input });
-    writeState(sweepDir, state);
+    try {
+      writeState(sweepDir, state);
+    } catch (e) {
+      // The sweep folder cannot be written any more (disk full, removed): stop handing out runs and report it.
+      writeFailure ??= e as Error;
+      pool.stop();
+    }
     opts.onRun?.(run, o, finished, todo.length);
   });
   opts.onStopHook?.(() => {
@@ -105,6 +171,7 @@ export async function runSweep(plan: SweepPlan, sweepDir: string, opts: SweepOpt
     pool.stop();
   });
   await pool.done;
+  if (writeFailure !== undefined) throw writeFailure;
   for (const r of todo) if (status[r.index] === 'pending' && interrupted) status[r.index] = 'interrupted';
   writeState(sweepDir, state);
   const complete = status.every((s) => s === 'done');

@@ -266,8 +266,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     publish(tmp, opts.outDir, scenario, {
       placement: { pods: list.length, clones: list.filter((e) => e.clone).length, placed, failed, gpus: capacity / 1000, typicalPods: typical.length },
       eventsProcessed: list.length,
-      files: ['placement.csv', 'placements.csv', 'summary.csv'],
-    }, started, ended);
+    }, started, ended, opts.force === true);
     return { outDir: opts.outDir, eventsProcessed: list.length, simulatedUs: 0, interrupted: false, podsCreated: list.length, podsBound: placed };
   } catch (e) {
     try {

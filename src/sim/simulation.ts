@@ -71,6 +71,8 @@ import { extend } from '../cluster/extend.js';
 export interface RunOptions {
   /** Final output folder (replaced atomically). */
   outDir: string;
+  /** Replace an earlier result beside files kubesim did not write, keeping them (sim/resultsFolder.ts). */
+  force?: boolean;
   /** Called after each slice with simulated time and events so far. */
   onProgress?: (simUs: Micros, events: number) => void;
   /** Returns true to stop early (SIGINT): nothing is written to outDir. */
@@ -393,8 +395,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     publish(tmp, opts.outDir, scenario, {
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
-      files: ['pods.csv', ...(files.nodes ? ['nodes.csv'] : []), 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', 'services.csv', ...(files.scheduling ? ['scheduling.csv'] : []), 'summary.csv'],
-    }, started, ended);
+    }, started, ended, opts.force === true);
     return { outDir: opts.outDir, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
   } catch (e) {
     for (const f of Object.values(files)) {

@@ -29,7 +29,7 @@ import { objectKey } from '../cluster/types.js';
 import { type Override, applyOverrides, parseOverride } from './overrides.js';
 import { InputError, describeValue, formatPath } from './errors.js';
 import { traceSteps } from './trafficTrace.js';
-import { type SourceDoc, locate, parseYamlDocuments, readText, valueAt } from './yamlSource.js';
+import { type SourceDoc, locate, parseYamlDocuments, readText, toValue, valueAt } from './yamlSource.js';
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
@@ -57,7 +57,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const overrides: Override[] = [...(opts.overrides ?? []).map((o) => parseOverride(o)), ...(opts.matrixOverrides ?? []).map((o) => parseOverride(o, 'matrix'))];
   if (overrides.length > 0) {
     applyOverrides(src.doc, overrides);
-    src.value = src.doc.toJS({ maxAliasCount: 1000 });
+    src.value = toValue(src.doc, file);
     for (const o of overrides) hash.update(`\0--set ${o.text}`);
   }
   const doc = validate(scenarioSchema, src, [], overrides);
