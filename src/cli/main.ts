@@ -91,11 +91,11 @@ Examples:
   )
   .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean; force?: boolean; maxMemory?: string; memoryCheck: boolean }) => {
     // Installed first, so a Ctrl-C while the scenario loads also stops cleanly.
-    let stop: (() => void) | undefined;
+    const running: { stop?: () => void } = {};
     let stopRequested = false;
     const onSigint = () => {
       stopRequested = true;
-      stop?.();
+      running.stop?.();
     };
     process.on('SIGINT', onSigint);
     const overrides = [...opts.set];
@@ -108,8 +108,8 @@ Examples:
     const progress = new Progress(scenario.name, scenario.durationUs, opts.quiet === true);
     const t0 = Date.now();
     const run = runIsolated({ file, overrides, outDir, force: opts.force === true, traceScheduling: opts.traceScheduling === true }, heapMb, (t, ev) => progress.update(t, ev));
-    stop = run.stop;
-    if (stopRequested) stop();
+    running.stop = run.stop;
+    if (stopRequested) run.stop();
     let result: IsolatedResult;
     try {
       result = await run.done;
