@@ -256,6 +256,8 @@ program
   .addHelpText('after', '\nExample:\n  kubesim validate workloads/quickstart.yaml')
   .action((file: string, opts: { set: string[] }) => {
     const s = loadScenario(file, { overrides: opts.set });
+    // Every cell of a matrix is a scenario of its own: each is checked as a sweep would load it.
+    if (s.matrix !== undefined) planSweep(file, opts.set);
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
     process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
   });

@@ -1,10 +1,14 @@
 /**
  * Node pools → Node objects: `count` nodes named `<pool>-<i>`, labelled like a real node (`kubernetes.io/hostname`,
  * `kubernetes.io/os`) plus `kubesim.dev/pool` and the pool's labels (a list of values is spread round-robin, e.g.
- * zones), with the pool's taints and pre-pulled images. Allocatable defaults to capacity.
+ * zones), with the pool's taints and pre-pulled images. Allocatable defaults to capacity. A capacity without
+ * `ephemeral-storage` gets the kubelet's filesystem size (DEFAULTS.kubelet.imageFsBytes): a real kubelet always
+ * reports the capacity of its root filesystem (pkg/kubelet/nodestatus MachineInfo), so pods requesting disk fit.
  */
 import type { Node } from '../cluster/types.js';
 import type { NodePoolSpec } from '../workload/schema/scenario.js';
+import { EPHEMERAL_STORAGE } from '../cluster/quantity.js';
+import { DEFAULTS } from '../workload/defaults.js';
 
 /** The label kubesim puts on pool nodes. */
 export const POOL_LABEL = 'kubesim.dev/pool';
@@ -18,7 +22,10 @@ export function poolNodes(pool: NodePoolSpec): Node[] {
 
 /** Node number `i` of a pool (nodes added later continue the numbering). */
 export function poolNode(pool: NodePoolSpec, i: number): Node {
-  const allocatable = pool.allocatable ?? pool.capacity;
+  const disk = pool.capacity[EPHEMERAL_STORAGE] ?? DEFAULTS.kubelet.imageFsBytes;
+  const capacity = Object.assign({}, pool.capacity, { [EPHEMERAL_STORAGE]: disk });
+  const allocatable = Object.assign({}, pool.allocatable ?? pool.capacity);
+  allocatable[EPHEMERAL_STORAGE] ??= disk;
   const images = (pool.images ?? []).map((im) => ({ names: [im.name], sizeBytes: im.size }));
   const name = `${pool.name}-${i}`;
   const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [POOL_LABEL]: pool.name };
@@ -28,6 +35,6 @@ export function poolNode(pool: NodePoolSpec, i: number): Node {
     kind: 'Node',
     metadata: { name, labels },
     spec: Object.assign({}, pool.taints && pool.taints.length > 0 ? { taints: pool.taints } : {}, pool.unschedulable ? { unschedulable: true } : {}),
-    status: { capacity: { ...pool.capacity }, allocatable: { ...allocatable }, images },
+    status: { capacity, allocatable, images },
   };
 }

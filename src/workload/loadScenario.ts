@@ -289,6 +289,7 @@ function matrixOf(doc: ScenarioDocument, src: SourceDoc): Matrix | undefined {
         if (values > MAX_SEEDS) throw new InputError(`${where}: expected at most ${MAX_SEEDS} seeds, found ${values}`);
         seeds = Array.from({ length: values }, (_, i) => base + i);
       } else {
+        if (values.length > MAX_SEEDS) throw new InputError(`${where}: expected at most ${MAX_SEEDS} seeds, found ${values.length}`);
         if (!values.every((v) => (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && v.length > 0))) throw new InputError(`${where}: expected a list of integer or string seeds`);
         seeds = values as (number | string)[];
       }

@@ -4,8 +4,9 @@
  * (`seed=7`, `cluster.nodePools[0].count=200`, `spec.duration=1h`); values are read as YAML scalars or flow
  * collections (`7`, `true`, `1h`, `[a, b]`).
  */
-import { type Document, isSeq, parse } from 'yaml';
+import { type Document, isSeq } from 'yaml';
 import { InputError } from './errors.js';
+import { parseYamlDocuments } from './yamlSource.js';
 
 const TOP = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
 
@@ -39,12 +40,10 @@ export function parseOverride(text: string, source = '--set'): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new InputError(`--set ${text}: expected path=value, e.g. --set seed=7`);
   const path = parseOverridePath(text.slice(0, eq));
-  let value: unknown;
-  try {
-    value = parse(text.slice(eq + 1));
-  } catch {
-    throw new InputError(`--set ${text}: the value is not valid YAML`);
-  }
+  // Parsed with the loader's bounds (depth, keys, aliases, NaN and infinity refused).
+  const docs = parseYamlDocuments(text.slice(eq + 1), `${source} ${text.slice(0, eq)}`);
+  if (docs.length > 1) throw new InputError(`${source} ${text}: the value is not one YAML value`);
+  const value = docs[0]?.value;
   return { text, path, value: value ?? '', source };
 }
 

@@ -140,6 +140,11 @@ function scanDepth(text: string, file: string): void {
   }
 }
 
+/** The message for a NaN or infinite number (YAML's .nan, .inf, 1e999). */
+function nonFinite(v: number): string {
+  return `${Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'} is not a number Kubernetes or kubesim takes: fields are strings, integers or finite numbers (quote it for a string)`;
+}
+
 function lineOf(text: string, offset: number): string {
   let line = 1;
   let last = -1;
@@ -183,6 +188,8 @@ function checkShape(doc: Document.Parsed, lines: LineCounter, file: string): voi
       for (const item of node.items) if (item !== null && item !== undefined) stack.push({ node: item, depth: depth + 1 });
     } else if (isPair(node)) {
       stack.push({ node: node.key, depth }, { node: node.value, depth });
+    } else if (isScalar(node)) {
+      if (typeof node.value === 'number' && !Number.isFinite(node.value)) throw new InputError(`${at(node)}: ${nonFinite(node.value)}`);
     } else if (isAlias(node)) {
       // An alias points at a node walked where it is defined.
     }

@@ -25,7 +25,7 @@ export const objectMeta = k8sObject(
   {
     name: objectName.optional(),
     generateName: z.string().optional(),
-    namespace: z.string().regex(DNS_LABEL, { error: 'expected a DNS label namespace' }).optional(),
+    namespace: z.string().max(63, { error: 'namespaces are at most 63 characters' }).regex(DNS_LABEL, { error: 'expected a DNS label namespace' }).optional(),
     labels: labelMap.optional(),
     annotations: labelMap.optional(),
   },
@@ -129,6 +129,23 @@ const containerPort = k8sObject(
   'a container port',
 );
 
+/** A list of strings, as the API's []string fields (command, args): a number or boolean must be quoted. */
+const stringList = z.array(z.string({ error: 'expected a string (quote numbers and booleans)' }));
+/** intstr.IntOrString port: a number 1–65535 or a port name. */
+const portRef = z.union([z.int().min(1).max(65535), z.string().min(1)], { error: 'expected a port number (1–65535) or a port name' });
+const execAction = strict({ command: stringList.optional() }, 'an exec action');
+const httpGetAction = k8sObject({ path: z.string().optional(), port: portRef, host: z.string().optional(), scheme: z.enum(['HTTP', 'HTTPS']).optional() }, ['httpHeaders'], 'an httpGet action');
+const tcpSocketAction = strict({ port: portRef, host: z.string().optional() }, 'a tcpSocket action');
+const grpcAction = strict({ port: z.int().min(1).max(65535), service: z.string().optional() }, 'a grpc action');
+/** v1.EnvVar: the value must be a string (the API refuses `value: 3`). */
+const envVar = k8sObject({ name: z.string().min(1, { error: 'expected an environment variable name' }), value: z.string({ error: 'expected a string value (quote numbers and booleans)' }).optional() }, ['valueFrom'], 'an environment variable');
+/** v1.VolumeMount. */
+const volumeMount = k8sObject(
+  { name: z.string().min(1), mountPath: z.string().min(1, { error: 'expected a mount path' }), readOnly: z.boolean().optional(), subPath: z.string().optional(), subPathExpr: z.string().optional() },
+  ['mountPropagation', 'recursiveReadOnly'],
+  'a volume mount',
+);
+
 /** v1.Probe: the timing fields are modelled; the handler (exec, httpGet, tcpSocket, grpc) is accepted and assumed to succeed. */
 const probe = k8sObject(
   {
@@ -137,31 +154,35 @@ const probe = k8sObject(
     timeoutSeconds: z.int().min(1, { error: 'timeoutSeconds must be ≥ 1' }).optional(),
     successThreshold: z.int().min(1, { error: 'successThreshold must be ≥ 1' }).optional(),
     failureThreshold: z.int().min(1, { error: 'failureThreshold must be ≥ 1' }).optional(),
+    exec: execAction.optional(),
+    httpGet: httpGetAction.optional(),
+    tcpSocket: tcpSocketAction.optional(),
+    grpc: grpcAction.optional(),
   },
-  ['exec', 'httpGet', 'tcpSocket', 'grpc', 'terminationGracePeriodSeconds'],
+  ['terminationGracePeriodSeconds'],
   'a probe',
 );
 
-const handler = { exec: z.unknown().optional(), httpGet: z.unknown().optional(), tcpSocket: z.unknown().optional() };
+const handler = { exec: execAction.optional(), httpGet: httpGetAction.optional(), tcpSocket: tcpSocketAction.optional() };
 /** v1.Lifecycle: the preStop hook is timed (its sleep action, or kubesim.dev/prestop-duration for the others). */
 const lifecycle = strict(
   {
     preStop: strict({ ...handler, sleep: strict({ seconds: nonNegativeInt }, 'a sleep action').optional() }, 'a preStop hook').optional(),
-    postStart: z.unknown().optional(),
+    postStart: strict({ ...handler, sleep: strict({ seconds: nonNegativeInt }, 'a sleep action').optional() }, 'a postStart hook').optional(),
     stopSignal: z.unknown().optional(),
   },
   'a lifecycle',
 );
 
 const CONTAINER_UNMODELLED = [
-  'args', 'command', 'env', 'envFrom', 'resizePolicy', 'restartPolicy',
-  'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+  'envFrom', 'resizePolicy', 'restartPolicy',
+  'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices',
 ];
 
 /** v1.Container. */
 export const container = k8sObject(
   {
-    name: z.string().regex(DNS_LABEL, { error: 'expected a DNS label container name' }),
+    name: z.string().max(63, { error: 'container names are at most 63 characters' }).regex(DNS_LABEL, { error: 'expected a DNS label container name' }),
     image: z.string().min(1, { error: 'expected an image reference' }),
     imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
     resources: k8sObject({ requests: resourceList.optional(), limits: resourceList.optional() }, ['claims'], 'resources').optional(),
@@ -170,6 +191,11 @@ export const container = k8sObject(
     startupProbe: probe.optional(),
     livenessProbe: probe.optional(),
     lifecycle: lifecycle.optional(),
+    command: stringList.optional(),
+    args: stringList.optional(),
+    env: z.array(envVar).optional(),
+    volumeMounts: z.array(volumeMount).optional(),
+    workingDir: z.string().optional(),
   },
   CONTAINER_UNMODELLED,
   'a container',

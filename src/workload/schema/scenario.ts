@@ -13,6 +13,14 @@ import { PROFILE_PRESETS } from '../../models/scheduler/framework/profile.js';
 export const MAX_NODES = 100_000;
 /** Most replicas/completions one object may ask for. */
 export const MAX_REPLICAS = 1_000_000;
+/** The most entries of each list of the scenario (docs/scenario.md, "Limits"). */
+export const LIST_LIMITS = { nodePools: 1000, taints: 100, poolImages: 1000, shapes: 100, manifests: 10_000, workloads: 1000, events: 10_000, matrixValues: 1000, traffic: 100_000 } as const;
+/** A pool name is a DNS label with room for "-<index>" within the 63 characters of a node's hostname label. */
+export const MAX_POOL_NAME = 56;
+/** A scenario's name names its results folder: at most 200 characters, well within a file name's 255 bytes. */
+export const MAX_SCENARIO_NAME = 200;
+/** Names of workload generators: like a CronJob's name (52), so the names of what they create stay within 63. */
+export const MAX_GENERATOR_NAME = 52;
 /** Longest simulated duration. */
 export const MAX_DURATION_US = 366 * 24 * 3_600_000_000;
 
@@ -21,14 +29,14 @@ const clientLimits = strict({ qps: positiveNumber, burst: positiveInt }, 'client
 /** A node pool: `count` identical nodes. Label values given as a list are spread round-robin across the pool. */
 export const nodePool = strict(
   {
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label pool name' }),
+    name: z.string().max(MAX_POOL_NAME, { error: `pool names are at most ${MAX_POOL_NAME} characters (node names add "-<index>")` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label pool name' }),
     count: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_NODES, { error: `expected at most ${MAX_NODES} nodes` }),
     capacity: resourceList,
     allocatable: resourceList.optional(),
-    labels: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]), { error: 'expected label: value or label: [values…]' }).optional(),
-    taints: z.array(taint).optional(),
+    labels: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1).max(MAX_NODES)]), { error: 'expected label: value or label: [values…]' }).optional(),
+    taints: z.array(taint).max(LIST_LIMITS.taints, { error: `expected at most ${LIST_LIMITS.taints} taints` }).optional(),
     unschedulable: z.boolean().optional(),
-    images: z.array(strict({ name: z.string().min(1), size: quantity('storage') }, 'a pre-pulled image')).optional(),
+    images: z.array(strict({ name: z.string().min(1), size: quantity('storage') }, 'a pre-pulled image')).max(LIST_LIMITS.poolImages, { error: `expected at most ${LIST_LIMITS.poolImages} images` }).optional(),
     imagePullBandwidth: quantity('storage').refine((b) => b > 0, { message: 'expected a bandwidth > 0 (bytes per second)' }).optional(),
     /**
      * false: the nodes are registered without a kubelet (like scheduler_perf's fake nodes or KWOK): pods are bound
@@ -41,7 +49,8 @@ export const nodePool = strict(
     price: z.number({ error: 'expected a price per node-hour' }).min(0, { error: 'expected a price ≥ 0' }).optional(),
     /** Other node shapes `kubesim capacity --compare-shapes` tries for this pool, each with its price. */
     shapes: z
-      .array(strict({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label shape name' }), capacity: resourceList, allocatable: resourceList.optional(), price: z.number().min(0, { error: 'expected a price ≥ 0' }) }, 'a node shape'))
+      .array(strict({ name: z.string().max(63, { error: 'shape names are at most 63 characters' }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label shape name' }), capacity: resourceList, allocatable: resourceList.optional(), price: z.number().min(0, { error: 'expected a price ≥ 0' }) }, 'a node shape'))
+      .max(LIST_LIMITS.shapes, { error: `expected at most ${LIST_LIMITS.shapes} shapes` })
       .optional(),
     /** A node group of the cluster autoscaler: it keeps the pool between min and max nodes (`count` is the initial size). */
     autoscaling: strict({ min: z.int().min(0, { error: 'expected an integer ≥ 0' }).max(MAX_NODES), max: z.int().min(1, { error: 'expected an integer ≥ 1' }).max(MAX_NODES, { error: `expected at most ${MAX_NODES} nodes` }) }, 'pool autoscaling')
@@ -263,7 +272,7 @@ export const scenarioEvent = strict(
 export const poissonJobs = strict(
   {
     kind: z.literal('PoissonJobs'),
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    name: z.string().max(MAX_GENERATOR_NAME, { error: `workload names are at most ${MAX_GENERATOR_NAME} characters` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
     rate,
     template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Job manifest or an inline Job' }),
     duration: distribution.optional(),
@@ -281,7 +290,7 @@ export const poissonJobs = strict(
 export const podBatch = strict(
   {
     kind: z.literal('Pods'),
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    name: z.string().max(MAX_GENERATOR_NAME, { error: `workload names are at most ${MAX_GENERATOR_NAME} characters` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
     count: z.int({ error: 'expected an integer' }).min(0, { error: 'expected an integer ≥ 0' }).max(MAX_REPLICAS, { error: `expected at most ${MAX_REPLICAS} pods` }),
     template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Pod manifest or an inline Pod' }),
     rate: rate.optional(),
@@ -298,7 +307,7 @@ export const podBatch = strict(
 export const serviceFleet = strict(
   {
     kind: z.literal('Services'),
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }),
+    name: z.string().max(MAX_GENERATOR_NAME, { error: `workload names are at most ${MAX_GENERATOR_NAME} characters` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }),
     count: z.int({ error: 'expected an integer' }).min(1, { error: 'expected at least 1 Service' }).max(MAX_SERVICES, { error: `expected at most ${MAX_SERVICES} Services` }),
     template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Deployment manifest or an inline Deployment' }),
     ports: z.array(strict({ name: z.string().optional(), port: z.int().min(1).max(65535), targetPort: z.union([z.int().min(1).max(65535), z.string()]).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() }, 'a service port')).min(1),
@@ -322,7 +331,7 @@ export const NODE_FORMATS = ['openb', 'alibaba-pai-machines', 'alibaba-spot-node
 export const traceWorkload = strict(
   {
     kind: z.literal('Trace'),
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
+    name: z.string().max(MAX_GENERATOR_NAME, { error: `workload names are at most ${MAX_GENERATOR_NAME} characters` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }).optional(),
     format: z.enum(TRACE_FORMATS, { error: `expected a trace format: ${TRACE_FORMATS.join(', ')}` }),
     pods: z.string({ error: 'expected the path of the trace\'s pod file' }).min(1),
     nodes: z.string().min(1).optional(),
@@ -366,17 +375,17 @@ export const scenarioSchema = strict(
   {
     apiVersion: z.literal('kubesim.dev/v1', { error: 'expected apiVersion "kubesim.dev/v1"' }),
     kind: z.literal('Scenario', { error: 'expected kind "Scenario"' }),
-    metadata: strict({ name: z.string().regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, { error: 'expected a lowercase name (a-z, 0-9, "-", "." and "_")' }), description: z.string().optional() }, 'metadata'),
+    metadata: strict({ name: z.string().max(MAX_SCENARIO_NAME, { error: `scenario names are at most ${MAX_SCENARIO_NAME} characters (the name is a folder name)` }).regex(/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, { error: 'expected a lowercase name (a-z, 0-9, "-", "." and "_")' }), description: z.string().optional() }, 'metadata'),
     spec: strict(
       {
         seed: z.union([z.int(), z.string().min(1)], { error: 'expected an integer or a string seed' }).default(1),
         /** Simulated time; a placement experiment has none (default 1 s there). */
         duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }).optional(),
         placement: placementSettings.optional(),
-        cluster: strict({ nodePools: z.array(nodePool).default([]) }, 'cluster').prefault({}),
-        manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).default([]),
-        workloads: z.array(workload).default([]),
-        events: z.array(scenarioEvent).default([]),
+        cluster: strict({ nodePools: z.array(nodePool).max(LIST_LIMITS.nodePools, { error: `expected at most ${LIST_LIMITS.nodePools} node pools` }).default([]) }, 'cluster').prefault({}),
+        manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).max(LIST_LIMITS.manifests, { error: `expected at most ${LIST_LIMITS.manifests} manifest entries` }).default([]),
+        workloads: z.array(workload).max(LIST_LIMITS.workloads, { error: `expected at most ${LIST_LIMITS.workloads} workloads` }).default([]),
+        events: z.array(scenarioEvent).max(LIST_LIMITS.events, { error: `expected at most ${LIST_LIMITS.events} events` }).default([]),
         /**
          * Image sizes (`image: size`), or `image: {size | layers: [{digest, size}], pullFailureProbability}`: layers are
          * shared between images on a node; a registry that fails pulls (1: the image does not exist).
@@ -453,13 +462,13 @@ export const scenarioSchema = strict(
           'kubelet',
         ).prefault({}),
         matrix: z
-          .record(z.string(), z.union([z.array(z.unknown()).min(1, { error: 'a matrix dimension needs at least one value' }), positiveInt]), {
+          .record(z.string(), z.union([z.array(z.unknown()).min(1, { error: 'a matrix dimension needs at least one value' }).max(LIST_LIMITS.matrixValues, { error: `a matrix dimension has at most ${LIST_LIMITS.matrixValues} values` }), positiveInt]), {
             error: 'expected a mapping of override path to a list of values (and seeds: N or a list)',
           })
           .optional(),
         clusterAutoscaler: clusterAutoscalerSettings.prefault({}),
         kubeProxy: kubeProxySettings.prefault({}),
-        traffic: z.array(trafficSpec).max(100_000).default([]),
+        traffic: z.array(trafficSpec).max(LIST_LIMITS.traffic, { error: `expected at most ${LIST_LIMITS.traffic} traffic sources` }).default([]),
         metrics: strict({ interval: duration.refine((d) => d >= 1000, { message: 'expected an interval of at least 1ms' }).default(DEFAULTS.metrics.intervalUs), nodes: z.boolean().default(true) }, 'metrics').prefault({}),
       },
       'spec',
