@@ -192,19 +192,31 @@ export function rolloutTimelineChart(workloads: readonly Row[]): TopLevelSpec {
 /** Above this many Deployments the rollout timeline sums them (a line per Deployment would not be readable). */
 export const MAX_TIMELINE_DEPLOYMENTS = 12;
 
+/** Per time: the desired replicas of every Deployment and how many of them are available (workloads.csv of one run). */
+export type AvailabilitySums = Map<number, { want: number; have: number }>;
+
+/** Sums workloads.csv's `time_s`, `desired` and `available` columns (as read by readNumberColumns) per time. */
+export function availabilitySums([time, desired, available]: readonly (readonly number[])[]): AvailabilitySums {
+  const out: AvailabilitySums = new Map();
+  for (let i = 0; i < time!.length; i++) {
+    let sums = out.get(time![i]!);
+    if (sums === undefined) out.set(time![i]!, (sums = { want: 0, have: 0 }));
+    sums.want += desired![i]!;
+    sums.have += Math.min(desired![i]!, available![i]!);
+  }
+  return out;
+}
+
 /** The available share of desired replicas, summed over Deployments, per series (sweep cells: mean across seeds). */
-export function availabilityChart(series: readonly Series<readonly Row[][]>[]): TopLevelSpec {
+export function availabilityChart(series: readonly Series<readonly AvailabilitySums[]>[]): TopLevelSpec {
   const values: { time_s: number; series: string; value: number }[] = [];
   for (const s of series) {
     const perTime = new Map<number, { want: number; have: number }[]>();
     s.data.forEach((run, k) => {
-      for (const r of run) {
-        const t = Number(r.time_s);
+      for (const [t, sums] of run) {
         let slots = perTime.get(t);
         if (slots === undefined) perTime.set(t, (slots = []));
-        const slot = (slots[k] ??= { want: 0, have: 0 });
-        slot.want += Number(r.desired);
-        slot.have += Math.min(Number(r.desired), Number(r.available));
+        slots[k] = sums;
       }
     });
     for (const [t, slots] of [...perTime].sort((a, b) => a[0] - b[0])) {

@@ -12,6 +12,30 @@ export function readCsv(file: string): Row[] {
   return parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
 }
 
+/**
+ * Reads numeric columns of a CSV without building a row object per line (a sweep's pods.csv files hold millions of
+ * rows together): one array of numbers per column, empty cells skipped.
+ */
+export function readNumberColumns(file: string, columns: readonly string[]): number[][] {
+  if (!existsSync(file)) throw new InputError(`${file}: not found (is this a kubesim results folder?)`);
+  const text = readFileSync(file, 'utf8');
+  const header = (parse(text.slice(0, text.indexOf('\n') + 1), { to_line: 1 }) as string[][])[0] ?? [];
+  const index = columns.map((c) => header.indexOf(c));
+  const out = columns.map((): number[] => []);
+  parse(text, {
+    from_line: 2,
+    skip_empty_lines: true,
+    on_record: (record: string[]) => {
+      for (let i = 0; i < index.length; i++) {
+        const v = index[i]! >= 0 ? record[index[i]!] : undefined;
+        if (v !== undefined && v !== '') out[i]!.push(Number(v));
+      }
+      return null;
+    },
+  });
+  return out;
+}
+
 /** Reads a column of numbers, skipping empty cells. */
 export function numbers(rows: readonly Row[], column: string): number[] {
   const out: number[] = [];

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, podColumn, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { type AvailabilitySums, availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, availabilitySums, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage } from './html.js';
-import { numbers, readCsv, sumByTime, type Row } from './readCsv.js';
+import { numbers, readCsv, readNumberColumns, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
 import type { SweepPlan } from '../experiment/plan.js';
 import { isPlacement, placementRunPage, placementSweepPage, readManifest } from './placementReport.js';
@@ -65,7 +65,7 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   const workloads = existsSync(join(dir, 'workloads.csv')) ? readCsv(join(dir, 'workloads.csv')) : [];
   if (workloads.length > 0) {
     specs.push(['rollout-timeline', 'Rollout timeline (replicas per Deployment)', rolloutTimelineChart(workloads)]);
-    specs.push(['availability', 'Availability during rollouts and failures', availabilityChart([{ label: 'all Deployments', data: [workloads] }])]);
+    specs.push(['availability', 'Availability during rollouts and failures', availabilityChart([{ label: 'all Deployments', data: [availabilitySums(AVAILABILITY_COLUMNS.map((c) => numbers(workloads, c)))] }])]);
   }
   const autoscaling = existsSync(join(dir, 'autoscaling.csv')) ? readCsv(join(dir, 'autoscaling.csv')) : [];
   if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', hpaChart(autoscaling)]);
@@ -138,6 +138,9 @@ const HEADLINE_TRAFFIC: [string, 'lower' | 'higher'][] = [
 
 const fmt = fmtCell;
 
+/** The workloads.csv columns of the availability chart. */
+const AVAILABILITY_COLUMNS = ['time_s', 'desired', 'available'];
+
 function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[] } {
   const state = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { kubesim: string; plan: SweepPlan; baseline?: string };
   const plan = state.plan;
@@ -153,14 +156,23 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
   const table = headlineTable(means, [...HEADLINE, ...HEADLINE_TRAFFIC.filter(([m]) => means.some((r) => r[m] !== undefined && r[m] !== ''))]);
   const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
-  const podsOf = (cell: string): Row[] => runsOf(cell).flatMap((r) => readCsv(join(dir, r.dir, 'pods.csv')));
+  // Only the two latency columns of each run's pods (a sweep's pods.csv files can hold millions of rows together).
+  const podsOf = (cell: string): { scheduling: number[]; startup: number[] } => {
+    const out = { scheduling: [] as number[], startup: [] as number[] };
+    for (const r of runsOf(cell)) {
+      const [scheduling, startup] = readNumberColumns(join(dir, r.dir, 'pods.csv'), ['scheduling_latency_s', 'startup_latency_s']);
+      for (const v of scheduling!) out.scheduling.push(v);
+      for (const v of startup!) out.startup.push(v);
+    }
+    return out;
+  };
   const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));
   const cellPods = plan.cells.map((c) => ({ label: label(c.id), pods: podsOf(c.id) }));
   const cellCluster = plan.cells.map((c) => ({ label: label(c.id), data: clusterOf(c.id) }));
   const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Number(r[`${m}_ci95_low`]) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
   const specs: Spec[] = [
-    ['scheduling-latency-cdf', 'Scheduling latency CDF per cell (all seeds)', latencyCdfChart('Scheduling latency (created → bound), CDF', cellPods.map((c) => ({ label: c.label, data: podColumn(c.pods, 'scheduling_latency_s') })))],
-    ['startup-latency-cdf', 'Startup latency CDF per cell (all seeds)', latencyCdfChart('Startup latency (created → Ready), CDF', cellPods.map((c) => ({ label: c.label, data: podColumn(c.pods, 'startup_latency_s') })))],
+    ['scheduling-latency-cdf', 'Scheduling latency CDF per cell (all seeds)', latencyCdfChart('Scheduling latency (created → bound), CDF', cellPods.map((c) => ({ label: c.label, data: c.pods.scheduling })))],
+    ['startup-latency-cdf', 'Startup latency CDF per cell (all seeds)', latencyCdfChart('Startup latency (created → Ready), CDF', cellPods.map((c) => ({ label: c.label, data: c.pods.startup })))],
     ['pending-pods', 'Unscheduled pods over time (mean across seeds)', clusterMetricChart('Unscheduled pods over time', 'pods_unscheduled', 'pods', cellCluster)],
     ['requested-cpu', 'Requested CPU over time (mean across seeds)', clusterMetricChart('Requested CPU / allocatable', 'cpu_requested_ratio', 'share of allocatable', cellCluster, true)],
     ['scheduling-latency-mean', 'Mean scheduling latency per cell, 95% CI', cellCiChart('Mean scheduling latency (s)', ci('scheduling_latency_mean_s'))],
@@ -171,9 +183,9 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   ];
   if (means.some((r) => Number(r.evictions) > 0)) specs.push(['evictions', 'Evictions per cell (node pressure, taints, drains), 95% CI', cellCiChart('Pods evicted', ci('evictions'))]);
   if (means.some((r) => Number(r.pod_restarts) > 0)) specs.push(['restarts', 'Container restarts per cell (crashes, OOM kills, liveness), 95% CI', cellCiChart('Container restarts', ci('pod_restarts'))]);
-  const workloadsOf = (cell: string): Row[][] => runsOf(cell).map((r) => (existsSync(join(dir, r.dir, 'workloads.csv')) ? readCsv(join(dir, r.dir, 'workloads.csv')) : []));
+  const workloadsOf = (cell: string): AvailabilitySums[] => runsOf(cell).map((r) => (existsSync(join(dir, r.dir, 'workloads.csv')) ? availabilitySums(readNumberColumns(join(dir, r.dir, 'workloads.csv'), AVAILABILITY_COLUMNS)) : new Map()));
   const cellWorkloads = plan.cells.map((c) => ({ label: label(c.id), data: workloadsOf(c.id) }));
-  if (cellWorkloads.some((c) => c.data.some((rows) => rows.length > 0))) {
+  if (cellWorkloads.some((c) => c.data.some((sums) => sums.size > 0))) {
     specs.push(['availability', 'Availability during rollouts and failures (mean across seeds)', availabilityChart(cellWorkloads)]);
     specs.push(['availability-min', 'Lowest availability per cell, 95% CI', cellCiChart('Lowest available share of desired replicas', ci('availability_min'))]);
   }
@@ -208,7 +220,7 @@ function proxySweepCharts(dir: string, plan: SweepPlan, means: readonly Row[], r
   specs.push([
     'programming-latency-cdf',
     'Network programming latency CDF per cell (all seeds)',
-    latencyCdfChart("Programming latency of each sync's oldest change, CDF", cells.map((c) => ({ label: c.label, data: c.runs.flatMap((r) => (existsSync(join(dir, r.dir, 'proxy.csv')) ? numbers(readCsv(join(dir, r.dir, 'proxy.csv')), 'programming_latency_max_s') : [])) }))),
+    latencyCdfChart("Programming latency of each sync's oldest change, CDF", cells.map((c) => ({ label: c.label, data: c.runs.flatMap((r) => (existsSync(join(dir, r.dir, 'proxy.csv')) ? readNumberColumns(join(dir, r.dir, 'proxy.csv'), ['programming_latency_max_s'])[0]! : [])) }))),
   ]);
   const failed = cells.map((c) => ({ label: c.label, data: c.runs.filter((r) => existsSync(join(dir, r.dir, 'services.csv'))).map((r) => sumByTime(join(dir, r.dir, 'services.csv'), 'failed')) }));
   if (failed.some((c) => c.data.some((m) => [...m.values()].some((v) => v > 0)))) specs.push(['failed-connections', 'Failed connections over time (mean across seeds)', failedConnectionsChart(failed)]);

@@ -78,7 +78,7 @@ export function writeError(e: unknown, where: string): Error {
     ENOSPC: 'no space left on the device',
     EDQUOT: 'the disk quota is exhausted',
     ENOTDIR: 'a part of the path is a file, not a folder',
-    EEXIST: 'a file is in the way',
+    EEXIST: 'a part of the path is a file, not a folder',
     ENAMETOOLONG: 'the path is too long',
   };
   const reason = code !== undefined ? why[code] : undefined;
@@ -166,7 +166,11 @@ export function probeWritable(dir: string): void {
   } catch (e) {
     throw writeError(e, dir);
   } finally {
-    rmSync(probe, { force: true });
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
 
