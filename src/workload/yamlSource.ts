@@ -112,7 +112,8 @@ export function toValue(doc: Document.Parsed, file: string): unknown {
 /**
  * A bound on the nesting depth from the tokens, before parsing: a block node starts at least one column right of its
  * parent (a list may share its mapping key's column), so its depth is at most 2 × its column + 2; each open bracket
- * adds one. Refuses text above MAX_SCANNED_DEPTH.
+ * adds one, and so does each implicit key chained after another in a flow collection. Refuses text above
+ * MAX_SCANNED_DEPTH.
  */
 function scanDepth(text: string, file: string): void {
   let offset = 0;
@@ -120,6 +121,8 @@ function scanDepth(text: string, file: string): void {
   let flow = 0;
   let blockCol = 0;
   let firstOnLine = true;
+  // Implicit keys chained in a flow collection (`[a: b: c: …`, e.g. an unclosed bracket) nest in the parser too.
+  let chain = 0;
   for (const tok of new Lexer().lex(text)) {
     // The lexer's control characters (document, scalar, flow-error marks) are not source text.
     if (tok === CST.DOCUMENT || tok === CST.SCALAR || tok === CST.FLOW_END) continue;
@@ -129,9 +132,15 @@ function scanDepth(text: string, file: string): void {
       const col = offset - lineStart;
       if (flow === 0 && (firstOnLine || type === 'seq-item-ind' || type === 'explicit-key-ind')) blockCol = col;
       firstOnLine = false;
-      if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
-      else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow--;
-      if (2 * blockCol + 2 + flow > MAX_SCANNED_DEPTH) {
+      if (type === 'flow-map-start' || type === 'flow-seq-start') {
+        flow++;
+        chain = 0;
+      } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) {
+        flow--;
+        chain = 0;
+      } else if (type === 'comma') chain = 0;
+      else if (type === 'map-value-ind' && flow > 0) chain++;
+      if (2 * blockCol + 2 + flow + chain > MAX_SCANNED_DEPTH) {
         throw new InputError(`${file}:${lineOf(text, offset)}: nesting too deep: YAML nested more than ${MAX_DEPTH} levels (or indented past column ${Math.floor(MAX_SCANNED_DEPTH / 2) - 1}) is refused`);
       }
     }
@@ -185,7 +194,7 @@ function checkShape(doc: Document.Parsed, lines: LineCounter, file: string): voi
           const name = `${typeof k.value}:${String(k.value)}`;
           if (seen.has(name)) throw new InputError(`${at(k)}: malformed YAML: Map keys must be unique (the key ${JSON.stringify(String(k.value))} appears twice)`);
           seen.add(name);
-        } else if (k !== null && k !== undefined) stack.push({ node: k, depth: depth + 1 });
+        } else if (k !== null && k !== undefined) throw new InputError(`${at(k as YamlNode)}: malformed YAML: a mapping key must be a string, not a ${isMap(k) ? 'mapping' : isSeq(k) ? 'list' : 'alias'}`);
         if (pair.value !== null && pair.value !== undefined) stack.push({ node: pair.value, depth: depth + 1 });
       }
     } else if (isSeq(node)) {
