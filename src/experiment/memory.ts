@@ -108,7 +108,7 @@ export function estimateMemory(s: Scenario): MemoryEstimate {
   let transientPods = 0;
   for (const w of s.workloads) {
     if (w.kind === 'Pods') pods += w.count;
-    else if (w.kind === 'PoissonJobs') transientPods += Math.min(w.maxJobs, (w.ratePerSecond * Math.max(0, w.stopUs - w.startUs)) / 1e6) * (w.template.spec.parallelism ?? 1);
+    else if (w.kind === 'PoissonJobs') transientPods += Math.min(w.maxJobs, (w.ratePerSecond * Math.max(0, w.stopUs - w.startUs)) / 1e6) * (w.template.spec.completions ?? w.template.spec.parallelism ?? 1);
     else transientPods += w.pods.length;
   }
   const c = HEAP_COST;
