@@ -386,6 +386,9 @@ program
     process.stdout.write(`${file}\n`);
   });
 
+// Whatever escapes a command (a write error in a callback included) ends in the same one-line report.
+process.on('uncaughtException', handle);
+process.on('unhandledRejection', handle);
 program.parseAsync().catch(handle);
 
 function handle(e: unknown): never {

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { writeAggregates } from './aggregate.js';
-import { readState, runComplete, writeState } from './sweep.js';
+import { checkSweepOutput, readState, runComplete, writeState } from './sweep.js';
 
 /** Merges part folders into `out`. */
 export function mergeSweeps(parts: readonly string[], out: string): void {
@@ -19,8 +19,10 @@ export function mergeSweeps(parts: readonly string[], out: string): void {
       throw new InputError(`${parts[i]}: this part belongs to a different sweep (scenario or matrix differ from ${parts[0]})`);
     }
   });
-  mkdirSync(out, { recursive: true });
   const plan = first.plan;
+  // The merged folder is a sweep folder: one holding files kubesim did not write is refused, as a sweep refuses it.
+  if (!parts.includes(out)) checkSweepOutput(out, plan, false);
+  mkdirSync(out, { recursive: true });
   for (const run of plan.runs) {
     const from = parts.find((p) => runComplete(p, run));
     if (from === undefined) throw new InputError(`merge: run ${run.dir} is missing from every part (was a part interrupted? re-run it with --resume)`);

@@ -60,12 +60,28 @@ export function tempFolder(outDir: string): string {
   removeStaleTemp(outDir);
   const tmp = tempPath(outDir);
   rmSync(tmp, { recursive: true, force: true });
-  try {
-    mkdirSync(tmp, { recursive: true });
-  } catch (e) {
-    throw writeError(e, dirname(tmp));
-  }
+  makeFolder(tmp);
   return tmp;
+}
+
+/**
+ * mkdir -p, with the real reason when it fails: Node's recursive mkdir reports ENOENT on a read-only file system, so
+ * the first missing folder is created alone to learn what stops it (EROFS, EACCES, ENOTDIR).
+ */
+export function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(e, dir);
+    let missing = dir;
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+    try {
+      mkdirSync(missing);
+    } catch (inner) {
+      throw writeError(inner, dirname(missing));
+    }
+    throw writeError(e, dir);
+  }
 }
 
 /** A file-system error of an output folder as the one line a user needs (read-only, full, not a folder, …). */
@@ -160,8 +176,8 @@ export function checkRunOutput(outDir: string, force: boolean): void {
 /** Checks that a folder (created if needed) accepts a file: the clear error before a run rather than after it. */
 export function probeWritable(dir: string): void {
   const probe = join(dir, `.kubesim-probe-${process.pid}`);
+  makeFolder(dir);
   try {
-    mkdirSync(dir, { recursive: true });
     writeFileSync(probe, 'kubesim\n');
   } catch (e) {
     throw writeError(e, dir);

@@ -2,14 +2,14 @@
  * Reading YAML/JSON input with positions: documents keep their source nodes so an error at a path can name the
  * line and column. Multi-document files are supported.
  *
- * No input can make the loader overflow the stack, take quadratic time or read without end. Before the parser sees
- * a text, its tokens are scanned (yaml's Lexer, which does not recurse) for a bound on the nesting depth; the parsed
- * documents are then walked once, without recursion, for their exact depth, the keys of each mapping and duplicate
- * keys (a hashed check: the parser's own is quadratic); alias expansion is bounded (alias bombs are refused). Every
- * limit is an InputError naming file:line:col and the limit (docs/scenario.md, "Limits").
+ * No input can make the loader overflow the stack, take quadratic time or read without end. The parser is fed one
+ * token at a time and stopped when it holds too many levels open (it recurses once per level); the parsed documents
+ * are then walked once, without recursion, for their exact depth, the keys of each mapping and duplicate keys (a
+ * hashed check: the parser's own is quadratic); alias expansion is bounded (alias bombs are refused). Every limit is
+ * an InputError naming file:line:col and the limit (docs/scenario.md, "Limits").
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type Document, LineCounter, Lexer, CST, parseAllDocuments, isMap, isSeq, isScalar, isPair, isAlias, type Node as YamlNode } from 'yaml';
+import { type CST, Composer, type Document, LineCounter, Lexer, Parser, isMap, isSeq, isScalar, isPair, isAlias, type Node as YamlNode } from 'yaml';
 import { InputError, formatPath } from './errors.js';
 
 /**
@@ -20,11 +20,8 @@ import { InputError, formatPath } from './errors.js';
 export const MAX_INPUT_BYTES = 512 * 1024;
 /** Deepest nesting of mappings and lists in a document (Kubernetes objects nest about 15 levels). */
 export const MAX_DEPTH = 100;
-/**
- * Bound on the nesting the token scan may see before parsing (2 × the column where a block node starts, plus the
- * open brackets): deeper text could overflow the parser's stack, which recurses once per level.
- */
-export const MAX_SCANNED_DEPTH = 300;
+/** Most levels the YAML parser may hold open while it reads (its own stack; the exact depth is checked after). */
+export const MAX_PARSER_DEPTH = 2 * MAX_DEPTH;
 /** Most keys in one mapping. */
 export const MAX_KEYS = 10_000;
 /** Most alias expansions in one document. */
@@ -81,9 +78,7 @@ export function readText(file: string, what: string, limit = MAX_INPUT_BYTES): s
 export function parseYamlDocuments(text: string, file: string): SourceDoc[] {
   const lines = new LineCounter();
   if (text.length > MAX_INPUT_BYTES) throw new InputError(`${file}: the text is ${text.length} characters; the limit is ${MAX_INPUT_BYTES}`);
-  scanDepth(text, file);
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  if (!Array.isArray(docs)) throw new InputError(`${file}: not a YAML document`);
+  const docs = parseBounded(text, lines, file);
   const out: SourceDoc[] = [];
   docs.forEach((doc, index) => {
     const err = doc.errors[0];
@@ -110,62 +105,29 @@ export function toValue(doc: Document.Parsed, file: string): unknown {
 }
 
 /**
- * A bound on the nesting depth from the tokens, before parsing: a block node starts at least one column right of its
- * parent (a list may share its mapping key's column), so its depth is at most 2 × its column + 2; each open bracket
- * adds one, and so does each implicit key chained after another in a flow collection. Refuses text above
- * MAX_SCANNED_DEPTH.
+ * Parses documents, feeding the parser one lexical token at a time and watching its stack: the parser and the
+ * composer recurse once per level of what the parser has open, and a text that keeps it deeper than
+ * MAX_PARSER_DEPTH (deep nesting, keys chained after an unclosed bracket, broken indentation) is refused before any
+ * of them can overflow.
  */
-function scanDepth(text: string, file: string): void {
-  let offset = 0;
-  let lineStart = 0;
-  let flow = 0;
-  let blockCol = 0;
-  let firstOnLine = true;
-  // Implicit keys chained in a flow collection (`[a: b: c: …`, e.g. an unclosed bracket) nest in the parser too.
-  let chain = 0;
-  for (const tok of new Lexer().lex(text)) {
-    // The lexer's control characters (document, scalar, flow-error marks) are not source text.
-    if (tok === CST.DOCUMENT || tok === CST.SCALAR || tok === CST.FLOW_END) continue;
-    const type = CST.tokenType(tok);
-    if (type === 'newline') firstOnLine = true;
-    else if (type !== 'space' && type !== 'comment' && type !== 'byte-order-mark') {
-      const col = offset - lineStart;
-      if (flow === 0 && (firstOnLine || type === 'seq-item-ind' || type === 'explicit-key-ind')) blockCol = col;
-      firstOnLine = false;
-      if (type === 'flow-map-start' || type === 'flow-seq-start') {
-        flow++;
-        chain = 0;
-      } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) {
-        flow--;
-        chain = 0;
-      } else if (type === 'comma') chain = 0;
-      else if (type === 'map-value-ind' && flow > 0) chain++;
-      if (2 * blockCol + 2 + flow + chain > MAX_SCANNED_DEPTH) {
-        throw new InputError(`${file}:${lineOf(text, offset)}: nesting too deep: YAML nested more than ${MAX_DEPTH} levels (or indented past column ${Math.floor(MAX_SCANNED_DEPTH / 2) - 1}) is refused`);
-      }
-    }
-    offset += tok.length;
-    const nl = tok.lastIndexOf('\n');
-    if (nl >= 0) {
-      lineStart = offset - (tok.length - nl - 1);
-      firstOnLine = true;
+function parseBounded(text: string, lines: LineCounter, file: string): Document.Parsed[] {
+  const parser = new Parser(lines.addNewLine);
+  const cst: CST.Token[] = [];
+  lines.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const t of parser.next(lexeme)) cst.push(t);
+    if (parser.stack.length > MAX_PARSER_DEPTH) {
+      const pos = lines.linePos(parser.offset);
+      throw new InputError(`${file}:${pos.line}:${pos.col}: nesting too deep: mappings and lists nest at most ${MAX_DEPTH} levels`);
     }
   }
+  for (const t of parser.end()) cst.push(t);
+  return Array.from(new Composer({ prettyErrors: false, uniqueKeys: false }).compose(cst));
 }
 
 /** The message for a NaN or infinite number (YAML's .nan, .inf, 1e999). */
 function nonFinite(v: number): string {
   return `${Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'} is not a number Kubernetes or kubesim takes: fields are strings, integers or finite numbers (quote it for a string)`;
-}
-
-function lineOf(text: string, offset: number): string {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return `${line}:${offset - last}`;
 }
 
 /**

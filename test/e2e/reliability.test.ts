@@ -231,6 +231,26 @@ describe('sweeps under faults', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('a read-only output folder is one clear error naming it (exit 2) before any run starts', () => {
+    // A read-only bind mount (root with mount rights, as in CI here); elsewhere the mount fails and the case is skipped.
+    const src = join(tmp, 'ro-src');
+    const ro = join(tmp, 'ro');
+    mkdirSync(src, { recursive: true });
+    mkdirSync(ro, { recursive: true });
+    const mounted = spawnSync('sh', ['-c', `mount --bind ${src} ${ro} && mount -o remount,bind,ro ${ro}`]).status === 0;
+    if (!mounted) return;
+    try {
+      const sweep = kubesim('sweep', file, '--out', join(ro, 'sweep'), '--workers', '1', '--no-report', '--quiet');
+      expect(sweep.code).toBe(2);
+      expect(sweep.stderr).toBe(`kubesim: ${ro}: cannot write the results: the file system is read-only\n`);
+      const run = kubesim('run', file, '--out', join(ro, 'deep', 'run'), '--quiet');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`kubesim: ${ro}: cannot write the results: the file system is read-only\n`);
+    } finally {
+      spawnSync('umount', [ro]);
+    }
+  });
+
   it('an output path through a file is one clear error before any run starts', () => {
     const blocker = join(tmp, 'blocker');
     writeFileSync(blocker, 'a file\n');

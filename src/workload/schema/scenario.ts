@@ -14,7 +14,7 @@ export const MAX_NODES = 100_000;
 /** Most replicas/completions one object may ask for. */
 export const MAX_REPLICAS = 1_000_000;
 /** The most entries of each list of the scenario (docs/scenario.md, "Limits"). */
-export const LIST_LIMITS = { nodePools: 1000, taints: 100, poolImages: 1000, shapes: 100, manifests: 10_000, workloads: 1000, events: 10_000, matrixValues: 1000, traffic: 100_000 } as const;
+export const LIST_LIMITS = { nodePools: 1000, taints: 100, poolImages: 1000, shapes: 100, manifests: 10_000, workloads: 1000, events: 10_000, matrixValues: 1000, traffic: 100_000, names: MAX_NODES, ports: 100, steps: 100_000, plugins: 100 } as const;
 /** A pool name is a DNS label with room for "-<index>" within the 63 characters of a node's hostname label. */
 export const MAX_POOL_NAME = 56;
 /** A scenario's name names its results folder: at most 200 characters, well within a file name's 255 bytes. */
@@ -112,7 +112,7 @@ export const MAX_SERVICES = 100_000;
 
 /** Which nodes an event acts on: by names, pool and zone, then optionally a random count or fraction of those. */
 const nodeSelection = {
-  names: z.array(dnsName).min(1).optional(),
+  names: z.array(dnsName).min(1).max(LIST_LIMITS.names, { error: `expected at most ${LIST_LIMITS.names} names` }).optional(),
   pool: dnsName.optional(),
   zone: z.string().min(1).optional(),
   count: positiveInt.max(MAX_NODES).optional(),
@@ -152,6 +152,7 @@ const trafficPattern = z.union([
       steps: z
         .array(strict({ at: duration, factor: z.number().min(0) }, 'a step'))
         .min(1)
+        .max(LIST_LIMITS.steps, { error: `expected at most ${LIST_LIMITS.steps} steps` })
         .refine((steps) => steps.every((s, i) => i === 0 || steps[i - 1]!.at <= s.at), { message: 'expected steps in time order' }),
       repeat: duration.refine((d) => d > 0, { message: 'expected a period > 0' }).optional(),
     },
@@ -310,7 +311,7 @@ export const serviceFleet = strict(
     name: z.string().max(MAX_GENERATOR_NAME, { error: `workload names are at most ${MAX_GENERATOR_NAME} characters` }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lowercase DNS label' }),
     count: z.int({ error: 'expected an integer' }).min(1, { error: 'expected at least 1 Service' }).max(MAX_SERVICES, { error: `expected at most ${MAX_SERVICES} Services` }),
     template: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path to a Deployment manifest or an inline Deployment' }),
-    ports: z.array(strict({ name: z.string().optional(), port: z.int().min(1).max(65535), targetPort: z.union([z.int().min(1).max(65535), z.string()]).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() }, 'a service port')).min(1),
+    ports: z.array(strict({ name: z.string().optional(), port: z.int().min(1).max(65535), targetPort: z.union([z.int().min(1).max(65535), z.string()]).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() }, 'a service port')).min(1).max(LIST_LIMITS.ports, { error: `expected at most ${LIST_LIMITS.ports} ports` }),
     nodePortShare: z.number().min(0).max(1).default(0),
     sessionAffinity: z.enum(['None', 'ClientIP']).default('None'),
   },
@@ -427,6 +428,7 @@ export const scenarioSchema = strict(
             /** Users' plugins: `{name, module}`, module a .js/.mjs file (relative to the scenario) whose default export is the factory. */
             plugins: z
               .array(strict({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'expected a plugin name (letters, digits, - and _)' }), module: z.string().regex(/\.(m?js)$/, { error: 'expected a path to a .js or .mjs module' }) }, 'a plugin'))
+              .max(LIST_LIMITS.plugins, { error: `expected at most ${LIST_LIMITS.plugins} plugins` })
               .optional(),
             percentageOfNodesToScore: z.int().min(0).max(100).default(DEFAULTS.scheduler.percentageOfNodesToScore),
             /** Ties among the best nodes: `random` (upstream) or `first` in filtering order (the FGD paper's fork). */
