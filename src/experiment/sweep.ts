@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join } from 'node:path';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import { InputError } from '../workload/errors.js';
-import { REPORT_ENTRIES, checkRunOutput, isTempFolder, probeWritable, removeStaleTemp, writeError } from '../sim/resultsFolder.js';
+import { REPORT_ENTRIES, checkRunOutput, clashMessage, isTempFolder, probeWritable, removeStaleTemp, writeError } from '../sim/resultsFolder.js';
 import { baselineCell, writeAggregates } from './aggregate.js';
 import { type Run, type SweepPlan } from './plan.js';
 import { runPool, type RunOutcome } from './pool.js';
@@ -97,6 +97,11 @@ const SWEEP_FILES = new Set([SWEEP_STATE, `${SWEEP_STATE}.tmp`, 'timing.json', '
  */
 export function checkSweepOutput(sweepDir: string, plan: SweepPlan, force: boolean): void {
   if (existsSync(sweepDir) && !statSync(sweepDir).isDirectory()) throw new InputError(`${sweepDir}: the output folder is a file`);
+  if (existsSync(sweepDir) && force && !existsSync(join(sweepDir, SWEEP_STATE))) {
+    // --force keeps files kubesim did not write: none may stand where the sweep writes its own.
+    const clash = [...SWEEP_FILES, ...plan.cells.map((c) => c.dir)].sort().find((f) => existsSync(join(sweepDir, f)));
+    if (clash !== undefined) throw new InputError(clashMessage(sweepDir, clash));
+  }
   if (existsSync(sweepDir) && !force) {
     const prev = existsSync(join(sweepDir, SWEEP_STATE)) ? readState(sweepDir) : undefined;
     const runs = [...plan.runs, ...(prev?.plan.runs ?? [])];

@@ -15,6 +15,11 @@ import { KUBESIM_VERSION } from './version.js';
 
 /** The manifest of a run's folder. */
 export const MANIFEST = 'manifest.json';
+/** Every name a run may write at the top of its folder (the CSVs of a run in time or of a placement experiment). */
+export const RUN_FILES: readonly string[] = [
+  'pods.csv', 'nodes.csv', 'cluster.csv', 'events.csv', 'workloads.csv', 'autoscaling.csv', 'proxy.csv', 'services.csv', 'scheduling.csv',
+  'summary.csv', 'placement.csv', 'placements.csv', MANIFEST,
+];
 /** What `kubesim report` adds to a run or sweep folder. */
 export const REPORT_ENTRIES: readonly string[] = ['report.html', 'report.html.tmp', 'charts'];
 /** A kubesim temporary folder: `.<name>.tmp-<pid>`. */
@@ -168,9 +173,31 @@ export function checkRunOutput(outDir: string, force: boolean): void {
     if (!force) {
       const msg = refusal(outDir, foreignInRun(outDir), 'run');
       if (msg !== undefined) throw new InputError(msg);
+    } else {
+      const clash = clashing(outDir, [...RUN_FILES, ...REPORT_ENTRIES], runFolderFiles(outDir) !== undefined);
+      if (clash !== undefined) throw new InputError(clashMessage(outDir, clash));
     }
   }
   probeWritable(dirname(outDir));
+}
+
+/**
+ * With --force: the first name kubesim would write that already holds a file kubesim did not write (a run's own
+ * earlier outputs are replaced; anything else of that name would be lost, so it is refused even with --force).
+ */
+export function clashing(dir: string, names: readonly string[], madeByKubesim: boolean): string | undefined {
+  const ours = runFolderFiles(dir) ?? new Set<string>();
+  for (const n of names) {
+    if (!existsSync(join(dir, n)) || ours.has(n)) continue;
+    if (madeByKubesim && REPORT_ENTRIES.includes(n)) continue;
+    return n;
+  }
+  return undefined;
+}
+
+/** The refusal of a clash under --force. */
+export function clashMessage(dir: string, name: string): string {
+  return `${dir}: ${name} is a file kubesim did not write and would write over; --force keeps such files, so move it or choose another --out`;
 }
 
 /** Checks that a folder (created if needed) accepts a file: the clear error before a run rather than after it. */
@@ -226,9 +253,12 @@ export function publish(tmp: string, outDir: string, scenario: Scenario, fields:
       return;
     }
     if (!force) throw new InputError(refusal(outDir, foreign, 'run')!);
+    const earlier = runFolderFiles(outDir);
+    const clash = clashing(outDir, [...files, MANIFEST, ...REPORT_ENTRIES], earlier !== undefined);
+    if (clash !== undefined) throw new InputError(clashMessage(outDir, clash));
     // Beside files kubesim did not write: remove what the earlier run wrote, then move each new file in.
-    for (const f of runFolderFiles(outDir) ?? []) rmSync(join(outDir, f), { force: true });
-    for (const e of REPORT_ENTRIES) rmSync(join(outDir, e), { recursive: true, force: true });
+    for (const f of earlier ?? []) rmSync(join(outDir, f), { force: true });
+    if (earlier !== undefined) for (const e of REPORT_ENTRIES) rmSync(join(outDir, e), { recursive: true, force: true });
     for (const f of [...files, MANIFEST]) {
       mkdirSync(dirname(join(outDir, f)), { recursive: true });
       renameSync(join(tmp, f), join(outDir, f));

@@ -107,6 +107,14 @@ describe('--out on a folder kubesim did not make', () => {
     expect(existsSync(join(project, 'nodes.csv'))).toBe(false);
     expect(readFileSync(join(project, 'src', 'main.c'), 'utf8')).toBe('int main(void) { return 0; }\n');
     expect(kubesim('run', scenario, '--out', project, '--no-report', '--quiet').code).toBe(2);
+    // A file of the user's where the run writes one of its own is refused even with --force, and kept.
+    const mine = join(tmp, 'clash');
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'summary.csv'), 'my,own\n');
+    const clash = kubesim('run', scenario, '--out', mine, '--no-report', '--quiet', '--force');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toBe(`kubesim: ${mine}: summary.csv is a file kubesim did not write and would write over; --force keeps such files, so move it or choose another --out\n`);
+    expect(entries(mine)).toEqual(['summary.csv']);
   });
 
   it('sweep refuses with exit 2 and leaves every file in place; --force keeps them', () => {
