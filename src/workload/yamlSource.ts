@@ -108,14 +108,27 @@ export function toValue(doc: Document.Parsed, file: string): unknown {
  * Parses documents, feeding the parser one lexical token at a time and watching its stack: the parser and the
  * composer recurse once per level of what the parser has open, and a text that keeps it deeper than
  * MAX_PARSER_DEPTH (deep nesting, keys chained after an unclosed bracket, broken indentation) is refused before any
- * of them can overflow.
+ * of them can overflow. The first syntax error the parser finds is reported at once.
  */
 function parseBounded(text: string, lines: LineCounter, file: string): Document.Parsed[] {
   const parser = new Parser(lines.addNewLine);
   const cst: CST.Token[] = [];
   lines.addNewLine(0);
   for (const lexeme of new Lexer().lex(text)) {
-    for (const t of parser.next(lexeme)) cst.push(t);
+    for (const t of parser.next(lexeme)) {
+      // The first syntax error ends the parse: a broken text can hold one per token, and only the first is reported.
+      if (t.type === 'error') {
+        // An earlier error the composer finds in what came before is the one to report.
+        const before = Array.from(new Composer({ prettyErrors: false, uniqueKeys: false }).compose(cst))
+          .flatMap((d) => d.errors)
+          .filter((e) => e.pos[0] < t.offset)
+          .sort((a, b) => a.pos[0] - b.pos[0])[0];
+        const pos = lines.linePos(before?.pos[0] ?? t.offset);
+        const message = before?.message ?? (t.source ? `${t.message}: ${JSON.stringify(t.source)}` : t.message);
+        throw new InputError(`${file}:${pos.line}:${pos.col}: malformed YAML: ${firstLine(message)}`);
+      }
+      cst.push(t);
+    }
     if (parser.stack.length > MAX_PARSER_DEPTH) {
       const pos = lines.linePos(parser.offset);
       throw new InputError(`${file}:${pos.line}:${pos.col}: nesting too deep: mappings and lists nest at most ${MAX_DEPTH} levels`);
