@@ -380,6 +380,21 @@ function manifestDocs(path: string, where: string): ManifestFile[] {
 }
 
 /** Validates one manifest (the document at `prefix` of `src`) and converts it. */
+/**
+ * Names stricter than the DNS subdomain every object has, as the API server checks them: a Service's name is a
+ * DNS-1035 label (pkg/apis/core/validation ValidateServiceName), a Namespace's a DNS label; a Job's name becomes the
+ * value of its pods' `batch.kubernetes.io/job-name` label, so at most 63 characters; a CronJob's at most 52
+ * (pkg/apis/batch/validation: the Jobs it creates add an 11-character suffix).
+ */
+function nameRule(kind: string, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (kind === 'Service' && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) return `a Service name is a DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter, found ${describeValue(name)}`;
+  if (kind === 'Namespace' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) return `a Namespace name is a DNS label of at most 63 characters, found ${describeValue(name)}`;
+  if (kind === 'Job' && name.length > 63) return `a Job name is at most 63 characters (it is its pods' job-name label), found ${name.length}`;
+  if (kind === 'CronJob' && name.length > 52) return `a CronJob name is at most 52 characters (its Jobs add an 11-character suffix), found ${name.length}`;
+  return undefined;
+}
+
 function manifestObject(src: SourceDoc, prefix: (string | number)[]): KubeObject {
   const value = valueAt(src.value, prefix) as Record<string, unknown> | undefined;
   const head = (what: string) => `${locate(src, [...prefix, what])}: ${formatPath([...prefix, what])}`;
@@ -395,6 +410,8 @@ function manifestObject(src: SourceDoc, prefix: (string | number)[]): KubeObject
     throw new InputError(`${head('kind')}: kind ${kind} is not supported; expected one of ${SUPPORTED_KINDS.join(', ')}`);
   }
   const parsed = validate(schema, src, prefix) as ParsedManifest;
+  const nameProblem = nameRule(kind, parsed.metadata.name);
+  if (nameProblem !== undefined) throw new InputError(`${head('metadata')}.name: ${nameProblem}`);
   const problems: ManifestProblem[] = [];
   const obj = toObject(parsed, problems);
   const p = problems[0];

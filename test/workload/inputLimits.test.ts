@@ -94,6 +94,9 @@ describe('types as the API server checks them', () => {
     ['a volume mount without a path', `  manifests:\n    - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: nginx, volumeMounts: [{name: v, mountPath: 1.5}]}]}}\n`, /volumeMounts\[0\]\.mountPath/],
     ['a pool count of .inf in the matrix', `  matrix:\n    cluster.nodePools[0].count: [1, .inf]\n`, /limits\.yaml:\d+:\d+: \.inf is not a number/],
     ['a scenario name longer than 200 characters', '', /metadata\.name: scenario names are at most 200 characters/],
+    ['a Service name of 64 characters', `  manifests:\n    - {apiVersion: v1, kind: Service, metadata: {name: ${'s'.repeat(64)}}, spec: {ports: [{port: 80}]}}\n`, /spec\.manifests\[0\]\.metadata\.name: a Service name is a DNS-1035 label/],
+    ['a Job name of 64 characters', `  manifests:\n    - {apiVersion: batch/v1, kind: Job, metadata: {name: ${'j'.repeat(64)}}, spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: nginx}]}}}}\n`, /a Job name is at most 63 characters \(it is its pods' job-name label\), found 64/],
+    ['a container name of 64 characters', `  manifests:\n    - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: ${'c'.repeat(64)}, image: nginx}]}}\n`, /container names are at most 63 characters/],
   ];
   for (const [what, spec, want] of cases) {
     it(`${what} is refused`, () => {
