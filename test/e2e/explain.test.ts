@@ -63,7 +63,8 @@ describe('kubesim explain', () => {
     const r = kubesim('explain', EXAMPLE, '--pod', 'default/huge-1');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Pod default\/huge-1, profile default-scheduler, attempt 1 at [\d.]+ s\nSelected node: none \(unschedulable\)\nMessage: 0\/6 nodes are available: /);
-    expect(r.stdout).toContain('filter NodeResourcesFit: Unschedulable: Insufficient cpu; Insufficient memory');
+    expect(r.stdout).toContain('filter NodeResourcesFit: UnschedulableAndUnresolvable: Insufficient cpu; Insufficient memory');
+    expect(r.stdout).toContain('preemption: 0/6 nodes are available: 6 Preemption is not helpful for scheduling.');
   });
 
   it('--at picks a later attempt; a pod with no attempt is a clear error with exit code 2', () => {

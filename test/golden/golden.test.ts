@@ -67,8 +67,10 @@ describe('golden values derived by hand', () => {
     expect(by.huge).toMatchObject({ phase: 'Pending', reason: 'Unschedulable', attempts: '2' });
     const events = readCsv(join(here, 'placement', 'expected', 'events.csv')).filter((e) => e.reason === 'FailedScheduling');
     expect(events.map((e) => e.time_s)).toEqual(['0.006000', '330.001000']);
+    // huge asks more cpu than either untainted node's allocatable: NodeResourcesFit says UnschedulableAndUnresolvable
+    // there (fit.go), so preemption is not tried on any node.
     expect(events[0]!.message).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+      '0/3 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     );
   });
 

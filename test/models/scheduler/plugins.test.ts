@@ -29,8 +29,26 @@ describe('NodeResourcesFit filter (noderesources/fit.go fitsRequest)', () => {
     const node = nodeWith('n', { cpu: 4000, memory: 8000, 'example.com/gpu': 1 }, [makePod('a', { cpu: 3000, memory: 1000 })]);
     expect(fit.filter(state, podInfo(makePod('p', { cpu: 1000, memory: 7000 })), node)).toBeNull();
     const s = fit.filter(state, podInfo(makePod('p', { cpu: 1001, memory: 7001, 'example.com/gpu': 2 })), node);
-    expect(s?.code).toBe(Code.Unschedulable);
+    // Two GPUs on a one-GPU node: beyond the allocatable, so UnschedulableAndUnresolvable (see below).
+    expect(s?.code).toBe(Code.UnschedulableAndUnresolvable);
     expect(s?.reasons).toEqual(['Insufficient cpu', 'Insufficient memory', 'Insufficient example.com/gpu']);
+  });
+  it('is UnschedulableAndUnresolvable when a request exceeds the node\'s allocatable itself (fit.go InsufficientResource.Unresolvable)', () => {
+    // As fit.go fitsRequest flags it: above what is free → Unschedulable; above the allocatable (cpu, memory, an
+    // extended resource) → UnschedulableAndUnresolvable; "Too many pods" never is.
+    const node = nodeWith('n', { cpu: 4000, memory: 8000, 'example.com/gpu': 1, pods: 2 }, [makePod('a', { cpu: 3000 })]);
+    expect(fit.filter(state, podInfo(makePod('p', { cpu: 2000 })), node)?.code).toBe(Code.Unschedulable);
+    const cpu = fit.filter(state, podInfo(makePod('p', { cpu: 4001 })), node);
+    expect(cpu?.code).toBe(Code.UnschedulableAndUnresolvable);
+    expect(cpu?.reasons).toEqual(['Insufficient cpu']);
+    expect(fit.filter(state, podInfo(makePod('p', { memory: 8001 })), node)?.code).toBe(Code.UnschedulableAndUnresolvable);
+    expect(fit.filter(state, podInfo(makePod('p', { 'example.com/gpu': 2 })), node)?.code).toBe(Code.UnschedulableAndUnresolvable);
+    const full = nodeWith('f', { cpu: 4000, memory: 8000, pods: 1 }, [makePod('a')]);
+    expect(fit.filter(state, podInfo(makePod('p', { cpu: 100 })), full)?.code).toBe(Code.Unschedulable);
+    // With ignored resources (the args' path) the same rule applies to what is not ignored.
+    const ignoring = nodeResourcesFit({ ignoredResources: ['example.com/gpu'] });
+    expect(ignoring.filter(state, podInfo(makePod('p', { cpu: 4001, 'example.com/gpu': 2 })), node)?.code).toBe(Code.UnschedulableAndUnresolvable);
+    expect(ignoring.filter(state, podInfo(makePod('p', { 'example.com/gpu': 2 })), node)).toBeNull();
   });
   it('reports "Too many pods" at allocatable.pods even for a pod without requests', () => {
     const node = nodeWith('n', { cpu: 4000, memory: 8000, pods: 1 }, [makePod('a')]);

@@ -33,7 +33,8 @@ describe('Scheduler', () => {
     w.admin.create(makePod('big', { cpu: 2000 }));
     w.engine.run(2 * s);
     const failed = w.events.filter((e) => e.reason === 'FailedScheduling');
-    expect(failed[0]!.message).toBe('0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: true}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.');
+    // 2000m on a 1000m node exceeds its allocatable: UnschedulableAndUnresolvable, so preemption does not try it.
+    expect(failed[0]!.message).toBe('0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {gpu: true}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
     const cond = w.store.get('Pod', 'default/big')?.status.conditions?.find((c) => c.type === 'PodScheduled');
     expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable' });
     expect(sched.queueLengths().unschedulable).toBe(1);

@@ -3,7 +3,9 @@
  *
  * Filter (`fitsRequest`): "Too many pods" when the node already has `allocatable.pods` pods; then, for a pod that
  * requests anything, "Insufficient <resource>" for every resource whose request exceeds allocatable − requested
- * (cpu, memory, ephemeral-storage, extended). All failures are Unschedulable.
+ * (cpu, memory, ephemeral-storage, extended). The status is Unschedulable, or UnschedulableAndUnresolvable when some
+ * request exceeds the node's allocatable itself (`InsufficientResource.Unresolvable`: no preemption on that node can
+ * make room, so DefaultPreemption does not try it).
  *
  * Score, LeastAllocated strategy (the default, resources cpu and memory with weight 1): per resource
  * (allocatable − requested) × 100 / allocatable in integer arithmetic (0 if over-requested), where requested is the
@@ -50,6 +52,20 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo, ignores?: (n
   return out;
 }
 
+/**
+ * Whether a failing request exceeds the node's allocatable itself (fit.go `Unresolvable`: request > allocatable for
+ * cpu, memory, ephemeral-storage and extended resources; "Too many pods" never is).
+ */
+export function beyondAllocatable(pod: PodInfo, node: NodeInfo, ignores?: (name: string) => boolean): boolean {
+  const r = pod.requests;
+  if (r.milliCPU > node.allocMilliCPU || r.memory > node.allocMemory || r.ephemeralStorage > node.allocEphemeralStorage) return true;
+  for (const [name, q] of r.scalar) {
+    if (q === 0 || (ignores !== undefined && ignores(name))) continue;
+    if (q > (node.allocScalar[name] ?? 0)) return true;
+  }
+  return false;
+}
+
 /** Fast fit check with no allocation (the common case); falls back to the full reasons on failure. */
 function fits(pod: PodInfo, node: NodeInfo): boolean {
   if (node.podCount + 1 > node.allowedPodNumber) return false;
@@ -81,20 +97,21 @@ export function leastRequestedScore(requested: number, capacity: number): number
  * against thousands of nodes allocates no Status per node.
  */
 const statusCache = new Map<string, Status>();
-function unschedulable(reasons: string[]): Status {
-  const key = reasons.join('\u0000');
+function unschedulable(reasons: string[], unresolvable: boolean): Status {
+  const key = `${unresolvable ? 'U' : 'u'}${reasons.join('\u0000')}`;
   let s = statusCache.get(key);
   if (s === undefined) {
-    s = Object.freeze(status(Code.Unschedulable, ...reasons));
+    s = Object.freeze(status(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, ...reasons));
     statusCache.set(key, s);
   }
   return s;
 }
 
-/** Statuses of failures on pods/cpu/memory/ephemeral-storage only, by bit mask. */
+/** Statuses of failures on pods/cpu/memory/ephemeral-storage only, by bit mask (and twice that for Unresolvable). */
 const byMask: (Status | undefined)[] = [];
 /** Statuses of failures including extended resources, per requests object (shared by a spec's pods), by bit mask. */
 const byRequests = new WeakMap<PodInfo['requests'], (Status | undefined)[]>();
+const byRequestsUnresolvable = new WeakMap<PodInfo['requests'], (Status | undefined)[]>();
 
 /**
  * The failing resources as a bit mask (no allocation): bits 0–3 pods, cpu, memory, ephemeral-storage, bit 4 + i the
@@ -118,11 +135,13 @@ function failures(pod: PodInfo, node: NodeInfo): number {
 /** The status of a fit failure, shared by every node failing the same way. */
 function failureStatus(pod: PodInfo, node: NodeInfo): Status {
   const mask = failures(pod, node);
-  if (mask < 0) return unschedulable(insufficientResources(pod, node));
-  if (mask < 16) return (byMask[mask] ??= unschedulable(insufficientResources(pod, node)));
-  let list = byRequests.get(pod.requests);
-  if (list === undefined) byRequests.set(pod.requests, (list = []));
-  return (list[mask] ??= unschedulable(insufficientResources(pod, node)));
+  const beyond = beyondAllocatable(pod, node);
+  if (mask < 0) return unschedulable(insufficientResources(pod, node), beyond);
+  if (mask < 16) return (byMask[beyond ? mask + 16 : mask] ??= unschedulable(insufficientResources(pod, node), beyond));
+  const lists = beyond ? byRequestsUnresolvable : byRequests;
+  let list = lists.get(pod.requests);
+  if (list === undefined) lists.set(pod.requests, (list = []));
+  return (list[mask] ??= unschedulable(insufficientResources(pod, node), beyond));
 }
 
 /** Scoring strategies (config.ScoringStrategyType). */
@@ -218,7 +237,7 @@ export function nodeResourcesFit(rawArgs?: Record<string, unknown>): FilterPlugi
     filter(_state, pod, node): StatusOrSuccess {
       if (ignores !== undefined) {
         const reasons = insufficientResources(pod, node, ignores);
-        return reasons.length === 0 ? null : unschedulable(reasons);
+        return reasons.length === 0 ? null : unschedulable(reasons, beyondAllocatable(pod, node, ignores));
       }
       if (fits(pod, node)) return null;
       return failureStatus(pod, node);
