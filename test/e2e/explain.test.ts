@@ -42,6 +42,8 @@ describe('kubesim explain', () => {
     const gpu = e.nodes.find((n: { name: string }) => n.name === 'gpu-0');
     expect(gpu.filters.TaintToleration).toEqual({ code: 'UnschedulableAndUnresolvable', reasons: ['node(s) had untolerated taint {nvidia.com/gpu: present}'] });
     expect(gpu.total).toBeNull();
+    // NodeName has no PreFilter upstream: its Filter runs and passes a pod without spec.nodeName (not Skip).
+    for (const n of e.nodes) expect(n.filters.NodeName).toEqual({ code: 'Success', reasons: [] });
     const small = e.nodes.find((n: { name: string }) => n.name === 'small-0');
     expect(small.filters.NodeResourcesFit.reasons).toEqual(['Insufficient cpu', 'Insufficient memory']);
     // The selected node has the highest total, and each total is the sum of the weighted scores.

@@ -206,6 +206,11 @@ describe('NodeUnschedulable, NodeName, PrioritySort', () => {
     expect(nn.filter(state, p, nodeWith('x', { cpu: 1 }))).toBeNull();
     expect(nn.filter(state, p, nodeWith('y', { cpu: 1 }))?.reasons).toEqual(["node(s) didn't match the requested node name"]);
   });
+  it('NodeName passes every node for a pod without spec.nodeName through its Filter, with no PreFilter Skip (node_name.go)', () => {
+    const nn = nodeName();
+    expect('preFilter' in nn).toBe(false);
+    expect(nn.filter(state, podInfo(makePod('p')), nodeWith('y', { cpu: 1 }))).toBeNull();
+  });
   it('PrioritySort orders by priority, then by queue time', () => {
     const ps = prioritySort();
     const q = (priority: number, timestamp: number) => ({ pod: makePod('p', {}, { priority }), timestamp, initialAttemptTimestamp: 0, attempts: 0, lastAttemptUs: 0, unschedulablePlugins: new Set<string>(), where: 'active' as const });
