@@ -96,6 +96,9 @@ describe('types as the API server checks them', () => {
     ['a scenario name longer than 200 characters', '', /metadata\.name: scenario names are at most 200 characters/],
     ['a Service name of 64 characters', `  manifests:\n    - {apiVersion: v1, kind: Service, metadata: {name: ${'s'.repeat(64)}}, spec: {ports: [{port: 80}]}}\n`, /spec\.manifests\[0\]\.metadata\.name: a Service name is a DNS-1035 label/],
     ['a Job name of 64 characters', `  manifests:\n    - {apiVersion: batch/v1, kind: Job, metadata: {name: ${'j'.repeat(64)}}, spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: nginx}]}}}}\n`, /a Job name is at most 63 characters \(it is its pods' job-name label\), found 64/],
+    ['a matchFields requirement with two values', `  manifests:\n    - ${POD(`, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [p-0, p-1]}]}]}}}`)}\n`, /matchFields\[0\]\.values: must be only one value when `operator` is 'In' or 'NotIn' for node field selector/],
+    ['a matchFields requirement with Exists', `  manifests:\n    - ${POD(`, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: Exists}]}]}}}`)}\n`, /matchFields\[0\]\.operator: Exists is not a valid selector operator for a node field selector/],
+    ['a matchFields requirement on a label', `  manifests:\n    - ${POD(`, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: zone, operator: In, values: [a]}]}]}}}`)}\n`, /matchFields\[0\]\.key: "zone" is not a valid field selector key/],
     ['a container name of 64 characters', `  manifests:\n    - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: ${'c'.repeat(64)}, image: nginx}]}}\n`, /container names are at most 63 characters/],
   ];
   for (const [what, spec, want] of cases) {
@@ -104,6 +107,10 @@ describe('types as the API server checks them', () => {
       expect(load(what.replace(/\W+/g, '-'), text).result).toMatch(want);
     });
   }
+
+  it('a matchFields requirement on metadata.name with one value is accepted', () => {
+    expect(load('match-fields-ok', head(POOL + `  manifests:\n    - ${POD(`, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: NotIn, values: [p-0]}]}]}}}`)}\n`)).result).toBe('ok');
+  });
 
   it('a --set value of .nan or .inf is refused', () => {
     expect(load('set-nan', head(POOL), ['cluster.nodePools[0].count=.inf']).result).toMatch(/^--set cluster\.nodePools\[0\]\.count:1:1: \.inf is not a number/);

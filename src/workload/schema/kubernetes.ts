@@ -52,7 +52,21 @@ const nodeRequirement = strict(
   if (e) ctx.addIssue({ code: 'custom', message: e });
 });
 
-const nodeSelectorTerm = strict({ matchExpressions: z.array(nodeRequirement).optional(), matchFields: z.array(nodeRequirement).optional() }, 'a node selector term');
+/**
+ * A `matchFields` requirement, as pkg/apis/core/validation validateNodeFieldSelectorRequirement checks it: the only
+ * field is `metadata.name`, the operator In or NotIn with exactly one value (a valid node name).
+ */
+const nodeFieldRequirement = strict(
+  { key: z.string().min(1), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']), values: z.array(z.string()).optional() },
+  'a node field selector requirement',
+).superRefine((r, ctx) => {
+  if (r.operator !== 'In' && r.operator !== 'NotIn') ctx.addIssue({ code: 'custom', path: ['operator'], message: `${r.operator} is not a valid selector operator for a node field selector (In or NotIn)` });
+  else if ((r.values ?? []).length !== 1) ctx.addIssue({ code: 'custom', path: ['values'], message: "must be only one value when `operator` is 'In' or 'NotIn' for node field selector" });
+  if (r.key !== 'metadata.name') ctx.addIssue({ code: 'custom', path: ['key'], message: `${JSON.stringify(r.key)} is not a valid field selector key (metadata.name)` });
+  else for (const v of r.values ?? []) if (v.length > 253 || !DNS_SUBDOMAIN.test(v)) ctx.addIssue({ code: 'custom', path: ['values'], message: `${JSON.stringify(v)} is not a valid node name` });
+});
+
+const nodeSelectorTerm = strict({ matchExpressions: z.array(nodeRequirement).optional(), matchFields: z.array(nodeFieldRequirement).optional() }, 'a node selector term');
 
 const nodeAffinity = strict(
   {
