@@ -139,6 +139,8 @@ export interface ResourceRequirements {
 export interface ContainerPort {
   containerPort: number;
   hostPort?: number;
+  /** The host IP a host port binds (empty: 0.0.0.0, every address). */
+  hostIP?: string;
   protocol?: string;
   name?: string;
 }
@@ -164,6 +166,8 @@ export interface Container {
   livenessProbe?: Probe;
   /** Lifecycle hooks: the preStop `sleep` action is timed; other handlers take `kubesim.dev/prestop-duration`. */
   lifecycle?: { preStop?: { sleep?: { seconds: number }; exec?: unknown; httpGet?: unknown; tcpSocket?: unknown } };
+  /** On an init container, `Always` makes it a sidecar (KEP-753): it keeps running beside the app containers. */
+  restartPolicy?: 'Always';
 }
 
 /** Pod restart policies. */

@@ -4,7 +4,7 @@
  */
 import type { Node } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
-import type { PodInfo } from './podInfo.js';
+import { hostPortAnyIp, type PodInfo } from './podInfo.js';
 import { affinityTerms } from './plugins/helpers/affinityTerms.js';
 import { GpuDevices } from './gpu/gpuDevices.js';
 import { GPU_MODEL_LABEL, GPU_RESOURCE } from './gpu/gpuRequest.js';
@@ -47,8 +47,10 @@ export class NodeInfo {
   /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (upstream's lists). */
   readonly podsWithAffinity = new Set<PodInfo>();
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
-  /** Host ports in use (`protocol/port` → number of pods using it). */
+  /** Host ports in use, `protocol/port/ip` → pods using it (HostPortInfo). */
   readonly usedPorts = new Map<string, number>();
+  /** Host ports in use on any IP, `protocol/port` → pods (what a 0.0.0.0 binding conflicts with). */
+  readonly usedPortsAnyIp = new Map<string, number>();
   /** Images on the node (normalised name → size in bytes), from `status.images`. */
   images = new Map<string, number>();
   /** `spec.unschedulable` and `spec.taints`, read by filters on every node of every cycle (kept here to save derefs). */
@@ -159,6 +161,10 @@ export class NodeInfo {
       const n = (this.usedPorts.get(port) ?? 0) + sign;
       if (n > 0) this.usedPorts.set(port, n);
       else this.usedPorts.delete(port);
+      const any = hostPortAnyIp(port);
+      const m = (this.usedPortsAnyIp.get(any) ?? 0) + sign;
+      if (m > 0) this.usedPortsAnyIp.set(any, m);
+      else this.usedPortsAnyIp.delete(any);
     }
     this.generation++;
   }

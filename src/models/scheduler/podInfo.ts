@@ -76,10 +76,12 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
     .filter((k) => k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS)
     .sort()
     .map((k) => [k, sum[k]!]);
-  // Host ports of all containers (pkg/scheduler/framework/types.go `getContainerPorts`: init containers too).
+  // Host ports of the app containers and of the sidecars (init containers with restartPolicy Always), as
+  // pkg/scheduler/util GetHostPorts counts them since v1.34; regular init containers have exited before the app
+  // containers start. Each entry is `protocol/port/ip`, the IP defaulting to 0.0.0.0 (HostPortInfo.sanitize).
   const hostPorts: string[] = [];
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) hostPorts.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
+  for (const c of [...(spec.initContainers ?? []).filter((i) => i.restartPolicy === 'Always'), ...spec.containers]) {
+    for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) hostPorts.push(hostPortKey(p.protocol ?? 'TCP', p.hostPort, p.hostIP));
   }
   return {
     requests: { milliCPU: sum[CPU] ?? 0, memory: sum[MEMORY] ?? 0, ephemeralStorage: sum[EPHEMERAL_STORAGE] ?? 0, scalar },
@@ -87,6 +89,19 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
     nonZeroMemory: nzMem,
     hostPorts,
   };
+}
+
+/** The wildcard host IP a host port without one binds (pkg/scheduler/framework DefaultBindAllHostIP). */
+export const BIND_ALL_HOST_IP = '0.0.0.0';
+
+/** A host port entry `protocol/port/ip`. */
+export function hostPortKey(protocol: string, port: number, ip: string | undefined): string {
+  return `${protocol}/${port}/${ip === undefined || ip === '' ? BIND_ALL_HOST_IP : ip}`;
+}
+
+/** The `protocol/port` part of a host port entry (what a 0.0.0.0 binding conflicts on). */
+export function hostPortAnyIp(key: string): string {
+  return key.slice(0, key.lastIndexOf('/'));
 }
 
 function nonZero(c: Container, resource: string, dflt: number): number {

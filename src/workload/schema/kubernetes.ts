@@ -137,9 +137,14 @@ export const taint = strict({ key: z.string().min(1), value: z.string().optional
   ({ timeAdded: _t, ...t }) => t,
 );
 
-const containerPort = k8sObject(
-  { containerPort: z.int().min(1).max(65535), hostPort: z.int().min(0).max(65535).optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(), name: z.string().optional() },
-  ['hostIP'],
+const containerPort = strict(
+  {
+    containerPort: z.int().min(1).max(65535),
+    hostPort: z.int().min(0).max(65535).optional(),
+    hostIP: z.string().regex(/^$|^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/, { error: 'expected an IP address' }).optional(),
+    protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+    name: z.string().optional(),
+  },
   'a container port',
 );
 
@@ -189,7 +194,7 @@ const lifecycle = strict(
 );
 
 const CONTAINER_UNMODELLED = [
-  'envFrom', 'resizePolicy', 'restartPolicy',
+  'envFrom', 'resizePolicy',
   'securityContext', 'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices',
 ];
 
@@ -210,6 +215,7 @@ export const container = k8sObject(
     env: z.array(envVar).optional(),
     volumeMounts: z.array(volumeMount).optional(),
     workingDir: z.string().optional(),
+    restartPolicy: z.literal('Always', { error: 'a container restartPolicy can only be Always (on an init container: a sidecar)' }).optional(),
   },
   CONTAINER_UNMODELLED,
   'a container',

@@ -61,6 +61,42 @@ describe('NodePorts (node_ports.go)', () => {
     n.removePod(n.pods.keys().next().value!);
     expect(p.filter(state, podInfo(withPort('b', 8080)), n)).toBeNull();
   });
+
+  // HostPortInfo.CheckConflict (pkg/scheduler/framework/types.go): a specific IP conflicts with itself and 0.0.0.0;
+  // 0.0.0.0 (or no hostIP) conflicts with every IP on that protocol and port.
+  const onIp = (name: string, port: number, hostIP?: string) =>
+    makePod(name, {}, { containers: [{ name: 'c', image: 'x:1', ports: [{ containerPort: 80, hostPort: port, ...(hostIP !== undefined ? { hostIP } : {}) }] }] });
+  it('honours hostIP: 127.0.0.1:9100 and 10.0.0.1:9100 coexist; 0.0.0.0 or no IP conflicts with any IP', () => {
+    const p = nodePorts();
+    const n = new NodeInfo(makeNode('n', { cpu: 1000, memory: 1e9 }));
+    n.addPod(podInfo(onIp('a', 9100, '127.0.0.1')));
+    expect(p.filter(state, podInfo(onIp('b', 9100, '10.0.0.1')), n)).toBeNull();
+    expect(p.filter(state, podInfo(onIp('c', 9100, '127.0.0.1')), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    expect(p.filter(state, podInfo(onIp('d', 9100, '0.0.0.0')), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    expect(p.filter(state, podInfo(onIp('e', 9100)), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    expect(p.filter(state, podInfo(onIp('f', 9100, '')), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    const wild = new NodeInfo(makeNode('w', { cpu: 1000, memory: 1e9 }));
+    wild.addPod(podInfo(onIp('g', 9100)));
+    expect(p.filter(state, podInfo(onIp('h', 9100, '10.0.0.1')), wild)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    expect(p.filter(state, podInfo(onIp('i', 9101, '10.0.0.1')), wild)).toBeNull();
+    wild.removePod(wild.pods.keys().next().value!);
+    expect(p.filter(state, podInfo(onIp('h', 9100, '10.0.0.1')), wild)).toBeNull();
+  });
+
+  it('counts the host ports of sidecars (restartPolicy Always) but not of regular init containers', () => {
+    const p = nodePorts();
+    const init = (restartPolicy?: 'Always') =>
+      makePod('i', {}, { initContainers: [{ name: 'setup', image: 'x:1', ...(restartPolicy ? { restartPolicy } : {}), ports: [{ containerPort: 80, hostPort: 7000 }] }] });
+    expect(podInfo(init()).hostPorts).toEqual([]);
+    expect(p.preFilter(state, podInfo(init()), [])?.code).toBe(Code.Skip);
+    expect(podInfo(init('Always')).hostPorts).toEqual(['TCP/7000/0.0.0.0']);
+    const n = new NodeInfo(makeNode('n', { cpu: 1000, memory: 1e9 }));
+    n.addPod(podInfo(init('Always')));
+    expect(p.filter(state, podInfo(withPort('b', 7000)), n)?.reasons).toEqual([ERR_REASON_NODE_PORTS]);
+    const m = new NodeInfo(makeNode('m', { cpu: 1000, memory: 1e9 }));
+    m.addPod(podInfo(init()));
+    expect(p.filter(state, podInfo(withPort('b', 7000)), m)).toBeNull();
+  });
 });
 
 describe('ImageLocality (image_locality.go)', () => {

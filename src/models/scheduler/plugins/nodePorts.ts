@@ -1,11 +1,15 @@
 /**
  * NodePorts (pkg/scheduler/framework/plugins/nodeports/node_ports.go): a pod asking for host ports does not fit a
- * node where another pod already uses one of them with the same protocol (Unschedulable, "node(s) didn't have free
- * ports for the requested pod ports"). PreFilter returns Skip for pods without host ports. kubesim does not model
- * `hostIP`, so every port binds 0.0.0.0 and conflicts by protocol and port alone, as upstream's wildcard rule does.
+ * node where another pod already uses one of them (Unschedulable, "node(s) didn't have free ports for the requested
+ * pod ports"). PreFilter returns Skip for pods without host ports. Conflicts follow HostPortInfo.CheckConflict
+ * (pkg/scheduler/framework/types.go): a port bound on 0.0.0.0 (or no hostIP) conflicts with the same protocol and
+ * port on any IP; one bound on a specific IP conflicts with that IP and with 0.0.0.0 (127.0.0.1:9100 and
+ * 10.0.0.1:9100 coexist). The ports are the app containers' and the sidecars' (podInfo.ts).
  */
 import type { FilterPlugin, PreFilterPlugin } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
+import { BIND_ALL_HOST_IP, hostPortAnyIp } from '../podInfo.js';
+import type { NodeInfo } from '../nodeInfo.js';
 
 export const NODE_PORTS = 'NodePorts';
 /** ErrReason. */
@@ -22,8 +26,16 @@ export function nodePorts(): PreFilterPlugin & FilterPlugin {
     },
     filter(_state, pod, node) {
       if (node.usedPorts.size === 0) return null;
-      for (const p of pod.hostPorts) if (node.usedPorts.has(p)) return rejected;
+      for (const p of pod.hostPorts) if (conflicts(node, p)) return rejected;
       return null;
     },
   };
+}
+
+/** HostPortInfo.CheckConflict for one `protocol/port/ip` entry. */
+function conflicts(node: NodeInfo, key: string): boolean {
+  const any = hostPortAnyIp(key);
+  const ip = key.slice(any.length + 1);
+  if (ip === BIND_ALL_HOST_IP) return node.usedPortsAnyIp.has(any);
+  return node.usedPorts.has(key) || node.usedPorts.has(`${any}/${BIND_ALL_HOST_IP}`);
 }
