@@ -160,6 +160,38 @@ describe('DefaultNormalizeScore (helper/normalize_score.go)', () => {
   });
 });
 
+describe('NodeAffinity args: addedAffinity (node_affinity.go New, Filter, Score)', () => {
+  const zoneA = { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['a'] }] };
+  const ssd = { matchExpressions: [{ key: 'disk', operator: 'In' as const, values: ['ssd'] }] };
+  const args = { addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [zoneA] }, preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 30, preference: ssd }] } };
+  const na = nodeAffinity(args);
+  const a = nodeWith('a', { cpu: 1000 }, [], { labels: { zone: 'a', disk: 'ssd' } });
+  const a2 = nodeWith('a2', { cpu: 1000 }, [], { labels: { zone: 'a' } });
+  const b = nodeWith('b', { cpu: 1000 }, [], { labels: { zone: 'b', disk: 'ssd' } });
+  it('checks the added required terms before the pod\'s own, with the scheduler-enforced reason, for every pod', () => {
+    const plain = podInfo(makePod('p'));
+    expect(na.preFilter(state, plain, [a, b])).toBeNull();
+    expect(na.filter(state, plain, a)).toBeNull();
+    expect(na.filter(state, plain, b)?.reasons).toEqual(["node(s) didn't match scheduler-enforced node affinity"]);
+    expect(na.filter(state, plain, b)?.code).toBe(Code.UnschedulableAndUnresolvable);
+    const own = podInfo(makePod('q', {}, { nodeSelector: { disk: 'ssd' } }));
+    expect(na.filter(state, own, a2)?.reasons).toEqual(["node(s) didn't match Pod's node affinity/selector"]);
+    expect(nodeAffinity().preFilter(state, plain, [a, b])?.code).toBe(Code.Skip);
+  });
+  it('adds the added preferred terms\' weights to the pod\'s own in Score', () => {
+    const plain = podInfo(makePod('p'));
+    expect(na.preScore!(state, plain, [a, a2])).toBeNull();
+    expect([na.score(state, plain, a), na.score(state, plain, a2)]).toEqual([30, 0]);
+    const prefers = podInfo(makePod('q', {}, { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }] } } }));
+    expect([na.score(state, prefers, a), na.score(state, prefers, a2)]).toEqual([35, 5]);
+    expect(nodeAffinity().preScore!(state, plain, [a])?.code).toBe(Code.Skip);
+  });
+  it('refuses args upstream refuses: no terms, weights outside 1–100', () => {
+    expect(() => nodeAffinity({ addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } })).toThrow(/at least one node selector term/);
+    expect(() => nodeAffinity({ addedAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, preference: ssd }] } })).toThrow(/weight: must be in the range 1-100/);
+  });
+});
+
 describe('NodeAffinity (node_affinity.go)', () => {
   const na = nodeAffinity();
   const a = nodeWith('a', { cpu: 1 }, [], { labels: { zone: 'a', disk: 'ssd' } });

@@ -4,6 +4,9 @@
  * "node(s) didn't match Pod's node affinity/selector"). Score: the sum of the weights of the matching preferred
  * terms, normalised so the best node gets 100. PreFilter narrows the cycle to the nodes named by `metadata.name`
  * matchFields (PreFilterResult), which is how DaemonSet pods reach their one node without filtering the cluster.
+ * Args (NodeAffinityArgs): `addedAffinity` applies to every pod of the profile: its required terms are checked before
+ * the pod's own ("node(s) didn't match scheduler-enforced node affinity"), and its preferred terms' weights are added
+ * to the pod's in Score.
  */
 import type { NodeSelectorTerm, PodSpec } from '../../../cluster/types.js';
 import { type NodeMatcher, compileMatchLabels, compileNodeSelectorTerm, compileNodeSelectorTerms } from '../../../cluster/selector.js';
@@ -65,6 +68,30 @@ function nodeNamesOf(terms: readonly NodeSelectorTerm[]): ReadonlySet<string> | 
   return names !== undefined && names.size === 0 ? null : names;
 }
 
+/** errReasonEnforced. */
+export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
+
+/** config.NodeAffinityArgs. */
+interface NodeAffinityArgs {
+  addedAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+    preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; preference: NodeSelectorTerm }[];
+  };
+}
+
+/** The args' problems (apis/config/validation ValidateNodeAffinityArgs, for what kubesim reads). */
+function argsProblems(args: NodeAffinityArgs): string[] {
+  const a = args.addedAffinity;
+  if (a === undefined) return [];
+  const out: string[] = [];
+  const req = a.requiredDuringSchedulingIgnoredDuringExecution;
+  if (req !== undefined && (!Array.isArray(req.nodeSelectorTerms) || req.nodeSelectorTerms.length === 0)) out.push('addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: must have at least one node selector term');
+  (a.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t, i) => {
+    if (!Number.isInteger(t.weight) || t.weight < 1 || t.weight > 100) out.push(`addedAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].weight: must be in the range 1-100`);
+  });
+  return out;
+}
+
 /** errReasonConflict. */
 export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
 
@@ -73,10 +100,17 @@ export function requiredNodeAffinity(spec: PodSpec): NodeMatcher | undefined {
   return compile(spec).required;
 }
 
-/** Creates the plugin. */
-export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+/** Creates the plugin (args: NodeAffinityArgs). */
+export function nodeAffinity(rawArgs?: Record<string, unknown>): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const args = (rawArgs ?? {}) as NodeAffinityArgs;
+  const problems = argsProblems(args);
+  if (problems.length > 0) throw new Error(`NodeAffinity args: ${problems.join('; ')}`);
   const rejected = status(Code.UnschedulableAndUnresolvable, ERR_REASON_NODE_AFFINITY);
+  const enforcedRejected = status(Code.UnschedulableAndUnresolvable, ERR_REASON_ENFORCED);
   const conflict = status(Code.UnschedulableAndUnresolvable, ERR_REASON_CONFLICT);
+  const addedReq = args.addedAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const added: NodeMatcher | undefined = addedReq === undefined ? undefined : compileNodeSelectorTerms(addedReq.nodeSelectorTerms);
+  const addedPreferred = (args.addedAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).filter((t) => t.weight !== 0).map((t) => ({ weight: t.weight, match: compileNodeSelectorTerm(t.preference) }));
   return {
     name: NODE_AFFINITY,
     events: ['NodeAdd', 'NodeUpdate'],
@@ -84,21 +118,23 @@ export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin 
     // Filter has nothing to do with the Pod".
     preFilter(_state, pod) {
       const c = compile(pod.pod.spec);
-      if (c.required === undefined) return SKIP;
+      if (c.required === undefined && added === undefined) return SKIP;
       return c.nodeNames === null ? conflict : null;
     },
     preFilterResult(_state, pod) {
       return compile(pod.pod.spec).nodeNames ?? undefined;
     },
     preScore(_state, pod) {
-      return compile(pod.pod.spec).preferred.length === 0 ? SKIP : null;
+      return compile(pod.pod.spec).preferred.length === 0 && addedPreferred.length === 0 ? SKIP : null;
     },
     filter(_state, pod, node) {
+      if (added !== undefined && !added(node.node)) return enforcedRejected;
       const r = compile(pod.pod.spec).required;
       return r === undefined || r(node.node) ? null : rejected;
     },
     score(_state, pod, node) {
       let total = 0;
+      for (const t of addedPreferred) if (t.match(node.node)) total += t.weight;
       for (const t of compile(pod.pod.spec).preferred) if (t.match(node.node)) total += t.weight;
       return total;
     },

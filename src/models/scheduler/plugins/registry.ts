@@ -32,7 +32,7 @@ export function inTreeRegistry(): Registry {
   r.register(NODE_UNSCHEDULABLE, () => nodeUnschedulable());
   r.register(NODE_NAME, () => nodeName());
   r.register(TAINT_TOLERATION, () => taintToleration());
-  r.register(NODE_AFFINITY, () => nodeAffinity());
+  r.register(NODE_AFFINITY, (args) => nodeAffinity(args));
   r.register(NODE_PORTS, () => nodePorts());
   r.register(NODE_RESOURCES_FIT, (args) => nodeResourcesFit(args));
   r.register(POD_TOPOLOGY_SPREAD, (args, handle) => podTopologySpread(args, handle));
