@@ -99,5 +99,14 @@ describe('kubesim run --trace-scheduling', () => {
     expect(api.filter((x) => x.point === 'filter' && x.node === 'gpu-0' && x.plugin === 'TaintToleration')[0]?.code).toBe('UnschedulableAndUnresolvable');
     // Every pod's attempts are there: the Deployment's six and the two pods.
     expect(new Set(rows.filter((x) => x.point === 'result').map((x) => x.name)).size).toBe(8);
+    // In cycle order: each attempt's rows are written as its cycle ends, so times never go back, retried pods included.
+    const times = rows.filter((x) => x.point === 'result').map((x) => Number(x.time_s));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const long = join(tmp, 'trace-long');
+    expect(kubesim('run', EXAMPLE, '--trace-scheduling', '--out', long, '--no-report', '--quiet', '--set', 'duration=10m').code).toBe(0);
+    const results = (parse(readFileSync(join(long, 'scheduling.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).filter((x) => x.point === 'result');
+    expect(results.filter((x) => x.name === 'huge-1').length).toBeGreaterThan(1);
+    const longTimes = results.map((x) => Number(x.time_s));
+    expect(longTimes).toEqual([...longTimes].sort((a, b) => a - b));
   });
 });

@@ -839,6 +839,12 @@ export class Scheduler {
       const s = p.permit(r.state, r.pod, nodeName);
       if (s !== null && s.code !== Code.Success) return this.bindFailed(r, s.reasons.join('; '));
     }
+    // The attempt's trace is written as its scheduling cycle ends, so scheduling.csv lists attempts in cycle order
+    // (a retried pod's successful attempt after its failed ones, before later pods' cycles), whatever the binding takes.
+    if (r.trace !== undefined) {
+      this.tracer?.emit(extend(r.trace, { message: `Successfully assigned ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name} to ${nodeName}` }));
+      r.trace = undefined;
+    }
     // Binding cycle (asynchronous upstream too).
     for (const p of r.profile.preBind) {
       const s = p.preBind(r.state, r.pod, nodeName);
@@ -855,7 +861,6 @@ export class Scheduler {
       const ns = pod.metadata.namespace ?? 'default';
       const msg = `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`;
       this.recorder.record(pod, 'Normal', 'Scheduled', r.profile.schedulerName, msg);
-      if (r.trace !== undefined) this.tracer?.emit(extend(r.trace, { message: msg }));
       for (const p of r.profile.postBind) p.postBind(r.state, r.pod, nodeName);
     };
     for (const p of r.profile.bind) {
@@ -872,6 +877,11 @@ export class Scheduler {
     this.cache.removePod(uid);
     for (const p of r.profile.reserve) p.unreserve(r.state, r.pod, r.nodeName!);
     this.recorder.record(r.info.pod, 'Warning', 'FailedScheduling', r.profile.schedulerName, `Binding rejected: ${message}`);
+    // A Reserve or Permit rejection ends the attempt before its trace was written: written now, with the rejection.
+    if (r.trace !== undefined) {
+      this.tracer?.emit(extend(r.trace, { selected: null, message: `Binding rejected: ${message}` }));
+      r.trace = undefined;
+    }
     if (r.info.where === 'inFlight') this.queue.requeueFailed(r.info, r.podCycle, this.engine.now, true);
     this.tryScheduleNext();
   }
