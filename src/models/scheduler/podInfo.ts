@@ -60,12 +60,44 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
     nzCpu += nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST);
     nzMem += nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST);
   }
+  // Init containers (k8s.io/component-helpers resource PodRequests): a sidecar (restartPolicy Always) keeps running,
+  // so it adds to the app containers' sum and to every later init container's peak; a regular init container runs
+  // alone beside the sidecars started before it. The pod needs the larger of the sum and the highest peak.
+  const sidecars: Record<string, number> = {};
+  const initPeak: Record<string, number> = {};
+  let sideNzCpu = 0;
+  let sideNzMem = 0;
+  let peakNzCpu = 0;
+  let peakNzMem = 0;
   for (const c of spec.initContainers ?? []) {
     const r = c.resources?.requests ?? {};
-    for (const k in r) if ((sum[k] ?? 0) < r[k]!) sum[k] = r[k]!;
-    nzCpu = Math.max(nzCpu, nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST));
-    nzMem = Math.max(nzMem, nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST));
+    const cpu = nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST);
+    const mem = nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST);
+    if (c.restartPolicy === 'Always') {
+      for (const k in r) {
+        sum[k] = (sum[k] ?? 0) + r[k]!;
+        sidecars[k] = (sidecars[k] ?? 0) + r[k]!;
+      }
+      for (const k in sidecars) if ((initPeak[k] ?? 0) < sidecars[k]!) initPeak[k] = sidecars[k]!;
+      nzCpu += cpu;
+      nzMem += mem;
+      sideNzCpu += cpu;
+      sideNzMem += mem;
+      peakNzCpu = Math.max(peakNzCpu, sideNzCpu);
+      peakNzMem = Math.max(peakNzMem, sideNzMem);
+    } else {
+      const keys = new Set([...Object.keys(r), ...Object.keys(sidecars)]);
+      for (const k of keys) {
+        const v = (r[k] ?? 0) + (sidecars[k] ?? 0);
+        if ((initPeak[k] ?? 0) < v) initPeak[k] = v;
+      }
+      peakNzCpu = Math.max(peakNzCpu, cpu + sideNzCpu);
+      peakNzMem = Math.max(peakNzMem, mem + sideNzMem);
+    }
   }
+  for (const k in initPeak) if ((sum[k] ?? 0) < initPeak[k]!) sum[k] = initPeak[k]!;
+  nzCpu = Math.max(nzCpu, peakNzCpu);
+  nzMem = Math.max(nzMem, peakNzMem);
   for (const k in spec.overhead ?? {}) {
     const v = spec.overhead![k]!;
     sum[k] = (sum[k] ?? 0) + v;

@@ -54,6 +54,25 @@ describe('NodeResourcesFit filter (noderesources/fit.go fitsRequest)', () => {
     const node = nodeWith('n', { cpu: 4000, memory: 8000, pods: 1 }, [makePod('a')]);
     expect(insufficientResources(podInfo(makePod('p')), node)).toEqual(['Too many pods']);
   });
+  it('counts sidecars (init containers with restartPolicy Always) in the sum and in every later init container\'s peak', () => {
+    // component-helpers resource PodRequests: app 100m; sidecar a 50m; init b 200m runs beside a (250m); sidecar c
+    // 30m. Sum 100 + 50 + 30 = 180, peak 250: the pod requests 250m (without sidecars it would be max(100, 200) = 200).
+    const init = [
+      { name: 'a', image: 'x:1', restartPolicy: 'Always' as const, resources: { requests: { cpu: 50, memory: 10 } } },
+      { name: 'b', image: 'x:1', resources: { requests: { cpu: 200 } } },
+      { name: 'c', image: 'x:1', restartPolicy: 'Always' as const, resources: { requests: { cpu: 30, memory: 20 } } },
+    ];
+    const p = podInfo(makePod('p', { cpu: 100, memory: 100 }, { initContainers: init }));
+    expect(p.requests.milliCPU).toBe(250);
+    // Memory: sum 100 + 10 + 20 = 130; b's peak is 0 + 10 = 10.
+    expect(p.requests.memory).toBe(130);
+    // Non-zero requests (scoring) follow the same rule with each container's missing cpu defaulted to 100m:
+    // b's peak 200 + 50 = 250 against the sum 100 + 50 + 30 = 180.
+    expect(p.nonZeroMilliCPU).toBe(250);
+    // A sidecar that comes last still runs beside the app containers: 100 + 500 = 600 > the init peak.
+    const last = podInfo(makePod('q', { cpu: 100 }, { initContainers: [{ name: 'i', image: 'x:1', resources: { requests: { cpu: 300 } } }, { name: 's', image: 'x:1', restartPolicy: 'Always', resources: { requests: { cpu: 500 } } }] }));
+    expect(last.requests.milliCPU).toBe(600);
+  });
   it('counts init containers as the maximum, not the sum, and adds pod overhead', () => {
     const p = makePod('p', { cpu: 500 }, { initContainers: [{ name: 'i', image: 'x:1', resources: { requests: { cpu: 800 } } }], overhead: { cpu: 100 } });
     expect(podInfo(p).requests.milliCPU).toBe(900);
