@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Container } from '../../../src/cluster/types.js';
 import { NodeInfo } from '../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../src/models/scheduler/podInfo.js';
 import { insufficientResources, leastRequestedScore, nodeResourcesFit } from '../../../src/models/scheduler/plugins/nodeResourcesFit.js';
@@ -57,7 +58,7 @@ describe('NodeResourcesFit filter (noderesources/fit.go fitsRequest)', () => {
   it('counts sidecars (init containers with restartPolicy Always) in the sum and in every later init container\'s peak', () => {
     // component-helpers resource PodRequests: app 100m; sidecar a 50m; init b 200m runs beside a (250m); sidecar c
     // 30m. Sum 100 + 50 + 30 = 180, peak 250: the pod requests 250m (without sidecars it would be max(100, 200) = 200).
-    const init = [
+    const init: Container[] = [
       { name: 'a', image: 'x:1', restartPolicy: 'Always' as const, resources: { requests: { cpu: 50, memory: 10 } } },
       { name: 'b', image: 'x:1', resources: { requests: { cpu: 200 } } },
       { name: 'c', image: 'x:1', restartPolicy: 'Always' as const, resources: { requests: { cpu: 30, memory: 20 } } },
