@@ -19,9 +19,9 @@ import { isOutOfMemory, outOfMemoryMessage } from './memory.js';
 export type RunOutcome = { status: 'done'; events: number } | { status: 'interrupted' } | { status: 'failed'; message: string; input: boolean };
 
 /** Where the worker script is (under the test runner this module is TypeScript source; the worker runs from the build). */
-export function workerUrl(name = 'worker.js'): URL {
-  const here = new URL(`./${name}`, import.meta.url);
-  return existsSync(here) ? here : new URL(`../../dist/experiment/${name}`, import.meta.url);
+function workerUrl(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  return existsSync(here) ? here : new URL('../../dist/experiment/worker.js', import.meta.url);
 }
 
 /** Options of the pool. */

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join } from 'node:path';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import { InputError } from '../workload/errors.js';
-import { REPORT_ENTRIES, checkRunOutput, clashMessage, isTempFolder, probeWritable, removeStaleTemp, writeError } from '../sim/resultsFolder.js';
+import { REPORT_ENTRIES, clashMessage, foreignInRun, isTempFolder, probeWritable, removeStaleTemp, writeError } from '../sim/resultsFolder.js';
 import { baselineCell, writeAggregates } from './aggregate.js';
 import { type Run, type SweepPlan } from './plan.js';
 import { runPool, type RunOutcome } from './pool.js';
@@ -123,12 +123,10 @@ export function checkSweepOutput(sweepDir: string, plan: SweepPlan, force: boole
       for (const r of readdirSync(cellDir).sort()) {
         if (isTempFolder(r)) continue;
         if (!seeds!.has(r)) refuse(`${e}/${r}`);
-        try {
-          checkRunOutput(join(cellDir, r), false);
-        } catch (err) {
-          if (err instanceof InputError) refuse(`${e}/${r}`);
-          throw err;
-        }
+        const runDir = join(cellDir, r);
+        if (!statSync(runDir).isDirectory()) refuse(`${e}/${r}`);
+        const foreign = foreignInRun(runDir);
+        if (foreign !== undefined) refuse(`${e}/${r}/${foreign}`);
       }
     }
   }

@@ -137,7 +137,7 @@ function isReportEntry(rel: string): boolean {
 }
 
 /** The first entry (relative path) of a run folder that kubesim did not write, if any. */
-function foreignInRun(dir: string): string | undefined {
+export function foreignInRun(dir: string): string | undefined {
   const files = runFolderFiles(dir) ?? new Set<string>();
   return firstFile(dir, (rel) => !files.has(rel) && !isReportEntry(rel));
 }

@@ -9,7 +9,7 @@
  * an InputError naming file:line:col and the limit (docs/scenario.md, "Limits").
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type CST, Composer, type Document, LineCounter, Lexer, Parser, isMap, isSeq, isScalar, isPair, isAlias, type Node as YamlNode } from 'yaml';
+import { type CST, Composer, type Document, LineCounter, Lexer, Parser, isMap, isSeq, isScalar, isPair, type Node as YamlNode } from 'yaml';
 import { InputError, formatPath } from './errors.js';
 
 /**
@@ -178,8 +178,6 @@ function checkShape(doc: Document.Parsed, lines: LineCounter, file: string): voi
       stack.push({ node: node.key, depth }, { node: node.value, depth });
     } else if (isScalar(node)) {
       if (typeof node.value === 'number' && !Number.isFinite(node.value)) throw new InputError(`${at(node)}: ${nonFinite(node.value)}`);
-    } else if (isAlias(node)) {
-      // An alias points at a node walked where it is defined.
     }
   }
 }
