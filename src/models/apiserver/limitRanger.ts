@@ -2,7 +2,8 @@
  * The LimitRanger admission plugin (plugin/pkg/admission/limitranger/admission.go) for pods, with every LimitRange
  * of the pod's namespace:
  * - mutation: a container without a request (limit) of a resource gets the Container item's defaultRequest (default);
- * - validation (Container items per container, Pod items over the pod's summed containers): request ≥ min,
+ * - validation (Container items per container, Pod items over the pod's requests and limits as PodRequests and
+ *   PodLimits aggregate them, sidecars included): request ≥ min,
  *   limit ≤ max (a limit required then), limit / request ≤ maxLimitRequestRatio. Violations forbid the pod with
  *   upstream's messages, e.g. "minimum cpu usage per Container is 100m, but request is 50m".
  */
@@ -10,6 +11,7 @@ import type { Container, LimitRange, Pod } from '../../cluster/types.js';
 import type { ResourceList } from '../../cluster/resources.js';
 import { formatAmount } from '../../cluster/quantity.js';
 import { extend } from '../../cluster/extend.js';
+import { aggregateContainers } from '../../cluster/podResources.js';
 
 /** Applies defaults and checks bounds; returns the admitted pod or the reasons it is forbidden. */
 export function admitLimitRanges(pod: Pod, ranges: readonly LimitRange[]): Pod | string {
@@ -35,12 +37,9 @@ export function admitLimitRanges(pod: Pod, ranges: readonly LimitRange[]): Pod |
       if (item.type === 'Container') {
         for (const c of [...(admitted.spec.initContainers ?? []), ...admitted.spec.containers]) check('Container', item, c.resources?.requests ?? {}, c.resources?.limits ?? {}, problems);
       } else {
-        const requests: ResourceList = {};
-        const limits: ResourceList = {};
-        for (const c of admitted.spec.containers) {
-          for (const [k, v] of Object.entries(c.resources?.requests ?? {})) requests[k] = (requests[k] ?? 0) + v;
-          for (const [k, v] of Object.entries(c.resources?.limits ?? {})) limits[k] = (limits[k] ?? 0) + v;
-        }
+        // podRequests / podLimits (admission.go): sidecars and init containers' peaks count as PodRequests has them.
+        const requests = aggregateContainers(admitted.spec, (c) => c.resources?.requests);
+        const limits = aggregateContainers(admitted.spec, (c) => c.resources?.limits);
         check('Pod', item, requests, limits, problems);
       }
     }

@@ -1,8 +1,9 @@
 /**
  * ResourceQuota for pods (plugin/pkg/admission/resourcequota, pkg/quota/v1/evaluator/core/pods.go): the usage a pod
  * adds — `pods`, `count/pods`, `requests.<r>` (and `cpu`, `memory`, `ephemeral-storage` for the requests),
- * `limits.<r>` — is checked against every quota of its namespace at creation; terminal pods (Succeeded, Failed) do
- * not count. A quota over cpu or memory requests or limits requires every container to set them ("must specify").
+ * `limits.<r>`, from PodRequests and PodLimits (sidecars included) — is checked against every quota of its namespace
+ * at creation; terminal pods (Succeeded, Failed) do not count. A quota over cpu or memory requests or limits requires
+ * every container, init containers included, to set them ("must specify limits.memory for: app").
  * Forbidden messages as upstream: "exceeded quota: compute, requested: requests.cpu=2, used: requests.cpu=9,
  * limited: requests.cpu=10". Usage is kept from the store's commits, as the quota controller's recalculation would
  * give it (its resync lag is not modelled).
@@ -13,6 +14,7 @@ import { CPU, EPHEMERAL_STORAGE, MEMORY, type ResourceList } from '../../cluster
 import { formatAmount } from '../../cluster/quantity.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { extend } from '../../cluster/extend.js';
+import { podLimitList } from '../../cluster/podResources.js';
 
 /** The quota usage of one pod. */
 export function podQuotaUsage(pod: Pod): ResourceList {
@@ -29,13 +31,14 @@ export function podQuotaUsage(pod: Pod): ResourceList {
   add(`requests.${EPHEMERAL_STORAGE}`, req.ephemeralStorage);
   add(EPHEMERAL_STORAGE, req.ephemeralStorage);
   for (const [k, v] of req.scalar) add(`requests.${k}`, v);
-  // Limits: the containers' sum, raised to each init container's (as PodLimits does).
-  const limits: ResourceList = {};
-  for (const c of pod.spec.containers) for (const [k, v] of Object.entries(c.resources?.limits ?? {})) limits[k] = (limits[k] ?? 0) + v;
-  for (const c of pod.spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.limits ?? {})) if ((limits[k] ?? 0) < v) limits[k] = v;
+  // Limits as PodLimits computes them (sidecars add to the sum and to later init containers' peaks).
+  const limits = podLimitList(pod.spec);
   for (const [k, v] of Object.entries(limits)) add(`limits.${k}`, v);
   return u;
 }
+
+/** The quota resources that need every container to set them (pods.go `validationSet`). */
+const VALIDATED = new Set([CPU, MEMORY, `requests.${CPU}`, `requests.${MEMORY}`, `limits.${CPU}`, `limits.${MEMORY}`]);
 
 const terminal = (p: Pod) => p.status.phase === 'Succeeded' || p.status.phase === 'Failed';
 
@@ -95,14 +98,19 @@ export class QuotaTracker {
     const fmt = (k: string, v: number) => `${k}=${formatAmount(resourceOf(k), v)}`;
     for (const q of [...quotas].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
       const hard = q.spec.hard;
-      // Quotas over compute resources need every container to state them (pods.go `podComputeUsageHelper`).
+      // Quotas over cpu or memory need every container, init containers and sidecars included, to state them
+      // (pods.go `Constraints`, `enforcePodContainerConstraints`): "must specify limits.cpu for: app,side".
+      const required = Object.keys(hard).filter((k) => VALIDATED.has(k)).sort();
       const missing: string[] = [];
-      const all = (kind: 'requests' | 'limits', r: string) => pod.spec.containers.every((c) => (c.resources?.[kind]?.[r] ?? 0) > 0);
-      for (const key of Object.keys(hard).sort()) {
-        const [kind, r] = key === CPU || key === MEMORY ? ['requests', key] : key.startsWith('requests.') ? ['requests', key.slice(9)] : key.startsWith('limits.') ? ['limits', key.slice(7)] : [undefined, undefined];
-        if ((r === CPU || r === MEMORY) && !all(kind as 'requests' | 'limits', r)) missing.push(key);
+      for (const key of required) {
+        const [kind, r] = key.startsWith('limits.') ? ['limits', key.slice(7)] : ['requests', key.startsWith('requests.') ? key.slice(9) : key];
+        const names = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]
+          .filter((c) => c.resources?.[kind as 'requests' | 'limits']?.[r] === undefined)
+          .map((c) => c.name)
+          .sort();
+        if (names.length > 0) missing.push(`${key} for: ${[...new Set(names)].join(',')}`);
       }
-      if (missing.length > 0) return `failed quota: ${q.metadata.name}: must specify ${missing.join(',')}`;
+      if (missing.length > 0) return `failed quota: ${q.metadata.name}: must specify ${missing.join('; ')}`;
       const over = Object.keys(hard)
         .sort()
         .filter((k) => (delta[k] ?? 0) > 0 && (used[k] ?? 0) + delta[k]! > hard[k]!);

@@ -13,17 +13,20 @@
 import type { Micros } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import { CPU, MEMORY } from '../../cluster/resources.js';
+import { podLimitList, podRequestList } from '../../cluster/podResources.js';
 import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION, parseUsage, type Signal } from '../../workload/usage.js';
 
-/** The pod's limit of a resource: the sum over its containers when every container sets one, else undefined. */
+/**
+ * The pod's limit of a resource: PodLimits (sidecars and init peaks included) when every container, init containers
+ * too, sets one (pkg/kubelet/cm/helpers_linux.go `ResourceConfigForPod`: the pod cgroup is limited only then), else
+ * undefined.
+ */
 export function podLimit(pod: Pod, resource: string): number | undefined {
-  let sum = 0;
-  for (const c of pod.spec.containers) {
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     const l = c.resources?.limits?.[resource];
     if (l === undefined || l <= 0) return undefined;
-    sum += l;
   }
-  return sum;
+  return podLimitList(pod.spec)[resource];
 }
 
 function perPod(pod: Pod, resource: string, annotation: string): Signal | undefined {
@@ -71,8 +74,7 @@ export function cpuDemand(pod: Pod): number {
   let d: number;
   if (usage !== undefined && usage.kind === 'constant') d = usage.value;
   else {
-    d = 0;
-    for (const c of pod.spec.containers) d += c.resources?.requests?.[CPU] ?? 0;
+    d = podRequestList(pod.spec)[CPU] ?? 0;
   }
   return limit !== undefined ? Math.min(d, limit) : d;
 }

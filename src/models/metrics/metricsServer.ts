@@ -6,6 +6,7 @@
  * terminated and not-yet-scraped pods have no metrics, as upstream. ContainerResource metrics split the pod's usage
  * by the containers' requests (GUESS: the usage model is per pod).
  */
+import { longRunningContainers } from '../../cluster/podResources.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Micros } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
@@ -48,10 +49,12 @@ export class MetricsServer {
       if (!this.scraped(pod, at)) continue;
       let value = this.usage.usageOf(pod.metadata.uid!, resource, at);
       if (container !== undefined) {
-        const c = pod.spec.containers.find((x) => x.name === container);
+        // The pod's use is shared among its running containers (sidecars too) by their requests.
+        const running = longRunningContainers(pod.spec);
+        const c = running.find((x) => x.name === container);
         if (c === undefined) continue;
-        const total = pod.spec.containers.reduce((a, x) => a + (x.resources?.requests?.[resource] ?? 0), 0);
-        value = total > 0 ? Math.round((value * (c.resources?.requests?.[resource] ?? 0)) / total) : Math.round(value / pod.spec.containers.length);
+        const total = running.reduce((a, x) => a + (x.resources?.requests?.[resource] ?? 0), 0);
+        value = total > 0 ? Math.round((value * (c.resources?.requests?.[resource] ?? 0)) / total) : Math.round(value / running.length);
       }
       out.set(pod.metadata.name, { value, timestamp: at, windowUs: METRIC_RESOLUTION_US });
     }

@@ -14,6 +14,7 @@
  * A workload is the pod's controller, followed up through a ReplicaSet to its Deployment, so a rollout's old and new
  * pods share one load.
  */
+import { longRunningContainers, podLimitList, podRequestList } from '../../cluster/podResources.js';
 import type { Micros } from '../../engine/time.js';
 import { hashNormal } from '../../engine/hashNoise.js';
 import type { Pod } from '../../cluster/types.js';
@@ -168,16 +169,11 @@ export class UsageModel {
   private boundsOf(pod: Pod): Map<string, { request: number; limit: number }> {
     const m = new Map<string, { request: number; limit: number }>();
     for (const resource of Object.keys(USAGE_ANNOTATIONS)) {
-      let request = 0;
-      let limit = 0;
-      let unlimited = false;
-      for (const c of pod.spec.containers) {
-        request += c.resources?.requests?.[resource] ?? 0;
-        const l = c.resources?.limits?.[resource];
-        if (l === undefined) unlimited = true;
-        else limit += l;
-      }
-      m.set(resource, { request, limit: unlimited ? 0 : limit });
+      // The pod's requests and limits as PodRequests / PodLimits give them (sidecars included); no limit unless
+      // every running container sets one.
+      const request = podRequestList(pod.spec)[resource] ?? 0;
+      const unlimited = longRunningContainers(pod.spec).some((c) => c.resources?.limits?.[resource] === undefined);
+      m.set(resource, { request, limit: unlimited ? 0 : (podLimitList(pod.spec)[resource] ?? 0) });
     }
     return m;
   }

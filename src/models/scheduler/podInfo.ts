@@ -1,12 +1,13 @@
 /**
  * A pod as the scheduler sees it, with its resource requests computed once per pod spec:
- * - `requests`: k8s.io/component-helpers/resource `PodRequests`: the sum over containers, raised to each init
- *   container's request (init containers run one at a time), plus `spec.overhead`;
+ * - `requests`: k8s.io/component-helpers/resource `PodRequests` (cluster/podResources.ts): the sum over the app
+ *   containers and sidecars, raised to each init container's peak, plus `spec.overhead`;
  * - `nonZero`: the same with upstream's scoring defaults for a container that sets no cpu or memory request
  *   (100 m and 200 MB: pkg/scheduler/util/pod_resources.go), used by NodeResourcesFit scoring and NonZeroRequested.
  */
 import type { Container, Pod, PodSpec } from '../../cluster/types.js';
 import { gpuRequest, type GpuRequest } from './gpu/gpuRequest.js';
+import { aggregateContainers, longRunningContainers, podRequestList } from '../../cluster/podResources.js';
 import { CPU, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 
 /** Requests in the scheduler's layout (framework.Resource). */
@@ -24,7 +25,7 @@ export interface PodInfo {
   requests: Resource;
   nonZeroMilliCPU: number;
   nonZeroMemory: number;
-  /** Host ports the pod's containers ask for, as `protocol/port` keys (hostIP is not modelled: all are 0.0.0.0). */
+  /** Host ports the pod's app containers and sidecars ask for, as `protocol/port/hostIP` keys. */
   hostPorts: readonly string[];
   /** What the pod asks of GPUs (whole or a share), undefined when nothing. */
   gpu: GpuRequest | undefined;
@@ -51,59 +52,13 @@ export function podInfo(pod: Pod): PodInfo {
 }
 
 function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
-  const sum: Record<string, number> = {};
-  let nzCpu = 0;
-  let nzMem = 0;
-  for (const c of spec.containers) {
-    const r = c.resources?.requests ?? {};
-    for (const k in r) sum[k] = (sum[k] ?? 0) + r[k]!;
-    nzCpu += nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST);
-    nzMem += nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST);
-  }
-  // Init containers (k8s.io/component-helpers resource PodRequests): a sidecar (restartPolicy Always) keeps running,
-  // so it adds to the app containers' sum and to every later init container's peak; a regular init container runs
-  // alone beside the sidecars started before it. The pod needs the larger of the sum and the highest peak.
-  const sidecars: Record<string, number> = {};
-  const initPeak: Record<string, number> = {};
-  let sideNzCpu = 0;
-  let sideNzMem = 0;
-  let peakNzCpu = 0;
-  let peakNzMem = 0;
-  for (const c of spec.initContainers ?? []) {
-    const r = c.resources?.requests ?? {};
-    const cpu = nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST);
-    const mem = nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST);
-    if (c.restartPolicy === 'Always') {
-      for (const k in r) {
-        sum[k] = (sum[k] ?? 0) + r[k]!;
-        sidecars[k] = (sidecars[k] ?? 0) + r[k]!;
-      }
-      for (const k in sidecars) if ((initPeak[k] ?? 0) < sidecars[k]!) initPeak[k] = sidecars[k]!;
-      nzCpu += cpu;
-      nzMem += mem;
-      sideNzCpu += cpu;
-      sideNzMem += mem;
-      peakNzCpu = Math.max(peakNzCpu, sideNzCpu);
-      peakNzMem = Math.max(peakNzMem, sideNzMem);
-    } else {
-      const keys = new Set([...Object.keys(r), ...Object.keys(sidecars)]);
-      for (const k of keys) {
-        const v = (r[k] ?? 0) + (sidecars[k] ?? 0);
-        if ((initPeak[k] ?? 0) < v) initPeak[k] = v;
-      }
-      peakNzCpu = Math.max(peakNzCpu, cpu + sideNzCpu);
-      peakNzMem = Math.max(peakNzMem, mem + sideNzMem);
-    }
-  }
-  for (const k in initPeak) if ((sum[k] ?? 0) < initPeak[k]!) sum[k] = initPeak[k]!;
-  nzCpu = Math.max(nzCpu, peakNzCpu);
-  nzMem = Math.max(nzMem, peakNzMem);
-  for (const k in spec.overhead ?? {}) {
-    const v = spec.overhead![k]!;
-    sum[k] = (sum[k] ?? 0) + v;
-    if (k === CPU) nzCpu += v;
-    if (k === MEMORY) nzMem += v;
-  }
+  // Requests as PodRequests computes them (cluster/podResources.ts: sidecars add to the sum and to later init peaks).
+  const sum = podRequestList(spec);
+  // The non-zero requests the same way, each container's unset cpu or memory taken at upstream's scoring default.
+  const nonZeroOf = (c: Container) => ({ [CPU]: nonZero(c, CPU, DEFAULT_MILLI_CPU_REQUEST), [MEMORY]: nonZero(c, MEMORY, DEFAULT_MEMORY_REQUEST) });
+  const nz = aggregateContainers(spec, nonZeroOf);
+  const nzCpu = (nz[CPU] ?? 0) + (spec.overhead?.[CPU] ?? 0);
+  const nzMem = (nz[MEMORY] ?? 0) + (spec.overhead?.[MEMORY] ?? 0);
   const scalar: [string, number][] = Object.keys(sum)
     .filter((k) => k !== CPU && k !== MEMORY && k !== EPHEMERAL_STORAGE && k !== PODS)
     .sort()
@@ -112,7 +67,7 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
   // pkg/scheduler/util GetHostPorts counts them since v1.34; regular init containers have exited before the app
   // containers start. Each entry is `protocol/port/ip`, the IP defaulting to 0.0.0.0 (HostPortInfo.sanitize).
   const hostPorts: string[] = [];
-  for (const c of [...(spec.initContainers ?? []).filter((i) => i.restartPolicy === 'Always'), ...spec.containers]) {
+  for (const c of longRunningContainers(spec)) {
     for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) hostPorts.push(hostPortKey(p.protocol ?? 'TCP', p.hostPort, p.hostIP));
   }
   return {

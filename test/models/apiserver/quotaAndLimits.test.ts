@@ -16,6 +16,7 @@ import { ObjectStore } from '../../../src/cluster/store.js';
 import type { LimitRange, Pod, ResourceQuota } from '../../../src/cluster/types.js';
 import { ApiServer } from '../../../src/models/apiserver/apiServer.js';
 import { admitLimitRanges } from '../../../src/models/apiserver/limitRanger.js';
+import { podQuotaUsage } from '../../../src/models/apiserver/resourceQuota.js';
 import { loadScenario } from '../../../src/workload/loadScenario.js';
 import { runScenario } from '../../../src/sim/simulation.js';
 import { makePod } from '../../helpers/objects.js';
@@ -47,6 +48,13 @@ describe('LimitRange', () => {
   it('fills a container\'s missing requests and limits from the Container item', () => {
     const admitted = admitLimitRanges(makePod('p', { cpu: 100 }), [limitRange([{ type: 'Container', default: { cpu: 500, memory: 512 * MiB }, defaultRequest: { cpu: 250, memory: 256 * MiB } }])]) as Pod;
     expect(admitted.spec.containers[0]!.resources).toEqual({ requests: { cpu: 100, memory: 256 * MiB }, limits: { cpu: 500, memory: 512 * MiB } });
+  });
+
+  it('a Pod item bounds the pod\'s requests with its sidecars and init peaks, as admission.go podRequests does', () => {
+    const lr = [limitRange([{ type: 'Pod', max: { cpu: 1000 } }])];
+    const pod = makePod('p', {}, { initContainers: [{ name: 'log', image: 'fluent-bit:3', restartPolicy: 'Always', resources: { limits: { cpu: 600 } } }] });
+    pod.spec.containers[0]!.resources = { limits: { cpu: 600 } };
+    expect(admitLimitRanges(pod, lr)).toBe('[maximum cpu usage per Pod is 1, but limit is 1200m]');
   });
 
   it('forbids requests under min, limits over max and ratios over maxLimitRequestRatio, with upstream\'s messages', () => {
@@ -82,7 +90,30 @@ describe('ResourceQuota', () => {
     let message = '';
     w.client.create(makePod('p', { cpu: 100 }), (r) => (message = r.ok ? 'ok' : r.message));
     w.engine.run(1_000_000);
-    expect(message).toBe('Pod "default/p" is forbidden: failed quota: compute: must specify limits.memory');
+    expect(message).toBe('Pod "default/p" is forbidden: failed quota: compute: must specify limits.memory for: c');
+  });
+
+  it('a quota over cpu names every container lacking it, init containers and sidecars included (pods.go Constraints)', () => {
+    const w = world();
+    w.store.create(quota({ 'requests.cpu': 10_000, 'limits.memory': 4 * GiB }), 0);
+    const pod = makePod('p', { cpu: 100 }, { initContainers: [{ name: 'setup', image: 'busybox:1.36', resources: { limits: { memory: MiB } } }, { name: 'log', image: 'fluent-bit:3', restartPolicy: 'Always' }] });
+    let message = '';
+    w.client.create(pod, (r) => (message = r.ok ? 'ok' : r.message));
+    w.engine.run(1_000_000);
+    expect(message).toBe('Pod "default/p" is forbidden: failed quota: compute: must specify limits.memory for: c,log; requests.cpu for: log,setup');
+  });
+
+  it('a sidecar counts in the quota usage: requests and limits as PodRequests and PodLimits sum them', () => {
+    const pod = makePod('p', {}, {
+      initContainers: [
+        { name: 'log', image: 'fluent-bit:3', restartPolicy: 'Always', resources: { requests: { cpu: 200, memory: 64 * MiB }, limits: { cpu: 500, memory: 128 * MiB } } },
+        { name: 'migrate', image: 'busybox:1.36', resources: { requests: { cpu: 1000 }, limits: { cpu: 2000 } } },
+      ],
+    });
+    pod.spec.containers[0]!.resources = { requests: { cpu: 300, memory: 256 * MiB }, limits: { cpu: 600, memory: 512 * MiB } };
+    const u = podQuotaUsage(pod);
+    // cpu requests: max(300 + 200, 1000 + 200) = 1200; limits: max(600 + 500, 2000 + 500) = 2500; memory: sums.
+    expect(u).toMatchObject({ 'requests.cpu': 1200, cpu: 1200, 'requests.memory': 320 * MiB, 'limits.cpu': 2500, 'limits.memory': 640 * MiB });
   });
 
   it('a ReplicaSet creates pods up to the quota; the rest are FailedCreate events', async () => {

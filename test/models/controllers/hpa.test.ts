@@ -129,6 +129,18 @@ describe('HPA replica calculator (replica_calculator.go)', () => {
     expect(resourceReplicas(3, { utilization: 50 }, 'cpu', pods2, new Map([['a', metric(100)], ['b', metric(100)]]), now).replicas).toBe(3); // (100+100+1000)/3000 = 40 % → ratio 0.8 → ceil(2.4)=3
   });
 
+  it('counts a sidecar\'s request in the pod\'s, and refuses a sidecar without one (calculatePodRequests)', () => {
+    const withSidecar = (name: string, sidecarCpu: number | undefined): Pod => {
+      const p = pod(name, true);
+      p.spec.initContainers = [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always', resources: sidecarCpu === undefined ? {} : { requests: { cpu: sidecarCpu } } }, { name: 'setup', image: 'x' }];
+      return p;
+    };
+    // 1000 m app + 1000 m sidecar per pod; 1500 m used = 75 % against a 50 % target → ceil(1.5 × 2) = 3.
+    const pods = [withSidecar('a', 1000), withSidecar('b', 1000)];
+    expect(resourceReplicas(2, { utilization: 50 }, 'cpu', pods, new Map([['a', metric(1500)], ['b', metric(1500)]]), now)).toMatchObject({ replicas: 3, utilization: 75 });
+    expect(() => resourceReplicas(1, { utilization: 50 }, 'cpu', [withSidecar('c', undefined)], new Map([['c', metric(500)]]), now)).toThrow('missing request for cpu in container proxy of Pod c');
+  });
+
   it('uses the average value for AverageValue targets', () => {
     const pods = [pod('a', true), pod('b', true)];
     expect(resourceReplicas(2, { averageValue: 500 }, 'cpu', pods, new Map([['a', metric(1000)], ['b', metric(1000)]]), now)).toMatchObject({ replicas: 4, averageValue: 1000 });

@@ -32,6 +32,7 @@ import { compileLabelSelector } from '../../../cluster/selector.js';
 import type { ApiClient, ApiServer } from '../../apiserver/apiServer.js';
 import type { EventRecorder } from '../../eventRecorder.js';
 import type { NodeInfo } from '../../scheduler/nodeInfo.js';
+import { podInfo } from '../../scheduler/podInfo.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { ClusterAutoscalerSettings } from '../../../workload/schema/scenario.js';
 import { getControllerOf } from '../podControl.js';
@@ -206,13 +207,8 @@ export class ClusterAutoscaler {
     const unfit = new Set<string>();
     const score = (p: Pod) => {
       const t = template.status.allocatable ?? template.status.capacity;
-      let cpu = 0;
-      let mem = 0;
-      for (const c of p.spec.containers) {
-        cpu += c.resources?.requests?.cpu ?? 0;
-        mem += c.resources?.requests?.memory ?? 0;
-      }
-      return cpu / (t.cpu || 1) + mem / (t.memory || 1);
+      const r = podInfo(p).requests;
+      return r.milliCPU / (t.cpu || 1) + r.memory / (t.memory || 1);
     };
     const sorted = [...pods].sort((a, b) => score(b) - score(a));
     for (const pod of sorted) {
@@ -241,10 +237,9 @@ export class ClusterAutoscaler {
       snap.place(i, pod);
       option.pods++;
       option.podUids.push(pod.metadata.uid!);
-      for (const c of pod.spec.containers) {
-        option.cpuRequested += c.resources?.requests?.cpu ?? 0;
-        option.memoryRequested += c.resources?.requests?.memory ?? 0;
-      }
+      const r = podInfo(pod).requests;
+      option.cpuRequested += r.milliCPU;
+      option.memoryRequested += r.memory;
     }
     const alloc = template.status.allocatable ?? template.status.capacity;
     option.cpuAllocatable = option.nodeCount * (alloc.cpu ?? 0);

@@ -12,6 +12,7 @@
  * a scale-up, they count as using 0; missing pods count as 100 % of their request on a scale-down and 0 on a
  * scale-up; the ratio is recomputed and the decision dropped if it changes direction or falls within tolerance.
  */
+import { longRunningContainers } from '../../../cluster/podResources.js';
 import type { Micros } from '../../../engine/time.js';
 import type { Pod } from '../../../cluster/types.js';
 import type { PodMetric } from '../../metrics/metricsServer.js';
@@ -79,12 +80,12 @@ function groupPods(pods: readonly Pod[], metrics: Map<string, PodMetric>, resour
   return g;
 }
 
-/** Sum of the pods' requests of `resource` (`calculatePodRequests`): every container needs one. */
+/** Sum of the pods' requests of `resource` (`calculatePodRequests`): the app containers and sidecars, each needs one. */
 function podRequests(pods: readonly Pod[], resource: string, container: string | undefined): Map<string, number> {
   const out = new Map<string, number>();
   for (const pod of pods) {
     let sum = 0;
-    for (const c of pod.spec.containers) {
+    for (const c of longRunningContainers(pod.spec)) {
       if (container !== undefined && c.name !== container) continue;
       const r = c.resources?.requests?.[resource];
       if (r === undefined) throw new MetricsError(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
