@@ -228,6 +228,8 @@ export interface PodStatus {
   podIP?: string;
   /** Per container: restarts and readiness (written once a container has restarted). */
   containerStatuses?: { name: string; restartCount: number; ready: boolean; waitingReason?: string; exitCode?: number }[];
+  /** The sidecars' statuses (kubesim writes them once a sidecar has restarted). */
+  initContainerStatuses?: { name: string; restartCount: number; ready: boolean }[];
 }
 
 /** v1.Pod. */

@@ -117,7 +117,7 @@ export class PodTracker {
     const p = r.pod;
     const owner = p.metadata.ownerReferences?.find((o) => o.controller) ?? p.metadata.ownerReferences?.[0];
     const info = podInfo(p);
-    const restarts = Math.max(0, ...(p.status.containerStatuses ?? []).map((c) => c.restartCount));
+    const restarts = Math.max(0, ...(p.status.containerStatuses ?? []).map((c) => c.restartCount), ...(p.status.initContainerStatuses ?? []).map((c) => c.restartCount));
     this.restarts += restarts;
     this.csv.row([
       p.metadata.namespace,

@@ -25,6 +25,15 @@
  *   small (62, 87 → 449). Ready at 308/309 ms, exit 60 s after start: Succeeded at 60.308/60.309 s. The Job
  *   controller batches pod events for 1 s, so the third pod is created at 61.310 s; it succeeds at 121.615 s and
  *   the Job completes at 122.616 s (delivery + 1 s batch).
+ *
+ * sidecars — one node (4 cpu, 8Gi), images pre-pulled, container stop 1 s.
+ *   Job logs: pod with sidecar log (250m, 256Mi) and app container c (1 cpu, 1Gi, 60 s): requests 1250m and 1.25Gi
+ *   (PodRequests adds the sidecar). Created 3 ms, bound 6 ms, seen 7 ms; sandbox → 107 ms; log started 307 ms; c
+ *   started 507 ms (Running and Ready written 508 ms). c exits at 60.507 s: the sidecar is stopped ("Stopping
+ *   container log"), 1 s, then Succeeded at 61.508 s; the Job controller's batched sync at 61.509 s completes the Job.
+ *   Deployment web: sidecar proxy (100m, 128Mi, readiness initialDelay 20 s, period 10 s) and web (500m, 512Mi,
+ *   readiness at once): requests 600m, 640Mi. proxy started 309 ms, web 509 ms: Running at 510 ms, but Ready only
+ *   at proxy's readiness tick 20 s after its start: written 20.309 s, committed 20.310 s.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +47,7 @@ const here = new URL('.', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'kubesim-golden-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe.each(['placement', 'job-lifecycle'])('golden scenario %s', (name) => {
+describe.each(['placement', 'job-lifecycle', 'sidecars'])('golden scenario %s', (name) => {
   const out = join(tmp, name);
   beforeAll(async () => {
     await runScenario(loadScenario(join(here, name, 'scenario.yaml')), { outDir: out });
@@ -85,5 +94,20 @@ describe('golden values derived by hand', () => {
     expect(completed?.time_s).toBe('122.616000');
     const summary = readCsv(join(here, 'job-lifecycle', 'expected', 'summary.csv'))[0]!;
     expect(summary).toMatchObject({ pods_succeeded: '3', jobs_created: '1', jobs_completed: '1' });
+  });
+
+  it('sidecars: the Job completes when its main container exits; the Deployment pod is Ready after its sidecar', () => {
+    const pods = readCsv(join(here, 'sidecars', 'expected', 'pods.csv'));
+    const job = pods.find((p) => p.owner_kind === 'Job')!;
+    const web = pods.find((p) => p.owner_kind === 'ReplicaSet')!;
+    expect(job).toMatchObject({ phase: 'Succeeded', cpu_request_m: '1250', memory_request_bytes: String(1.25 * 1024 ** 3), running_s: '0.508000', finished_s: '61.508000', restarts: '0' });
+    expect(web).toMatchObject({ phase: 'Running', cpu_request_m: '600', memory_request_bytes: String(640 * 1024 ** 2), running_s: '0.510000', ready_s: '20.310000' });
+    const events = readCsv(join(here, 'sidecars', 'expected', 'events.csv'));
+    expect(events.filter((e) => e.name === job.name && e.reason === 'Started').map((e) => [e.time_s, e.message])).toEqual([
+      ['0.307000', 'Started container log'],
+      ['0.507000', 'Started container c'],
+    ]);
+    expect(events.find((e) => e.reason === 'Killing')).toMatchObject({ time_s: '60.507000', message: 'Stopping container log' });
+    expect(events.find((e) => e.reason === 'Completed')?.time_s).toBe('61.509000');
   });
 });

@@ -25,7 +25,7 @@ import type { Engine, EventHandle } from '../../engine/engine.js';
 import { constant, type Distribution, sample } from '../../engine/distribution.js';
 import type { Rng } from '../../engine/rng.js';
 import type { Micros } from '../../engine/time.js';
-import type { Container, Node, Pod, PodCondition, PodPhase, Probe } from '../../cluster/types.js';
+import type { Container, Node, Pod, PodCondition, PodPhase } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
@@ -37,6 +37,8 @@ import { ImageManager, type PullConfig } from './imageManager.js';
 import { cpuDemand, oomAfterUs, throttledDurationUs } from './limits.js';
 import { cpuShares, NodeCpu } from './cpuShares.js';
 import { podClaims } from '../scheduler/plugins/volumeBinding.js';
+import { containerReadyDelayUs, probeFailsAtUs, readyDelayUs, startedDelayUs } from './probes.js';
+import { isSidecar } from '../../cluster/podResources.js';
 
 /** Attach (attach/detach controller) and mount of a pod's volumes: 5 s (GUESS: a cloud disk attach takes seconds). */
 const DEFAULT_VOLUME_ATTACH = constant(5_000_000);
@@ -72,7 +74,8 @@ export const CRASHLOOP_RESET_US = 600_000_000;
 interface Worker {
   pod: Pod;
   timer: EventHandle | undefined;
-  state: 'starting' | 'running' | 'backoff' | 'terminating' | 'done';
+  /** `completing`: the app containers have exited and the sidecars are being stopped before the pod ends. */
+  state: 'starting' | 'running' | 'backoff' | 'completing' | 'terminating' | 'done';
   restarts: number;
   /** When the kubelet admitted the pod (status.startTime). */
   admittedAt: Micros;
@@ -83,6 +86,23 @@ interface Worker {
   pullBackoff: Map<string, Micros>;
   /** The pod's address, allocated with its sandbox. */
   ip: string | undefined;
+  /** When each sidecar's current instance started (absent while it is down or not started yet). */
+  sidecarStartedAt: Map<string, Micros>;
+  /** Restarts and last CrashLoopBackOff wait per sidecar. */
+  sidecarRestarts: Map<string, number>;
+  sidecarBackoff: Map<string, Micros>;
+  /** Bumped whenever a container's readiness is lost, so a pending Ready write made before is dropped. */
+  readyEpoch: number;
+}
+
+/** The pod's sidecars: init containers with restartPolicy Always, in order. */
+function sidecarsOf(pod: Pod): Container[] {
+  return (pod.spec.initContainers ?? []).filter(isSidecar);
+}
+
+/** The longest preStop hook of the pod's sidecars. */
+function sidecarPreStopUs(pod: Pod): number {
+  return preStopDurationUs({ ...pod, spec: { ...pod.spec, containers: sidecarsOf(pod) } });
 }
 
 /** `minimumGracePeriodInSeconds`: the extension a preStop hook gets when it outlives the grace period. */
@@ -98,33 +118,6 @@ export function preStopDurationUs(pod: Pod): number {
     if (us > longest) longest = us;
   }
   return longest;
-}
-
-/** Probe defaults (pkg/apis/core/v1/defaults.go `SetDefaults_Probe`): period 10 s. */
-export const PROBE_DEFAULT_PERIOD_S = 10;
-
-/** The first probe tick at or after `notBefore` µs, ticks at 0, period, 2 × period… after the container started. */
-function tickAtOrAfter(notBefore: Micros, periodS: number): Micros {
-  const period = periodS * 1_000_000;
-  return notBefore <= 0 ? 0 : Math.ceil(notBefore / period) * period;
-}
-
-/**
- * How long after the containers start the pod is Ready (pkg/kubelet/prober/worker.go): a probe worker probes at
- * once and then every periodSeconds; before initialDelaySeconds it reports nothing. The startup probe passes at its
- * first tick after its initial delay; readiness probes run only once the container has started, so a container is
- * ready at its first readiness tick at or after both. Probes are assumed to succeed, taking no time (GUESS).
- */
-export function readyDelayUs(containers: readonly Container[]): Micros {
-  let ready = 0;
-  for (const c of containers) {
-    const s = c.startupProbe;
-    const started = s === undefined ? 0 : tickAtOrAfter((s.initialDelaySeconds ?? 0) * 1_000_000, s.periodSeconds ?? PROBE_DEFAULT_PERIOD_S);
-    const r = c.readinessProbe;
-    const at = r === undefined ? started : tickAtOrAfter(Math.max(started, (r.initialDelaySeconds ?? 0) * 1_000_000), r.periodSeconds ?? PROBE_DEFAULT_PERIOD_S);
-    if (at > ready) ready = at;
-  }
-  return ready;
 }
 
 /** The kubelet of one node. */
@@ -311,7 +304,7 @@ export class Kubelet {
       return;
     }
     this.admitted.addPod(info);
-    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0, pullBackoff: new Map(), ip: undefined };
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: this.engine.now, startedAt: this.engine.now, backoffUs: 0, pullBackoff: new Map(), ip: undefined, sidecarStartedAt: new Map(), sidecarRestarts: new Map(), sidecarBackoff: new Map(), readyEpoch: 0 };
     this.workers.set(pod.metadata.uid!, w);
     const deadline = pod.spec.activeDeadlineSeconds;
     if (deadline !== undefined) {
@@ -372,7 +365,15 @@ export class Kubelet {
         w.timer = undefined;
         this.recorder.record(pod, 'Normal', 'Started', 'kubelet', `Started container ${c.name}`, this.nodeName);
         this.images.used(c.image);
-        this.startContainers(w, containers, i + 1);
+        if (!isSidecar(c)) return this.startContainers(w, containers, i + 1);
+        // A sidecar keeps running; the next container starts once it has started (its startup probe passed).
+        this.sidecarStarted(w, c);
+        const wait = startedDelayUs(c);
+        if (wait === 0) return this.startContainers(w, containers, i + 1);
+        w.timer = this.engine.schedule(wait, () => {
+          w.timer = undefined;
+          this.startContainers(w, containers, i + 1);
+        });
       });
     };
     const present = this.images.has(c.image);
@@ -428,16 +429,7 @@ export class Kubelet {
   private running(w: Worker): void {
     w.state = 'running';
     w.startedAt = this.engine.now;
-    const readyIn = readyDelayUs(w.pod.spec.containers);
-    if (readyIn === 0) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
-    else {
-      // Probes: Running at once, Ready when every container's startup and readiness probes have passed.
-      this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
-      const startedAt = w.startedAt;
-      this.engine.schedule(readyIn, () => {
-        if (w.state === 'running' && w.startedAt === startedAt) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']]);
-      });
-    }
+    this.scheduleReady(w, true);
     const run = runDurationUs(w.pod.metadata.annotations);
     const d = run === undefined ? undefined : throttledDurationUs(w.pod, run);
     // A memory limit the pod's use passes: the kernel OOM-kills the container (limits.ts).
@@ -487,6 +479,87 @@ export class Kubelet {
   }
 
   /**
+   * Probes: the pod is Running once its app containers have started, and Ready when every app container and every
+   * sidecar is ready (pkg/kubelet/status/generate.go `GenerateContainersReadyCondition` counts restartable init
+   * containers since v1.29): each container's readiness from its own start. A sidecar that is down keeps the pod
+   * unready until it has started again. `first`: the write when the app containers have just started.
+   */
+  private scheduleReady(w: Worker, first = false): void {
+    const now = this.engine.now;
+    let readyAt = w.startedAt + readyDelayUs(w.pod.spec.containers);
+    let down = false;
+    for (const sc of sidecarsOf(w.pod)) {
+      const at = w.sidecarStartedAt.get(sc.name);
+      if (at === undefined) down = true;
+      else readyAt = Math.max(readyAt, at + containerReadyDelayUs(sc));
+    }
+    const ready: [PodCondition['type'], PodCondition['status']][] = [['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']];
+    if (!down && readyAt <= now) return this.writeStatus(w.pod, 'Running', ready);
+    if (first) this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
+    if (down) return;
+    const startedAt = w.startedAt;
+    const epoch = w.readyEpoch;
+    this.engine.schedule(readyAt - now, () => {
+      if (w.state === 'running' && w.startedAt === startedAt && w.readyEpoch === epoch) this.writeStatus(w.pod, 'Running', ready);
+    });
+  }
+
+  /**
+   * A sidecar (re)started: with `kubesim.dev/unhealthy-after` and a liveness probe it hangs after that long, is
+   * marked unready at its readiness probe's failureThreshold-th failing tick and killed at its liveness probe's; it is
+   * then restarted whatever the pod's restartPolicy (kuberuntime `computePodActions`: restartable init containers
+   * always restart), after its own CrashLoopBackOff, while the app containers keep running.
+   */
+  private sidecarStarted(w: Worker, c: Container): void {
+    const startedAt = this.engine.now;
+    w.sidecarStartedAt.set(c.name, startedAt);
+    const hang = durationAnnotationUs(w.pod.metadata.annotations, UNHEALTHY_AFTER_ANNOTATION);
+    if (hang === undefined || c.livenessProbe === undefined) return;
+    const alive = () => (w.state === 'starting' || w.state === 'running' || w.state === 'backoff') && w.sidecarStartedAt.get(c.name) === startedAt;
+    const killIn = probeFailsAtUs(c.livenessProbe, hang);
+    const unreadyIn = c.readinessProbe !== undefined ? probeFailsAtUs(c.readinessProbe, hang) : undefined;
+    if (unreadyIn !== undefined && unreadyIn < killIn) {
+      this.engine.schedule(unreadyIn, () => {
+        if (!alive()) return;
+        this.recorder.record(w.pod, 'Warning', 'Unhealthy', 'kubelet', 'Readiness probe failed: the container does not answer', this.nodeName);
+        this.unready(w);
+      });
+    }
+    this.engine.schedule(killIn, () => {
+      if (!alive()) return;
+      this.recorder.record(w.pod, 'Warning', 'Unhealthy', 'kubelet', 'Liveness probe failed: the container does not answer', this.nodeName);
+      this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Container ${c.name} failed liveness probe, will be restarted`, this.nodeName);
+      w.sidecarStartedAt.delete(c.name);
+      this.unready(w);
+      const graceUs = (w.pod.spec.terminationGracePeriodSeconds ?? 30) * 1_000_000;
+      const live = () => w.state === 'starting' || w.state === 'running' || w.state === 'backoff';
+      this.engine.schedule(Math.min(sample(this.config.containerStopLatency, this.rng), graceUs), () => {
+        if (!live()) return;
+        const prev = w.sidecarBackoff.get(c.name);
+        const backoff = prev === undefined || this.engine.now - startedAt >= CRASHLOOP_RESET_US ? CRASHLOOP_INITIAL_US : Math.min(prev * 2, CRASHLOOP_MAX_US);
+        w.sidecarBackoff.set(c.name, backoff);
+        w.sidecarRestarts.set(c.name, (w.sidecarRestarts.get(c.name) ?? 0) + 1);
+        this.recorder.record(w.pod, 'Warning', 'BackOff', 'kubelet', `Back-off restarting failed container ${c.name}`, this.nodeName);
+        this.engine.schedule(backoff, () => {
+          if (!live()) return;
+          this.engine.schedule(sample(this.config.containerStartLatency, this.rng), () => {
+            if (!live()) return;
+            this.recorder.record(w.pod, 'Normal', 'Started', 'kubelet', `Started container ${c.name}`, this.nodeName);
+            this.sidecarStarted(w, c);
+            if (w.state === 'running') this.scheduleReady(w);
+          });
+        });
+      });
+    });
+  }
+
+  /** A container lost its readiness: ContainersReady and Ready go False, a pending Ready write is dropped. */
+  private unready(w: Worker): void {
+    w.readyEpoch++;
+    if (w.state === 'running' || w.state === 'backoff') this.writeStatus(w.pod, 'Running', [['Initialized', 'True'], ['ContainersReady', 'False'], ['Ready', 'False']]);
+  }
+
+  /**
    * With `kubesim.dev/unhealthy-after`, the containers hang after running that long: each probe fails from its
    * first tick at or after the hang; the container is killed at its liveness probe's failureThreshold-th failing
    * tick (prober/worker.go: period, initialDelay, failureThreshold 3) and marked unready at the readiness probe's.
@@ -496,11 +569,7 @@ export class Kubelet {
     const hang = durationAnnotationUs(w.pod.metadata.annotations, UNHEALTHY_AFTER_ANNOTATION);
     if (hang === undefined) return undefined;
     let best: { killUs: number; unreadyUs: number | undefined; container: string } | undefined;
-    const failAt = (p: Probe) => {
-      const period = p.periodSeconds ?? PROBE_DEFAULT_PERIOD_S;
-      const first = tickAtOrAfter(Math.max(hang, (p.initialDelaySeconds ?? 0) * 1_000_000), period);
-      return first + ((p.failureThreshold ?? 3) - 1) * period * 1_000_000;
-    };
+    const failAt = (p: NonNullable<Container['livenessProbe']>) => probeFailsAtUs(p, hang);
     for (const c of w.pod.spec.containers) {
       if (c.livenessProbe === undefined) continue;
       const killUs = failAt(c.livenessProbe);
@@ -518,8 +587,8 @@ export class Kubelet {
     const policy = w.pod.spec.restartPolicy ?? 'Always';
     const p = failureProbability(w.pod.metadata.annotations);
     const code = forced ?? (p > 0 && this.rng.next() < p ? 1 : exitCode(w.pod.metadata.annotations));
-    if (code === 0 && policy !== 'Always') return this.finish(w, 'Succeeded', { reason: 'Completed' });
-    if (code !== 0 && policy === 'Never') return this.finish(w, 'Failed', { reason: reason ?? 'Error', message: `container exited with code ${code}${reason !== undefined ? ` (${reason})` : ''}` }, code);
+    if (code === 0 && policy !== 'Always') return this.stopSidecars(w, () => this.finish(w, 'Succeeded', { reason: 'Completed' }));
+    if (code !== 0 && policy === 'Never') return this.stopSidecars(w, () => this.finish(w, 'Failed', { reason: reason ?? 'Error', message: `container exited with code ${code}${reason !== undefined ? ` (${reason})` : ''}` }, code));
     // Restart with CrashLoopBackOff.
     const ranUs = this.engine.now - w.startedAt;
     w.backoffUs = ranUs >= CRASHLOOP_RESET_US || w.backoffUs === 0 ? CRASHLOOP_INITIAL_US : Math.min(w.backoffUs * 2, CRASHLOOP_MAX_US);
@@ -531,6 +600,26 @@ export class Kubelet {
       w.timer = undefined;
       w.state = 'starting';
       this.startContainers(w, w.pod.spec.containers, 0);
+    });
+  }
+
+  /**
+   * The app containers have ended for good: the sidecars do not hold the pod up (KEP-753). The kubelet kills them,
+   * in reverse order, each within the pod's grace period (kuberuntime `computePodActions`: a pod whose regular
+   * containers are done is killed), and the pod's phase follows the app containers once they are stopped.
+   */
+  private stopSidecars(w: Worker, then: () => void): void {
+    const side = sidecarsOf(w.pod);
+    if (side.length === 0) return then();
+    this.cancelTimer(w);
+    w.state = 'completing';
+    w.readyEpoch++;
+    this.writeStatus(w.pod, 'Running', [['ContainersReady', 'False'], ['Ready', 'False']]);
+    for (const c of [...side].reverse()) this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Stopping container ${c.name}`, this.nodeName);
+    const graceUs = (w.pod.spec.terminationGracePeriodSeconds ?? 30) * 1_000_000;
+    w.timer = this.engine.schedule(Math.min(sidecarPreStopUs(w.pod) + sample(this.config.containerStopLatency, this.rng), graceUs), () => {
+      w.timer = undefined;
+      if (w.state === 'completing') then();
     });
   }
 
@@ -551,7 +640,11 @@ export class Kubelet {
     // and the containers' stop time, capped by what is left of the grace period. A hook still running when the grace
     // period ends gets a one-off 2 s extension (minimumGracePeriodInSeconds) before SIGKILL.
     const preStopUs = wasRunning ? preStopDurationUs(w.pod) : 0;
-    const stopUs = !wasRunning ? 0 : preStopUs >= graceUs && preStopUs > 0 ? graceUs + MINIMUM_GRACE_PERIOD_US : Math.min(preStopUs + sample(this.config.containerStopLatency, this.rng), graceUs);
+    const appUs = !wasRunning ? 0 : preStopUs >= graceUs && preStopUs > 0 ? graceUs + MINIMUM_GRACE_PERIOD_US : Math.min(preStopUs + sample(this.config.containerStopLatency, this.rng), graceUs);
+    // Sidecars are stopped after the app containers, in reverse order, within what is left of the grace period.
+    const side = sidecarsOf(w.pod);
+    for (const c of [...side].reverse()) this.recorder.record(w.pod, 'Normal', 'Killing', 'kubelet', `Stopping container ${c.name}`, this.nodeName);
+    const stopUs = wasRunning && side.length > 0 && appUs < graceUs ? Math.min(appUs + sidecarPreStopUs(w.pod) + sample(this.config.containerStopLatency, this.rng), graceUs) : appUs;
     w.timer = this.engine.schedule(stopUs, () => {
       w.timer = undefined;
       this.admitted.removePod(w.pod.metadata.uid!);
@@ -598,6 +691,9 @@ export class Kubelet {
         why?.message !== undefined ? { message: why.message } : {},
         restarts > 0 || waiting !== undefined || exitCode !== undefined
           ? { containerStatuses: p.spec.containers.map((c) => ({ name: c.name, restartCount: restarts, ready, ...(waiting?.container === c.name ? { waitingReason: waiting.reason } : {}), ...(exitCode !== undefined ? { exitCode } : {}) })) }
+          : {},
+        worker !== undefined && worker.sidecarRestarts.size > 0
+          ? { initContainerStatuses: sidecarsOf(p).map((c) => ({ name: c.name, restartCount: worker.sidecarRestarts.get(c.name) ?? 0, ready: worker.sidecarStartedAt.has(c.name) })) }
           : {},
       );
       return extend(p, { status });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constant } from '../../../src/engine/distribution.js';
-import { Kubelet, readyDelayUs } from '../../../src/models/kubelet/kubelet.js';
+import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
+import { readyDelayUs } from '../../../src/models/kubelet/probes.js';
 import type { PullConfig } from '../../../src/models/kubelet/imageManager.js';
 import type { Container, Node, Pod } from '../../../src/cluster/types.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
@@ -141,5 +142,79 @@ describe('probes (pkg/kubelet/prober/worker.go timing)', () => {
     expect(ready?.status).toBe('True');
     // started at 2 ms + 100 ms sandbox + 1 s pull + 200 ms start; ready 20 s later (ticks 0, 10, 20 s).
     expect(ready?.lastTransitionTime).toBe(2 * ms + 100 * ms + 1 * s + 200 * ms + 20 * s);
+  });
+});
+
+describe('sidecar containers (KEP-753: init containers with restartPolicy Always)', () => {
+  const cached = () => kubeletWorld({ node: { ...makeNode('n1', { cpu: 4000, memory: 8e9 }), status: { ...makeNode('n1', { cpu: 4000, memory: 8e9 }).status, images: [{ names: ['app:1', 'log:1', 'init:1'], sizeBytes: 1 }] } } });
+  const app = { name: 'c', image: 'app:1', resources: { requests: { cpu: 100 } } };
+  const log = (extra: Partial<Container> = {}): Container => ({ name: 'log', image: 'log:1', restartPolicy: 'Always', ...extra });
+  const condition = (w: ReturnType<typeof world>, pod: string, type: string) => get(w, pod).status.conditions?.find((c) => c.type === type);
+  const started = (w: ReturnType<typeof world>) => w.events.filter((e) => e.reason === 'Started').map((e) => [e.message.replace('Started container ', ''), e.timeUs]);
+
+  it('starts the sidecars in order before the app containers, each after the previous sidecar\'s startup probe', () => {
+    const w = cached();
+    const spec = { restartPolicy: 'Always' as const, initContainers: [log({ startupProbe: { initialDelaySeconds: 5, periodSeconds: 5 } }), { name: 'migrate', image: 'init:1' }, log({ name: 'proxy' })], containers: [app] };
+    w.admin.create(makePod('p', { cpu: 100 }, { nodeName: 'n1', ...spec }));
+    w.engine.run(30 * s);
+    // Seen at 2 ms, sandbox 100 ms, each start 200 ms; the next container waits 5 s for log's startup probe.
+    expect(started(w)).toEqual([['log', 302 * ms], ['migrate', 302 * ms + 5 * s + 200 * ms], ['proxy', 302 * ms + 5 * s + 400 * ms], ['c', 302 * ms + 5 * s + 600 * ms]]);
+    expect(get(w, 'p').status.phase).toBe('Running');
+  });
+
+  it('a pod with a sidecar is Ready only once the sidecar is ready too', () => {
+    const w = cached();
+    w.admin.create(makePod('web', { cpu: 100 }, { nodeName: 'n1', restartPolicy: 'Always', initContainers: [log({ readinessProbe: { initialDelaySeconds: 20, periodSeconds: 10 } })], containers: [app] }));
+    w.engine.run(10 * s);
+    expect(get(w, 'web').status.phase).toBe('Running');
+    expect(condition(w, 'web', 'Ready')?.status).toBe('False');
+    w.engine.run(30 * s);
+    // The sidecar started at 302 ms: readiness ticks 0, 10, 20 s after its start.
+    expect(condition(w, 'web', 'Ready')).toMatchObject({ status: 'True', lastTransitionTime: 302 * ms + 20 * s });
+  });
+
+  it('does not hold up a Job pod: it succeeds when the app container exits, the sidecar stopped after it', () => {
+    const w = cached();
+    let succeededAt: number | undefined;
+    w.api.watch('Pod', {}, (ev) => {
+      if (ev.object.status.phase === 'Succeeded') succeededAt ??= w.engine.now;
+    });
+    w.admin.create(makePod('job', { cpu: 100 }, { nodeName: 'n1', restartPolicy: 'Never', initContainers: [log()], containers: [app] }, { annotations: { 'kubesim.dev/duration': '60s' } }));
+    w.engine.run(200 * s);
+    const p = get(w, 'job');
+    expect(p.status).toMatchObject({ phase: 'Succeeded', reason: 'Completed' });
+    // The app container starts at 502 ms and exits 60 s later: the pod is unready at once; the sidecar takes its
+    // 2 s stop time, then Succeeded is written (the write and the watch take 1 ms each).
+    expect(condition(w, 'job', 'Ready')?.lastTransitionTime).toBe(502 * ms + 60 * s);
+    expect(succeededAt).toBe(502 * ms + 62 * s + 2 * ms);
+    const stopping = w.events.find((e) => e.reason === 'Killing');
+    expect(stopping).toMatchObject({ message: 'Stopping container log', timeUs: 502 * ms + 60 * s });
+    expect(w.events.filter((e) => e.reason === 'Started')).toHaveLength(2);
+  });
+
+  it('restarts a sidecar that fails its liveness probe even under restartPolicy Never, the app container running on', () => {
+    const w = cached();
+    const probe = { periodSeconds: 10, failureThreshold: 3 };
+    w.admin.create(makePod('p', { cpu: 100 }, { nodeName: 'n1', restartPolicy: 'Never', initContainers: [log({ livenessProbe: probe })], containers: [app] }, { annotations: { 'kubesim.dev/unhealthy-after': '30s' } }));
+    w.engine.run(100 * s);
+    const p = get(w, 'p');
+    expect(p.status.phase).toBe('Running');
+    expect(p.status.initContainerStatuses).toEqual([{ name: 'log', restartCount: 1, ready: true }]);
+    // Killed at 302 ms + 50 s (ticks 30, 40, 50 s fail), stopped 2 s later, back-off 10 s, started 200 ms after.
+    expect(started(w)).toEqual([['log', 302 * ms], ['c', 502 * ms], ['log', 302 * ms + 50 * s + 2 * s + 10 * s + 200 * ms]]);
+    expect(w.events.find((e) => e.reason === 'BackOff')?.message).toBe('Back-off restarting failed container log');
+    expect(condition(w, 'p', 'Ready')?.status).toBe('True');
+  });
+
+  it('stops the sidecars after the app containers when the pod is deleted, within the grace period', () => {
+    const w = cached();
+    w.admin.create(makePod('p', { cpu: 100 }, { nodeName: 'n1', terminationGracePeriodSeconds: 30, initContainers: [log()], containers: [app] }));
+    w.engine.run(5 * s);
+    w.admin.delete('Pod', 'default/p');
+    w.engine.run(8 * s);
+    expect(w.store.get('Pod', 'default/p')).toBeDefined(); // app 2 s + sidecar 2 s after ~5 s
+    w.engine.run(10 * s);
+    expect(w.store.get('Pod', 'default/p')).toBeUndefined();
+    expect(w.events.filter((e) => e.reason === 'Killing').map((e) => e.message)).toEqual(['Stopping container c', 'Stopping container log']);
   });
 });
