@@ -102,16 +102,16 @@ function sidecarsOf(pod: Pod): Container[] {
 
 /** The longest preStop hook of the pod's sidecars. */
 function sidecarPreStopUs(pod: Pod): number {
-  return preStopDurationUs({ ...pod, spec: { ...pod.spec, containers: sidecarsOf(pod) } });
+  return preStopDurationUs(pod, sidecarsOf(pod));
 }
 
 /** `minimumGracePeriodInSeconds`: the extension a preStop hook gets when it outlives the grace period. */
 export const MINIMUM_GRACE_PERIOD_US = 2_000_000;
 
-/** The longest preStop hook of the pod's containers (sleep action, or the prestop-duration annotation). */
-export function preStopDurationUs(pod: Pod): number {
+/** The longest preStop hook of the given containers (default the app containers): sleep action, or the prestop-duration annotation. */
+export function preStopDurationUs(pod: Pod, containers: readonly Container[] = pod.spec.containers): number {
   let longest = 0;
-  for (const c of pod.spec.containers) {
+  for (const c of containers) {
     const hook = c.lifecycle?.preStop;
     if (hook === undefined) continue;
     const us = hook.sleep !== undefined ? hook.sleep.seconds * 1_000_000 : (durationAnnotationUs(pod.metadata.annotations, PRESTOP_DURATION_ANNOTATION) ?? 0);
