@@ -2,7 +2,7 @@
  * Property: a score plugin's batch form (`scoreAll`, one call per cycle) writes exactly the scores its per-node
  * `score` gives, for NodeResourcesFit under each strategy and resource set, NodeResourcesBalancedAllocation,
  * TaintToleration, PodTopologySpread (explicit and system-default constraints) and ImageLocality, over random nodes
- * (allocatable, zones, bound pods, PreferNoSchedule taints, images) and pods.
+ * (allocatable, zones (some nodes without one, some with the value ""), bound pods, PreferNoSchedule taints, images) and pods.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ describe('batch scores (property)', () => {
       fc.assert(
         fc.property(
           fc.array(
-            fc.record({ alloc: request, zone: fc.constantFrom('a', 'b', 'c'), bound: fc.array(fc.record({ req: request, web: fc.boolean() }), { maxLength: 3 }), taints: fc.array(taint, { maxLength: 2 }), images: fc.subarray(IMAGES) }),
+            fc.record({ alloc: request, zone: fc.constantFrom('a', 'b', 'c', '', 'none'), bound: fc.array(fc.record({ req: request, web: fc.boolean() }), { maxLength: 3 }), taints: fc.array(taint, { maxLength: 2 }), images: fc.subarray(IMAGES) }),
             { minLength: 1, maxLength: 8 },
           ),
           request,
@@ -55,7 +55,7 @@ describe('batch scores (property)', () => {
           fc.boolean(),
           (specs, req, tolerations, spreadExplicitly) => {
             const nodes = specs.map((s, i) => {
-              const node = makeNode(`n${i}`, { cpu: s.alloc.cpu, memory: s.alloc.memory, 'example.com/gpu': s.alloc.gpu }, { labels: { 'topology.kubernetes.io/zone': s.zone }, ...(s.taints.length > 0 ? { taints: s.taints } : {}) });
+              const node = makeNode(`n${i}`, { cpu: s.alloc.cpu, memory: s.alloc.memory, 'example.com/gpu': s.alloc.gpu }, { labels: s.zone === 'none' ? {} : { 'topology.kubernetes.io/zone': s.zone }, ...(s.taints.length > 0 ? { taints: s.taints } : {}) });
               node.status.images = s.images.map((im, k) => ({ names: [im], sizeBytes: (300 + 200 * k) * 1024 * 1024 }));
               const n = new NodeInfo(node);
               s.bound.forEach((b, k) => n.addPod(podInfo(makePod(`b${i}-${k}`, resources(b.req), {}, { labels: { app: b.web ? 'web' : 'db' } }))));

@@ -143,6 +143,40 @@ describe('PodTopologySpread Score (scoring_test.go)', () => {
     expect(scoreAll(podTopologySpread(undefined, handle), labelled('other', { app: 'db' }), nodes)).toBe('skip');
   });
 
+  it('"system default constraints and a replicaset" (TestPreScoreStateEmptyNodes): nodes without a zone are a domain "" of their own', () => {
+    // Upstream's PreScore state: hostname weight log(4 + 2), zone weight log(2 + 2) (mars and ""). Scores then by
+    // upstream's Score (no zone credit for a node lacking the key) and NormalizeScore.
+    const rsPod = (name: string) => labelled(name, { foo: '' });
+    const host = (n: string) => ({ 'kubernetes.io/hostname': n });
+    const pods = (prefix: string, k: number) => Array.from({ length: k }, (_, i) => rsPod(`${prefix}${i}`));
+    const nodes = [
+      node('node-a', { ...host('node-a'), 'topology.kubernetes.io/zone': 'mars' }, pods('a', 2)),
+      node('node-b', { ...host('node-b'), 'topology.kubernetes.io/zone': 'mars' }, pods('b', 1)),
+      node('node-c', host('node-c')),
+      node('node-d', host('node-d'), pods('d', 3)),
+    ];
+    const handle = fakeHandle(nodes, () => ({ matchLabels: { foo: '' } }));
+    // Raw: a 2·ln6 + 2 + 3·ln4 + 4 = 13.74 → 14; b 11.95 → 12; c 0 + 2 = 2; d 3·ln6 + 2 = 7.38 → 7 (max 14, min 2).
+    expect(scoreAll(podTopologySpread(undefined, handle), rsPod('new'), nodes)).toEqual([14, 28, 100, 64]);
+    // Feasible nodes in another order, and a subset without any zone-less node (zone weight log(1 + 2) then).
+    expect(scoreAll(podTopologySpread(undefined, handle), rsPod('new'), [nodes[3]!, nodes[0]!, nodes[2]!, nodes[1]!])).toEqual([64, 14, 100, 28]);
+    // a: 2·ln4 + 2 + 3·ln3 + 4 = 12.07 → 12; b: ln4 + 2 + 3·ln3 + 4 = 10.68 → 11 → 100 × (23 − s) / 12.
+    expect(scoreAll(podTopologySpread(undefined, handle), rsPod('new'), [nodes[0]!, nodes[1]!])).toEqual([91, 100]);
+  });
+
+  it('a node whose zone label is "" is credited with the pods of the nodes lacking the key (system defaults)', () => {
+    const rsPod = (name: string) => labelled(name, { foo: '' });
+    const nodes = [
+      node('node-a', { 'kubernetes.io/hostname': 'node-a', 'topology.kubernetes.io/zone': 'mars' }),
+      node('node-e', { 'kubernetes.io/hostname': 'node-e', 'topology.kubernetes.io/zone': '' }),
+      node('node-c', { 'kubernetes.io/hostname': 'node-c' }, [rsPod('c0'), rsPod('c1'), rsPod('c2'), rsPod('c3')]),
+    ];
+    const handle = fakeHandle(nodes, () => ({ matchLabels: { foo: '' } }));
+    // Domains mars and "": zone weight ln4. a: 0 + 2 + 0 + 4 = 6; e: 0 + 2 + 4·ln4 + 4 = 11.5 → 12;
+    // c: 4·ln5 + 2 = 8.44 → 8 (no zone label: no zone credit). max 12, min 6.
+    expect(scoreAll(podTopologySpread(undefined, handle), rsPod('new'), nodes)).toEqual([100, 50, 83]);
+  });
+
   it('system default constraints count the zones of the feasible nodes only (upstream initPreScoreState), however they are ordered', () => {
     const rsPod = (name: string) => labelled(name, { app: 'web' });
     const zones = ['a', 'b', 'c', 'a', 'b', 'c'];

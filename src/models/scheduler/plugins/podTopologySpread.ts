@@ -303,12 +303,23 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
       const valueCounts = constraints.map(() => new Map<string, number>());
       const sizes = constraints.map(() => 0);
       // Domains of the zone-like constraints over the feasible nodes (hostname domains are the nodes themselves).
+      // Under the system defaults a feasible node without the key is not ignored: its missing label reads as the
+      // value "" (initPreScoreState: `node.Labels[key]`), a domain of its own in the normalising weight, though no
+      // node is credited for a key it lacks at Score.
       const zoneLike: number[] = [];
       for (let i = 0; i < constraints.length; i++) if (constraints[i]!.topologyKey !== LABEL_HOSTNAME) zoneLike.push(i);
       // Without ignored nodes (system-default constraints), the scan may stop once every zone-like constraint has
-      // seen as many values as the cluster's nodes carry: the rest of the feasible nodes can add no domain.
-      const universe = requireAll ? undefined : zoneLike.map((i) => counter.domainsOf([constraints[i]!.topologyKey]).get(constraints[i]!.topologyKey)!.size);
+      // seen as many values as the cluster's nodes carry (with "" when some node lacks the key): the rest of the
+      // feasible nodes can add no domain.
+      const universe = requireAll
+        ? undefined
+        : zoneLike.map((i) => {
+            const key = constraints[i]!.topologyKey;
+            return counter.domainsOf([key]).get(key)!.size + (counter.nodesLacking([key]) > 0 ? 1 : 0);
+          });
       let incomplete = universe === undefined ? -1 : universe.filter((u) => u > 0).length;
+      // Whether a feasible node carries the key with the value "" (its domain then holds the nodes lacking the key).
+      const emptyValued = new Set<number>();
       for (let idx = 0; idx < feasible.length && incomplete !== 0; idx++) {
         const n = feasible[idx]!;
         if (requireAll && !hasAllKeys(n.node, constraints)) {
@@ -319,9 +330,10 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         if (zoneLike.length === 0) continue;
         for (let j = 0; j < zoneLike.length; j++) {
           const i = zoneLike[j]!;
-          const v = topologyValue(n, constraints[i]!.topologyKey);
+          const v = topologyValue(n, constraints[i]!.topologyKey) ?? '';
           const m = valueCounts[i]!;
-          if (v === undefined || m.has(v)) continue;
+          if (v === '' && !requireAll && topologyValue(n, constraints[i]!.topologyKey) === '') emptyValued.add(i);
+          if (m.has(v)) continue;
           m.set(v, 0);
           if (++sizes[i]! === universe?.[j]) incomplete--;
         }
@@ -341,17 +353,21 @@ export function podTopologySpread(rawArgs: Record<string, unknown> | undefined, 
         for (const v of m.keys()) m.set(v, counts.get(v) ?? 0);
       }
       const slow = zoneLike.filter((i) => !trivial[i]);
-      if (slow.length > 0) {
+      if (slow.length > 0 || emptyValued.size > 0) {
         for (const n of handle.nodes()) {
-          if (!hasAllKeys(n.node, constraints)) continue;
-          for (const i of slow) {
+          const all = hasAllKeys(n.node, constraints);
+          if (requireAll && !all) continue;
+          for (const i of zoneLike) {
             const c = constraints[i]!;
+            const v = n.labels[c.topologyKey];
+            // The incremental aggregates count the nodes with every key; what they miss is added here: a
+            // non-trivial inclusion policy, and the "" domain of the nodes lacking the key.
+            if (trivial[i] && (all || v !== undefined || !emptyValued.has(i))) continue;
             if (!included(c, pod.pod.spec, n.node, affinity)) continue;
             const m = valueCounts[i]!;
-            const v = n.labels[c.topologyKey]!;
-            const cur = m.get(v);
+            const cur = m.get(v ?? '');
             if (cur === undefined) continue;
-            m.set(v, cur + (aggregates[i]!.perNode.get(n) ?? 0));
+            m.set(v ?? '', cur + (aggregates[i]!.perNode.get(n) ?? 0));
           }
         }
       }

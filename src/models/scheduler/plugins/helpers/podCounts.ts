@@ -57,6 +57,8 @@ interface Domains {
   nodesVersion: number;
   epoch: number;
   perKey: Map<string, Set<string>>;
+  /** Nodes lacking one of the keys. */
+  lacking: number;
 }
 
 /** An aggregate with what it counts. */
@@ -214,15 +216,24 @@ export class Counter {
     const id = keys.join('\u0001');
     let d = this.domains.get(id);
     if (d === undefined || d.nodesVersion !== log.nodesVersion || d.epoch !== log.epoch) {
-      d = { nodesVersion: log.nodesVersion, epoch: log.epoch, perKey: new Map(keys.map((k) => [k, new Set<string>()])) };
+      d = { nodesVersion: log.nodesVersion, epoch: log.epoch, perKey: new Map(keys.map((k) => [k, new Set<string>()])), lacking: 0 };
       for (const n of this.handle.nodes()) {
         const labels = n.node.metadata.labels;
-        if (labels === undefined || !keys.every((k) => labels[k] !== undefined)) continue;
+        if (labels === undefined || !keys.every((k) => labels[k] !== undefined)) {
+          d.lacking++;
+          continue;
+        }
         for (const k of keys) d.perKey.get(k)!.add(labels[k]!);
       }
       this.domains.set(id, d);
     }
     return d.perKey;
+  }
+
+  /** How many nodes lack one of the keys (same cache as domainsOf). */
+  nodesLacking(keys: readonly string[]): number {
+    this.domainsOf(keys);
+    return this.domains.get(keys.join('\u0001'))!.lacking;
   }
 }
 
