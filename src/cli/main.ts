@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
+import { KUBERNETES_VERSION } from '../cluster/kubernetesVersion.js';
 import type { ReportOptions } from '../report/writeReport.js';
 import { Progress, SweepProgress } from './progress.js';
 import { type IsolatedResult, RunFailure, runIsolated } from './isolatedRun.js';
@@ -62,7 +63,7 @@ const program = new Command();
 program
   .name('kubesim')
   .description('Deterministic discrete-event simulator of Kubernetes clusters.')
-  .version(KUBESIM_VERSION)
+  .version(`kubesim ${KUBESIM_VERSION} (follows Kubernetes ${KUBERNETES_VERSION})`)
   .option('--debug', 'print stack traces of errors')
   .showHelpAfterError()
   .exitOverride();

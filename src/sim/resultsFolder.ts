@@ -12,6 +12,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Scenario } from '../workload/scenario.js';
 import { InputError } from '../workload/errors.js';
 import { KUBESIM_VERSION } from './version.js';
+import { versionName } from '../cluster/kubernetesVersion.js';
 
 /** The manifest of a run's folder. */
 export const MANIFEST = 'manifest.json';
@@ -230,6 +231,7 @@ export function publish(tmp: string, outDir: string, scenario: Scenario, fields:
     const files = listFiles(tmp);
     const manifest = {
       kubesim: KUBESIM_VERSION,
+      kubernetesVersion: versionName(scenario.kubernetesMinor),
       node: process.version,
       scenario: scenario.name,
       scenarioFile: scenario.file,

@@ -54,6 +54,7 @@ export function schedulerFor(scenario: Scenario, engine: Engine, api: ApiServer,
     profiles: scenario.scheduler.profiles ?? [{ schedulerName: 'default-scheduler', plugins: PROFILE_PRESETS[scenario.scheduler.profile]! }],
     typicalPods: () => typical ?? typicalPods(scenarioShapes(scenario)),
     imageLayers: scenario.imageLayers,
+    kubernetesMinor: scenario.kubernetesMinor,
   });
   try {
     return new Scheduler(engine, api, api.client('kube-scheduler', scenario.clients.scheduler), streams.stream('scheduler.tiebreak'), config, registry, recorder, streams.stream('scheduler.policy'), streams.stream('scheduler.preemption'));

@@ -47,7 +47,7 @@ import { POOL_LABEL, poolNode, poolNodes } from './nodePools.js';
 import { CLUSTER_AUTOSCALER, ClusterAutoscaler } from '../models/controllers/clusterAutoscaler/autoscaler.js';
 import { type NodeFleet, ScenarioEvents } from './scenarioEvents.js';
 import { NodeLeases } from '../models/kubelet/nodeLease.js';
-import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController } from '../models/controllers/nodeLifecycle.js';
+import { NODE_LIFECYCLE_CONTROLLER, NodeLifecycleController, nodeLifecycleConfig } from '../models/controllers/nodeLifecycle.js';
 import { TAINT_EVICTION_CONTROLLER, TaintEvictionController } from '../models/controllers/taintEviction.js';
 import { WorkloadSampler } from '../metrics/workloadSampler.js';
 import { AutoscalingSampler } from '../metrics/autoscalingSampler.js';
@@ -181,7 +181,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     new PodGC(engine, api, api.client('pod-garbage-collector', scenario.clients.controllerManager)).start();
     new PersistentVolumeController(engine, api, api.client(PV_CONTROLLER, scenario.clients.controllerManager), recorder).start();
     const leases = new NodeLeases();
-    new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder).start();
+    new NodeLifecycleController(engine, api, api.client(NODE_LIFECYCLE_CONTROLLER, scenario.clients.controllerManager), leases, recorder, nodeLifecycleConfig(scenario.kubernetesMinor)).start();
     const usage = new UsageModel(api, streams.seed);
     // Pressure signals the kubelets watch: only what some pod declares can pass its request.
     const signals = { memory: declaresUsage(scenario, MEMORY_USAGE_ANNOTATION), disk: declaresUsage(scenario, EPHEMERAL_STORAGE_USAGE_ANNOTATION) };

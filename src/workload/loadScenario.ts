@@ -7,6 +7,7 @@
  *   5. return the typed Scenario.
  * Every problem is an InputError naming file:line:col, the path, what was found and what was expected.
  */
+import { KUBERNETES_MINOR, selectableMinor } from '../cluster/kubernetesVersion.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -171,6 +172,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     hash: hash.digest('hex'),
     overrides: overrides.map((o) => (o.source === 'matrix' ? `matrix:${o.text}` : o.text)),
     seed: doc.spec.seed,
+    kubernetesMinor: doc.spec.kubernetesVersion === undefined ? KUBERNETES_MINOR : selectableMinor(doc.spec.kubernetesVersion)!,
     durationUs,
     nodePools,
     objects,

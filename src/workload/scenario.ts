@@ -66,6 +66,8 @@ export interface Scenario {
   /** The `--set` overrides applied, as given. */
   overrides: string[];
   seed: number | string;
+  /** The Kubernetes minor the run follows (34 unless `spec.kubernetesVersion` selects an older one). */
+  kubernetesMinor: number;
   durationUs: Micros;
   nodePools: NodePoolSpec[];
   /** Objects from manifests, in load order (Nodes, Deployments, ReplicaSets, Jobs, Pods, Services). */

@@ -37,7 +37,7 @@ describe('kubesim run workloads/quickstart.yaml', () => {
     expect(first.stdout).toMatch(/^quickstart: simulated 7200s in [\d.]+s wall \(\d+ events, \d+ events\/s\), \d+ pods created, \d+ bound\nresults: /);
     for (const f of [...CSVS, 'manifest.json', 'report.html']) expect(existsSync(join(a, f)), f).toBe(true);
     const manifest = JSON.parse(read(a, 'manifest.json'));
-    expect(manifest).toMatchObject({ scenario: 'quickstart', seed: 42, simulatedSeconds: 7200, overrides: [] });
+    expect(manifest).toMatchObject({ scenario: 'quickstart', kubernetesVersion: 'v1.34', seed: 42, simulatedSeconds: 7200, overrides: [] });
     expect(manifest.scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.eventsProcessed).toBeGreaterThan(10000);
     const html = read(a, 'report.html');
@@ -138,6 +138,12 @@ describe('other commands', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/valid scenario/);
     }
+  });
+
+  it('--version names kubesim\'s version and the Kubernetes minor it follows', () => {
+    const r = kubesim('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^kubesim \d+\.\d+\.\d+ \(follows Kubernetes v1\.34\)$/);
   });
 
   it('--help shows examples', () => {

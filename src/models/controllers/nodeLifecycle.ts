@@ -13,6 +13,7 @@
  *   - a node Ready again loses its lifecycle taints (`markNodeAsReachable`).
  * Pods are then evicted by the taint eviction controller (taintEviction.ts), tolerationSeconds after the taint.
  */
+import { SINCE } from '../../cluster/kubernetesVersion.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Micros } from '../../engine/time.js';
 import type { Node, NodeCondition, Pod, Taint } from '../../cluster/types.js';
@@ -42,6 +43,11 @@ export const NODE_LIFECYCLE_DEFAULTS: NodeLifecycleConfig = {
   largeClusterThreshold: 50,
   unhealthyZoneThreshold: 0.55,
 };
+
+/** The defaults of a Kubernetes minor: `--node-monitor-grace-period` was 40 s before v1.32. */
+export function nodeLifecycleConfig(kubernetesMinor: number): NodeLifecycleConfig {
+  return kubernetesMinor >= SINCE.nodeMonitorGracePeriod50s ? NODE_LIFECYCLE_DEFAULTS : extend(NODE_LIFECYCLE_DEFAULTS, { gracePeriodUs: 40_000_000 });
+}
 
 /** `scheduler.NodeEvictionPeriod`: how often the NoExecute tainting queues are drained. */
 export const NODE_EVICTION_PERIOD_US = 100_000;

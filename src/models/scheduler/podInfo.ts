@@ -27,6 +27,8 @@ export interface PodInfo {
   nonZeroMemory: number;
   /** Host ports the pod's app containers and sidecars ask for, as `protocol/port/hostIP` keys. */
   hostPorts: readonly string[];
+  /** The app containers' host ports alone (what NodePorts counted before v1.34). */
+  appHostPorts: readonly string[];
   /** What the pod asks of GPUs (whole or a share), undefined when nothing. */
   gpu: GpuRequest | undefined;
 }
@@ -46,7 +48,7 @@ export function podInfo(pod: Pod): PodInfo {
     c = computeRequests(spec);
     cache.set(key, c);
   }
-  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts, gpu: gpuRequest(pod) };
+  info = { pod, requests: c.requests, nonZeroMilliCPU: c.nonZeroMilliCPU, nonZeroMemory: c.nonZeroMemory, hostPorts: c.hostPorts, appHostPorts: c.appHostPorts, gpu: gpuRequest(pod) };
   infos.set(pod, info);
   return info;
 }
@@ -66,15 +68,20 @@ function computeRequests(spec: PodSpec): Omit<PodInfo, 'pod' | 'gpu'> {
   // Host ports of the app containers and of the sidecars (init containers with restartPolicy Always), as
   // pkg/scheduler/util GetHostPorts counts them since v1.34; regular init containers have exited before the app
   // containers start. Each entry is `protocol/port/ip`, the IP defaulting to 0.0.0.0 (HostPortInfo.sanitize).
-  const hostPorts: string[] = [];
-  for (const c of longRunningContainers(spec)) {
-    for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) hostPorts.push(hostPortKey(p.protocol ?? 'TCP', p.hostPort, p.hostIP));
-  }
+  const ports = (cs: readonly Container[]) => {
+    const out: string[] = [];
+    for (const c of cs) for (const p of c.ports ?? []) if (p.hostPort !== undefined && p.hostPort > 0) out.push(hostPortKey(p.protocol ?? 'TCP', p.hostPort, p.hostIP));
+    return out;
+  };
+  const hostPorts = ports(longRunningContainers(spec));
+  const app = ports(spec.containers);
+  const appHostPorts = app.length === hostPorts.length ? hostPorts : app;
   return {
     requests: { milliCPU: sum[CPU] ?? 0, memory: sum[MEMORY] ?? 0, ephemeralStorage: sum[EPHEMERAL_STORAGE] ?? 0, scalar },
     nonZeroMilliCPU: nzCpu,
     nonZeroMemory: nzMem,
     hostPorts,
+    appHostPorts,
   };
 }
 

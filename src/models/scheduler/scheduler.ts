@@ -36,6 +36,7 @@ import { type PodInfo, podInfo } from './podInfo.js';
 import type { QueuedPodInfo } from './queue/queuedPodInfo.js';
 import { type ClusterEventType, type QueueLengths, SchedulingQueue } from './queue/schedulingQueue.js';
 import { extend } from '../../cluster/extend.js';
+import { KUBERNETES_MINOR } from '../../cluster/kubernetesVersion.js';
 
 /** Scheduler settings (scenario `spec.scheduler`). */
 export interface SchedulerConfig {
@@ -55,6 +56,8 @@ export interface SchedulerConfig {
   typicalPods?: () => readonly TypicalPod[];
   /** The scenario's image layers by image name (for ImageLocality with `scoreLayers`). */
   imageLayers?: Readonly<Record<string, readonly { digest: string; size: number }[]>>;
+  /** The Kubernetes minor the plugins follow (scenario `spec.kubernetesVersion`; default the followed one). */
+  kubernetesMinor?: number;
 }
 
 /** Flush period of backoffQ → activeQ (GUESS ≈ 1 s: upstream's ordering-window length was not read). */
@@ -228,6 +231,7 @@ export class Scheduler {
       imageNodes: (image) => this.cache.imageNodes.get(image) ?? 0,
       imageSizeBound: (image) => this.cache.imageSizeBound.get(image) ?? 0,
       imageSizeUniform: (image) => !this.cache.imageSizesVary.has(image),
+      kubernetesMinor: () => config.kubernetesMinor ?? KUBERNETES_MINOR,
       imageLayers: (image) => this.cache.layersOf?.(image),
       layerNodes: (digest) => this.cache.layerNodes.get(digest) ?? 0,
       nodeLayers: (node) => this.cache.nodeLayers(node),

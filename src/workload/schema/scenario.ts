@@ -3,6 +3,7 @@
  * converts text to typed values, and generates the published JSON Schema (schema/scenario.schema.json).
  * Defaults are upstream's where Kubernetes has one (cited in defaults.ts) and marked GUESS where kubesim had to pick.
  */
+import { KUBERNETES_VERSION, OLDEST_SELECTABLE_MINOR, selectableMinor, versionName } from '../../cluster/kubernetesVersion.js';
 import { z } from 'zod';
 import { DEFAULTS } from '../defaults.js';
 import { boundedDuration, distribution, duration, fineDuration, labelMap, nonNegativeInt, positiveInt, positiveNumber, quantity, rate, resourceList, strict } from './common.js';
@@ -380,6 +381,14 @@ export const scenarioSchema = strict(
     spec: strict(
       {
         seed: z.union([z.int(), z.string().min(1)], { error: 'expected an integer or a string seed' }).default(1),
+        /**
+         * The Kubernetes minor whose behaviour the run follows: kubesim follows v1.34; v1.31–v1.33 select the older
+         * behaviour of the changes kubesim can select (docs/scheduler.md, "Kubernetes version").
+         */
+        kubernetesVersion: z
+          .string()
+          .refine((v) => selectableMinor(v) !== undefined, { message: `expected a Kubernetes version from ${versionName(OLDEST_SELECTABLE_MINOR)} to ${KUBERNETES_VERSION} (e.g. "v1.33"): kubesim follows ${KUBERNETES_VERSION} and selects the older behaviour of the last three minors' changes` })
+          .optional(),
         /** Simulated time; a placement experiment has none (default 1 s there). */
         duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }).optional(),
         placement: placementSettings.optional(),

@@ -177,6 +177,8 @@ export interface PluginHandle {
   imageSizeBound?(image: string): number;
   /** Whether every node that ever reported the image reported the same size. */
   imageSizeUniform?(image: string): boolean;
+  /** The Kubernetes minor whose behaviour the plugins follow (cluster/kubernetesVersion.ts; default the followed one). */
+  kubernetesMinor?(): number;
   /** The layers of an image (normalised name) when the scenario's image table lists them. */
   imageLayers?(image: string): readonly { digest: string; size: number }[] | undefined;
   /** How many nodes have a layer, and the layers on a node (from the images its status lists). */

@@ -5,6 +5,7 @@
  * deviation; score = int64((1 − std) × 100). Resources with allocatable 0 are skipped. Best-effort pods are not
  * scored (PreScore Skip).
  */
+import { KUBERNETES_MINOR, SINCE } from '../../../cluster/kubernetesVersion.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../../cluster/resources.js';
 import type { PreScorePlugin, ScorePlugin } from '../framework/interfaces.js';
 import { SKIP } from '../framework/status.js';
@@ -40,10 +41,11 @@ export function balancedResourceScore(requested: readonly number[], allocatable:
 
 /**
  * Creates the plugin (args: `resources: [{name, weight}]`, default cpu and memory). PreScore returns Skip for a pod
- * that requests none of the scored resources (upstream's `isBestEffortPod` check, kubernetes#129138), so best-effort
- * pods are not all packed onto the same node.
+ * that requests none of the scored resources (upstream's `isBestEffortPod` check, kubernetes#129138, since v1.33), so
+ * best-effort pods are not all packed onto the same node; a scenario following v1.31 or v1.32 scores them.
  */
-export function balancedAllocation(args?: Record<string, unknown>): PreScorePlugin & ScorePlugin {
+export function balancedAllocation(args?: Record<string, unknown>, kubernetesMinor = KUBERNETES_MINOR): PreScorePlugin & ScorePlugin {
+  const skipsBestEffort = kubernetesMinor >= SINCE.balancedAllocationSkipsBestEffort;
   const resources = (args?.resources as ResourceSpec[] | undefined) ?? DEFAULT_RESOURCES;
   const isDefault = resources.length === 2 && resources[0]!.name === CPU && resources[1]!.name === MEMORY;
   const req = new Array<number>(resources.length).fill(0);
@@ -51,6 +53,7 @@ export function balancedAllocation(args?: Record<string, unknown>): PreScorePlug
   return {
     name: BALANCED_ALLOCATION,
     preScore(_state, pod) {
+      if (!skipsBestEffort) return null;
       for (const r of resources) if (podRequest(pod, r.name) !== 0) return null;
       return SKIP;
     },

@@ -33,11 +33,11 @@ export function inTreeRegistry(): Registry {
   r.register(NODE_NAME, () => nodeName());
   r.register(TAINT_TOLERATION, () => taintToleration());
   r.register(NODE_AFFINITY, (args) => nodeAffinity(args));
-  r.register(NODE_PORTS, () => nodePorts());
+  r.register(NODE_PORTS, (_args, handle) => nodePorts(handle.kubernetesMinor?.()));
   r.register(NODE_RESOURCES_FIT, (args) => nodeResourcesFit(args));
   r.register(POD_TOPOLOGY_SPREAD, (args, handle) => podTopologySpread(args, handle));
   r.register(INTER_POD_AFFINITY, (args, handle) => interPodAffinity(args, handle));
-  r.register(BALANCED_ALLOCATION, (args) => balancedAllocation(args));
+  r.register(BALANCED_ALLOCATION, (args, handle) => balancedAllocation(args, handle.kubernetesMinor?.()));
   r.register(IMAGE_LOCALITY, (args, handle) => imageLocality(handle, args));
   r.register(RANDOM, (_args, handle) => randomPolicy(handle));
   r.register(FIRST_FIT, () => firstFit());
