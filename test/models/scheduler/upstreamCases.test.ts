@@ -1,0 +1,291 @@
+/**
+ * Upstream's table-driven plugin tests, ported case by case: each `it` is named after the upstream case (file and
+ * test function in its describe), with upstream's inputs and expected statuses or scores. kubesim-only cases that
+ * extend a table (sidecars, init containers with ports, host IPs) say so in their names.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Container, Pod, Taint, Toleration } from '../../../src/cluster/types.js';
+import { NodeInfo } from '../../../src/models/scheduler/nodeInfo.js';
+import { podInfo } from '../../../src/models/scheduler/podInfo.js';
+import { Code, CODE_NAMES, type Status } from '../../../src/models/scheduler/framework/status.js';
+import type { CycleState } from '../../../src/models/scheduler/framework/interfaces.js';
+import { nodePorts, ERR_REASON_NODE_PORTS } from '../../../src/models/scheduler/plugins/nodePorts.js';
+import { nodeResourcesFit } from '../../../src/models/scheduler/plugins/nodeResourcesFit.js';
+import { balancedAllocation } from '../../../src/models/scheduler/plugins/balancedAllocation.js';
+import { taintToleration } from '../../../src/models/scheduler/plugins/taintToleration.js';
+import { nodeAffinity } from '../../../src/models/scheduler/plugins/nodeAffinity.js';
+import { nodeUnschedulable, ERR_REASON_UNSCHEDULABLE } from '../../../src/models/scheduler/plugins/nodeUnschedulable.js';
+import { nodeName } from '../../../src/models/scheduler/plugins/nodeName.js';
+import { makeNode, makePod } from '../../helpers/objects.js';
+
+const fresh = (): CycleState => new Map();
+const node = (name: string, alloc: Record<string, number>, pods: Pod[] = [], opts: Parameters<typeof makeNode>[2] = {}) => {
+  const n = new NodeInfo(makeNode(name, alloc, opts));
+  for (const p of pods) n.addPod(podInfo(p));
+  return n;
+};
+const verdict = (s: Status | null) => (s === null ? 'Success' : `${CODE_NAMES[s.code]}: ${s.reasons.join(', ')}`);
+
+describe('NodePorts (node_ports_test.go TestNodePorts)', () => {
+  /** upstream's newPod("m1", "UDP/127.0.0.1/8080", …): one container with those host ports. */
+  const ports = (...specs: string[]) =>
+    specs.map((s) => {
+      const [protocol, hostIP, port] = s.split('/') as ['TCP' | 'UDP', string, string];
+      return { containerPort: Number(port), hostPort: Number(port), protocol, hostIP };
+    });
+  const pod = (...specs: string[]) => makePod('p', {}, { containers: [{ name: 'c', image: 'x', ports: ports(...specs) }] });
+  const run = (incoming: Pod, existing: Pod[]) => {
+    const p = nodePorts();
+    const state = fresh();
+    const pi = podInfo(incoming);
+    const pre = p.preFilter!(state, pi, []);
+    if (pre !== null) return `PreFilter ${CODE_NAMES[pre.code]}`;
+    return verdict(p.filter(state, pi, node('m1', { cpu: 1000 }, existing)));
+  };
+  const conflict = `Unschedulable: ${ERR_REASON_NODE_PORTS}`;
+  const cases: [string, Pod, Pod[], string][] = [
+    ['skip filter', makePod('p'), [], 'PreFilter Skip'],
+    ['other port', pod('UDP/127.0.0.1/8080'), [pod('UDP/127.0.0.1/9090')], 'Success'],
+    ['same udp port', pod('UDP/127.0.0.1/8080'), [pod('UDP/127.0.0.1/8080')], conflict],
+    ['same tcp port', pod('TCP/127.0.0.1/8080'), [pod('TCP/127.0.0.1/8080')], conflict],
+    ['different host ip', pod('TCP/127.0.0.1/8080'), [pod('TCP/127.0.0.2/8080')], 'Success'],
+    ['different protocol', pod('UDP/127.0.0.1/8080'), [pod('TCP/127.0.0.1/8080')], 'Success'],
+    ['second udp port conflict', pod('UDP/127.0.0.1/8000', 'UDP/127.0.0.1/8080'), [pod('UDP/127.0.0.1/8080')], conflict],
+    ['first tcp port conflict', pod('TCP/127.0.0.1/8001', 'UDP/127.0.0.1/8080'), [pod('TCP/127.0.0.1/8001', 'UDP/127.0.0.1/8081')], conflict],
+    ['first tcp port conflict due to 0.0.0.0 hostIP', pod('TCP/0.0.0.0/8001'), [pod('TCP/127.0.0.1/8001')], conflict],
+    ['TCP hostPort conflict due to 0.0.0.0 hostIP', pod('TCP/10.0.10.10/8001', 'TCP/0.0.0.0/8001'), [pod('TCP/127.0.0.1/8001')], conflict],
+    ['second tcp port conflict to 0.0.0.0 hostIP', pod('TCP/127.0.0.1/8001'), [pod('TCP/0.0.0.0/8001')], conflict],
+    ['second different protocol', pod('UDP/127.0.0.1/8001'), [pod('TCP/0.0.0.0/8001')], 'Success'],
+    ['UDP hostPort conflict due to 0.0.0.0 hostIP', pod('UDP/127.0.0.1/8001'), [pod('TCP/0.0.0.0/8001', 'UDP/0.0.0.0/8001')], conflict],
+  ];
+  for (const [name, incoming, existing, want] of cases) it(`"${name}"`, () => expect(run(incoming, existing)).toBe(want));
+
+  const init = (c: Partial<Container>, specs: string[]) => ({ name: 'i', image: 'x', ports: ports(...specs), ...c });
+  it('kubesim: a regular init container\'s host port is not counted, on the pod or on the node (GetHostPorts)', () => {
+    const withInit = makePod('p', {}, { initContainers: [init({}, ['TCP/0.0.0.0/9100'])] });
+    expect(run(withInit, [])).toBe('PreFilter Skip');
+    expect(run(pod('TCP/0.0.0.0/9100'), [withInit])).toBe('Success');
+  });
+  it('kubesim: a sidecar\'s host port is counted on both sides, honouring its hostIP', () => {
+    const sidecar = (spec: string) => makePod('s', {}, { initContainers: [init({ restartPolicy: 'Always' }, [spec])] });
+    expect(run(pod('TCP/0.0.0.0/9100'), [sidecar('TCP/127.0.0.1/9100')])).toBe(conflict);
+    expect(run(sidecar('TCP/10.0.0.1/9100'), [pod('TCP/127.0.0.1/9100')])).toBe('Success');
+    expect(run(sidecar('TCP/10.0.0.1/9100'), [pod('TCP/10.0.0.1/9100')])).toBe(conflict);
+  });
+});
+
+describe('NodeResourcesFit Filter (fit_test.go TestEnoughRequests)', () => {
+  // Node: allocatable 10m cpu, 20 bytes memory, 32 pods, 5 example.com/aaa, 5 hugepages-2Mi (fit_test.go
+  // makeAllocatableResources(10, 20, 32, 5, 20, 5)).
+  const EXT_A = 'example.com/aaa';
+  const EXT_B = 'example.com/bbb';
+  const HUGE = 'hugepages-2Mi';
+  const alloc = { cpu: 10, memory: 20, pods: 32, [EXT_A]: 5, 'ephemeral-storage': 20, [HUGE]: 5 };
+  type R = Record<string, number>;
+  const containers = (...rs: R[]): Container[] => rs.map((r, i) => ({ name: `c${i}`, image: 'x', resources: { requests: r } }));
+  const pod = (rs: R[], inits: R[] = [], extra: Partial<Pod['spec']> = {}) => makePod('p', {}, { containers: containers(...rs), ...(inits.length > 0 ? { initContainers: containers(...inits).map((c, i) => ({ ...c, name: `i${i}` })) } : {}), ...extra });
+  const existing = (r: R) => makePod('e', {}, { containers: containers(r) });
+  const run = (incoming: Pod, used: R, args?: Record<string, unknown>) => verdict(nodeResourcesFit(args).filter(fresh(), podInfo(incoming), node('n', alloc, [existing(used)])));
+  const insufficient = (...rs: string[]) => `Unschedulable: ${rs.map((r) => `Insufficient ${r}`).join(', ')}`;
+  const unresolvable = (r: string) => `UnschedulableAndUnresolvable: Insufficient ${r}`;
+  const cases: [string, Pod, R, string, Record<string, unknown>?][] = [
+    ['no resources requested always fits', makePod('p', {}, { containers: [{ name: 'c', image: 'x' }] }), { cpu: 10, memory: 20 }, 'Success'],
+    ['too many resources fails', pod([{ cpu: 1, memory: 1 }]), { cpu: 10, memory: 20 }, insufficient('cpu', 'memory')],
+    ['too many resources fails due to init container cpu', pod([{ cpu: 1, memory: 1 }], [{ cpu: 3, memory: 1 }]), { cpu: 8, memory: 19 }, insufficient('cpu')],
+    ['too many resources fails due to highest init container cpu', pod([{ cpu: 1, memory: 1 }], [{ cpu: 3, memory: 1 }, { cpu: 2, memory: 1 }]), { cpu: 8, memory: 19 }, insufficient('cpu')],
+    ['too many resources fails due to init container memory', pod([{ cpu: 1, memory: 1 }], [{ cpu: 1, memory: 3 }]), { cpu: 9, memory: 19 }, insufficient('memory')],
+    ['init container fits because it\'s the max, not sum, of containers and init containers', pod([{ cpu: 1, memory: 1 }], [{ cpu: 1, memory: 1 }]), { cpu: 9, memory: 19 }, 'Success'],
+    ['multiple init containers fit because it\'s the max, not sum, of containers and init containers', pod([{ cpu: 1, memory: 1 }], [{ cpu: 1, memory: 1 }, { cpu: 1, memory: 1 }]), { cpu: 9, memory: 19 }, 'Success'],
+    ['both resources fit', pod([{ cpu: 1, memory: 1 }]), { cpu: 5, memory: 5 }, 'Success'],
+    ['one resource memory fits', pod([{ cpu: 2, memory: 1 }]), { cpu: 9, memory: 5 }, insufficient('cpu')],
+    ['one resource cpu fits', pod([{ cpu: 1, memory: 2 }]), { cpu: 5, memory: 19 }, insufficient('memory')],
+    ['equal edge case', pod([{ cpu: 5, memory: 1 }]), { cpu: 5, memory: 19 }, 'Success'],
+    ['equal edge case for init container', pod([{ cpu: 4, memory: 1 }], [{ cpu: 5, memory: 1 }]), { cpu: 5, memory: 19 }, 'Success'],
+    ['extended resource fits', pod([{ [EXT_A]: 1 }]), {}, 'Success'],
+    ['extended resource fits for init container', pod([{}], [{ [EXT_A]: 1 }]), {}, 'Success'],
+    ['extended resource capacity enforced', pod([{ cpu: 1, memory: 1, [EXT_A]: 10 }]), { [EXT_A]: 0 }, unresolvable(EXT_A)],
+    ['extended resource capacity enforced for init container', pod([{}], [{ cpu: 1, memory: 1, [EXT_A]: 10 }]), { [EXT_A]: 0 }, unresolvable(EXT_A)],
+    ['extended resource allocatable enforced', pod([{ cpu: 1, memory: 1, [EXT_A]: 1 }]), { [EXT_A]: 5 }, insufficient(EXT_A)],
+    ['extended resource allocatable enforced for multiple containers', pod([{ cpu: 1, memory: 1, [EXT_A]: 3 }, { cpu: 1, memory: 1, [EXT_A]: 3 }]), { [EXT_A]: 2 }, unresolvable(EXT_A)],
+    ['extended resource allocatable admits multiple init containers', pod([{}], [{ cpu: 1, memory: 1, [EXT_A]: 3 }, { cpu: 1, memory: 1, [EXT_A]: 3 }]), { [EXT_A]: 2 }, 'Success'],
+    ['extended resource allocatable enforced for multiple init containers', pod([{}], [{ cpu: 1, memory: 1, [EXT_A]: 6 }, { cpu: 1, memory: 1, [EXT_A]: 3 }]), { [EXT_A]: 2 }, unresolvable(EXT_A)],
+    ['extended resource allocatable enforced for unknown resource', pod([{ cpu: 1, memory: 1, [EXT_B]: 1 }]), {}, unresolvable(EXT_B)],
+    ['kubernetes.io resource capacity enforced', pod([{ cpu: 1, memory: 1, 'kubernetes.io/something': 10 }]), {}, unresolvable('kubernetes.io/something')],
+    ['hugepages resource capacity enforced', pod([{ cpu: 1, memory: 1, [HUGE]: 10 }]), { [HUGE]: 0 }, unresolvable(HUGE)],
+    ['hugepages resource allocatable enforced for multiple containers', pod([{ cpu: 1, memory: 1, [HUGE]: 3 }, { cpu: 1, memory: 1, [HUGE]: 3 }]), { [HUGE]: 2 }, unresolvable(HUGE)],
+    ['skip checking ignored extended resource', pod([{ cpu: 1, memory: 1, [EXT_B]: 1 }]), {}, 'Success', { ignoredResources: [EXT_B] }],
+    ['resources + pod overhead fits', pod([{ cpu: 1, memory: 1 }], [], { overhead: { cpu: 3, memory: 13 } }), { cpu: 5, memory: 5 }, 'Success'],
+    ['requests + overhead does not fit for memory', pod([{ cpu: 1, memory: 1 }], [], { overhead: { cpu: 1, memory: 15 } }), { cpu: 5, memory: 5 }, insufficient('memory')],
+    ['skip checking ignored extended resource via resource groups', pod([{ cpu: 1, memory: 1, [EXT_B]: 1, 'kubernetes.io/something': 1 }]), {}, unresolvable('kubernetes.io/something'), { ignoredResourceGroups: ['example.com'] }],
+    ['skip checking extended resource request with quantity zero via resource groups', pod([{ cpu: 1, memory: 1, [EXT_A]: 0 }]), { [EXT_A]: 6 }, 'Success'],
+  ];
+  for (const [name, incoming, used, want, args] of cases) it(`"${name}"`, () => expect(run(incoming, used, args)).toBe(want));
+
+  it('kubesim: a sidecar adds to the pod\'s request and to a later init container\'s peak (PodRequests)', () => {
+    const side = (r: R): Container => ({ name: 's', image: 'x', restartPolicy: 'Always', resources: { requests: r } });
+    // app 1 + sidecar 3 = 4 > 10 − 7 free: Insufficient cpu (as a plain init container of 3 would fit: max(1, 3) = 3).
+    expect(run(makePod('p', {}, { containers: containers({ cpu: 1 }), initContainers: [side({ cpu: 3 })] }), { cpu: 7 })).toBe(insufficient('cpu'));
+    expect(run(pod([{ cpu: 1 }], [{ cpu: 3 }]), { cpu: 7 })).toBe('Success');
+    // sidecar 2 then init 2: peak 4 beats the sum 1 + 2 = 3.
+    expect(run(makePod('p', {}, { containers: containers({ cpu: 1 }), initContainers: [side({ cpu: 2 }), { name: 'i', image: 'x', resources: { requests: { cpu: 2 } } }] }), { cpu: 7 })).toBe(insufficient('cpu'));
+  });
+});
+
+describe('NodeResourcesBalancedAllocation Score (balanced_allocation_test.go TestNodeResourcesBalancedAllocation)', () => {
+  const cpuOnly = (n: string) => makePod(`cpu-${n}`, {}, { nodeName: n, containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: 1000, memory: 0 } } }, { name: 'b', image: 'x', resources: { requests: { cpu: 2000, memory: 0 } } }] });
+  const cpuAndMemory = (n: string) => makePod(`cm-${n}`, {}, { nodeName: n, containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: 1000, memory: 2000 } } }, { name: 'b', image: 'x', resources: { requests: { cpu: 2000, memory: 3000 } } }] });
+  const cpuAndMemoryAndGPU = (n: string) => makePod(`gpu-${n}`, {}, { nodeName: n, containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: 1000, memory: 2000 } } }, { name: 'b', image: 'x', resources: { requests: { cpu: 2000, memory: 3000, 'nvidia.com/gpu': 3 } } }] });
+  const score = (pod: Pod, nodes: NodeInfo[], args?: Record<string, unknown>) => {
+    const p = balancedAllocation(args);
+    const state = fresh();
+    const pi = podInfo(pod);
+    const pre = p.preScore!(state, pi, nodes);
+    if (pre !== null) return CODE_NAMES[pre.code];
+    return nodes.map((n) => p.score(state, pi, n));
+  };
+  const withGpu = { resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }, { name: 'nvidia.com/gpu', weight: 1 }] };
+  it('"nothing scheduled, nothing requested, skip in PreScore"', () => {
+    expect(score(makePod('p', {}, { containers: [{ name: 'c', image: 'x' }] }), [node('node1', { cpu: 4000, memory: 10000 }), node('node2', { cpu: 4000, memory: 10000 })])).toBe('Skip');
+  });
+  it('"nothing scheduled, resources requested, differently sized nodes"', () => {
+    expect(score(cpuAndMemory('x'), [node('node1', { cpu: 4000, memory: 10000 }), node('node2', { cpu: 6000, memory: 10000 })])).toEqual([87, 100]);
+  });
+  it('"resources requested, pods scheduled with resources"', () => {
+    expect(score(cpuAndMemory('x'), [node('node1', { cpu: 10000, memory: 20000 }, [cpuOnly('node1')]), node('node2', { cpu: 10000, memory: 20000 }, [cpuAndMemory('node2')])])).toEqual([82, 95]);
+  });
+  it('"resources requested, pods scheduled with resources, differently sized nodes"', () => {
+    expect(score(cpuAndMemory('x'), [node('node1', { cpu: 10000, memory: 20000 }, [cpuOnly('node1')]), node('node2', { cpu: 10000, memory: 50000 }, [cpuAndMemory('node2')])])).toEqual([82, 80]);
+  });
+  it('"requested resources at node capacity"', () => {
+    expect(score(cpuOnly('x'), [node('node1', { cpu: 6000, memory: 10000 }, [cpuOnly('node1')]), node('node2', { cpu: 6000, memory: 10000 }, [cpuAndMemory('node2')])])).toEqual([50, 75]);
+  });
+  it('"include scalar resource on a node for balanced resource allocation"', () => {
+    const pod = makePod('p', {}, { containers: [{ name: 'c', image: 'x', resources: { requests: { memory: 0, 'nvidia.com/gpu': 1 } } }] });
+    const nodes = [node('node1', { cpu: 3500, memory: 40000, 'nvidia.com/gpu': 8 }, [cpuAndMemoryAndGPU('node1')]), node('node2', { cpu: 3500, memory: 40000, 'nvidia.com/gpu': 8 }, [cpuAndMemory('node2')])];
+    expect(score(pod, nodes, withGpu)).toEqual([70, 65]);
+  });
+  it('"node without the scalar resource should skip the scalar resource"', () => {
+    expect(score(cpuAndMemory('x'), [node('node1', { cpu: 3500, memory: 40000, 'nvidia.com/gpu': 8 }), node('node2', { cpu: 3500, memory: 40000 })], withGpu)).toEqual([63, 63]);
+  });
+});
+
+describe('TaintToleration (taint_toleration_test.go)', () => {
+  const tainted = (name: string, taints: Taint[]) => node(name, { cpu: 1000 }, [], { taints });
+  const tolerating = (tolerations: Toleration[]) => makePod('pod1', {}, { tolerations });
+  const scores = (pod: Pod, nodes: NodeInfo[]) => {
+    const p = taintToleration();
+    const state = fresh();
+    const pi = podInfo(pod);
+    p.preScore!(state, pi, nodes);
+    const s = nodes.map((n) => p.score(state, pi, n));
+    p.normalizeScore!(state, pi, s);
+    return s;
+  };
+  const prefer = (key: string, value: string): Taint => ({ key, value, effect: 'PreferNoSchedule' });
+  describe('TestTaintTolerationScore', () => {
+    it('"node with taints tolerated by the pod, gets a higher score than those node with intolerable taints"', () => {
+      expect(scores(tolerating([{ key: 'foo', operator: 'Equal', value: 'bar', effect: 'PreferNoSchedule' }]), [tainted('nodeA', [prefer('foo', 'bar')]), tainted('nodeB', [prefer('foo', 'blah')])])).toEqual([100, 0]);
+    });
+    it('"the nodes that all of their taints are tolerated by the pod, get the same score, no matter how many tolerable taints a node has"', () => {
+      const pod = tolerating([{ key: 'cpu-type', operator: 'Equal', value: 'arm64', effect: 'PreferNoSchedule' }, { key: 'disk-type', operator: 'Equal', value: 'ssd', effect: 'PreferNoSchedule' }]);
+      expect(scores(pod, [tainted('nodeA', []), tainted('nodeB', [prefer('cpu-type', 'arm64')]), tainted('nodeC', [prefer('cpu-type', 'arm64'), prefer('disk-type', 'ssd')])])).toEqual([100, 100, 100]);
+    });
+    it('"the more intolerable taints a node has, the lower score it gets."', () => {
+      const pod = tolerating([{ key: 'foo', operator: 'Equal', value: 'bar', effect: 'PreferNoSchedule' }]);
+      expect(scores(pod, [tainted('nodeA', []), tainted('nodeB', [prefer('cpu-type', 'arm64')]), tainted('nodeC', [prefer('cpu-type', 'arm64'), prefer('disk-type', 'ssd')])])).toEqual([100, 50, 0]);
+    });
+    it('"only taints and tolerations that have effect PreferNoSchedule are checked by taints-tolerations priority function"', () => {
+      const pod = tolerating([{ key: 'cpu-type', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' }, { key: 'disk-type', operator: 'Equal', value: 'ssd', effect: 'NoSchedule' }]);
+      const nodes = [tainted('nodeA', []), tainted('nodeB', [{ key: 'cpu-type', value: 'arm64', effect: 'NoSchedule' }]), tainted('nodeC', [prefer('cpu-type', 'arm64'), prefer('disk-type', 'ssd')])];
+      expect(scores(pod, nodes)).toEqual([100, 100, 0]);
+    });
+    it('"Default behaviour No taints and tolerations, lands on node with no taints"', () => {
+      expect(scores(tolerating([]), [tainted('nodeA', []), tainted('nodeB', [prefer('cpu-type', 'arm64')])])).toEqual([100, 0]);
+    });
+  });
+  describe('TestTaintTolerationFilter', () => {
+    const filter = (pod: Pod, taints: Taint[]) => verdict(taintToleration().filter(fresh(), podInfo(pod), tainted('nodeA', taints)));
+    const user1 = [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' as const }];
+    const rejected = (t: string) => `UnschedulableAndUnresolvable: node(s) had untolerated taint {${t}}`;
+    const cases: [string, Toleration[], Taint[], string][] = [
+      ["A pod having no tolerations can't be scheduled onto a node with nonempty taints", [], user1, rejected('dedicated: user1')],
+      ['A pod which can be scheduled on a dedicated node assigned to user1 with effect NoSchedule', [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], user1, 'Success'],
+      ["A pod which can't be scheduled on a dedicated node assigned to user2 with effect NoSchedule", [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }], user1, rejected('dedicated: user1')],
+      ['A pod can be scheduled onto the node, with a toleration uses operator Exists that tolerates the taints on the node', [{ key: 'foo', operator: 'Exists', effect: 'NoSchedule' }], [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], 'Success'],
+      [
+        'A pod has multiple tolerations, node has multiple taints, all the taints are tolerated, pod can be scheduled onto the node',
+        [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }, { key: 'foo', operator: 'Exists', effect: 'NoSchedule' }],
+        [{ key: 'dedicated', value: 'user2', effect: 'NoSchedule' }, { key: 'foo', value: 'bar', effect: 'NoSchedule' }],
+        'Success',
+      ],
+      ["A pod has a toleration that keys and values match the taint on the node, but (non-empty) effect doesn't match, can't be scheduled onto the node", [{ key: 'foo', operator: 'Equal', value: 'bar', effect: 'PreferNoSchedule' }], [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], rejected('foo: bar')],
+      ['The pod has a toleration that keys and values match the taint on the node, the effect of toleration is empty, and the effect of taint is NoSchedule. Pod can be scheduled onto the node', [{ key: 'foo', operator: 'Equal', value: 'bar' }], [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], 'Success'],
+      ["The pod has a toleration that key and value don't match the taint on the node, but the effect of taint on node is PreferNoSchedule. Pod can be scheduled onto the node", [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }], [{ key: 'dedicated', value: 'user1', effect: 'PreferNoSchedule' }], 'Success'],
+      ['The pod has no toleration, but the effect of taint on node is PreferNoSchedule. Pod can be scheduled onto the node', [], [{ key: 'dedicated', value: 'user1', effect: 'PreferNoSchedule' }], 'Success'],
+    ];
+    for (const [name, tolerations, taints, want] of cases) it(`"${name}"`, () => expect(filter(tolerating(tolerations), taints)).toBe(want));
+  });
+});
+
+describe('NodeAffinity Score (node_affinity_test.go TestNodeAffinityPriority)', () => {
+  const label1 = { foo: 'bar' };
+  const label2 = { key: 'value' };
+  const label3 = { az: 'az1' };
+  const label4 = { abc: 'az11', def: 'az22' };
+  const label5 = { foo: 'bar', key: 'value', az: 'az1' };
+  const req = (key: string, value: string) => ({ key, operator: 'In' as const, values: [value] });
+  const affinity1 = { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 2, preference: { matchExpressions: [req('foo', 'bar')] } }] } };
+  const affinity2 = {
+    nodeAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 2, preference: { matchExpressions: [req('foo', 'bar')] } },
+        { weight: 4, preference: { matchExpressions: [req('key', 'value')] } },
+        { weight: 5, preference: { matchExpressions: [req('foo', 'bar'), req('key', 'value'), req('az', 'az1')] } },
+      ],
+    },
+  };
+  const nodes = (...labels: Record<string, string>[]) => labels.map((l, i) => node(`node${i + 1}`, { cpu: 1000 }, [], { labels: l }));
+  const scores = (pod: Pod, ns: NodeInfo[], args?: Record<string, unknown>) => {
+    const p = nodeAffinity(args);
+    const state = fresh();
+    const pi = podInfo(pod);
+    const pre = p.preScore!(state, pi, ns);
+    if (pre !== null) return CODE_NAMES[pre.code];
+    const s = ns.map((n) => p.score(state, pi, n));
+    p.normalizeScore!(state, pi, s);
+    return s;
+  };
+  it('"Skip is returned in PreScore when NodeAffinity is nil"', () => expect(scores(makePod('p'), nodes(label1))).toBe('Skip'));
+  it('"no node matches preferred scheduling requirements in NodeAffinity of pod so all nodes\' priority is zero"', () => {
+    expect(scores(makePod('p', {}, { affinity: affinity1 }), nodes(label4, label2, label3))).toEqual([0, 0, 0]);
+  });
+  it('"only node1 matches the preferred scheduling requirements of pod"', () => {
+    expect(scores(makePod('p', {}, { affinity: affinity1 }), nodes(label1, label2, label3))).toEqual([100, 0, 0]);
+  });
+  it('"all nodes matches the preferred scheduling requirements of pod but with different priorities "', () => {
+    expect(scores(makePod('p', {}, { affinity: affinity2 }), nodes(label1, label5, label2))).toEqual([18, 100, 36]);
+  });
+  it('"added affinity"', () => {
+    expect(scores(makePod('p'), nodes(label1, label2), { addedAffinity: affinity1.nodeAffinity })).toEqual([100, 0]);
+  });
+  it('"added affinity and pod has default affinity"', () => {
+    const args = { addedAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 3, preference: { matchExpressions: [req('key', 'value')] } }] } };
+    expect(scores(makePod('p', {}, { affinity: affinity1 }), nodes(label1, label2, label5), args)).toEqual([40, 60, 100]);
+  });
+});
+
+describe('NodeUnschedulable (node_unschedulable_test.go TestNodeUnschedulable)', () => {
+  const run = (pod: Pod, unschedulable: boolean) => verdict(nodeUnschedulable().filter(fresh(), podInfo(pod), node('n', { cpu: 1000 }, [], { unschedulable })));
+  it('"Does not schedule pod to unschedulable node (node.Spec.Unschedulable==true)"', () => expect(run(makePod('p'), true)).toBe(`UnschedulableAndUnresolvable: ${ERR_REASON_UNSCHEDULABLE}`));
+  it('"Schedule pod to normal node"', () => expect(run(makePod('p'), false)).toBe('Success'));
+  it('"Schedule pod with toleration to unschedulable node (node.Spec.Unschedulable==true)"', () => {
+    expect(run(makePod('p', {}, { tolerations: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }), true)).toBe('Success');
+  });
+});
+
+describe('NodeName (node_name_test.go TestNodeName)', () => {
+  const run = (pod: Pod) => verdict(nodeName().filter(fresh(), podInfo(pod), node('foo', { cpu: 1000 })));
+  it('"no host specified"', () => expect(run(makePod('p'))).toBe('Success'));
+  it('"host matches"', () => expect(run(makePod('p', {}, { nodeName: 'foo' }))).toBe('Success'));
+  it('"host doesn\'t match"', () => expect(run(makePod('p', {}, { nodeName: 'bar' }))).toBe("UnschedulableAndUnresolvable: node(s) didn't match the requested node name"));
+});
