@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Container, Pod, Taint, Toleration } from '../../../src/cluster/types.js';
 import { NodeInfo } from '../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../src/models/scheduler/podInfo.js';
-import { Code, CODE_NAMES, type Status } from '../../../src/models/scheduler/framework/status.js';
+import { CODE_NAMES, type Status } from '../../../src/models/scheduler/framework/status.js';
 import type { CycleState } from '../../../src/models/scheduler/framework/interfaces.js';
 import { nodePorts, ERR_REASON_NODE_PORTS } from '../../../src/models/scheduler/plugins/nodePorts.js';
 import { nodeResourcesFit } from '../../../src/models/scheduler/plugins/nodeResourcesFit.js';
