@@ -46,11 +46,13 @@ const incomingArb = fc.record({
   antiAffinity: fc.boolean(),
 });
 
-function containersOf(name: string, shape: fc.infer<typeof podShapeArb>): { containers: Container[]; initContainers?: Container[] } {
-  const requests = Object.fromEntries(Object.entries(shape.req).filter(([, v]) => v > 0));
+type PodShape = typeof podShapeArb extends fc.Arbitrary<infer T> ? T : never;
+
+function containersOf(name: string, shape: PodShape): { containers: Container[]; initContainers?: Container[] } {
+  const requests: Record<string, number> = Object.fromEntries(Object.entries(shape.req).filter(([, v]) => v > 0));
   const containers: Container[] = [{ name, image: 'app:1', resources: { requests }, ...(shape.ports.length > 0 ? { ports: containerPorts(shape.ports) } : {}) }];
   if (shape.sidecar === undefined) return { containers };
-  const sreq = Object.fromEntries(Object.entries(shape.sidecar.req).filter(([, v]) => v > 0));
+  const sreq: Record<string, number> = Object.fromEntries(Object.entries(shape.sidecar.req).filter(([, v]) => v > 0));
   return { containers, initContainers: [{ name: `${name}-side`, image: 'side:1', restartPolicy: 'Always', resources: { requests: sreq }, ...(shape.sidecar.ports.length > 0 ? { ports: containerPorts(shape.sidecar.ports) } : {}) }] };
 }
 
@@ -65,7 +67,7 @@ describe('scheduler paths (property)', () => {
         const traces: CycleTrace[] = [];
         sched.tracer = { allNodes: true, wants: (_ns, name) => name === 'incoming', emit: (t) => traces.push(t) };
         specs.forEach((spec, i) => {
-          const labels = spec.zone === 'none' ? {} : { [ZONE]: spec.zone };
+          const labels: Record<string, string> = spec.zone === 'none' ? {} : { [ZONE]: spec.zone };
           const taints: Taint[] = spec.taint === 'none' ? [] : [{ key: 'dedicated', value: 'gpu', effect: spec.taint }];
           w.admin.create(makeNode(`n${i}`, { cpu: spec.cpu, memory: spec.memory, pods: 110 }, { labels, ...(taints.length > 0 ? { taints } : {}) }));
           spec.pods.forEach((shape, k) => w.admin.create(makePod(`n${i}-p${k}`, {}, { nodeName: `n${i}`, ...containersOf('c', shape) }, { labels: { app: shape.app }, uid: undefined })));
