@@ -16,6 +16,8 @@ import { taintToleration } from '../../../src/models/scheduler/plugins/taintTole
 import { nodeAffinity } from '../../../src/models/scheduler/plugins/nodeAffinity.js';
 import { nodeUnschedulable, ERR_REASON_UNSCHEDULABLE } from '../../../src/models/scheduler/plugins/nodeUnschedulable.js';
 import { nodeName } from '../../../src/models/scheduler/plugins/nodeName.js';
+import { imageLocality } from '../../../src/models/scheduler/plugins/imageLocality.js';
+import { fakeHandle } from '../../helpers/schedulerHandle.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 
 const fresh = (): CycleState => new Map();
@@ -288,4 +290,49 @@ describe('NodeName (node_name_test.go TestNodeName)', () => {
   it('"no host specified"', () => expect(run(makePod('p'))).toBe('Success'));
   it('"host matches"', () => expect(run(makePod('p', {}, { nodeName: 'foo' }))).toBe('Success'));
   it('"host doesn\'t match"', () => expect(run(makePod('p', {}, { nodeName: 'bar' }))).toBe("UnschedulableAndUnresolvable: node(s) didn't match the requested node name"));
+});
+
+describe('ImageLocality Score (image_locality_test.go TestImageLocalityPriority)', () => {
+  const mb = 1024 * 1024;
+  const images = (...list: [string[], number][]) => list.map(([names, size]) => ({ names, sizeBytes: size * mb }));
+  const node403002000 = images([['gcr.io/40:latest', 'gcr.io/40:v1', 'gcr.io/40:v1'], 40], [['gcr.io/300:latest', 'gcr.io/300:v1'], 300], [['gcr.io/2000:latest'], 2000]);
+  const node25010 = images([['gcr.io/250:latest'], 250], [['gcr.io/10:latest', 'gcr.io/10:v1'], 10]);
+  const node60040900 = images([['gcr.io/600:latest'], 600], [['gcr.io/40:latest'], 40], [['gcr.io/900:latest'], 900]);
+  const node300600900 = images([['gcr.io/300:latest'], 300], [['gcr.io/600:latest'], 600], [['gcr.io/900:latest'], 900]);
+  const node400030 = images([['gcr.io/4000:latest'], 4000], [['gcr.io/30:latest'], 30]);
+  const node203040 = images([['gcr.io/20:latest'], 20], [['gcr.io/30:latest'], 30], [['gcr.io/40:latest'], 40]);
+  const imageNode = (name: string, list: ReturnType<typeof images>) => {
+    const n = makeNode(name, { cpu: 1000 });
+    n.status.images = list;
+    return new NodeInfo(n);
+  };
+  const spec = (imgs: string[], init: string[] = []) => makePod('p', {}, { containers: imgs.map((image, i) => ({ name: `c${i}`, image })), ...(init.length > 0 ? { initContainers: init.map((image, i) => ({ name: `i${i}`, image })) } : {}) });
+  const scores = (pod: Pod, nodes: NodeInfo[]) => {
+    const p = imageLocality(fakeHandle(nodes));
+    const state = fresh();
+    const pi = podInfo(pod);
+    p.preScore?.(state, pi, nodes);
+    return nodes.map((n) => p.score(state, pi, n));
+  };
+  it('"two images spread on two nodes, prefer the larger image one"', () => {
+    expect(scores(spec(['gcr.io/40', 'gcr.io/250']), [imageNode('node1', node403002000), imageNode('node2', node25010)])).toEqual([0, 5]);
+  });
+  it('"two images on one node, prefer this node"', () => {
+    expect(scores(spec(['gcr.io/40', 'gcr.io/300']), [imageNode('node1', node403002000), imageNode('node2', node25010)])).toEqual([7, 0]);
+  });
+  it('"if exceed limit, use limit"', () => {
+    expect(scores(spec(['gcr.io/10', 'gcr.io/4000']), [imageNode('node1', node400030), imageNode('node2', node25010)])).toEqual([100, 0]);
+  });
+  it('"if exceed limit, use limit (with node which has no images present)"', () => {
+    expect(scores(spec(['gcr.io/10', 'gcr.io/4000']), [imageNode('node1', node400030), imageNode('node2', node25010), imageNode('node3', [])])).toEqual([66, 0, 0]);
+  });
+  it('"pod with multiple large images, node2 is preferred"', () => {
+    expect(scores(spec(['gcr.io/300', 'gcr.io/600', 'gcr.io/900']), [imageNode('node1', node60040900), imageNode('node2', node300600900), imageNode('node3', [])])).toEqual([32, 36, 0]);
+  });
+  it('"pod with multiple small images"', () => {
+    expect(scores(spec(['gcr.io/30', 'gcr.io/40']), [imageNode('node1', node203040), imageNode('node2', node400030)])).toEqual([1, 0]);
+  });
+  it('"include InitContainers: two images spread on two nodes, prefer the larger image one"', () => {
+    expect(scores(spec(['gcr.io/30'], ['gcr.io/300']), [imageNode('node1', node403002000), imageNode('node2', node203040)])).toEqual([6, 0]);
+  });
 });
