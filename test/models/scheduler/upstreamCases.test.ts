@@ -4,7 +4,7 @@
  * extend a table (sidecars, init containers with ports, host IPs) say so in their names.
  */
 import { describe, expect, it } from 'vitest';
-import type { Container, Pod, Taint, Toleration } from '../../../src/cluster/types.js';
+import type { Container, PersistentVolume, PersistentVolumeClaim, Pod, Taint, Toleration } from '../../../src/cluster/types.js';
 import { NodeInfo } from '../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../src/models/scheduler/podInfo.js';
 import { CODE_NAMES, type Status } from '../../../src/models/scheduler/framework/status.js';
@@ -17,6 +17,7 @@ import { nodeAffinity } from '../../../src/models/scheduler/plugins/nodeAffinity
 import { nodeUnschedulable, ERR_REASON_UNSCHEDULABLE } from '../../../src/models/scheduler/plugins/nodeUnschedulable.js';
 import { nodeName } from '../../../src/models/scheduler/plugins/nodeName.js';
 import { imageLocality } from '../../../src/models/scheduler/plugins/imageLocality.js';
+import { volumeZone } from '../../../src/models/scheduler/plugins/volumeZone.js';
 import { fakeHandle } from '../../helpers/schedulerHandle.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 
@@ -334,5 +335,60 @@ describe('ImageLocality Score (image_locality_test.go TestImageLocalityPriority)
   });
   it('"include InitContainers: two images spread on two nodes, prefer the larger image one"', () => {
     expect(scores(spec(['gcr.io/30'], ['gcr.io/300']), [imageNode('node1', node403002000), imageNode('node2', node203040)])).toEqual([6, 0]);
+  });
+});
+
+describe('VolumeZone Filter (volume_zone_test.go)', () => {
+  const BETA_ZONE = 'failure-domain.beta.kubernetes.io/zone';
+  const BETA_REGION = 'failure-domain.beta.kubernetes.io/region';
+  const ZONE = 'topology.kubernetes.io/zone';
+  const REGION = 'topology.kubernetes.io/region';
+  const pv = (name: string, labels: Record<string, string>): PersistentVolume => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name, labels }, spec: { storage: 1, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Delete' }, status: { phase: 'Bound' } }) as unknown as PersistentVolume;
+  const pvc = (name: string, volumeName: string): PersistentVolumeClaim => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' }, spec: { volumeName }, status: { phase: 'Bound' } }) as unknown as PersistentVolumeClaim;
+  const run = (pvs: PersistentVolume[], pvcs: PersistentVolumeClaim[], claim: string | undefined, nodeLabels: Record<string, string>) => {
+    const n = new NodeInfo(makeNode('host1', { cpu: 1000 }));
+    n.node.metadata.labels = nodeLabels;
+    const handle = fakeHandle([n]);
+    handle.getObject = ((kind: string, key: string) => (kind === 'PersistentVolume' ? pvs.find((x) => x.metadata.name === key) : pvcs.find((x) => `default/${x.metadata.name}` === key))) as typeof handle.getObject;
+    const p = volumeZone(handle);
+    const pod = podInfo(makePod('pod_1', {}, claim === undefined ? {} : { volumes: [{ name: 'v', persistentVolumeClaim: { claimName: claim } }] }));
+    const state = fresh();
+    const pre = p.preFilter!(state, pod, [n]);
+    if (pre !== null) return `PreFilter ${CODE_NAMES[pre.code]}`;
+    return verdict(p.filter(state, pod, new NodeInfo(n.node)));
+  };
+  const conflict = 'UnschedulableAndUnresolvable: node(s) had no available volume zone';
+  describe('TestSingleZone', () => {
+    const pvs = [pv('Vol_1', { [BETA_ZONE]: 'us-west1-a' }), pv('Vol_2', { [BETA_REGION]: 'us-west1', uselessLabel: 'none' }), pv('Vol_3', { [BETA_REGION]: 'us-west1' }), pv('Vol_Stable_1', { [ZONE]: 'us-west1-a' }), pv('Vol_Stable_2', { [REGION]: 'us-west1', uselessLabel: 'none' }), pv('Vol_Stable_3', { [ZONE]: 'us-west1-a', [REGION]: 'us-west1-a' })];
+    const pvcs = [pvc('PVC_1', 'Vol_1'), pvc('PVC_2', 'Vol_2'), pvc('PVC_3', 'Vol_3'), pvc('PVC_4', 'Vol_not_exist'), pvc('PVC_Stable_1', 'Vol_Stable_1'), pvc('PVC_Stable_2', 'Vol_Stable_2'), pvc('PVC_Stable_3', 'Vol_Stable_3')];
+    const cases: [string, string | undefined, Record<string, string>, string][] = [
+      ['pod without volume', undefined, { [BETA_ZONE]: 'us-west1-a' }, 'PreFilter Skip'],
+      ['node without labels', 'PVC_1', {}, 'Success'],
+      ['beta zone label matched', 'PVC_1', { [BETA_ZONE]: 'us-west1-a', uselessLabel: 'none' }, 'Success'],
+      ['beta region label matched', 'PVC_2', { [BETA_REGION]: 'us-west1', uselessLabel: 'none' }, 'Success'],
+      ["beta region label doesn't match", 'PVC_2', { [BETA_REGION]: 'no_us-west1', uselessLabel: 'none' }, conflict],
+      ["beta zone label doesn't match", 'PVC_1', { [BETA_ZONE]: 'no_us-west1-a', uselessLabel: 'none' }, conflict],
+      ['zone label matched', 'PVC_Stable_1', { [ZONE]: 'us-west1-a', uselessLabel: 'none' }, 'Success'],
+      ['region label matched', 'PVC_Stable_2', { [REGION]: 'us-west1', uselessLabel: 'none' }, 'Success'],
+      ["region label doesn't match", 'PVC_Stable_2', { [REGION]: 'no_us-west1', uselessLabel: 'none' }, conflict],
+      ["zone label doesn't match", 'PVC_Stable_1', { [ZONE]: 'no_us-west1-a', uselessLabel: 'none' }, conflict],
+      ['pv with zone and region, node with only zone', 'PVC_Stable_3', { [ZONE]: 'us-west1-a' }, conflict],
+      ['pv with zone,node with beta zone', 'PVC_Stable_1', { [BETA_ZONE]: 'us-west1-a' }, conflict],
+      ['pv with beta label,node with ga label, matched', 'PVC_1', { [ZONE]: 'us-west1-a' }, 'Success'],
+      ["pv with beta label,node with ga label, don't match", 'PVC_1', { [ZONE]: 'us-west1-b' }, conflict],
+    ];
+    for (const [name, claim, labels, want] of cases) it(`"${name}"`, () => expect(run(pvs, pvcs, claim, labels)).toBe(want));
+  });
+  describe('TestMultiZone', () => {
+    const pvs = [pv('Vol_1', { [BETA_ZONE]: 'us-west1-a' }), pv('Vol_2', { [BETA_ZONE]: 'us-west1-b', uselessLabel: 'none' }), pv('Vol_3', { [BETA_ZONE]: 'us-west1-c__us-west1-a' }), pv('Vol_Stable_1', { [ZONE]: 'us-west1-a' }), pv('Vol_Stable_2', { [ZONE]: 'us-west1-c__us-west1-a' })];
+    const pvcs = [pvc('PVC_1', 'Vol_1'), pvc('PVC_2', 'Vol_2'), pvc('PVC_3', 'Vol_3'), pvc('PVC_4', 'Vol_not_exist'), pvc('PVC_Stable_1', 'Vol_Stable_1'), pvc('PVC_Stable_2', 'Vol_Stable_2')];
+    const cases: [string, string, Record<string, string>, string][] = [
+      ['node without labels', 'PVC_3', {}, 'Success'],
+      ['beta zone label matched', 'PVC_3', { [BETA_ZONE]: 'us-west1-a', uselessLabel: 'none' }, 'Success'],
+      ["beta zone label doesn't match", 'PVC_1', { [BETA_ZONE]: 'us-west1-b', uselessLabel: 'none' }, conflict],
+      ['zone label matched', 'PVC_Stable_2', { [ZONE]: 'us-west1-a', uselessLabel: 'none' }, 'Success'],
+      ["zone label doesn't match", 'PVC_Stable_1', { [ZONE]: 'us-west1-b', uselessLabel: 'none' }, conflict],
+    ];
+    for (const [name, claim, labels, want] of cases) it(`"${name}"`, () => expect(run(pvs, pvcs, claim, labels)).toBe(want));
   });
 });

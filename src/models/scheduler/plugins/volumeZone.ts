@@ -1,7 +1,9 @@
 /**
  * VolumeZone (pkg/scheduler/framework/plugins/volumezone/volume_zone.go): a pod using a bound volume labelled with a
  * zone (or region) fits only nodes carrying the same label value ("node(s) had no available volume zone",
- * UnschedulableAndUnresolvable). Zonal volumes without labels are VolumeBinding's business (node affinity).
+ * UnschedulableAndUnresolvable); a volume's beta label also matches the node's GA label, and a node without any
+ * topology label fits (no zone constraint). Zonal volumes without labels are VolumeBinding's business (node
+ * affinity).
  */
 import type { FilterPlugin, PluginHandle, PreFilterPlugin } from '../framework/interfaces.js';
 import { Code, SKIP, status } from '../framework/status.js';
@@ -10,6 +12,8 @@ import { podClaims } from './volumeBinding.js';
 export const VOLUME_ZONE = 'VolumeZone';
 export const ERR_REASON_ZONE_CONFLICT = 'node(s) had no available volume zone';
 const TOPOLOGY_LABELS = ['topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/region'];
+/** The GA label of a beta topology label (volume_zone.go `translateToGALabel`). */
+const GA_LABEL: Record<string, string> = { 'failure-domain.beta.kubernetes.io/zone': 'topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/region': 'topology.kubernetes.io/region' };
 
 /** Creates the plugin. */
 export function volumeZone(handle: PluginHandle): PreFilterPlugin & FilterPlugin {
@@ -24,6 +28,8 @@ export function volumeZone(handle: PluginHandle): PreFilterPlugin & FilterPlugin
     filter(_state, pod, node) {
       const claims = podClaims(pod.pod);
       if (claims.length === 0) return null;
+      // A node without any topology label has no zone constraint (a single-zone cluster): it fits.
+      if (!TOPOLOGY_LABELS.some((k) => node.labels[k] !== undefined)) return null;
       const ns = pod.pod.metadata.namespace ?? 'default';
       for (const name of claims) {
         const pvc = handle.getObject('PersistentVolumeClaim', `${ns}/${name}`);
@@ -32,8 +38,10 @@ export function volumeZone(handle: PluginHandle): PreFilterPlugin & FilterPlugin
         for (const key of TOPOLOGY_LABELS) {
           const want = pv.metadata.labels?.[key];
           if (want === undefined) continue;
+          // A volume's beta label also matches the node's GA label (translateToGALabel).
+          const have = node.labels[key] ?? node.labels[GA_LABEL[key] ?? key];
           // A multi-zone volume lists its zones separated by "__" (volumehelpers.LabelZonesToSet).
-          if (!want.split('__').includes(node.labels[key] ?? '\u0000')) return conflict;
+          if (have === undefined || !want.split('__').includes(have)) return conflict;
         }
       }
       return null;
