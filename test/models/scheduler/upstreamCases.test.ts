@@ -392,3 +392,58 @@ describe('VolumeZone Filter (volume_zone_test.go)', () => {
     for (const [name, claim, labels, want] of cases) it(`"${name}"`, () => expect(run(pvs, pvcs, claim, labels)).toBe(want));
   });
 });
+
+describe('NodeResourcesFit LeastAllocated Score (least_allocated_test.go TestLeastAllocatedScoringStrategy)', () => {
+  type R = Record<string, number>;
+  /** st.MakePod().Req(a).Req(b): one container per Req; st.MakePod() alone has no container at all. */
+  const pod = (...reqs: R[]) => makePod('p', {}, { containers: reqs.map((r, i) => ({ name: `c${i}`, image: 'x', resources: { requests: r } })) });
+  const nodeOf = (name: string, cap: R, pods: R[] = []) => node(name, cap, pods.map((r, i) => makePod(`${name}-${i}`, {}, { nodeName: name, containers: [{ name: 'c', image: 'x', resources: { requests: r } }] })));
+  const scores = (incoming: Pod, nodes: NodeInfo[], resources?: { name: string; weight: number }[]) => {
+    const p = nodeResourcesFit(resources === undefined ? undefined : { scoringStrategy: { type: 'LeastAllocated', resources } });
+    const state = fresh();
+    const pi = podInfo(incoming);
+    p.preScore?.(state, pi, nodes);
+    return nodes.map((n) => p.score(state, pi, n));
+  };
+  const big = { cpu: 1000, memory: 2000 };
+  const big2 = { cpu: 2000, memory: 3000 };
+  it('"nothing scheduled, nothing requested"', () => expect(scores(pod(), [nodeOf('node1', { cpu: 4000, memory: 10000 }), nodeOf('node2', { cpu: 4000, memory: 10000 })])).toEqual([100, 100]));
+  it('"nothing scheduled, resources requested, differently sized nodes"', () => expect(scores(pod(big, big2), [nodeOf('node1', { cpu: 4000, memory: 10000 }), nodeOf('node2', { cpu: 6000, memory: 10000 })])).toEqual([37, 50]));
+  it('"no resources requested, pods scheduled"', () => {
+    const empty = (name: string) => node(name, { cpu: 4000, memory: 10000 }, [makePod(`${name}-a`, {}, { nodeName: name, containers: [] }), makePod(`${name}-b`, {}, { nodeName: name, containers: [] })]);
+    expect(scores(pod(), [empty('node1'), empty('node2')])).toEqual([100, 100]);
+  });
+  it('"no resources requested, pods scheduled with resources"', () => {
+    const nodes = [nodeOf('node1', { cpu: 10000, memory: 20000 }, [{ cpu: 3000, memory: 0 }, { cpu: 3000, memory: 0 }]), nodeOf('node2', { cpu: 10000, memory: 20000 }, [{ cpu: 3000, memory: 0 }, { cpu: 3000, memory: 5000 }])];
+    expect(scores(pod(), nodes)).toEqual([70, 57]);
+  });
+  it('"resources requested, pods scheduled with resources"', () => {
+    const nodes = [nodeOf('node1', { cpu: 10000, memory: 20000 }, [{ cpu: 3000, memory: 0 }]), nodeOf('node2', { cpu: 10000, memory: 20000 }, [{ cpu: 3000, memory: 5000 }])];
+    expect(scores(pod(big, big2), nodes)).toEqual([57, 45]);
+  });
+  it('"resources requested, pods scheduled with resources, differently sized nodes"', () => {
+    const nodes = [nodeOf('node1', { cpu: 10000, memory: 20000 }, [{ cpu: 3000, memory: 0 }]), nodeOf('node2', { cpu: 10000, memory: 50000 }, [{ cpu: 3000, memory: 5000 }])];
+    expect(scores(pod(big, big2), nodes)).toEqual([57, 60]);
+  });
+  it('"requested resources exceed node capacity"', () => {
+    const nodes = [nodeOf('node1', { cpu: 4000, memory: 10000 }, [{ cpu: 3000, memory: 0 }]), nodeOf('node2', { cpu: 4000, memory: 10000 }, [{ cpu: 3000, memory: 5000 }])];
+    expect(scores(pod({ cpu: 3000, memory: 0 }), nodes)).toEqual([50, 25]);
+  });
+  it('"zero node resources, pods scheduled with resources"', () => {
+    const nodes = [nodeOf('node1', {}, [{ cpu: 3000, memory: 0 }]), nodeOf('node2', {}, [{ cpu: 3000, memory: 5000 }])];
+    expect(scores(pod(), nodes)).toEqual([0, 0]);
+  });
+  it('"nothing scheduled, resources requested with different weight on CPU and memory, differently sized nodes"', () => {
+    expect(scores(pod(big, big2), [nodeOf('node1', { cpu: 4000, memory: 10000 }), nodeOf('node2', { cpu: 6000, memory: 10000 })], [{ name: 'memory', weight: 2 }, { name: 'cpu', weight: 1 }])).toEqual([41, 50]);
+  });
+  it('"honor extended resource if the pod requests"', () => {
+    const res = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }, { name: 'extended.resource.dra.io/something', weight: 1 }];
+    const nodes = [nodeOf('node1', { cpu: 6000, memory: 10000, 'extended.resource.dra.io/something': 4 }), nodeOf('node2', { cpu: 6000, memory: 10000, 'extended.resource.dra.io/something': 10 })];
+    expect(scores(pod({ cpu: 3000, memory: 5000, 'extended.resource.dra.io/something': 2 }), nodes, res)).toEqual([50, 60]);
+  });
+  it('"bypass extended resource if the pod does not request"', () => {
+    const res = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }, { name: 'extended.resource.dra.io/something', weight: 1 }];
+    const nodes = [nodeOf('node1', { cpu: 6000, memory: 10000 }), nodeOf('node2', { cpu: 6000, memory: 10000, 'extended.resource.dra.io/something': 4 })];
+    expect(scores(pod(big, big2), nodes, res)).toEqual([50, 50]);
+  });
+});
