@@ -402,7 +402,7 @@ describe('NodeResourcesFit LeastAllocated Score (least_allocated_test.go TestLea
     const p = nodeResourcesFit(resources === undefined ? undefined : { scoringStrategy: { type: 'LeastAllocated', resources } });
     const state = fresh();
     const pi = podInfo(incoming);
-    p.preScore?.(state, pi, nodes);
+
     return nodes.map((n) => p.score(state, pi, n));
   };
   const big = { cpu: 1000, memory: 2000 };
