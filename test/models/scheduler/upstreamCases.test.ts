@@ -402,7 +402,6 @@ describe('NodeResourcesFit LeastAllocated Score (least_allocated_test.go TestLea
     const p = nodeResourcesFit(resources === undefined ? undefined : { scoringStrategy: { type: 'LeastAllocated', resources } });
     const state = fresh();
     const pi = podInfo(incoming);
-
     return nodes.map((n) => p.score(state, pi, n));
   };
   const big = { cpu: 1000, memory: 2000 };
