@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { join, resolve } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
+import type { KindCount } from '../workload/scenario.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
 import { KUBERNETES_VERSION } from '../cluster/kubernetesVersion.js';
 import type { ReportOptions } from '../report/writeReport.js';
@@ -60,6 +61,21 @@ function parseSeed(v: string): string {
 }
 
 const program = new Command();
+/** Warnings of a loaded scenario, one line each on stderr. */
+function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`kubesim: warning: ${w}\n`);
+}
+
+/** The manifests' kinds as validate prints them: loaded and modelled, loaded and inert, skipped. */
+function kindTable(kinds: readonly KindCount[]): string {
+  const label = { modelled: 'loaded, modelled', inert: 'loaded, inert', skipped: 'skipped' } as const;
+  const rows = kinds.map((k) => [k.kind, k.apiVersion, String(k.count), label[k.status]]);
+  const head = ['kind', 'apiVersion', 'objects', 'taken as'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
+  return [head, ...rows].map(line).join('');
+}
+
 program
   .name('kubesim')
   .description('Deterministic discrete-event simulator of Kubernetes clusters.')
@@ -82,6 +98,7 @@ program
   .option('--force', 'write into an --out folder that holds other files (files kubesim did not write are kept)')
   .option('--max-memory <size>', "the run's heap budget, e.g. 8Gi (default: three quarters of the machine's memory)")
   .option('--no-memory-check', "run even when the scenario's estimated memory exceeds the budget")
+  .option('--strict', 'refuse manifests of kinds that are not built into Kubernetes (custom resources) instead of skipping them')
   .addHelpText(
     'after',
     `
@@ -90,7 +107,7 @@ Examples:
   kubesim run workloads/quickstart.yaml --seed 7 --out results/qs-seed7
   kubesim run workloads/quickstart.yaml --set cluster.nodePools[0].count=60 --set duration=30m`,
   )
-  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean; force?: boolean; maxMemory?: string; memoryCheck: boolean }) => {
+  .action(async (file: string, opts: { seed?: string; out?: string; set: string[]; report: boolean; quiet?: boolean; json?: boolean; traceScheduling?: boolean; force?: boolean; maxMemory?: string; memoryCheck: boolean; strict?: boolean }) => {
     // Installed first, so a Ctrl-C while the scenario loads also stops cleanly.
     const running: { stop?: () => void } = {};
     let stopRequested = false;
@@ -101,7 +118,8 @@ Examples:
     process.on('SIGINT', onSigint);
     const overrides = [...opts.set];
     if (opts.seed !== undefined) overrides.push(`seed=${/^-?\d+$/.test(opts.seed) ? opts.seed : JSON.stringify(opts.seed)}`);
-    const scenario = loadScenario(file, { overrides });
+    const scenario = loadScenario(file, { overrides, strict: opts.strict === true });
+    printWarnings(scenario.warnings);
     const outDir = resolve(opts.out ?? `results/${scenario.name}`);
     checkRunOutput(outDir, opts.force === true);
     const heapMb = heapBudgetMb(1, opts.maxMemory);
@@ -254,13 +272,16 @@ program
   .description('check a scenario and its manifests without running it')
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+  .option('--strict', 'refuse manifests of kinds that are not built into Kubernetes (custom resources)')
   .addHelpText('after', '\nExample:\n  kubesim validate workloads/quickstart.yaml')
-  .action((file: string, opts: { set: string[] }) => {
-    const s = loadScenario(file, { overrides: opts.set });
+  .action((file: string, opts: { set: string[]; strict?: boolean }) => {
+    const s = loadScenario(file, { overrides: opts.set, strict: opts.strict === true });
+    printWarnings(s.warnings);
     // Every cell of a matrix is a scenario of its own: each is checked as a sweep would load it.
     if (s.matrix !== undefined) planSweep(file, opts.set);
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
-    process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+    process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.inert.length} inert, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+    if (s.kinds.length > 0) process.stdout.write(kindTable(s.kinds));
   });
 
 program

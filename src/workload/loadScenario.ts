@@ -34,11 +34,14 @@ import { type SourceDoc, locate, parseYamlDocuments, readText, toValue, valueAt 
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
-import type { Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Traffic, Workload } from './scenario.js';
+import type { InertObject, KindCount, Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Traffic, Workload } from './scenario.js';
+import { KUBERNETES_API } from './schema/kubernetesApi.js';
 
 /** Options of loadScenario. */
 export interface LoadOptions {
   overrides?: readonly string[];
+  /** Objects of kinds that are not built into Kubernetes (custom resources) are an error instead of skipped. */
+  strict?: boolean;
   /** Overrides from an experiment matrix (reported as "from matrix" in errors). */
   matrixOverrides?: readonly string[];
 }
@@ -65,16 +68,20 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const base = dirname(resolve(file));
 
   const objects: KubeObject[] = [];
+  const ctx: LoadContext = { strict: opts.strict === true, inert: [], kinds: new Map() };
   doc.spec.manifests.forEach((entry, i) => {
-    if (typeof entry === 'string') {
-      for (const m of manifestDocs(resolve(base, entry), `${locate(src, ['spec', 'manifests', i])}: spec.manifests[${i}]`)) {
+    // A path, `-` (standard input), `{path, recursive}` (kubectl's -R), or an inline manifest.
+    const ref = manifestRef(entry);
+    if (ref !== undefined) {
+      const path = ref.path === '-' ? STDIN : resolve(base, ref.path);
+      for (const m of manifestDocs(path, `${locate(src, ['spec', 'manifests', i])}: spec.manifests[${i}]`, ref.recursive)) {
         hash.update(`\0${m.file}\0`);
         hash.update(m.text);
-        readFiles.push(resolve(m.file));
-        for (const d of m.docs) objects.push(manifestObject(d, []));
+        readFiles.push(m.file === STDIN ? '-' : resolve(m.file));
+        for (const d of m.docs) objects.push(...manifestObjects(d, [], ctx));
       }
     } else {
-      objects.push(manifestObject(src, ['spec', 'manifests', i]));
+      objects.push(...manifestObjects(src, ['spec', 'manifests', i], ctx));
     }
   });
   const readTemplate = (template: string | Record<string, unknown>, path: (string | number)[], want: string): KubeObject => {
@@ -172,6 +179,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     hash: hash.digest('hex'),
     overrides: overrides.map((o) => (o.source === 'matrix' ? `matrix:${o.text}` : o.text)),
     seed: doc.spec.seed,
+    inert: ctx.inert,
+    kinds: [...ctx.kinds.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.apiVersion < b.apiVersion ? -1 : a.apiVersion > b.apiVersion ? 1 : 0)),
+    warnings: [...ctx.kinds.values()].filter((k) => k.status === 'skipped').map((k) => `${file}: skipped ${k.count} object${k.count === 1 ? '' : 's'} of kind ${k.kind} (${k.apiVersion}): not a built-in Kubernetes kind (a custom resource?); --strict makes this an error`),
     kubernetesMinor: doc.spec.kubernetesVersion === undefined ? KUBERNETES_MINOR : selectableMinor(doc.spec.kubernetesVersion)!,
     durationUs,
     nodePools,
@@ -361,24 +371,113 @@ interface ManifestFile {
   docs: SourceDoc[];
 }
 
-/** Reads a manifest file or every *.yaml, *.yml, *.json file of a directory (not recursive, as `kubectl apply -f`). */
-function manifestDocs(path: string, where: string): ManifestFile[] {
+/** Standard input, as a manifest path `-` names it. */
+const STDIN = '/dev/stdin';
+
+/** A manifests entry that names files: a path string, or `{path, recursive}`; undefined for an inline manifest. */
+function manifestRef(entry: string | Record<string, unknown>): { path: string; recursive: boolean } | undefined {
+  if (typeof entry === 'string') return { path: entry, recursive: false };
+  const keys = Object.keys(entry);
+  if (typeof entry.path === 'string' && keys.every((k) => k === 'path' || k === 'recursive') && (entry.recursive === undefined || typeof entry.recursive === 'boolean')) return { path: entry.path, recursive: entry.recursive === true };
+  return undefined;
+}
+
+/**
+ * Reads a manifest file, standard input, or every *.yaml, *.yml, *.json file of a directory, as `kubectl apply -f`
+ * does; with `recursive` (kubectl's -R) the directory's subdirectories too, in name order.
+ */
+function manifestDocs(path: string, where: string, recursive = false): ManifestFile[] {
   let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    throw new InputError(`${where}: manifest path ${path} not found`);
+  if (path !== STDIN) {
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      throw new InputError(`${where}: manifest path ${path} not found`);
+    }
   }
-  const files = isDir
-    ? readdirSync(path)
-        .filter((f) => ['.yaml', '.yml', '.json'].includes(extname(f)))
-        .sort()
-        .map((f) => join(path, f))
-    : [path];
+  const list = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .flatMap((e) => (e.isDirectory() ? (recursive ? list(join(dir, e.name)) : []) : ['.yaml', '.yml', '.json'].includes(extname(e.name)) ? [join(dir, e.name)] : []));
+  const files = isDir ? list(path) : [path];
   return files.map((file) => {
-    const text = readText(file, 'manifest');
-    return { file, text, docs: parseYamlDocuments(text, file) };
+    const name = file === STDIN ? '<stdin>' : file;
+    const text = file === STDIN ? readText(file, 'manifest').replace(/^\uFEFF/, '') : readText(file, 'manifest');
+    return { file, text, docs: parseYamlDocuments(text, name) };
   });
+}
+
+/** What loading the manifests collects beside the modelled objects. */
+interface LoadContext {
+  strict: boolean;
+  inert: InertObject[];
+  kinds: Map<string, KindCount>;
+}
+
+/** Built-in kinds by `apiVersion/kind` (generated from Kubernetes v1.34's OpenAPI: schema/kubernetesApi.ts). */
+const BUILTIN = new Map(KUBERNETES_API.kinds.map(([apiVersion, kind, namespaced, model]) => [`${apiVersion}/${kind}`, { apiVersion, kind, namespaced, model }]));
+
+function countKind(ctx: LoadContext, apiVersion: string, kind: string, status: KindCount['status']): void {
+  const key = `${apiVersion}/${kind}`;
+  const c = ctx.kinds.get(key);
+  if (c === undefined) ctx.kinds.set(key, { apiVersion, kind, status, count: 1 });
+  else c.count++;
+}
+
+/**
+ * The objects of one manifest document: a `List` or typed list (`PodList`… as `kubectl get -o yaml|json` writes
+ * them) gives its items; a modelled kind is validated and converted; another built-in kind is kept as an inert
+ * object; a kind that is not built in (a custom resource) is counted and skipped, or refused with `strict`.
+ */
+function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadContext): KubeObject[] {
+  const value = valueAt(src.value, prefix) as Record<string, unknown> | undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(`${locate(src, prefix)}: ${formatPath(prefix)}: expected a Kubernetes manifest (a mapping with apiVersion and kind)`);
+  }
+  const kind = value.kind;
+  const head = (what: string) => `${locate(src, [...prefix, what])}: ${formatPath([...prefix, what])}`;
+  if (typeof kind === 'string' && (kind === 'List' || kind.endsWith('List')) && Array.isArray(value.items)) {
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -4);
+    const out: KubeObject[] = [];
+    value.items.forEach((item: unknown, j: number) => {
+      // Typed lists from the API leave apiVersion and kind out of their items.
+      if (itemKind !== undefined && item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const it = item as Record<string, unknown>;
+        if (it.kind === undefined) it.kind = itemKind;
+        if (it.apiVersion === undefined && typeof value.apiVersion === 'string') it.apiVersion = value.apiVersion;
+      }
+      out.push(...manifestObjects(src, [...prefix, 'items', j], ctx));
+    });
+    return out;
+  }
+  if (typeof kind !== 'string') throw new InputError(`${head('kind')}: missing kind; expected a Kubernetes kind such as ${SUPPORTED_KINDS.slice(0, 6).join(', ')}`);
+  const apiVersion = value.apiVersion;
+  if (typeof apiVersion !== 'string') throw new InputError(`${head('apiVersion')}: missing apiVersion for kind ${kind}`);
+  if ((MANIFEST_SCHEMAS as Record<string, z.ZodType>)[`${apiVersion}/${kind}`] !== undefined) {
+    countKind(ctx, apiVersion, kind, 'modelled');
+    return [manifestObject(src, prefix)];
+  }
+  const builtin = BUILTIN.get(`${apiVersion}/${kind}`);
+  if (builtin !== undefined) {
+    const meta = value.metadata as Record<string, unknown> | undefined;
+    if (meta === null || typeof meta !== 'object' || typeof meta.name !== 'string' || meta.name === '') throw new InputError(`${head('metadata')}: expected metadata with a name for ${kind} ${apiVersion}`);
+    if (meta.namespace !== undefined && typeof meta.namespace !== 'string') throw new InputError(`${head('metadata')}.namespace: expected a string`);
+    const nameProblem = nameRule(kind, meta.name);
+    if (nameProblem !== undefined) throw new InputError(`${head('metadata')}.name: ${nameProblem}`);
+    const metadata: InertObject['metadata'] = { name: meta.name };
+    if (builtin.namespaced) metadata.namespace = (meta.namespace as string | undefined) ?? 'default';
+    if (meta.labels !== undefined) metadata.labels = meta.labels as Record<string, string>;
+    if (meta.annotations !== undefined) metadata.annotations = meta.annotations as Record<string, string>;
+    ctx.inert.push({ apiVersion, kind, metadata });
+    countKind(ctx, apiVersion, kind, 'inert');
+    return [];
+  }
+  // A built-in or modelled kind under an apiVersion Kubernetes v1.34 does not serve is a mistake, not a custom resource.
+  const versions = [...new Set([...Object.keys(MANIFEST_SCHEMAS).filter((k) => k.endsWith(`/${kind}`)).map((k) => k.slice(0, -kind.length - 1)), ...[...BUILTIN.values()].filter((b) => b.kind === kind).map((b) => b.apiVersion)])].sort();
+  if (versions.length > 0) throw new InputError(`${head('apiVersion')}: expected apiVersion ${versions.map((v) => `"${v}"`).join(' or ')} for kind ${kind}, found ${describeValue(apiVersion)}`);
+  if (ctx.strict) throw new InputError(`${head('kind')}: kind ${kind} (apiVersion ${apiVersion}) is not a built-in Kubernetes ${KUBERNETES_API.version.replace(/\.\d+$/, '')} kind (a custom resource?); without --strict it is skipped`);
+  countKind(ctx, apiVersion, kind, 'skipped');
+  return [];
 }
 
 /** Validates one manifest (the document at `prefix` of `src`) and converts it. */

@@ -54,6 +54,24 @@ export type Workload = PoissonJobsWorkload | PodBatchWorkload | TraceWorkload;
 export type { TraceWorkload };
 
 /** A validated, defaulted scenario. */
+/**
+ * An object of a built-in Kubernetes kind that kubesim loads and keeps without modelling it (ConfigMap, Secret,
+ * RBAC, NetworkPolicy…): only its identity and metadata.
+ */
+export interface InertObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** How the kinds of a scenario's manifests were taken: modelled, loaded without a model, or skipped (not built in). */
+export interface KindCount {
+  apiVersion: string;
+  kind: string;
+  status: 'modelled' | 'inert' | 'skipped';
+  count: number;
+}
+
 export interface Scenario {
   name: string;
   description: string | undefined;
@@ -66,6 +84,12 @@ export interface Scenario {
   /** The `--set` overrides applied, as given. */
   overrides: string[];
   seed: number | string;
+  /** Objects of built-in kinds kubesim does not model, in load order. */
+  inert: InertObject[];
+  /** Per apiVersion and kind of the manifests: how kubesim took them (sorted). */
+  kinds: KindCount[];
+  /** One line per thing the user should know about (kinds skipped), for the CLI to print. */
+  warnings: string[];
   /** The Kubernetes minor the run follows (34 unless `spec.kubernetesVersion` selects an older one). */
   kubernetesMinor: number;
   durationUs: Micros;

@@ -1,0 +1,115 @@
+/**
+ * Manifests as kubectl takes them: every built-in kind of Kubernetes v1.34 loads (the modelled ones take effect, the
+ * others are kept inert), `kind: List` and typed lists (`PodList`… as `kubectl get -o yaml|json` writes them),
+ * directories with `recursive: true` (kubectl's -R), and kinds that are not built in (custom resources) skipped with
+ * one warning per kind, or refused with `strict`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/workload/loadScenario.js';
+import { KUBERNETES_API } from '../../src/workload/schema/kubernetesApi.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kubesim-manifests-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(rel: string, text: string): string {
+  const path = join(dir, rel);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+const scenario = (name: string, manifests: string) => write(`${name}.yaml`, `apiVersion: kubesim.dev/v1\nkind: Scenario\nmetadata: {name: ${name}}\nspec:\n  duration: 1m\n  manifests:\n${manifests}`);
+
+const APP = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data: {LOG_LEVEL: info}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-secret, namespace: shop}
+type: Opaque
+stringData: {password: hunter2}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: "nginx:1.27", resources: {requests: {cpu: 100m}}}]
+`;
+
+describe('manifests as kubectl takes them', () => {
+  it('keeps the built-in kinds kubesim does not model as inert objects, namespaced as the API has them', () => {
+    write('app/app.yaml', APP);
+    const s = loadScenario(scenario('app', '    - app\n'));
+    expect(s.objects.map((o) => o.kind)).toEqual(['Deployment']);
+    expect(s.inert.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`)).toEqual(['Namespace -/shop', 'ServiceAccount shop/web', 'ConfigMap shop/web-config', 'Secret shop/web-secret', 'ClusterRole -/reader']);
+    expect(s.kinds.find((k) => k.kind === 'Deployment')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', status: 'modelled', count: 1 });
+    expect(s.kinds.find((k) => k.kind === 'ConfigMap')?.status).toBe('inert');
+    expect(s.warnings).toEqual([]);
+  });
+
+  it('knows every built-in kind of the API it follows (generated from its OpenAPI)', () => {
+    expect(KUBERNETES_API.version).toBe('v1.34.0');
+    const names = new Set(KUBERNETES_API.kinds.map(([v, k]) => `${v}/${k}`));
+    for (const k of ['v1/ConfigMap', 'v1/Secret', 'v1/ServiceAccount', 'v1/Namespace', 'v1/ReplicationController', 'rbac.authorization.k8s.io/v1/RoleBinding', 'networking.k8s.io/v1/NetworkPolicy', 'coordination.k8s.io/v1/Lease', 'storage.k8s.io/v1/CSIDriver', 'resource.k8s.io/v1/ResourceClaim']) expect(names.has(k), k).toBe(true);
+    // APIs removed before v1.34 are not served.
+    expect(names.has('resource.k8s.io/v1alpha2/ResourceClaim')).toBe(false);
+    expect(names.has('policy/v1beta1/PodDisruptionBudget')).toBe(false);
+  });
+
+  it('takes a kind: List and a typed list whose items carry no apiVersion or kind', () => {
+    write('list/all.yaml', `apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: "x:1"}]}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}\n`);
+    write('list/pods.json', JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '12' }, items: [{ metadata: { name: 'b', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x:1' }] }, status: { phase: 'Pending' } }] }));
+    const s = loadScenario(scenario('list', '    - list\n'));
+    expect(s.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Pod/a', 'Pod/b']);
+    expect(s.inert.map((o) => o.kind)).toEqual(['ConfigMap']);
+  });
+
+  it('reads subdirectories only with recursive: true, as kubectl -R', () => {
+    write('tree/top.yaml', `{apiVersion: v1, kind: ConfigMap, metadata: {name: top}}\n`);
+    write('tree/sub/deeper/inner.yaml', `{apiVersion: v1, kind: ConfigMap, metadata: {name: inner}}\n`);
+    write('tree/notes.txt', 'not a manifest');
+    expect(loadScenario(scenario('flat', '    - tree\n')).inert.map((o) => o.metadata.name)).toEqual(['top']);
+    expect(loadScenario(scenario('deep', '    - {path: tree, recursive: true}\n')).inert.map((o) => o.metadata.name)).toEqual(['inner', 'top']);
+  });
+
+  it('skips the objects of a kind that is not built in with one warning per kind, and refuses them with strict', () => {
+    write('crd/monitors.yaml', `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: a}\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: b}\n---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n`);
+    const file = scenario('crd', '    - crd\n');
+    const s = loadScenario(file);
+    expect(s.objects).toEqual([]);
+    expect(s.kinds.filter((k) => k.status === 'skipped').map((k) => [k.kind, k.count])).toEqual([['Certificate', 1], ['ServiceMonitor', 2]]);
+    expect(s.warnings).toEqual([
+      `${file}: skipped 2 objects of kind ServiceMonitor (monitoring.coreos.com/v1): not a built-in Kubernetes kind (a custom resource?); --strict makes this an error`,
+      `${file}: skipped 1 object of kind Certificate (cert-manager.io/v1): not a built-in Kubernetes kind (a custom resource?); --strict makes this an error`,
+    ]);
+    expect(() => loadScenario(file, { strict: true })).toThrow(/monitors\.yaml:2:7: kind: kind ServiceMonitor \(apiVersion monitoring\.coreos\.com\/v1\) is not a built-in Kubernetes v1\.34 kind \(a custom resource\?\); without --strict it is skipped/);
+  });
+
+  it('still names an inert object without a name as an error', () => {
+    write('bad/cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n`);
+    expect(() => loadScenario(scenario('bad', '    - bad\n'))).toThrow(/cm\.yaml:3:11: metadata: expected metadata with a name for ConfigMap v1/);
+  });
+});
