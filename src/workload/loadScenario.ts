@@ -68,7 +68,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const base = dirname(resolve(file));
 
   const objects: KubeObject[] = [];
-  const ctx: LoadContext = { strict: opts.strict === true, inert: [], kinds: new Map() };
+  const ctx: LoadContext = { strict: opts.strict === true, inert: [], kinds: new Map(), namespaced: [] };
   doc.spec.manifests.forEach((entry, i) => {
     // A path, `-` (standard input), `{path, recursive}` (kubectl's -R), or an inline manifest.
     const ref = manifestRef(entry);
@@ -168,6 +168,18 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     ];
   });
 
+  // The objects generators create at run time need their namespaces too.
+  doc.spec.workloads.forEach((w, i) => {
+    const where = `${locate(src, ['spec', 'workloads', i])}: ${formatPath(['spec', 'workloads', i])}`;
+    if (w.kind === 'Trace') ctx.namespaced.push({ namespace: w.namespace, where });
+  });
+  for (const [i, w] of workloads.entries()) {
+    if (w.kind === 'Trace') continue;
+    ctx.namespaced.push({ namespace: w.template.metadata.namespace ?? 'default', where: `${src.file}: spec.workloads (${w.name ?? i})` });
+  }
+  for (const o of objects) if (o.metadata.namespace !== undefined && !ctx.namespaced.some((n) => n.namespace === o.metadata.namespace)) ctx.namespaced.push({ namespace: o.metadata.namespace, where: `${src.file}: spec.workloads` });
+  const warnings = [...ctx.kinds.values()].filter((k) => k.status === 'skipped').map((k) => `${file}: skipped ${k.count} object${k.count === 1 ? '' : 's'} of kind ${k.kind} (${k.apiVersion}): not a built-in Kubernetes kind (a custom resource?); --strict makes this an error`);
+  checkNamespaces(ctx, doc.spec.namespaces, file, warnings);
   checkPriorities(objects, workloads, src);
   checkEvents(doc, objects, src);
   const scheduler = schedulerSettings(doc, src, base, hash, readFiles);
@@ -181,7 +193,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     seed: doc.spec.seed,
     inert: ctx.inert,
     kinds: [...ctx.kinds.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.apiVersion < b.apiVersion ? -1 : a.apiVersion > b.apiVersion ? 1 : 0)),
-    warnings: [...ctx.kinds.values()].filter((k) => k.status === 'skipped').map((k) => `${file}: skipped ${k.count} object${k.count === 1 ? '' : 's'} of kind ${k.kind} (${k.apiVersion}): not a built-in Kubernetes kind (a custom resource?); --strict makes this an error`),
+    warnings,
     kubernetesMinor: doc.spec.kubernetesVersion === undefined ? KUBERNETES_MINOR : selectableMinor(doc.spec.kubernetesVersion)!,
     durationUs,
     nodePools,
@@ -412,6 +424,35 @@ interface LoadContext {
   strict: boolean;
   inert: InertObject[];
   kinds: Map<string, KindCount>;
+  /** The namespace of every namespaced object, with where it was written (for NamespaceLifecycle). */
+  namespaced: { namespace: string; where: string }[];
+}
+
+/** Where an object's namespace is written (its metadata when the namespace is the default). */
+function namespaceWhere(src: SourceDoc, prefix: (string | number)[], value: Record<string, unknown>): string {
+  const meta = value.metadata as Record<string, unknown> | undefined;
+  const path = [...prefix, 'metadata', ...(meta?.namespace !== undefined ? ['namespace'] : [])];
+  return `${locate(src, path)}: ${formatPath([...prefix, 'metadata', 'namespace'])}`;
+}
+
+/** Namespaces every cluster has (the API server creates them: pkg/controlplane/controller/systemnamespaces). */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * NamespaceLifecycle (plugin/pkg/admission/namespace/lifecycle): an object in a namespace that does not exist is
+ * refused ("namespaces \"shop\" not found"); the manifests' Namespaces exist from t = 0, whatever their order. With
+ * `namespaces: auto` the missing ones are created instead, and named in one warning.
+ */
+function checkNamespaces(ctx: LoadContext, mode: 'manifests' | 'auto', file: string, warnings: string[]): void {
+  const exist = new Set([...SYSTEM_NAMESPACES, ...ctx.inert.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)]);
+  const missing = [...new Set(ctx.namespaced.filter((o) => !exist.has(o.namespace)).map((o) => o.namespace))].sort();
+  if (missing.length === 0) return;
+  if (mode === 'auto') {
+    warnings.push(`${file}: created namespace${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (spec.namespaces: auto): no Namespace manifest creates ${missing.length === 1 ? 'it' : 'them'}`);
+    return;
+  }
+  const first = ctx.namespaced.find((o) => !exist.has(o.namespace))!;
+  throw new InputError(`${first.where}: namespaces "${first.namespace}" not found: no Namespace manifest creates it (NamespaceLifecycle refuses the object); add a v1 Namespace manifest, or set spec.namespaces: auto`);
 }
 
 /** Built-in kinds by `apiVersion/kind` (generated from Kubernetes v1.34's OpenAPI: schema/kubernetesApi.ts). */
@@ -455,7 +496,9 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
   if (typeof apiVersion !== 'string') throw new InputError(`${head('apiVersion')}: missing apiVersion for kind ${kind}`);
   if ((MANIFEST_SCHEMAS as Record<string, z.ZodType>)[`${apiVersion}/${kind}`] !== undefined) {
     countKind(ctx, apiVersion, kind, 'modelled');
-    return [manifestObject(src, prefix)];
+    const obj = manifestObject(src, prefix);
+    if (obj.metadata.namespace !== undefined) ctx.namespaced.push({ namespace: obj.metadata.namespace, where: namespaceWhere(src, prefix, value) });
+    return [obj];
   }
   const builtin = BUILTIN.get(`${apiVersion}/${kind}`);
   if (builtin !== undefined) {
@@ -465,7 +508,10 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
     const nameProblem = nameRule(kind, meta.name);
     if (nameProblem !== undefined) throw new InputError(`${head('metadata')}.name: ${nameProblem}`);
     const metadata: InertObject['metadata'] = { name: meta.name };
-    if (builtin.namespaced) metadata.namespace = (meta.namespace as string | undefined) ?? 'default';
+    if (builtin.namespaced) {
+      metadata.namespace = (meta.namespace as string | undefined) ?? 'default';
+      ctx.namespaced.push({ namespace: metadata.namespace, where: namespaceWhere(src, prefix, value) });
+    }
     if (meta.labels !== undefined) metadata.labels = meta.labels as Record<string, string>;
     if (meta.annotations !== undefined) metadata.annotations = meta.annotations as Record<string, string>;
     ctx.inert.push({ apiVersion, kind, metadata });

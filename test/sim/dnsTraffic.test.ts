@@ -24,6 +24,7 @@ metadata: {name: ${name}}
 spec:
   seed: 5
   duration: 2m
+  namespaces: auto
   cluster:
     nodePools: [{name: general, count: 4, capacity: {cpu: "16", memory: 64Gi, pods: 110}}]
   manifests:

@@ -27,6 +27,7 @@ metadata: {name: ${name}}
 spec:
   seed: 3
   duration: ${o.duration ?? '2m'}
+  namespaces: auto
   cluster:
     nodePools: [{name: general, count: 6, capacity: {cpu: "16", memory: 64Gi, pods: 110}}]
   manifests:

@@ -113,3 +113,26 @@ describe('manifests as kubectl takes them', () => {
     expect(() => loadScenario(scenario('bad', '    - bad\n'))).toThrow(/cm\.yaml:3:11: metadata: expected metadata with a name for ConfigMap v1/);
   });
 });
+
+describe('namespaces (NamespaceLifecycle)', () => {
+  const deployment = (ns: string) => `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: ${ns}}, spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: "x:1"}]}}}}`;
+  it('refuses an object in a namespace no manifest creates, naming where it is written', () => {
+    const file = scenario('ns-missing', `    - ${deployment('shop')}\n`);
+    expect(() => loadScenario(file)).toThrow(/ns-missing\.yaml:7:80: spec\.manifests\[0\]\.metadata\.namespace: namespaces "shop" not found: no Namespace manifest creates it \(NamespaceLifecycle refuses the object\); add a v1 Namespace manifest, or set spec\.namespaces: auto/);
+  });
+  it('takes the namespaces the manifests create, in any order, and the ones every cluster has', () => {
+    const file = scenario('ns-ok', `    - ${deployment('shop')}\n    - {apiVersion: v1, kind: Namespace, metadata: {name: shop}}\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: kube-system}}\n`);
+    expect(loadScenario(file).warnings).toEqual([]);
+  });
+  it('creates the missing ones with namespaces: auto, naming them in one warning', () => {
+    const file = write('ns-auto.yaml', `apiVersion: kubesim.dev/v1\nkind: Scenario\nmetadata: {name: ns-auto}\nspec:\n  duration: 1m\n  namespaces: auto\n  manifests:\n    - ${deployment('shop')}\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: batch}}\n`);
+    const s = loadScenario(file);
+    expect(s.objects.map((o) => o.metadata.namespace)).toEqual(['shop']);
+    expect(s.warnings).toEqual([`${file}: created namespaces batch, shop (spec.namespaces: auto): no Namespace manifest creates them`]);
+  });
+  it('checks the namespaces of the pods generators create', () => {
+    write('gen/pod.yaml', `{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: jobs}, spec: {containers: [{name: c, image: "x:1"}]}}\n`);
+    const file = write('gen.yaml', `apiVersion: kubesim.dev/v1\nkind: Scenario\nmetadata: {name: gen}\nspec:\n  duration: 1m\n  workloads:\n    - {kind: Pods, count: 3, template: gen/pod.yaml}\n`);
+    expect(() => loadScenario(file)).toThrow(/namespaces "jobs" not found/);
+  });
+});

@@ -382,6 +382,11 @@ export const scenarioSchema = strict(
       {
         seed: z.union([z.int(), z.string().min(1)], { error: 'expected an integer or a string seed' }).default(1),
         /**
+         * `manifests` (default): an object in a namespace no Namespace manifest creates is refused, as the
+         * NamespaceLifecycle admission plugin refuses it; `auto`: such namespaces are created (one warning names them).
+         */
+        namespaces: z.enum(['manifests', 'auto'], { error: 'expected "manifests" or "auto"' }).default('manifests'),
+        /**
          * The Kubernetes minor whose behaviour the run follows: kubesim follows v1.34; v1.31–v1.33 select the older
          * behaviour of the changes kubesim can select (docs/scheduler.md, "Kubernetes version").
          */
