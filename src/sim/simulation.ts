@@ -7,6 +7,8 @@
  *   5. the engine runs to the scenario's duration in slices (progress, interrupt);
  *   6. outputs are completed (summary.csv, manifest.json) in a temporary folder renamed into place.
  */
+import { ConfigObjects } from '../models/apiserver/configObjects.js';
+import type { InertObject } from '../workload/scenario.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
@@ -138,6 +140,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const streams = new RngStreams(scenario.seed);
   const store = new ObjectStore(streams.stream('apiserver.names'));
   const api = new ApiServer(engine, store, scenario.apiServer, streams.stream('apiserver.latency'));
+  api.configObjects = configObjectsOf(scenario.inert);
   const recorder = new EventRecorder(() => engine.now);
 
   // 2. observers, writing into a temporary folder next to the final one
@@ -408,4 +411,19 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The ConfigMaps, Secrets and ServiceAccounts among the scenario's inert objects. */
+function configObjectsOf(inert: readonly InertObject[]): ConfigObjects {
+  const configMaps = new Map<string, Set<string>>();
+  const secrets = new Map<string, Set<string>>();
+  const accounts = new Set<string>();
+  for (const o of inert) {
+    if (o.apiVersion !== 'v1') continue;
+    const key = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+    if (o.kind === 'ConfigMap') configMaps.set(key, new Set(o.keys));
+    else if (o.kind === 'Secret') secrets.set(key, new Set(o.keys));
+    else if (o.kind === 'ServiceAccount') accounts.add(key);
+  }
+  return new ConfigObjects(configMaps, secrets, accounts);
 }

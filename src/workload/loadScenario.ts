@@ -514,7 +514,16 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
     }
     if (meta.labels !== undefined) metadata.labels = meta.labels as Record<string, string>;
     if (meta.annotations !== undefined) metadata.annotations = meta.annotations as Record<string, string>;
-    ctx.inert.push({ apiVersion, kind, metadata });
+    const inert: InertObject = { apiVersion, kind, metadata };
+    if ((kind === 'ConfigMap' || kind === 'Secret') && apiVersion === 'v1') {
+      const keys = new Set<string>();
+      for (const field of ['data', 'binaryData', 'stringData']) {
+        const d = value[field];
+        if (d !== null && typeof d === 'object' && !Array.isArray(d)) for (const k of Object.keys(d)) keys.add(k);
+      }
+      inert.keys = [...keys].sort();
+    }
+    ctx.inert.push(inert);
     countKind(ctx, apiVersion, kind, 'inert');
     return [];
   }

@@ -62,6 +62,8 @@ export interface InertObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** A ConfigMap's or Secret's data keys (data, binaryData, stringData). */
+  keys?: string[];
 }
 
 /** How the kinds of a scenario's manifests were taken: modelled, loaded without a model, or skipped (not built in). */

@@ -18,6 +18,7 @@ import type { Change, ObjectStore, WatchEventType, WriteResult } from '../../clu
 import type { Kind, KubeObject, ObjectOfKind, PersistentVolumeClaim, Pod, Service, StorageClass } from '../../cluster/types.js';
 import { admitLimitRanges } from './limitRanger.js';
 import { QuotaTracker } from './resourceQuota.js';
+import { ConfigObjects } from './configObjects.js';
 import { ServiceAllocator } from './serviceAllocation.js';
 import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
@@ -103,6 +104,9 @@ export class ApiServer {
   /** Pod usage per namespace for ResourceQuota admission. */
   readonly quotas = new QuotaTracker();
 
+  /** The cluster's ConfigMaps, Secrets and ServiceAccounts (ServiceAccount admission, the kubelet's references). */
+  configObjects = new ConfigObjects();
+
   /** ClusterIP and NodePort allocation of Services. */
   private readonly services = new ServiceAllocator();
 
@@ -145,10 +149,12 @@ export class ApiServer {
     if (obj.kind !== 'Pod') return obj;
     const store = this.store;
     const ns = obj.metadata.namespace ?? 'default';
-    // The admission chain's order (kube-apiserver's recommended plugins): LimitRanger, DefaultTolerationSeconds,
-    // Priority, then ResourceQuota (validating, last).
+    // The admission chain's order (kube-apiserver's recommended plugins): LimitRanger, ServiceAccount,
+    // DefaultTolerationSeconds, Priority, then ResourceQuota (validating, last).
     const ranged = admitLimitRanges(obj as Pod, [...store.list('LimitRange')].filter((l) => (l.metadata.namespace ?? 'default') === ns));
     if (typeof ranged === 'string') return ranged;
+    const account = this.configObjects.serviceAccountProblem(ranged);
+    if (account !== undefined) return account;
     const pod = admitDefaultTolerations(ranged);
     const prioritized = admitPodPriority(pod, (name) => store.get('PriorityClass', name), () => store.list('PriorityClass'));
     if (typeof prioritized === 'string') return prioritized;

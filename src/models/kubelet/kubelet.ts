@@ -321,7 +321,7 @@ export class Kubelet {
         this.startContainers(w, [...(pod.spec.initContainers ?? []), ...pod.spec.containers], 0);
       });
     };
-    if (podClaims(pod).length === 0) return sandbox();
+    if (podClaims(pod).length === 0 && this.api.configObjects.volumeProblems(pod).length === 0) return sandbox();
     this.waitForVolumes(w, sandbox, this.engine.now);
   }
 
@@ -331,11 +331,15 @@ export class Kubelet {
    * second; after 2 minutes a FailedMount warning is recorded (and the wait goes on), as the kubelet's
    * "Unable to attach or mount volumes … timed out waiting for the condition".
    */
-  private waitForVolumes(w: Worker, then: () => void, since: Micros): void {
+  private waitForVolumes(w: Worker, then: () => void, since: Micros, reported = false): void {
     const ns = w.pod.metadata.namespace ?? 'default';
     const claims = podClaims(w.pod);
     const unbound = claims.filter((c) => this.client.get('PersistentVolumeClaim', `${ns}/${c}`)?.status.phase !== 'Bound');
-    if (unbound.length === 0) {
+    // configMap, secret and projected volumes of objects that do not exist cannot be set up (they never appear:
+    // the cluster's ConfigMaps and Secrets are the manifests').
+    const config = this.api.configObjects.volumeProblems(w.pod);
+    if (!reported) for (const [volume, problem] of config) this.recorder.record(w.pod, 'Warning', 'FailedMount', 'kubelet', `MountVolume.SetUp failed for volume "${volume}" : ${problem}`, this.nodeName);
+    if (unbound.length === 0 && config.length === 0) {
       w.timer = this.engine.schedule(sample(this.config.volumeAttachLatency ?? DEFAULT_VOLUME_ATTACH, this.rng), () => {
         w.timer = undefined;
         then();
@@ -343,12 +347,13 @@ export class Kubelet {
       return;
     }
     if (this.engine.now - since >= VOLUME_MOUNT_TIMEOUT_US) {
-      this.recorder.record(w.pod, 'Warning', 'FailedMount', 'kubelet', `Unable to attach or mount volumes: unmounted volumes=[${unbound.join(' ')}]: timed out waiting for the condition`, this.nodeName);
+      this.recorder.record(w.pod, 'Warning', 'FailedMount', 'kubelet', `Unable to attach or mount volumes: unmounted volumes=[${[...unbound, ...config.map(([v]) => v)].join(' ')}]: timed out waiting for the condition`, this.nodeName);
       since = this.engine.now;
     }
-    w.timer = this.engine.schedule(1_000_000, () => {
+    // Claims are polled every second; missing ConfigMaps and Secrets only get the next timeout message.
+    w.timer = this.engine.schedule(unbound.length > 0 ? 1_000_000 : since + VOLUME_MOUNT_TIMEOUT_US - this.engine.now, () => {
       w.timer = undefined;
-      if (w.state === 'starting') this.waitForVolumes(w, then, since);
+      if (w.state === 'starting') this.waitForVolumes(w, then, since, true);
     });
   }
 
@@ -361,6 +366,14 @@ export class Kubelet {
     const policy = c.imagePullPolicy ?? 'IfNotPresent';
     const start = () => {
       if (w.state !== 'starting') return;
+      // The container's config (its environment) is made after the image is there: a missing ConfigMap, Secret or
+      // key leaves it waiting with CreateContainerConfigError (kuberuntime startContainer, generateContainerConfig).
+      const problem = this.api.configObjects.envProblem(pod, c);
+      if (problem !== undefined) {
+        this.recorder.record(pod, 'Warning', 'Failed', 'kubelet', `Error: ${problem}`, this.nodeName);
+        this.writeStatus(pod, w.pod.status.phase === 'Running' ? 'Running' : 'Pending', [], undefined, { container: c.name, reason: 'CreateContainerConfigError' });
+        return;
+      }
       w.timer = this.engine.schedule(sample(this.config.containerStartLatency, this.rng), () => {
         w.timer = undefined;
         this.recorder.record(pod, 'Normal', 'Started', 'kubelet', `Started container ${c.name}`, this.nodeName);
