@@ -36,6 +36,7 @@ import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenario
 import { type ManifestProblem, toObject } from './manifests.js';
 import type { InertObject, KindCount, Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Traffic, Workload } from './scenario.js';
 import { KUBERNETES_API } from './schema/kubernetesApi.js';
+import { checkModel, modelOf } from './schema/openApiCheck.js';
 
 /** Options of loadScenario. */
 export interface LoadOptions {
@@ -428,6 +429,18 @@ interface LoadContext {
   namespaced: { namespace: string; where: string }[];
 }
 
+/** Strict field validation of a built-in object against its API model (schema/openApiCheck.ts). */
+function strictFields(src: SourceDoc, prefix: (string | number)[], value: Record<string, unknown>, apiVersion: string, kind: string): void {
+  const model = modelOf(apiVersion, kind);
+  if (model === undefined) return;
+  const p = checkModel(value, model);
+  if (p === undefined) return;
+  const path = [...prefix, ...p.path];
+  const unknownKey = p.message.startsWith('unknown field');
+  const where = unknownKey ? locate(src, path.slice(0, -1), String(path[path.length - 1])) : locate(src, path);
+  throw new InputError(`${where}: ${formatPath(path)}: ${p.message}`);
+}
+
 /** Where an object's namespace is written (its metadata when the namespace is the default). */
 function namespaceWhere(src: SourceDoc, prefix: (string | number)[], value: Record<string, unknown>): string {
   const meta = value.metadata as Record<string, unknown> | undefined;
@@ -497,6 +510,7 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
   if ((MANIFEST_SCHEMAS as Record<string, z.ZodType>)[`${apiVersion}/${kind}`] !== undefined) {
     countKind(ctx, apiVersion, kind, 'modelled');
     const obj = manifestObject(src, prefix);
+    strictFields(src, prefix, value, apiVersion, kind);
     if (obj.metadata.namespace !== undefined) ctx.namespaced.push({ namespace: obj.metadata.namespace, where: namespaceWhere(src, prefix, value) });
     return [obj];
   }
@@ -514,6 +528,7 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
     }
     if (meta.labels !== undefined) metadata.labels = meta.labels as Record<string, string>;
     if (meta.annotations !== undefined) metadata.annotations = meta.annotations as Record<string, string>;
+    strictFields(src, prefix, value, apiVersion, kind);
     const inert: InertObject = { apiVersion, kind, metadata };
     if ((kind === 'ConfigMap' || kind === 'Secret') && apiVersion === 'v1') {
       const keys = new Set<string>();

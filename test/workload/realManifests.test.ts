@@ -136,3 +136,38 @@ describe('namespaces (NamespaceLifecycle)', () => {
     expect(() => loadScenario(file)).toThrow(/namespaces "jobs" not found/);
   });
 });
+
+describe('strict field validation against the v1.34 API models (kubectl apply --validate=strict)', () => {
+  const pod = (spec: string) => `    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: "x:1"${spec}}]}}\n`;
+  const err = (name: string, manifests: string) => {
+    try {
+      loadScenario(scenario(name, manifests));
+      return 'loaded';
+    } catch (e) {
+      return (e as Error).message.replace(/^.*?\.yaml:/, '');
+    }
+  };
+  it('refuses an unknown field in a part kubesim does not model, with a did-you-mean', () => {
+    expect(err('s1', pod(', env: [{name: A, valueFrom: {configMapKeyRef: {nmae: x, key: k}}}]'))).toBe('7:146: spec.manifests[0].spec.containers[0].env[0].valueFrom.configMapKeyRef.nmae: unknown field "nmae" (did you mean "name"?)');
+    expect(err('s2', `    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {volumes: [{name: v, emptyDri: {}}], containers: [{name: c, image: "x:1"}]}}\n`)).toMatch(/spec\.volumes\[0\]\.emptyDri: unknown field "emptyDri" \(did you mean "emptyDir"\?\)$/);
+  });
+  it('refuses a value of the wrong type there', () => {
+    expect(err('s3', pod(', securityContext: {runAsUser: root}'))).toMatch(/spec\.containers\[0\]\.securityContext\.runAsUser: expected a number, found "root"$/);
+    expect(err('s4', pod(', securityContext: {runAsNonRoot: "yes"}'))).toMatch(/runAsNonRoot: expected true or false, found "yes"$/);
+  });
+  it('checks the built-in kinds kubesim keeps inert too', () => {
+    expect(err('s5', `    - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {port: 8080}}\n`)).toMatch(/data\.port: expected a string, found 8080 \(quote it\)$/);
+    expect(err('s6', `    - {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: r}, rules: [{apiGroups: [""], resources: [pods], verb: [get]}]}\n`)).toMatch(/rules\[0\]\.verb: unknown field "verb" \(did you mean "verbs"\?\)$/);
+  });
+  it('takes quantities as numbers or strings, and what kubectl get -o yaml adds (status, managedFields, timestamps)', () => {
+    const dump = `    - apiVersion: v1
+      kind: Pod
+      metadata: {name: p, uid: 0c1d, resourceVersion: "123", creationTimestamp: "2026-01-01T00:00:00Z", managedFields: [{manager: kubectl, operation: Apply, apiVersion: v1, time: "2026-01-01T00:00:00Z", fieldsType: FieldsV1, fieldsV1: {f:spec: {}}}]}
+      spec:
+        volumes: [{name: tmp, emptyDir: {sizeLimit: 1Gi}}]
+        containers: [{name: c, image: "x:1", resources: {requests: {cpu: 1, memory: 1Gi}, limits: {cpu: "2"}}}]
+      status: {phase: Running, conditions: [{type: Ready, status: "True"}]}
+`;
+    expect(err('s7', dump)).toBe('loaded');
+  });
+});
