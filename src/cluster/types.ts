@@ -296,6 +296,18 @@ export interface ReplicaSet {
   status: { replicas: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
 }
 
+/**
+ * v1 ReplicationController, the replica controller before ReplicaSet: its `selector` is a plain label map (held here
+ * as the equivalent matchLabels selector), defaulted to the template's labels.
+ */
+export interface ReplicationController {
+  apiVersion: 'v1';
+  kind: 'ReplicationController';
+  metadata: ObjectMeta;
+  spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelector; template: PodTemplateSpec };
+  status: { replicas: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+}
+
 /** apps/v1 DeploymentStrategy. */
 export interface DeploymentStrategy {
   type?: 'RollingUpdate' | 'Recreate';
@@ -698,7 +710,7 @@ export interface HorizontalPodAutoscaler {
 }
 
 /** Every object kind the store holds. */
-export type KubeObject = Pod | Node | ReplicaSet | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota | StorageClass | PersistentVolume | PersistentVolumeClaim | Ingress | IngressClass;
+export type KubeObject = Pod | Node | ReplicaSet | ReplicationController | Deployment | DaemonSet | StatefulSet | Job | CronJob | Service | EndpointSlice | PriorityClass | PodDisruptionBudget | HorizontalPodAutoscaler | LimitRange | ResourceQuota | StorageClass | PersistentVolume | PersistentVolumeClaim | Ingress | IngressClass;
 
 /** The kind names of KubeObject. */
 export type Kind = KubeObject['kind'];

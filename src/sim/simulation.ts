@@ -173,6 +173,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     store.onCommit((c) => workloads.onCommit(c));
     scheduler.start();
     new ReplicaSetController(engine, api, api.client('replicaset-controller', scenario.clients.controllerManager), recorder).start();
+    // The replication manager, when the manifests have ReplicationControllers (its watches would change nothing else).
+    if (scenario.objects.some((o) => o.kind === 'ReplicationController')) new ReplicaSetController(engine, api, api.client('replication-controller', scenario.clients.controllerManager), recorder, 'ReplicationController').start();
     new DeploymentController(engine, api, api.client('deployment-controller', scenario.clients.controllerManager), recorder).start();
     new JobController(engine, api, api.client('job-controller', scenario.clients.controllerManager), recorder).start();
     new DisruptionController(engine, api, api.client('disruption-controller', scenario.clients.controllerManager)).start();

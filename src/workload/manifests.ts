@@ -9,7 +9,7 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, CronJob, DaemonSet, Deployment, Ingress, IngressClass, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
+import type { Container, CronJob, DaemonSet, Deployment, ReplicationController, Ingress, IngressClass, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
 import { parseDuration } from './duration.js';
 import { resourceAmount } from '../cluster/quantity.js';
@@ -183,6 +183,21 @@ export function toObject(m: ParsedManifest, problems: ManifestProblem[]): KubeOb
         status: { replicas: 0 },
       };
       return rs;
+    }
+    case 'ReplicationController': {
+      // SetDefaults_ReplicationController: the selector and the labels default to the template's labels.
+      const t = template(m.spec.template);
+      const selector = m.spec.selector !== undefined && Object.keys(m.spec.selector).length > 0 ? m.spec.selector : (t.metadata?.labels ?? {});
+      checkSelector({ matchLabels: selector }, t, problems);
+      checkAnnotations(t.metadata?.annotations, ['spec', 'template', 'metadata', 'annotations'], problems);
+      const rc: ReplicationController = {
+        apiVersion: 'v1',
+        kind: 'ReplicationController',
+        metadata: { ...metadata, namespace: metadata.namespace ?? 'default', labels: metadata.labels ?? t.metadata?.labels },
+        spec: { template: t, selector: { matchLabels: selector }, replicas: m.spec.replicas ?? 1, minReadySeconds: m.spec.minReadySeconds ?? 0 },
+        status: { replicas: 0 },
+      };
+      return rc;
     }
     case 'DaemonSet': {
       const t = template(m.spec.template);

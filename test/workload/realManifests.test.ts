@@ -171,3 +171,18 @@ describe('strict field validation against the v1.34 API models (kubectl apply --
     expect(err('s7', dump)).toBe('loaded');
   });
 });
+
+describe('ReplicationController', () => {
+  it('is modelled: the replication manager keeps its replicas, its selector defaulting to the template labels', async () => {
+    const { runScenario } = await import('../../src/sim/simulation.js');
+    const { readCsv } = await import('../../src/report/readCsv.js');
+    const file = write('rc.yaml', `apiVersion: kubesim.dev/v1\nkind: Scenario\nmetadata: {name: rc}\nspec:\n  duration: 1m\n  cluster:\n    nodePools: [{name: n, count: 2, capacity: {cpu: "4", memory: 8Gi, pods: 110}}]\n  manifests:\n    - {apiVersion: v1, kind: ReplicationController, metadata: {name: nginx}, spec: {replicas: 3, template: {metadata: {labels: {app: nginx}}, spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]}}}}\n`);
+    const s = loadScenario(file);
+    expect(s.objects[0]).toMatchObject({ kind: 'ReplicationController', spec: { selector: { matchLabels: { app: 'nginx' } }, replicas: 3 } });
+    const out = join(dir, 'rc-out');
+    await runScenario(s, { outDir: out });
+    const pods = readCsv(join(out, 'pods.csv'));
+    expect(pods.map((p) => [p.owner_kind, p.owner_name, p.phase])).toEqual([['ReplicationController', 'nginx', 'Running'], ['ReplicationController', 'nginx', 'Running'], ['ReplicationController', 'nginx', 'Running']]);
+    expect(readCsv(join(out, 'events.csv')).filter((e) => e.reason === 'SuccessfulCreate').map((e) => e.source)).toEqual(['replication-controller', 'replication-controller', 'replication-controller']);
+  });
+});

@@ -3,9 +3,13 @@
  * number of active pods equal to `spec.replicas`. Creates at most `burstReplicas` (500) per sync in slow-start
  * batches, deletes the lowest-ranked pods first, waits for its expectations before acting again, and keeps
  * `status.replicas/readyReplicas/availableReplicas` up to date.
+ *
+ * The same controller runs ReplicationControllers, as upstream's replication manager is the ReplicaSet controller
+ * over ReplicationControllers (pkg/controller/replication/replication_controller.go `NewReplicationManager`), with
+ * events from "replication-controller".
  */
 import type { Engine } from '../../engine/engine.js';
-import type { Pod, ReplicaSet } from '../../cluster/types.js';
+import type { Pod, ReplicaSet, ReplicationController } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
 import { Expectations } from './expectations.js';
@@ -15,25 +19,34 @@ import { Pending, WorkQueue } from './workQueue.js';
 import { extend } from '../../cluster/extend.js';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
+export const REPLICATION_CONTROLLER = 'replication-controller';
+
+/** The kinds the controller can run. */
+type ReplicaOwner = ReplicaSet | ReplicationController;
 
 /** The ReplicaSet controller. */
 export class ReplicaSetController {
   private readonly queue: WorkQueue;
   private readonly expectations = new Expectations();
-  private readonly owned = new OwnedPods('ReplicaSet');
+  private readonly owned: OwnedPods;
+  /** The event source. */
+  private readonly source: string;
 
   constructor(
     private readonly engine: Engine,
     private readonly api: ApiServer,
     private readonly client: ApiClient,
     private readonly recorder: EventRecorder,
+    private readonly kind: ReplicaOwner['kind'] = 'ReplicaSet',
   ) {
     this.queue = new WorkQueue(engine, (key, done) => this.sync(key, done));
+    this.owned = new OwnedPods(kind);
+    this.source = kind === 'ReplicaSet' ? REPLICASET_CONTROLLER : REPLICATION_CONTROLLER;
   }
 
   /** Starts the informers. */
   start(): void {
-    this.api.watch('ReplicaSet', {}, (ev) => {
+    this.api.watch(this.kind, {}, (ev) => {
       const key = `${ev.object.metadata.namespace}/${ev.object.metadata.name}`;
       if (ev.type === 'DELETED') {
         this.expectations.delete(key);
@@ -47,7 +60,7 @@ export class ReplicaSetController {
 
   /** `syncReplicaSet`: manage replicas (blocking on the creates/deletes), then write the status (blocking). */
   private sync(key: string, done: () => void): void {
-    const rs = this.client.get('ReplicaSet', key);
+    const rs = this.client.get(this.kind, key) as ReplicaOwner | undefined;
     if (rs === undefined) return done();
     const active = this.owned.pods(key).filter((p) => isActive(p) && p.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid));
     const afterManage = () => this.updateStatus(key, rs, active, done);
@@ -55,7 +68,7 @@ export class ReplicaSetController {
     else afterManage();
   }
 
-  private manageReplicas(key: string, rs: ReplicaSet, active: Pod[], done: () => void): void {
+  private manageReplicas(key: string, rs: ReplicaOwner, active: Pod[], done: () => void): void {
     const want = rs.spec.replicas ?? 1;
     const diff = active.length - want;
     const now = this.engine.now;
@@ -68,7 +81,7 @@ export class ReplicaSetController {
         this.client,
         n,
         () => podFromTemplate(rs.spec.template, rs, `${rs.metadata.name}-`),
-        (pod) => this.recorder.record(rs, 'Normal', 'SuccessfulCreate', REPLICASET_CONTROLLER, `Created pod: ${pod.metadata.name}`),
+        (pod) => this.recorder.record(rs, 'Normal', 'SuccessfulCreate', this.source, `Created pod: ${pod.metadata.name}`),
         (skipped) => {
           for (let i = 0; i < skipped; i++) this.expectations.creationObserved(key);
         },
@@ -79,7 +92,7 @@ export class ReplicaSetController {
           done();
         },
         (message) => {
-          if (!failed) this.recorder.record(rs, 'Warning', 'FailedCreate', REPLICASET_CONTROLLER, `Error creating: ${message}`);
+          if (!failed) this.recorder.record(rs, 'Warning', 'FailedCreate', this.source, `Error creating: ${message}`);
           failed = true;
           this.expectations.creationObserved(key);
         },
@@ -93,7 +106,7 @@ export class ReplicaSetController {
     for (const p of victims) {
       const release = pending.hold();
       this.client.delete('Pod', `${p.metadata.namespace}/${p.metadata.name}`, {}, (r) => {
-        if (r.ok) this.recorder.record(rs, 'Normal', 'SuccessfulDelete', REPLICASET_CONTROLLER, `Deleted pod: ${p.metadata.name}`);
+        if (r.ok) this.recorder.record(rs, 'Normal', 'SuccessfulDelete', this.source, `Deleted pod: ${p.metadata.name}`);
         else this.expectations.deletionObserved(key);
         release();
       });
@@ -106,7 +119,7 @@ export class ReplicaSetController {
    * `podutil.IsPodAvailable`); a ReplicaSet whose ready pods are not all available yet is synced again after
    * minReadySeconds, as upstream.
    */
-  private updateStatus(key: string, rs: ReplicaSet, active: Pod[], done: () => void): void {
+  private updateStatus(key: string, rs: ReplicaOwner, active: Pod[], done: () => void): void {
     const replicas = active.length;
     const now = this.engine.now;
     const minReadyUs = (rs.spec.minReadySeconds ?? 0) * 1_000_000;
@@ -119,13 +132,13 @@ export class ReplicaSetController {
       if (minReadyUs === 0 || since + minReadyUs <= now) available++;
     }
     if (minReadyUs > 0 && ready === (rs.spec.replicas ?? 1) && available !== ready) this.queue.addAfter(key, minReadyUs);
-    const cur = this.client.get('ReplicaSet', key) ?? rs;
+    const cur = (this.client.get(this.kind, key) as ReplicaOwner | undefined) ?? rs;
     const s = cur.status;
     if (s.replicas === replicas && s.readyReplicas === ready && s.availableReplicas === available && s.observedGeneration === cur.metadata.generation) return done();
     this.client.update(
-      'ReplicaSet',
+      this.kind,
       key,
-      (c) => extend(c, { status: { replicas, readyReplicas: ready, availableReplicas: available, observedGeneration: c.metadata.generation ?? 1 } }),
+      (c: ReplicaOwner) => extend(c, { status: { replicas, readyReplicas: ready, availableReplicas: available, observedGeneration: c.metadata.generation ?? 1 } }) as ReplicaOwner,
       () => done(),
     );
   }

@@ -1,8 +1,9 @@
 /**
  * The scheduler's view of what "owns" a pod for spreading (pkg/scheduler/framework/plugins/helper/spread.go
- * `DefaultSelector`): the merged selectors of the Services in the pod's namespace that select it, plus the
- * selector of its controlling ReplicaSet. Empty means "no default spreading" for PodTopologySpread's system
- * default constraints. Kept from Service and ReplicaSet informers.
+ * `DefaultSelector`): the merged selectors of the Services in the pod's namespace that select it and of its
+ * controlling ReplicationController, plus the selector of its controlling ReplicaSet. Empty means "no default
+ * spreading" for PodTopologySpread's system default constraints. Kept from Service, ReplicationController and
+ * ReplicaSet informers.
  */
 import type { LabelSelector, Pod, ReplicaSet, Service } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
@@ -24,6 +25,8 @@ export class DefaultSelectors {
   private readonly byPair = new Map<string, Map<string, Set<SelectingService>>>();
   private seq = 0;
   private readonly replicaSets = new Map<string, ReplicaSet>();
+  /** ReplicationControllers' selectors (label maps) by namespace/name. */
+  private readonly replicationControllers = new Map<string, Record<string, string>>();
   /** The Services' merged selector per namespace and label set (cleared on any Service change): pods of one
    * template share it, so a cycle does not rescan every Service of the namespace. */
   private readonly fromServices = new Map<string, Record<string, string> | null>();
@@ -40,6 +43,11 @@ export class DefaultSelectors {
       const key = objectKey(ev.object.metadata);
       if (ev.type === 'DELETED') this.replicaSets.delete(key);
       else this.replicaSets.set(key, ev.object);
+    });
+    api.watch('ReplicationController', {}, (ev) => {
+      const key = objectKey(ev.object.metadata);
+      if (ev.type === 'DELETED') this.replicationControllers.delete(key);
+      else this.replicationControllers.set(key, ev.object.spec.selector.matchLabels ?? {});
     });
   }
 
@@ -89,6 +97,9 @@ export class DefaultSelectors {
       if (cacheKey !== undefined && pod.metadata.labels !== undefined) this.byLabels.set(labels, { generation: this.generation, ns, merged });
     }
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+    // A ReplicationController's selector is a label map, merged as the Services' are (helper.DefaultSelector).
+    const rc = owner?.kind === 'ReplicationController' ? this.replicationControllers.get(`${ns}/${owner.name}`) : undefined;
+    if (rc !== undefined && Object.keys(rc).length > 0) merged = Object.assign({}, merged ?? {}, rc);
     const rs = owner?.kind === 'ReplicaSet' ? this.replicaSets.get(`${ns}/${owner.name}`) : undefined;
     if (rs === undefined) return merged !== null ? { matchLabels: { ...merged } } : undefined;
     // The pods of one ReplicaSet share the result (read-only) while the Services' merge is the same.

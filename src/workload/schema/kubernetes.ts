@@ -324,6 +324,17 @@ export const replicaSetManifest = strict(
   'a ReplicaSet',
 );
 
+/** v1 ReplicationController (the selector is an equality-based label map; template required here, as pods need one). */
+export const replicationControllerManifest = strict(
+  {
+    ...apiVersionKind('v1', 'ReplicationController'),
+    metadata: objectMeta,
+    spec: strict({ replicas: nonNegativeInt.optional(), selector: labelMap.optional(), template: podTemplate, minReadySeconds: nonNegativeInt.optional() }, 'a ReplicationController spec'),
+    status: z.unknown().optional(),
+  },
+  'a ReplicationController',
+);
+
 /** apps/v1 DaemonSet. */
 export const daemonSetManifest = strict(
   {
@@ -741,6 +752,7 @@ export const MANIFEST_SCHEMAS = {
   'v1/Service': serviceManifest,
   'apps/v1/Deployment': deploymentManifest,
   'apps/v1/ReplicaSet': replicaSetManifest,
+  'v1/ReplicationController': replicationControllerManifest,
   'apps/v1/DaemonSet': daemonSetManifest,
   'apps/v1/StatefulSet': statefulSetManifest,
   'batch/v1/Job': jobManifest,
@@ -759,7 +771,7 @@ export const MANIFEST_SCHEMAS = {
 } as const;
 
 /** Kinds kubesim loads from manifests. */
-export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Ingress', 'IngressClass'] as const;
+export const SUPPORTED_KINDS = ['Pod', 'Node', 'Service', 'Deployment', 'ReplicaSet', 'ReplicationController', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'PriorityClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'LimitRange', 'ResourceQuota', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Ingress', 'IngressClass'] as const;
 
 /** A manifest as parsed (before defaults). */
 export type ParsedManifest =
@@ -768,6 +780,7 @@ export type ParsedManifest =
   | z.output<typeof serviceManifest>
   | z.output<typeof deploymentManifest>
   | z.output<typeof replicaSetManifest>
+  | z.output<typeof replicationControllerManifest>
   | z.output<typeof daemonSetManifest>
   | z.output<typeof statefulSetManifest>
   | z.output<typeof jobManifest>
