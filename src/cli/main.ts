@@ -4,13 +4,13 @@
  * Exit codes: 0 ok, 1 the run failed, 2 bad input or usage. Errors are one paragraph on stderr; `--debug` adds the
  * stack trace.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { InputError } from '../workload/errors.js';
 import { loadScenario } from '../workload/loadScenario.js';
 import type { KindCount } from '../workload/scenario.js';
 import { KUBESIM_VERSION } from '../sim/version.js';
-import { KUBERNETES_VERSION } from '../cluster/kubernetesVersion.js';
+import { KUBERNETES_VERSION, versionName } from '../cluster/kubernetesVersion.js';
 import type { ReportOptions } from '../report/writeReport.js';
 import { Progress, SweepProgress } from './progress.js';
 import { type IsolatedResult, RunFailure, runIsolated } from './isolatedRun.js';
@@ -81,7 +81,7 @@ program
   .description('Deterministic discrete-event simulator of Kubernetes clusters.')
   .version(`kubesim ${KUBESIM_VERSION} (follows Kubernetes ${KUBERNETES_VERSION})`)
   .option('--debug', 'print stack traces of errors')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help to see the options)')
   .exitOverride();
 
 program
@@ -161,7 +161,7 @@ program
   .command('sweep')
   .description("run a scenario's matrix (cells × seeds) on a worker pool and aggregate with confidence intervals")
   .argument('<scenario>', 'scenario file with spec.matrix')
-  .option('--workers <n>', 'worker threads (default: number of cores)', parsePositiveInt, availableParallelism())
+  .addOption(new Option('--workers <n>', 'worker threads').argParser(parsePositiveInt).default(availableParallelism(), 'number of cores'))
   .option('--out <dir>', 'sweep folder (default: results/<scenario name>)')
   .option('--set <path=value>', 'override a field in every cell (repeatable)', collect, [])
   .option('--baseline <path=value>', 'cell to compare every other cell with (paired differences → differences.csv)')
@@ -273,13 +273,19 @@ program
   .argument('<scenario>', 'scenario file (YAML or JSON)')
   .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
   .option('--strict', 'refuse manifests of kinds that are not built into Kubernetes (custom resources)')
+  .option('--json', 'print the result as JSON')
   .addHelpText('after', '\nExample:\n  kubesim validate workloads/quickstart.yaml')
-  .action((file: string, opts: { set: string[]; strict?: boolean }) => {
+  .action((file: string, opts: { set: string[]; strict?: boolean; json?: boolean }) => {
     const s = loadScenario(file, { overrides: opts.set, strict: opts.strict === true });
     printWarnings(s.warnings);
     // Every cell of a matrix is a scenario of its own: each is checked as a sweep would load it.
-    if (s.matrix !== undefined) planSweep(file, opts.set);
+    const cells = s.matrix !== undefined ? planSweep(file, opts.set).runs.length : undefined;
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
+    if (opts.json === true) {
+      const result = { file, scenario: s.name, valid: true, poolNodes: pools, objects: s.objects.length, inert: s.inert.length, workloads: s.workloads.length, durationSeconds: s.durationUs / 1e6, kubernetesVersion: versionName(s.kubernetesMinor), runs: cells ?? null, kinds: s.kinds, warnings: s.warnings };
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
     process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.inert.length} inert, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
     if (s.kinds.length > 0) process.stdout.write(kindTable(s.kinds));
   });
@@ -293,7 +299,7 @@ program
   .option('--min <n>', 'fewest nodes to try', parseNonNegativeInt, 0)
   .option('--max <n>', 'most nodes to try (must meet the objectives)', parsePositiveInt)
   .option('--seeds <n>', 'seeds per node count (the same at every count)', parsePositiveInt, 3)
-  .option('--workers <n>', 'worker threads (default: number of cores)', parsePositiveInt, availableParallelism())
+  .addOption(new Option('--workers <n>', 'worker threads').argParser(parsePositiveInt).default(availableParallelism(), 'number of cores'))
   .option('--compare-shapes', "also search the pool's alternative shapes and rank them by the cost of their smallest passing cluster")
   .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
   .option('--out <dir>', 'output folder (default: results/<scenario name>-capacity)')
@@ -336,7 +342,8 @@ Examples:
       process.stdout.write(JSON.stringify({ results: out, shapes: ranked.map((r) => ({ shape: r.shape, nodes: r.nodes ?? null, price: r.price ?? null, cost: r.cost ?? null })) }, null, 2) + '\n');
     } else {
       const rows = ranked.map((r) => `${r.shape.padEnd(20)} ${String(r.nodes ?? `none ≤ ${max}`).padStart(10)} ${r.cost === undefined ? '' : r.cost.toFixed(2).padStart(12)}`);
-      process.stdout.write(`${'shape'.padEnd(20)} ${'nodes'.padStart(10)} ${opts.compareShapes ? 'cost/hour'.padStart(12) : ''}\n${rows.join('\n')}\nresults: ${out}\n`);
+      const costs = ranked.some((r) => r.cost !== undefined);
+      process.stdout.write(`${`${'shape'.padEnd(20)} ${'nodes'.padStart(10)} ${costs ? 'cost/hour'.padStart(12) : ''}`.trimEnd()}\n${rows.map((r) => r.trimEnd()).join('\n')}\nresults: ${out}\n`);
     }
     if (ranked.every((r) => r.nodes === undefined)) process.exitCode = 1;
   });
@@ -353,6 +360,7 @@ program
   .option('--time-scale <x>', 'compress time: 0.01 replays 100x faster', Number)
   .option('--placement', "write a placement experiment (the FGD paper's protocol) instead of a replay in time")
   .option('--force', 'replace an existing scenario file')
+  .option('--json', 'print the result as JSON')
   .addHelpText(
     'after',
     `
@@ -360,11 +368,15 @@ Examples:
   kubesim import-trace --format openb --pods openb_pod_list_default.csv --nodes openb_node_list_gpu_node.csv --placement
   kubesim import-trace --format alibaba-dlrm --pods disaggregated_DLRM_trace.csv --time-scale 0.001 --out scenarios/dlrm`,
   )
-  .action((opts: { format: string; pods: string; nodes?: string; nodeFormat?: string; out: string; name?: string; timeScale?: number; placement?: boolean; force?: boolean }) => {
+  .action((opts: { format: string; pods: string; nodes?: string; nodeFormat?: string; out: string; name?: string; timeScale?: number; placement?: boolean; force?: boolean; json?: boolean }) => {
     if (!(TRACE_FORMATS as readonly string[]).includes(opts.format)) throw new InputError(`--format ${opts.format}: expected one of ${TRACE_FORMATS.join(', ')}`);
     if (opts.nodeFormat !== undefined && !(NODE_FORMATS as readonly string[]).includes(opts.nodeFormat)) throw new InputError(`--node-format ${opts.nodeFormat}: expected one of ${NODE_FORMATS.join(', ')}`);
     if (opts.timeScale !== undefined && !(opts.timeScale > 0)) throw new InputError('--time-scale: expected a number > 0');
     const r = importTrace({ ...opts, format: opts.format as (typeof TRACE_FORMATS)[number], nodeFormat: opts.nodeFormat as (typeof NODE_FORMATS)[number] | undefined });
+    if (opts.json === true) {
+      process.stdout.write(JSON.stringify({ scenario: r.scenario, pods: r.pods, gpuPods: r.gpuPods, nodes: r.nodes ?? null, gpus: r.gpus ?? null, spanSeconds: r.spanSeconds ?? null }, null, 2) + '\n');
+      return;
+    }
     process.stdout.write(
       `${r.scenario}: ${r.pods} pods (${r.gpuPods} with GPUs)` +
         `${r.nodes !== undefined ? `, ${r.nodes} nodes with ${r.gpus} GPUs` : ', no node list (size the pool in the scenario)'}` +
@@ -380,7 +392,7 @@ program
   .option('--at <time>', 'explain the first attempt at or after this simulated time (e.g. 90s, 10m)')
   .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
   .option('--json', 'print {pod, profile, nodes: [{name, filters, scores, total}], selected, message} as JSON')
-  .addHelpText('after', '\nExamples:\n  kubesim explain workloads/examples/explain.yaml --pod default/big\n  kubesim explain workloads/examples/explain.yaml --pod default/big --json')
+  .addHelpText('after', '\nExamples:\n  kubesim explain workloads/examples/explain.yaml --pod default/api-1\n  kubesim explain workloads/examples/explain.yaml --pod default/huge-1 --json')
   .action(async (file: string, opts: { pod: string; at?: string; set: string[]; json?: boolean }) => {
     const scenario = loadScenario(file, { overrides: opts.set });
     let atUs = 0;

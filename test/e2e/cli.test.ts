@@ -146,6 +146,24 @@ describe('other commands', () => {
     expect(r.stdout.trim()).toMatch(/^kubesim \d+\.\d+\.\d+ \(follows Kubernetes v1\.34\)$/);
   });
 
+  it('validate --json and the kinds table; an unknown option is one line and a hint, not the whole help', () => {
+    const v = kubesim('validate', 'workloads/ingress-dns.yaml', '--json');
+    expect(v.code).toBe(0);
+    const r = JSON.parse(v.stdout);
+    expect(r).toMatchObject({ scenario: 'ingress-dns', valid: true, poolNodes: 20, kubernetesVersion: 'v1.34', runs: 9, inert: 3 });
+    expect(r.kinds.find((k: { kind: string }) => k.kind === 'Namespace')).toEqual({ apiVersion: 'v1', kind: 'Namespace', status: 'inert', count: 3 });
+    expect(kubesim('validate', 'workloads/quickstart.yaml').stdout).toMatch(/\nNamespace +v1 +3 +loaded, inert\n/);
+    const bad = kubesim('run', 'workloads/quickstart.yaml', '--bogus');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trimEnd().split('\n')).toEqual(["error: unknown option '--bogus'", '(add --help to see the options)']);
+    expect(kubesim('sweep', '--help').stdout).toMatch(/--workers <n> +worker threads \(default: number of cores\)\n/);
+  });
+
+  it('the explain examples of --help run', () => {
+    const help = kubesim('explain', '--help').stdout;
+    for (const m of help.matchAll(/kubesim explain (\S+) --pod (\S+)/g)) expect(kubesim('explain', m[1]!, '--pod', m[2]!).code, m[0]).toBe(0);
+  });
+
   it('--help shows examples', () => {
     const r = kubesim('run', '--help');
     expect(r.code).toBe(0);
