@@ -1,9 +1,9 @@
 /**
  * Statistics across replications: sample mean, sample standard deviation, and the two-sided 95 % confidence
  * interval of the mean from Student's t distribution (mean ± t(0.975, n − 1) · s / √n). Built on simple-statistics
- * and stdlib's t quantile.
+ * and the t quantile of studentT.ts.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { tQuantile } from './studentT.js';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 
 /** Mean, standard deviation and 95 % CI of a sample (sd and CI undefined for fewer than 2 values). */
