@@ -29,17 +29,28 @@ export function formatCsv(rows: readonly (readonly Cell[])[]): string {
   return out;
 }
 
-/** One CSV file with a fixed header. */
+/**
+ * One CSV file with a fixed header; without a path (a run that writes no files, the library API), the rows are kept
+ * in memory as they would be written (`kept`).
+ */
 export class CsvFile {
-  private readonly fd: number;
+  private readonly fd: number | undefined;
   private buffer: Cell[][] = [];
   private closed = false;
   rows = 0;
+  /** The rows of a file kept in memory. */
+  readonly kept: Cell[][] | undefined;
 
   constructor(
-    readonly path: string,
+    readonly path: string | undefined,
     readonly columns: readonly string[],
   ) {
+    if (path === undefined) {
+      this.fd = undefined;
+      this.kept = [];
+      return;
+    }
+    this.kept = undefined;
     this.fd = openSync(path, 'w');
     writeSync(this.fd, formatCsv([columns]));
   }
@@ -54,7 +65,8 @@ export class CsvFile {
   /** Writes buffered rows. */
   flush(): void {
     if (this.buffer.length === 0) return;
-    writeSync(this.fd, formatCsv(this.buffer));
+    if (this.fd === undefined) this.kept!.push(...this.buffer);
+    else writeSync(this.fd, formatCsv(this.buffer));
     this.buffer = [];
   }
 
@@ -62,7 +74,7 @@ export class CsvFile {
   close(): void {
     if (this.closed) return;
     this.flush();
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
     this.closed = true;
   }
 }

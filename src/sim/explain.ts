@@ -1,12 +1,9 @@
 /**
  * `kubesim explain`: runs a scenario until one pod's first scheduling attempt (or its first attempt at or after a
  * given time) and reports, for every node of the cluster, each Filter plugin's status and reasons, each Score
- * plugin's raw, normalised and weighted score, the total, and the node chosen. Nothing is written: the run goes to a
- * temporary folder that is removed.
+ * plugin's raw, normalised and weighted score, the total, and the node chosen. Nothing is written: the run keeps its
+ * outputs in memory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { formatSeconds, type Micros } from '../engine/time.js';
 import type { CycleTrace, Tracer } from '../models/scheduler/cycleTrace.js';
 import type { Scenario } from '../workload/scenario.js';
@@ -55,12 +52,7 @@ export async function explainPod(scenario: Scenario, pod: string, atUs: Micros =
       if (captured === undefined && t.timeUs >= atUs) captured = t;
     },
   };
-  const dir = mkdtempSync(join(tmpdir(), 'kubesim-explain-'));
-  try {
-    await runScenario(scenario, { outDir: join(dir, 'run'), tracer, shouldStop: () => captured !== undefined });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await runScenario(scenario, { tracer, shouldStop: () => captured !== undefined });
   return captured === undefined ? undefined : toExplanation(captured);
 }
 

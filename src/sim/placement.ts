@@ -139,7 +139,9 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
   for (const n of nodes) scheduler.cache.upsertNode(n);
   const infos = scheduler.cache.nodeList;
 
-  const tmp = tempFolder(opts.outDir);
+  if (opts.outDir === undefined) throw new InputError(`${scenario.file ?? scenario.name}: a placement experiment writes its results to a folder: give an output folder`);
+  const outDir = opts.outDir;
+  const tmp = tempFolder(outDir);
   const placements = new CsvFile(join(tmp, 'placements.csv'), PLACEMENTS_COLUMNS);
   try {
     // 4. metrics, kept incrementally: per-node F, allocated GPU and cpu
@@ -263,7 +265,7 @@ export async function runPlacement(scenario: Scenario, opts: RunOptions): Promis
     summary.row(SUMMARY_COLUMNS.map((c) => row[c]));
     summary.close();
     const ended = opts.wallClock?.();
-    publish(tmp, opts.outDir, scenario, {
+    publish(tmp, outDir, scenario, {
       placement: { pods: list.length, clones: list.filter((e) => e.clone).length, placed, failed, gpus: capacity / 1000, typicalPods: typical.length },
       eventsProcessed: list.length,
     }, started, ended, opts.force === true);

@@ -38,7 +38,7 @@ import { startPodBatch } from '../models/generators/podBatch.js';
 import { startPoissonJobs } from '../models/generators/poissonJobs.js';
 import { startTraceReplay } from '../models/generators/traceReplay.js';
 import type { Scenario } from '../workload/scenario.js';
-import { CsvFile } from '../metrics/csvFile.js';
+import { type Cell, CsvFile } from '../metrics/csvFile.js';
 import { AUTOSCALING_COLUMNS, CLUSTER_COLUMNS, PROXY_COLUMNS, SERVICE_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, SCHEDULING_COLUMNS, SUMMARY_COLUMNS, WORKLOAD_COLUMNS } from '../metrics/columns.js';
 import { csvTracer } from '../metrics/schedulingTrace.js';
 import type { Tracer } from '../models/scheduler/cycleTrace.js';
@@ -71,8 +71,8 @@ import { extend } from '../cluster/extend.js';
 
 /** Options of one run. */
 export interface RunOptions {
-  /** Final output folder (replaced atomically). */
-  outDir: string;
+  /** Final output folder (replaced atomically); none: nothing is written and the outputs come back in the result. */
+  outDir?: string;
   /** Replace an earlier result beside files kubesim did not write, keeping them (sim/resultsFolder.ts). */
   force?: boolean;
   /** Called after each slice with simulated time and events so far. */
@@ -89,7 +89,9 @@ export interface RunOptions {
 
 /** What a run reports. */
 export interface RunResult {
-  outDir: string;
+  outDir: string | undefined;
+  /** Without an output folder: each output's columns and rows, as its CSV file would hold them. */
+  outputs?: Record<string, { columns: readonly string[]; rows: Cell[][] }>;
   eventsProcessed: number;
   simulatedUs: Micros;
   interrupted: boolean;
@@ -144,17 +146,18 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const recorder = new EventRecorder(() => engine.now);
 
   // 2. observers, writing into a temporary folder next to the final one
-  const tmp = tempFolder(opts.outDir);
+  const tmp = opts.outDir === undefined ? undefined : tempFolder(opts.outDir);
+  const at = (name: string) => (tmp === undefined ? undefined : join(tmp, name));
   const files = {
-    pods: new CsvFile(join(tmp, 'pods.csv'), POD_COLUMNS),
-    nodes: scenario.metrics.nodes ? new CsvFile(join(tmp, 'nodes.csv'), NODE_COLUMNS) : undefined,
-    cluster: new CsvFile(join(tmp, 'cluster.csv'), CLUSTER_COLUMNS),
-    events: new CsvFile(join(tmp, 'events.csv'), EVENT_COLUMNS),
-    workloads: new CsvFile(join(tmp, 'workloads.csv'), WORKLOAD_COLUMNS),
-    autoscaling: new CsvFile(join(tmp, 'autoscaling.csv'), AUTOSCALING_COLUMNS),
-    proxy: new CsvFile(join(tmp, 'proxy.csv'), PROXY_COLUMNS),
-    services: new CsvFile(join(tmp, 'services.csv'), SERVICE_COLUMNS),
-    scheduling: opts.traceScheduling ? new CsvFile(join(tmp, 'scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
+    pods: new CsvFile(at('pods.csv'), POD_COLUMNS),
+    nodes: scenario.metrics.nodes ? new CsvFile(at('nodes.csv'), NODE_COLUMNS) : undefined,
+    cluster: new CsvFile(at('cluster.csv'), CLUSTER_COLUMNS),
+    events: new CsvFile(at('events.csv'), EVENT_COLUMNS),
+    workloads: new CsvFile(at('workloads.csv'), WORKLOAD_COLUMNS),
+    autoscaling: new CsvFile(at('autoscaling.csv'), AUTOSCALING_COLUMNS),
+    proxy: new CsvFile(at('proxy.csv'), PROXY_COLUMNS),
+    services: new CsvFile(at('services.csv'), SERVICE_COLUMNS),
+    scheduling: opts.traceScheduling ? new CsvFile(at('scheduling.csv'), SCHEDULING_COLUMNS) : undefined,
   };
   try {
     const pods = new PodTracker(files.pods);
@@ -378,13 +381,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
     if (interrupted) {
       for (const f of Object.values(files)) f?.close();
-      rmSync(tmp, { recursive: true, force: true });
+      if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
       return { outDir: opts.outDir, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
     }
 
     // 6. outputs
     pods.finish();
-    const summary = new CsvFile(join(tmp, 'summary.csv'), SUMMARY_COLUMNS);
+    const summary = new CsvFile(at('summary.csv'), SUMMARY_COLUMNS);
     summary.row(summaryRow(scenario, fleet.kubelets.size + fakeNodes, pods, sampler, engine.eventsProcessed, scheduler.stats, { evictions: taintEviction.evictions + scenarioEvents.evictions + (evictionManagers?.evictions ?? 0), availability: workloads.availability(scenarioEvents.disruptions, scenarioEvents.rollouts) }, extend(autoscalingSampler.summary(), { hpaRescales: hpa.rescales, caNodesAdded: autoscaler?.stats.nodesAdded ?? 0, caNodesRemoved: autoscaler?.stats.nodesRemoved ?? 0 }), {
       mode: kp.mode,
       services: serviceTable.serviceCount,
@@ -397,7 +400,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     summary.close();
     for (const f of Object.values(files)) f?.close();
     const ended = opts.wallClock?.();
-    publish(tmp, opts.outDir, scenario, {
+    if (tmp === undefined) {
+      const outputs: NonNullable<RunResult['outputs']> = { summary: { columns: summary.columns, rows: summary.kept! } };
+      for (const [name, f] of Object.entries(files)) if (f !== undefined) outputs[name] = { columns: f.columns, rows: f.kept! };
+      return { outDir: undefined, outputs, eventsProcessed: engine.eventsProcessed, simulatedUs: engine.now, interrupted, podsCreated: pods.created, podsBound: pods.bound };
+    }
+    publish(tmp, opts.outDir!, scenario, {
       simulatedSeconds: scenario.durationUs / 1e6,
       eventsProcessed: engine.eventsProcessed,
     }, started, ended, opts.force === true);
@@ -410,7 +418,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         // already closed
       }
     }
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
 }

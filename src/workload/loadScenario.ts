@@ -43,6 +43,8 @@ export interface LoadOptions {
   overrides?: readonly string[];
   /** Objects of kinds that are not built into Kubernetes (custom resources) are an error instead of skipped. */
   strict?: boolean;
+  /** The scenario's text, when it does not come from `file` (which then only names it and anchors relative paths). */
+  text?: string;
   /** Overrides from an experiment matrix (reported as "from matrix" in errors). */
   matrixOverrides?: readonly string[];
 }
@@ -54,7 +56,7 @@ export const MAX_GENERATED_JOBS = 1_000_000;
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   const hash = createHash('sha256');
   const readFiles: string[] = [resolve(file)];
-  const text = readText(file, 'scenario');
+  const text = opts.text ?? readText(file, 'scenario');
   hash.update(text);
   const docs = parseYamlDocuments(text, file);
   if (docs.length !== 1) throw new InputError(`${file}: expected one scenario document, found ${docs.length}`);

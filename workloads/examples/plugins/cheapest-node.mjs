@@ -6,13 +6,12 @@
 // `handle` gives the scheduler's shared state (see docs/scheduler.md). Plugins must be deterministic: use
 // handle.random() for randomness, never Math.random or the clock.
 
-/** Highest node score, as upstream's framework.MaxNodeScore. */
-const MAX_NODE_SCORE = 100;
+import { Code, MAX_NODE_SCORE, status } from 'kubesim';
 
 export default function cheapestNode(args) {
   const priceLabel = args?.priceLabel ?? 'example.com/price-per-hour';
   const unknownPrice = args?.unknownPrice ?? 1000;
-  const rejectDraining = { code: 2 /* Unschedulable */, reasons: ['node(s) are draining'] };
+  const rejectDraining = status(Code.Unschedulable, 'node(s) are draining');
   const price = (node) => {
     const v = Number(node.node.metadata.labels?.[priceLabel]);
     return Number.isFinite(v) ? v : unknownPrice;
