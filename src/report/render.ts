@@ -1,5 +1,7 @@
-/** Renders vega-lite specs to static images in Node: SVG with vega's headless View; PNG from the SVG with resvg. */
-import { Resvg } from '@resvg/resvg-js';
+/**
+ * Renders vega-lite specs to static images in Node: SVG with vega's headless View; PNG from the SVG with resvg, a
+ * native module loaded only when a PNG is asked for (`report --png`).
+ */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -14,6 +16,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** A PNG of an SVG (2× scale). */
-export function renderPng(svg: string): Buffer {
+export async function renderPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white' }).render().asPng();
 }

@@ -34,7 +34,7 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
     const svg = await renderSvg(spec);
     writeFileSync(join(chartsDir, `${id}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
     writeFileSync(join(chartsDir, `${id}.svg`), svg);
-    if (opts.png) writeFileSync(join(chartsDir, `${id}.png`), renderPng(svg));
+    if (opts.png) writeFileSync(join(chartsDir, `${id}.png`), await renderPng(svg));
     charts.push({ id, title, svg, spec });
   }
   const html = reportHtml({ ...page.page, charts });

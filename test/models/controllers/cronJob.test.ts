@@ -114,3 +114,20 @@ describe('CronJob controller (cronjob_controllerv2.go)', () => {
     expect(createdAt(w).map((t) => Math.floor(t))).toEqual([900]);
   });
 });
+
+describe('CronJob schedules as upstream validates them (cron.ParseStandard, validateScheduleFormat)', () => {
+  it('takes five fields, names in the month and day-of-week fields, ? in the day fields, and the descriptors', async () => {
+    const { cronScheduleError } = await import('../../../src/workload/cronSchedule.js');
+    for (const ok of ['*/15 * * * *', '0 9 * * MON-FRI', '30 2 1 JAN,JUL ?', '0 0 ? * SUN', '@hourly', '@daily', '@midnight', '@yearly', '5-10/2 0-23 1-31 1-12 0-6']) expect(cronScheduleError(ok), ok).toBeUndefined();
+  });
+  it('refuses what the standard parser refuses, with its message', async () => {
+    const { cronScheduleError } = await import('../../../src/workload/cronSchedule.js');
+    expect(cronScheduleError('0 0 * * * *')).toBe('not a valid cron schedule: expected exactly 5 fields, found 6: [0 0 * * * *]');
+    expect(cronScheduleError('0 0 L * *')).toBe('not a valid cron schedule: failed to parse day of month field "L": unknown value "L"');
+    expect(cronScheduleError('0 0 * * 5#3')).toBe('not a valid cron schedule: failed to parse day of week field "5#3"');
+    expect(cronScheduleError('? 0 * * *')).toMatch(/"\?" is allowed only in the day-of-month and day-of-week fields/);
+    expect(cronScheduleError('CRON_TZ=Asia/Tokyo 0 9 * * *')).toBe('not a valid cron schedule: cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
+    expect(cronScheduleError('@fortnightly')).toBe('not a valid cron schedule: unrecognized descriptor: @fortnightly');
+    expect(cronScheduleError('0 9 * * *', 'Asia/Tokyo')).toBeUndefined();
+  });
+});
