@@ -55,7 +55,7 @@ export async function writeCapacityOutputs(out: string, scenario: string, versio
     scenario,
     version,
     seed: seeds.join(', '),
-    wallSeconds: wallSeconds.toFixed(2),
+    wallTime: `${wallSeconds.toFixed(2)} s`,
     table: { columns: ['rank', 'shape', 'smallest passing nodes', 'price per node-hour', 'cost per hour'], rows: ranked.map((r, i) => [String(i + 1), r.shape, r.nodes === undefined ? 'none up to --max' : String(r.nodes), r.price === undefined ? '' : String(r.price), r.cost === undefined ? '' : String(Number(r.cost.toFixed(4)))]), best: ranked.length > 1 && ranked[0]!.nodes !== undefined ? [[0, 4]] : [] },
     notes: ['A count passes when every objective holds at the 95 % confidence bound across the seeds (the same seeds at every count).'],
     charts,

@@ -36,7 +36,8 @@ export interface ReportPage {
   scenario: string;
   version: string;
   seed: string;
-  wallSeconds: string;
+  /** The wall time as read: "14.29 s", "14.29 s on 2 workers", or "n/a". */
+  wallTime: string;
   /** Key/value summary (a single run). */
   summary?: Record<string, string>;
   /** A summary table (a sweep). */
@@ -95,7 +96,7 @@ section.chart.live .static { display: none; }
 <body>
 <header>
 <h1>kubesim report: ${escapeHtml(p.scenario)}</h1>
-<p>kubesim ${escapeHtml(p.version)} · seeds ${escapeHtml(p.seed)} · wall time ${escapeHtml(p.wallSeconds)} s</p>
+<p>kubesim ${escapeHtml(p.version)} · seeds ${escapeHtml(p.seed)} · wall time ${escapeHtml(p.wallTime)}</p>
 </header>
 <h2>Summary</h2>
 ${summary}

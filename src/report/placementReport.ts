@@ -48,7 +48,7 @@ export function placementRunPage(dir: string, manifest: Record<string, unknown>)
       scenario: String(summary.scenario ?? manifest.scenario ?? ''),
       version: String(manifest.kubesim ?? ''),
       seed: String(summary.seed ?? manifest.seed ?? ''),
-      wallSeconds: manifest.wallSeconds === undefined ? 'n/a' : Number(manifest.wallSeconds).toFixed(2),
+      wallTime: manifest.wallSeconds === undefined ? 'n/a' : `${Number(manifest.wallSeconds).toFixed(2)} s`,
       summary: kept,
     },
     specs: charts([{ label: String(summary.policy ?? 'run'), data: [rows] }]),
@@ -60,7 +60,7 @@ export function placementSweepPage(dir: string, plan: SweepPlan, version: string
   const table = headlineTable(readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean'), PLACEMENT_HEADLINE);
   const series = plan.cells.map((c) => ({ label: label(c.id), data: plan.runs.filter((r) => r.cell === c.id).map((r) => readCsv(join(dir, r.dir, 'placement.csv'))) }));
   return {
-    page: { scenario: plan.scenario, version, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes: ['Curves: the median across seeds, the band their inter-quartile range.'] },
+    page: { scenario: plan.scenario, version, seed: plan.seeds.join(', '), wallTime: wall, table, notes: ['Curves: the median across seeds, the band their inter-quartile range.'] },
     specs: charts(series),
   };
 }

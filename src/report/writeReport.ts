@@ -98,7 +98,7 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
       scenario: String(summary.scenario ?? manifest.scenario ?? ''),
       version: String(manifest.kubesim ?? ''),
       seed: String(summary.seed ?? manifest.seed ?? ''),
-      wallSeconds: manifest.wallSeconds === undefined ? 'n/a' : Number(manifest.wallSeconds).toFixed(2),
+      wallTime: manifest.wallSeconds === undefined ? 'n/a' : `${Number(manifest.wallSeconds).toFixed(2)} s`,
       summary,
     },
     specs,
@@ -146,7 +146,7 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   const plan = state.plan;
   const timingFile = join(dir, SWEEP_TIMING);
   const timing = existsSync(timingFile) ? (JSON.parse(readFileSync(timingFile, 'utf8')) as { wallSeconds?: number; workers?: number }) : {};
-  const wall = timing.wallSeconds === undefined ? 'n/a' : `${timing.wallSeconds.toFixed(2)} on ${timing.workers} workers`;
+  const wall = timing.wallSeconds === undefined ? 'n/a' : `${timing.wallSeconds.toFixed(2)} s on ${timing.workers} worker${timing.workers === 1 ? '' : 's'}`;
   // Series are labelled by their matrix values (the dimension names are in the table and the chart titles).
   const label = (id: string) => {
     const c = plan.cells.find((x) => x.id === id)!;
@@ -201,7 +201,7 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
     }
   }
   return {
-    page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallSeconds: wall, table, notes },
+    page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallTime: wall, table, notes },
     specs,
   };
 }

@@ -83,8 +83,10 @@ describe('chart specs', () => {
 describe('report page', () => {
   it('escapes names from scenarios', () => {
     expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
-    const html = reportHtml({ scenario: '<b>evil</b>', version: '1', seed: '1', wallSeconds: '1', summary: { '<k>': '<v>' }, charts: [] });
+    const html = reportHtml({ scenario: '<b>evil</b>', version: '1', seed: '1', wallTime: '1 s', summary: { '<k>': '<v>' }, charts: [] });
     expect(html).not.toContain('<b>evil</b>');
+    expect(html).toContain('wall time 1 s</p>');
+    expect(reportHtml({ scenario: 's', version: '1', seed: '1', wallTime: '14.29 s on 2 workers', summary: {}, charts: [] })).toContain('wall time 14.29 s on 2 workers</p>');
     expect(html).toContain('&lt;b&gt;evil&lt;/b&gt;');
     expect(html).toContain('<th>&lt;k&gt;</th><td>&lt;v&gt;</td>');
   });
