@@ -63,7 +63,7 @@ export function reportHtml(p: ReportPage): string {
         .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
         .join('\n')}\n</table>`;
   const charts = p.charts
-    .map((c) => `<section class="chart" id="${escapeHtml(c.id)}"><h2>${escapeHtml(c.title)}</h2>\n<div class="static">${c.svg}</div>\n<div class="interactive" data-spec="spec-${escapeHtml(c.id)}"></div>\n</section>`)
+    .map((c) => `<section class="chart" id="${escapeHtml(c.id)}"><h2>${escapeHtml(c.title)}</h2>\n<div class="static">${scopeSvgIds(c.svg, `static-${c.id}-`)}</div>\n<div class="interactive" data-spec="spec-${escapeHtml(c.id)}"></div>\n</section>`)
     .join('\n');
   const interactive = p.interactive !== false && p.charts.some((c) => c.spec);
   const specs = interactive ? p.charts.filter((c) => c.spec).map((c) => `<script type="application/json" id="spec-${escapeHtml(c.id)}">${scriptJson(c.spec)}</script>`).join('\n') : '';
@@ -107,4 +107,13 @@ ${scripts}
 </body>
 </html>
 `;
+}
+
+/**
+ * The static SVG's element ids prefixed, with the references to them: vega names gradients and clips `gradient_0`,
+ * `clip1`… in every SVG it renders, so the live chart's `url(#gradient_0)` resolved to the hidden static copy and its
+ * legend lost its gradient.
+ */
+export function scopeSvgIds(svg: string, prefix: string): string {
+  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`).replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
 }

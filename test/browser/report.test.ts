@@ -52,9 +52,18 @@ async function open(file: string, screenshot: string) {
   const live = await page.$$eval('section.chart .interactive svg .mark-line path, section.chart .interactive svg .mark-rect path, section.chart .interactive svg .mark-rule line', (els) => els.length);
   const charts = await page.$$eval('section.chart', (els) => els.length);
   const staticHidden = await page.$$eval('section.chart .static', (els) => els.every((e) => getComputedStyle(e).display === 'none'));
+  // Every url(#id) a live chart uses resolves to exactly one element, inside that live chart (gradients, clips).
+  const danglingRefs = await page.$$eval('section.chart .interactive svg [fill*="url("], section.chart .interactive svg [clip-path*="url("]', (els) =>
+    els.filter((e) => {
+      const attr = (e.getAttribute('fill')?.includes('url(') ? e.getAttribute('fill') : e.getAttribute('clip-path'))!;
+      const ref = /#([^)"']+)/.exec(attr)![1]!;
+      const targets = document.querySelectorAll(`[id="${ref}"]`);
+      return targets.length !== 1 || !e.closest('.interactive')!.contains(targets[0]!);
+    }).length,
+  );
   await page.screenshot({ path: join(artefacts, screenshot), fullPage: true });
   await page.close();
-  return { errors, requests, live, charts, staticHidden };
+  return { errors, requests, live, charts, staticHidden, danglingRefs };
 }
 
 describe('report.html in a browser', () => {
@@ -68,6 +77,7 @@ describe('report.html in a browser', () => {
     expect(r.charts).toBeGreaterThanOrEqual(5);
     expect(r.live).toBeGreaterThan(5);
     expect(r.staticHidden).toBe(true);
+    expect(r.danglingRefs).toBe(0);
   }, 120_000);
 
   it('a sweep report renders per-cell charts and highlights the best cell per metric', async () => {

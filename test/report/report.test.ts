@@ -110,3 +110,11 @@ describe('report page', () => {
     }
   });
 });
+
+describe('static chart SVGs', () => {
+  it('scope their element ids, so the live chart\'s url(#gradient_0) resolves to its own gradient', async () => {
+    const { scopeSvgIds } = await import('../../src/report/html.js');
+    const svg = '<svg><defs><linearGradient id="gradient_0"/><clipPath id="clip1"/></defs><rect fill="url(#gradient_0)" clip-path="url(#clip1)"/><use href="#clip1"/></svg>';
+    expect(scopeSvgIds(svg, 'static-heat-')).toBe('<svg><defs><linearGradient id="static-heat-gradient_0"/><clipPath id="static-heat-clip1"/></defs><rect fill="url(#static-heat-gradient_0)" clip-path="url(#static-heat-clip1)"/><use href="#static-heat-clip1"/></svg>');
+  });
+});
