@@ -73,8 +73,8 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   const proxyRows = existsSync(join(dir, 'proxy.csv')) ? readCsv(join(dir, 'proxy.csv')) : [];
   if (proxyRows.length > 0 && Number(summary.services) > 0) {
     const mode = String(summary.proxy_mode ?? proxyRows[0]!.mode);
-    specs.push(['programming-latency-cdf', 'kube-proxy network programming latency CDF', latencyCdfChart("Programming latency of each sync's oldest change, CDF", [{ label: mode, data: numbers(proxyRows, 'programming_latency_max_s') }])]);
-    specs.push(['sync-duration-cdf', 'kube-proxy sync duration CDF', latencyCdfChart('Sync duration, CDF', [{ label: mode, data: numbers(proxyRows, 'duration_s') }])]);
+    specs.push(['programming-latency-cdf', 'kube-proxy network programming latency CDF', latencyCdfChart("Programming latency of each sync's oldest change, CDF", [{ label: mode, data: numbers(proxyRows, 'programming_latency_max_s') }], 'syncs')]);
+    specs.push(['sync-duration-cdf', 'kube-proxy sync duration CDF', latencyCdfChart('Sync duration, CDF', [{ label: mode, data: numbers(proxyRows, 'duration_s') }], 'syncs')]);
   }
   if (existsSync(join(dir, 'services.csv'))) {
     const failed = sumByTime(join(dir, 'services.csv'), 'failed');
@@ -220,7 +220,7 @@ function proxySweepCharts(dir: string, plan: SweepPlan, means: readonly Row[], r
   specs.push([
     'programming-latency-cdf',
     'Network programming latency CDF per cell (all seeds)',
-    latencyCdfChart("Programming latency of each sync's oldest change, CDF", cells.map((c) => ({ label: c.label, data: c.runs.flatMap((r) => (existsSync(join(dir, r.dir, 'proxy.csv')) ? readNumberColumns(join(dir, r.dir, 'proxy.csv'), ['programming_latency_max_s'])[0]! : [])) }))),
+    latencyCdfChart("Programming latency of each sync's oldest change, CDF", cells.map((c) => ({ label: c.label, data: c.runs.flatMap((r) => (existsSync(join(dir, r.dir, 'proxy.csv')) ? readNumberColumns(join(dir, r.dir, 'proxy.csv'), ['programming_latency_max_s'])[0]! : [])) })), 'syncs'),
   ]);
   const failed = cells.map((c) => ({ label: c.label, data: c.runs.filter((r) => existsSync(join(dir, r.dir, 'services.csv'))).map((r) => sumByTime(join(dir, r.dir, 'services.csv'), 'failed')) }));
   if (failed.some((c) => c.data.some((m) => [...m.values()].some((v) => v > 0)))) specs.push(['failed-connections', 'Failed connections over time (mean across seeds)', failedConnectionsChart(failed)]);

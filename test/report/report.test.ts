@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cdfPoints, failedConnectionsChart, MAX_TIMELINE_DEPLOYMENTS, pendingPodsChart, proxyVsServicesChart, rolloutTimelineChart, schedulingLatencyCdfChart } from '../../src/report/charts.js';
+import { cdfPoints, failedConnectionsChart, MAX_TIMELINE_DEPLOYMENTS, pendingPodsChart, proxyVsServicesChart, rolloutTimelineChart, schedulingLatencyCdfChart, latencyCdfChart } from '../../src/report/charts.js';
 import { sumByTime } from '../../src/report/readCsv.js';
 import { escapeHtml, reportHtml } from '../../src/report/html.js';
 import { renderSvg } from '../../src/report/render.js';
@@ -37,8 +37,17 @@ describe('chart specs', () => {
   });
 
   it('skips pods never bound in the scheduling-latency CDF', () => {
-    const spec = schedulingLatencyCdfChart([{ scheduling_latency_s: '0.5' }, { scheduling_latency_s: '' }, { scheduling_latency_s: '1.5' }]) as unknown as { data: { values: unknown[] } };
-    expect(spec.data.values).toHaveLength(2);
+    const spec = schedulingLatencyCdfChart([{ scheduling_latency_s: '0.5' }, { scheduling_latency_s: '' }, { scheduling_latency_s: '1.5' }]) as unknown as { layer: { data: { values: unknown[] } }[] };
+    expect(spec.layer[0]!.data.values).toHaveLength(2);
+  });
+
+  it('latency CDFs: a log axis (values under 1 ms at 1 ms), p50/p90/p99 marked, the fraction named for what it counts', () => {
+    const data = [...Array.from({ length: 85 }, () => 0), ...Array.from({ length: 15 }, (_, i) => 10 + i * 60)];
+    const spec = latencyCdfChart('Sync duration, CDF', [{ label: 'iptables', data }], 'syncs') as unknown as { layer: { data: { values: { value: number; quantile?: string }[] }; encoding: { x: { scale: { type: string } }; y: { title?: string } } }[] };
+    expect(spec.layer[0]!.encoding.x.scale.type).toBe('log');
+    expect(spec.layer[0]!.encoding.y.title).toBe('fraction of syncs');
+    expect(Math.min(...spec.layer[0]!.data.values.map((v) => v.value))).toBe(0.001);
+    expect(spec.layer[1]!.data.values.map((v) => [v.quantile, v.value])).toEqual([['p50', 0.001], ['p90', 250], ['p99', 790]]);
   });
 
   it('kube-proxy figures against Services: x Services, y value (log when asked), colour per mode, dash per statistic', () => {
