@@ -26,6 +26,7 @@ import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
 import { parseDuration } from '../workload/duration.js';
 import { importTrace } from '../workload/traces/importTrace.js';
+import { CLUSTER_DUMP_COMMAND, importCluster } from '../workload/clusterImport/importCluster.js';
 import { planCapacity, rankShapes } from '../experiment/capacity.js';
 import { parseObjective } from '../experiment/objective.js';
 import { NODE_FORMATS, TRACE_FORMATS } from '../workload/schema/scenario.js';
@@ -346,6 +347,40 @@ Examples:
       process.stdout.write(`${`${'shape'.padEnd(20)} ${'nodes'.padStart(10)} ${costs ? 'cost/hour'.padStart(12) : ''}`.trimEnd()}\n${rows.map((r) => r.trimEnd()).join('\n')}\nresults: ${out}\n`);
     }
     if (ranked.every((r) => r.nodes === undefined)) process.exitCode = 1;
+  });
+
+program
+  .command('import-cluster')
+  .description("write a scenario that starts in a live cluster's state, from a kubectl dump of its objects")
+  .argument('<dump>', `what \`${CLUSTER_DUMP_COMMAND}\` prints (YAML or JSON; - for standard input is not read: save it to a file)`)
+  .option('--out <dir>', 'folder for scenario.yaml and cluster/ (default: imported-<dump name> next to the dump)')
+  .option('--anonymize', 'replace names, namespaces, label values and images by stable hashes, to share the scenario')
+  .option('--name <name>', 'scenario name (default: imported-<dump name>)')
+  .option('--duration <d>', 'simulated duration written into the scenario', '1h')
+  .option('--force', 'replace an earlier import in --out')
+  .option('--json', 'print the result as JSON')
+  .addHelpText(
+    'after',
+    `
+The dump:
+  ${CLUSTER_DUMP_COMMAND} > cluster.yaml
+
+Examples:
+  kubesim import-cluster workloads/imported-cluster/dump.yaml --out my-cluster
+  kubesim import-cluster cluster.yaml --anonymize --out shared-cluster
+  kubesim run my-cluster/scenario.yaml`,
+  )
+  .action((dump: string, opts: { out?: string; anonymize?: boolean; name?: string; duration: string; force?: boolean; json?: boolean }) => {
+    if (parseDuration(opts.duration) === undefined) throw new InputError(`--duration: expected a duration such as 30m or 2h, found "${opts.duration}"`);
+    const r = importCluster({ dump, ...opts });
+    if (opts.json === true) {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      return;
+    }
+    const list = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${n} ${k}`).join(', ');
+    process.stdout.write(`${r.scenario}: ${r.nodes} nodes, ${r.pods.running} running pods, ${r.pods.pending} pending, ${r.pods.finished} finished${r.anonymized ? ' (anonymized)' : ''}\n`);
+    if (Object.keys(r.dropped).length > 0) process.stdout.write(`  left out: ${list(r.dropped)}\n`);
+    if (Object.keys(r.standIns).length > 0) process.stdout.write(`  stand-ins for what the dump does not hold: ${list(r.standIns)}\n`);
   });
 
 program

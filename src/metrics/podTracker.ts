@@ -22,6 +22,8 @@ interface PodRecord {
   deletedUs?: Micros;
   attempts: number;
   timings?: SchedulingTimings;
+  /** A cluster snapshot's pod (PodTracker.restoring). */
+  restored: boolean;
 }
 
 const t = (us: Micros | undefined) => (us === undefined ? undefined : formatSeconds(us));
@@ -41,6 +43,11 @@ export class PodTracker {
   succeeded = 0;
   failed = 0;
   failedSchedulingEvents = 0;
+  /**
+   * Set while a cluster snapshot's pods are put in the store: they were created, scheduled and started before the
+   * run, so their rows say t = 0 and they are not counted as created, bound or finished, nor in the latencies.
+   */
+  restoring = false;
 
   constructor(private readonly csv: CsvFile) {}
 
@@ -51,26 +58,30 @@ export class PodTracker {
     const uid = pod.metadata.uid!;
     let r = this.live.get(uid);
     if (c.type === 'ADDED') {
-      r = { pod, createdUs: c.time, attempts: 0 };
+      r = { pod, createdUs: c.time, attempts: 0, restored: this.restoring };
       this.live.set(uid, r);
       this.byName.set(`${pod.metadata.namespace}/${pod.metadata.name}`, uid);
-      this.created++;
+      if (!r.restored) this.created++;
     }
     if (r === undefined) return;
     r.pod = pod;
     if (r.boundUs === undefined && pod.spec.nodeName) {
       r.boundUs = c.time;
-      this.bound++;
-      this.schedulingLatencies.push(c.time - r.createdUs);
+      if (!r.restored) {
+        this.bound++;
+        this.schedulingLatencies.push(c.time - r.createdUs);
+      }
     }
     if (r.runningUs === undefined && pod.status.phase === 'Running') r.runningUs = c.time;
     if (r.readyUs === undefined && pod.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')) {
       r.readyUs = c.time;
-      this.startupLatencies.push(c.time - r.createdUs);
+      if (!r.restored) this.startupLatencies.push(c.time - r.createdUs);
     }
     if (r.finishedUs === undefined && (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed')) {
       r.finishedUs = c.time;
-      if (pod.status.phase === 'Succeeded') this.succeeded++;
+      if (r.restored) {
+        // finished before the run
+      } else if (pod.status.phase === 'Succeeded') this.succeeded++;
       else this.failed++;
     }
     if (c.type === 'DELETED') {

@@ -43,8 +43,8 @@ type Selection = NonNullable<ScenarioEventSpec['failNodes']>;
 /** What the events act on: the running kubelets and how to start new ones. */
 export interface NodeFleet {
   kubelets: Map<string, { kubelet: Kubelet; node: Node }>;
-  /** Creates and starts the kubelet of a new node. */
-  startNode(node: Node): void;
+  /** Creates and starts the kubelet of a new node (`snapshot`: a cluster snapshot's Node, registered already). */
+  startNode(node: Node, snapshot?: boolean): void;
   /** The next node of a pool (named after the pool's existing ones), not started. */
   nextNode(pool: NodePoolSpec): Node;
   /** The machine is gone: its kubelet stops and the Node object is deleted. */

@@ -68,6 +68,8 @@ import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/
 import { publish, tempFolder } from './resultsFolder.js';
 import { DEFAULTS } from '../workload/defaults.js';
 import { extend } from '../cluster/extend.js';
+import { snapshotNodeReady } from '../workload/snapshotState.js';
+import { withKubesimRevisions } from './snapshotRevisions.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -210,7 +212,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       fakeNodes += pool.count;
       for (const node of poolNodes(pool)) user.create(extend(node, { status: extend(node.status, { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: 0 }] }) }));
     }
-    const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...scenario.objects.filter((o): o is Node => o.kind === 'Node')];
+    // The cluster snapshot's objects (the state at t = 0) and the manifests applied to it.
+    const restored = scenario.objects.slice(0, scenario.snapshotObjects);
+    const applied = scenario.objects.slice(scenario.snapshotObjects);
+    const nodes: Node[] = [...scenario.nodePools.filter((p) => p.kubelet !== false).flatMap(poolNodes), ...applied.filter((o): o is Node => o.kind === 'Node')];
     const poolBandwidth = new Map(scenario.nodePools.map((p) => [p.name, p.imagePullBandwidth]));
     const nextIndex = new Map(scenario.nodePools.map((p) => [p.name, p.count]));
     const fleetClient = api.client('cloud-provider', USER_LIMITS);
@@ -229,7 +234,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         fleet.kubelets.delete(name);
         fleetClient.delete('Node', name);
       },
-      startNode: (given) => {
+      startNode: (given, snapshot) => {
         // Node IPAM (kube-controller-manager --allocate-node-cidrs): a /24 of 10.244.0.0/16 per node, in
         // registration order, unless the Node manifest gives one.
         const node = given.spec.podCIDR !== undefined ? given : extend(given, { spec: extend(given.spec, { podCIDR: `10.${244 + (nodeIndex >> 8)}.${nodeIndex & 255}.0/24` }) });
@@ -260,9 +265,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         );
         fleet.kubelets.set(node.metadata.name, { kubelet, node });
         if (signals.disk) kubelet.images.otherUsageBytes = () => usage.nodeUsageOf(node.metadata.name, EPHEMERAL_STORAGE, engine.now);
-        kubelet.start();
+        if (snapshot) kubelet.restore(snapshotNodeReady(node));
+        else kubelet.start();
       },
     };
+    api.restore(() => {
+      for (const node of restored) if (node.kind === 'Node') fleet.startNode(node, true);
+    });
     for (const node of nodes) fleet.startNode(node);
     // Node-pressure eviction, when some pod's memory or ephemeral-storage use may pass its request (a usage
     // annotation): otherwise pods use their requests, which the scheduler fits in the allocatable.
@@ -300,7 +309,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // LimitRanges and ResourceQuotas are namespace configuration: they exist before anything else too.
     const config = (o: KubeObject) => o.kind === 'PriorityClass' || o.kind === 'LimitRange' || o.kind === 'ResourceQuota' || o.kind === 'StorageClass' || o.kind === 'PersistentVolume' || o.kind === 'IngressClass' || o.kind === 'Ingress';
     for (const o of scenario.objects) if (config(o)) store.create(o, 0);
-    for (const o of scenario.objects) if (o.kind !== 'Node' && !config(o)) user.create(o);
+    pods.restoring = true;
+    api.restore(() => restoreSnapshot(api, restored.filter((o) => o.kind !== 'Node' && !config(o)), fleet));
+    pods.restoring = false;
+    for (const o of applied) if (o.kind !== 'Node' && !config(o)) user.create(o);
     const generators = api.client('workload-generator', USER_LIMITS);
     for (const w of scenario.workloads) {
       if (w.kind === 'Pods') startPodBatch(engine, generators, w);
@@ -311,7 +323,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const serviceTable = new ServiceTable(api);
     const kp = scenario.kubeProxy;
     const costs = Object.assign({}, PROXY_COSTS, Object.fromEntries(Object.entries(kp.costs ?? {}).filter(([, v]) => v !== undefined)));
-    const groupNames = [...scenario.nodePools.map((p) => p.name), ...(scenario.objects.some((o) => o.kind === 'Node') ? ['nodes'] : [])];
+    // Node manifests (and snapshot Nodes) labelled with a pool the scenario does not declare form their own group.
+    const manifestNodes = scenario.objects.filter((o): o is Node => o.kind === 'Node');
+    const declared = new Set(scenario.nodePools.map((p) => p.name));
+    const labelled = [...new Set(manifestNodes.map((n) => n.metadata.labels?.[POOL_LABEL]).filter((p): p is string => p !== undefined && !declared.has(p)))].sort();
+    const groupNames = [...scenario.nodePools.map((p) => p.name), ...labelled, ...(manifestNodes.some((n) => n.metadata.labels?.[POOL_LABEL] === undefined) ? ['nodes'] : [])];
     // Nodes per pool, recounted only when the node set or labels changed (the cache's nodesVersion).
     let counted = { version: -1, sizes: new Map<string, number>() };
     const poolSize = (g: string) => () => {
@@ -420,6 +436,30 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * Order of the snapshot's objects in the store: claims before the pods that mount them, pods before their
+ * controllers, which therefore find them at their first sync and adopt them through their ownerReferences (no
+ * replacements are created), and the owners of controllers (Deployments, CronJobs) after them.
+ */
+const RESTORE_ORDER: Partial<Record<KubeObject['kind'], number>> = { PersistentVolumeClaim: 0, Pod: 1, ReplicaSet: 2, ReplicationController: 2, StatefulSet: 2, DaemonSet: 2, Job: 2, Deployment: 3, CronJob: 3 };
+
+/**
+ * Puts a cluster snapshot's objects (Nodes excepted: their kubelets restore them) into the store at t = 0 as they
+ * were, without admission: the pods running on their nodes are taken over by the nodes' kubelets, pending pods wait
+ * for the scheduler. Services keep their addresses (allocated as upstream's allocator would when in its range).
+ */
+function restoreSnapshot(api: ApiServer, objects: readonly KubeObject[], fleet: NodeFleet): void {
+  const rank = (o: KubeObject) => RESTORE_ORDER[o.kind] ?? 4;
+  const ordered = withKubesimRevisions(objects).map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i);
+  for (const { o } of ordered) {
+    const admitted = o.kind === 'Service' ? api.admit(o) : o;
+    const r = api.store.create(typeof admitted === 'string' ? o : admitted, 0);
+    if (!r.ok || r.object.kind !== 'Pod') continue;
+    const pod = r.object;
+    if (pod.spec.nodeName !== undefined && pod.status.phase === 'Running') fleet.kubelets.get(pod.spec.nodeName)?.kubelet.resume(pod);
   }
 }
 

@@ -34,6 +34,7 @@ import { type SourceDoc, locate, parseYamlDocuments, readText, toValue, valueAt 
 import { MANIFEST_SCHEMAS, SUPPORTED_KINDS, type ParsedManifest } from './schema/kubernetes.js';
 import { EVENT_ACTIONS, MAX_NODES, MAX_REPLICAS, type ScenarioDocument, scenarioSchema, type TrafficSpec } from './schema/scenario.js';
 import { type ManifestProblem, toObject } from './manifests.js';
+import { withSnapshotState } from './snapshotState.js';
 import type { InertObject, KindCount, Matrix, PodBatchWorkload, PoissonJobsWorkload, Scenario, Traffic, Workload } from './scenario.js';
 import { KUBERNETES_API } from './schema/kubernetesApi.js';
 import { checkModel, modelOf } from './schema/openApiCheck.js';
@@ -72,6 +73,17 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
 
   const objects: KubeObject[] = [];
   const ctx: LoadContext = { strict: opts.strict === true, inert: [], kinds: new Map(), namespaced: [] };
+  // The cluster snapshot first: its objects are the state the manifests are applied to.
+  const snapshot = doc.spec.cluster.snapshot;
+  if (snapshot !== undefined) {
+    for (const m of manifestDocs(resolve(base, snapshot), `${locate(src, ['spec', 'cluster', 'snapshot'])}: spec.cluster.snapshot`, true)) {
+      hash.update(`\0snapshot\0${m.file}\0`);
+      hash.update(m.text);
+      readFiles.push(resolve(m.file));
+      for (const d of m.docs) objects.push(...manifestObjects(d, [], ctx, true));
+    }
+  }
+  const snapshotObjects = objects.length;
   doc.spec.manifests.forEach((entry, i) => {
     // A path, `-` (standard input), `{path, recursive}` (kubectl's -R), or an inline manifest.
     const ref = manifestRef(entry);
@@ -201,6 +213,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
     durationUs,
     nodePools,
     objects,
+    snapshotObjects,
     workloads,
     events: doc.spec.events,
     images: Object.fromEntries(Object.entries(doc.spec.images).flatMap(([k, v]) => (typeof v === 'number' ? [[k, v]] : v.size !== undefined ? [[k, v.size]] : v.layers !== undefined ? [[k, v.layers.reduce((a, l) => a + l.size, 0)]] : []))),
@@ -485,7 +498,7 @@ function countKind(ctx: LoadContext, apiVersion: string, kind: string, status: K
  * them) gives its items; a modelled kind is validated and converted; another built-in kind is kept as an inert
  * object; a kind that is not built in (a custom resource) is counted and skipped, or refused with `strict`.
  */
-function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadContext): KubeObject[] {
+function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadContext, snapshot = false): KubeObject[] {
   const value = valueAt(src.value, prefix) as Record<string, unknown> | undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(`${locate(src, prefix)}: ${formatPath(prefix)}: expected a Kubernetes manifest (a mapping with apiVersion and kind)`);
@@ -502,7 +515,7 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
         if (it.kind === undefined) it.kind = itemKind;
         if (it.apiVersion === undefined && typeof value.apiVersion === 'string') it.apiVersion = value.apiVersion;
       }
-      out.push(...manifestObjects(src, [...prefix, 'items', j], ctx));
+      out.push(...manifestObjects(src, [...prefix, 'items', j], ctx, snapshot));
     });
     return out;
   }
@@ -514,7 +527,7 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
     const obj = manifestObject(src, prefix);
     strictFields(src, prefix, value, apiVersion, kind);
     if (obj.metadata.namespace !== undefined) ctx.namespaced.push({ namespace: obj.metadata.namespace, where: namespaceWhere(src, prefix, value) });
-    return [obj];
+    return [snapshot ? withSnapshotState(obj, value) : obj];
   }
   const builtin = BUILTIN.get(`${apiVersion}/${kind}`);
   if (builtin !== undefined) {

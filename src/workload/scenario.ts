@@ -98,6 +98,8 @@ export interface Scenario {
   nodePools: NodePoolSpec[];
   /** Objects from manifests, in load order (Nodes, Deployments, ReplicaSets, Jobs, Pods, Services). */
   objects: KubeObject[];
+  /** How many of `objects`, from the first, are the cluster snapshot's (`spec.cluster.snapshot`): the state at t = 0. */
+  snapshotObjects: number;
   workloads: Workload[];
   /** Timed events (DESIGN §8), in the order given. */
   events: ScenarioEventSpec[];

@@ -75,9 +75,9 @@ export function readText(file: string, what: string, limit = MAX_INPUT_BYTES): s
 }
 
 /** Parses YAML (JSON is YAML) into documents; empty documents are skipped. */
-export function parseYamlDocuments(text: string, file: string): SourceDoc[] {
+export function parseYamlDocuments(text: string, file: string, limit = MAX_INPUT_BYTES): SourceDoc[] {
   const lines = new LineCounter();
-  if (text.length > MAX_INPUT_BYTES) throw new InputError(`${file}: the text is ${text.length} characters; the limit is ${MAX_INPUT_BYTES}`);
+  if (text.length > limit) throw new InputError(`${file}: the text is ${text.length} characters; the limit is ${limit}`);
   const docs = parseBounded(text, lines, file);
   const out: SourceDoc[] = [];
   docs.forEach((doc, index) => {

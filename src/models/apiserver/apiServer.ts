@@ -87,6 +87,8 @@ export class ApiServer {
   private readonly watchers = new Map<Kind, Watcher[]>();
   private readonly podWatchersByNode = new Map<string, Watcher[]>();
   private lastDeliveryUs: Micros = 0;
+  /** While a snapshot is restored: the instant every watch receives its objects (restore). */
+  private restoredAt: Micros | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -130,6 +132,20 @@ export class ApiServer {
     return () => {
       w.active = false;
     };
+  }
+
+  /**
+   * Puts a cluster snapshot in place: what `write` commits reaches every watch at this instant, in commit order, as an
+   * informer's initial list does; the controllers' workers run after it (their caches have synced), so they see
+   * the whole state before they act on any of it (client-go `WaitForCacheSync`).
+   */
+  restore(write: () => void): void {
+    this.restoredAt = this.engine.now;
+    try {
+      write();
+    } finally {
+      this.restoredAt = undefined;
+    }
   }
 
   /** Sends a request: waits for the client's token, then commits after the write latency. @internal */
@@ -195,7 +211,7 @@ export class ApiServer {
     }
     if (watchers.length === 0) return;
     // A watch stream delivers in resourceVersion order: never before an earlier commit's delivery.
-    let at = c.time + sample(this.latency.watchLatency, this.rng);
+    let at = this.restoredAt ?? c.time + sample(this.latency.watchLatency, this.rng);
     if (at < this.lastDeliveryUs) at = this.lastDeliveryUs;
     this.lastDeliveryUs = at;
     const d: Delivery = { type: c.type, object: c.object, old: c.old, resourceVersion: c.resourceVersion, watchers, types };

@@ -26,6 +26,19 @@ export class HostLocalIpam {
     return undefined;
   }
 
+  /**
+   * Takes an address a running pod already has (a cluster snapshot's): marked in use when it is in this node's
+   * range, so it is not given again; the address is kept either way.
+   */
+  reserve(ip: string | undefined): string | undefined {
+    if (ip === undefined) return undefined;
+    if (ip.startsWith(`${this.prefix}.`)) {
+      const host = Number(ip.slice(this.prefix.length + 1));
+      if (Number.isInteger(host) && host >= 2 && host <= 254) this.used.add(host);
+    }
+    return ip;
+  }
+
   /** Returns an address. */
   release(ip: string | undefined): void {
     if (ip === undefined || !ip.startsWith(`${this.prefix}.`)) return;

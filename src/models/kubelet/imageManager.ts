@@ -204,6 +204,16 @@ export class ImageManager {
     return this.sizes.get(image) ?? this.cfg.sizeOf(image);
   }
 
+  /** An image a running container already uses (a cluster snapshot's pod): on the node, whatever its status listed. */
+  adopt(image: string): void {
+    if (!this.present.has(image)) {
+      this.present.add(image);
+      this.firstSeen.set(image, this.engine.now);
+      this.addLayers(image);
+    }
+    this.used(image);
+  }
+
   /** Records that a container started with the image. */
   used(image: string): void {
     this.lastUsed.set(image, this.engine.now);

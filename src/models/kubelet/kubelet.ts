@@ -175,6 +175,40 @@ export class Kubelet {
   }
 
   /**
+   * The kubelet of a node in a cluster snapshot (`spec.cluster.snapshot`): the Node is registered already, with the
+   * conditions the snapshot recorded, so it is in the store from t = 0 (no registration round trip); the kubelet
+   * watches its pods and renews its Lease. A Node the snapshot recorded as not Ready has a kubelet that is down
+   * (the node lifecycle controller goes on from there); its pods are not taken over.
+   */
+  restore(ready: boolean): void {
+    this.api.watch('Pod', { nodeName: this.nodeName }, (ev) => this.onPod(ev));
+    this.startedAt = this.engine.now;
+    this.api.store.create(this.admitted.node, this.engine.now);
+    if (ready) this.leases?.start(this.nodeName, this.engine.now);
+    else this.down = true;
+  }
+
+  /**
+   * A pod of the snapshot already running here: its containers are up, so the kubelet takes them over as it does
+   * after a restart (the container runtime lists them; pkg/kubelet `syncPod` finds nothing to start): the pod is
+   * admitted, keeps its address, and runs on (its duration, probes and CPU from now) without a status write.
+   */
+  resume(pod: Pod): void {
+    if (this.down) return;
+    const uid = pod.metadata.uid!;
+    this.known.set(uid, pod);
+    if (this.workers.has(uid)) return;
+    this.admitted.addPod(podInfo(pod));
+    const now = this.engine.now;
+    const restarts = pod.status.containerStatuses?.[0]?.restartCount ?? 0;
+    const w: Worker = { pod, timer: undefined, state: 'starting', restarts, admittedAt: now, startedAt: now, backoffUs: 0, pullBackoff: new Map(), ip: this.ipam.reserve(pod.status.podIP), sidecarStartedAt: new Map(), sidecarRestarts: new Map(), sidecarBackoff: new Map(), readyEpoch: 0 };
+    for (const c of sidecarsOf(pod)) w.sidecarStartedAt.set(c.name, now);
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) this.images.adopt(c.image);
+    this.workers.set(uid, w);
+    this.running(w, true);
+  }
+
+  /**
    * The node status setter `Images`: after the next image cache refresh the Node's `status.images` lists the images
    * on the node (largest first, nodeStatusMaxImages), which the scheduler's ImageLocality reads.
    */
@@ -439,10 +473,11 @@ export class Kubelet {
     });
   }
 
-  private running(w: Worker): void {
+  /** The app containers are up (`resumed`: taken over from a snapshot, whose recorded readiness stands). */
+  private running(w: Worker, resumed = false): void {
     w.state = 'running';
     w.startedAt = this.engine.now;
-    this.scheduleReady(w, true);
+    if (!resumed) this.scheduleReady(w, true);
     const run = runDurationUs(w.pod.metadata.annotations);
     const d = run === undefined ? undefined : throttledDurationUs(w.pod, run);
     // A memory limit the pod's use passes: the kernel OOM-kills the container (limits.ts).

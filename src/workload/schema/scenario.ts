@@ -397,7 +397,18 @@ export const scenarioSchema = strict(
         /** Simulated time; a placement experiment has none (default 1 s there). */
         duration: boundedDuration(MAX_DURATION_US, '366 days').refine((d) => d > 0, { message: 'expected a duration > 0' }).optional(),
         placement: placementSettings.optional(),
-        cluster: strict({ nodePools: z.array(nodePool).max(LIST_LIMITS.nodePools, { error: `expected at most ${LIST_LIMITS.nodePools} node pools` }).default([]) }, 'cluster').prefault({}),
+        cluster: strict(
+          {
+            nodePools: z.array(nodePool).max(LIST_LIMITS.nodePools, { error: `expected at most ${LIST_LIMITS.nodePools} node pools` }).default([]),
+            /**
+             * The cluster's state at t = 0, as `kubesim import-cluster` writes it from a live cluster's dump: a file or
+             * folder of objects that exist from the start with their uids, owners and statuses (Nodes registered, bound
+             * pods running on their nodes without a scheduling cycle, pending pods pending), without admission.
+             */
+            snapshot: z.string().min(1, { error: 'expected a path' }).optional(),
+          },
+          'cluster',
+        ).prefault({}),
         manifests: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a path or an inline manifest' })).max(LIST_LIMITS.manifests, { error: `expected at most ${LIST_LIMITS.manifests} manifest entries` }).default([]),
         workloads: z.array(workload).max(LIST_LIMITS.workloads, { error: `expected at most ${LIST_LIMITS.workloads} workloads` }).default([]),
         events: z.array(scenarioEvent).max(LIST_LIMITS.events, { error: `expected at most ${LIST_LIMITS.events} events` }).default([]),
