@@ -417,6 +417,6 @@ for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 's
 items.push({ apiVersion: 'v1', kind: 'ConfigMap', data: { Corefile: '.:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n' }, metadata: meta('coredns', 'kube-system', { labels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' } }) });
 items.push({ apiVersion: 'v1', kind: 'ConfigMap', data: { 'config.json': '{"currency":"EUR","catalog":"http://catalog.shop.svc:8080"}\n' }, metadata: meta('frontend-config', 'shop') });
 
-const text = stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, { lineWidth: 0 });
+const text = stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, { lineWidth: 0, aliasDuplicateObjects: false });
 writeFileSync(out, text);
 process.stdout.write(`${out}: ${items.length} objects\n`);

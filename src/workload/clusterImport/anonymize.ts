@@ -17,11 +17,15 @@ import { type Obj, record } from './cleanObject.js';
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 const BUILTIN_NAMES = new Set(['system-cluster-critical', 'system-node-critical', 'default', 'default-scheduler', '']);
 /** Annotations the models read, kept (values hashed where they name objects). */
-const KEPT_ANNOTATION = /^(deployment\.kubernetes\.io\/(revision|desired-replicas|max-replicas)|batch\.kubernetes\.io\/job-completion-index|storageclass\.kubernetes\.io\/is-default-class|cluster-autoscaler\.kubernetes\.io\/safe-to-evict|kubesim\.dev\/.*)$/;
+const KEPT_ANNOTATION = /^(deprecated\.daemonset\.template\.generation|deployment\.kubernetes\.io\/(revision|desired-replicas|max-replicas)|batch\.kubernetes\.io\/job-completion-index|storageclass\.kubernetes\.io\/is-default-class|cluster-autoscaler\.kubernetes\.io\/safe-to-evict|kubesim\.dev\/.*)$/;
 /** Fields that name an object. */
-const NAME_FIELDS = new Set(['zone', 'nodeName', 'nominatedNodeName', 'serviceAccountName', 'serviceAccount', 'claimName', 'secretName', 'volumeName', 'serviceName', 'subdomain', 'hostname', 'storageClassName', 'priorityClassName', 'providerID', 'volumeHandle', 'ingressClassName', 'runtimeClassName']);
+const NAME_FIELDS = new Set(['currentRevision', 'updateRevision', 'zone', 'nodeName', 'nominatedNodeName', 'serviceAccountName', 'serviceAccount', 'claimName', 'secretName', 'volumeName', 'serviceName', 'subdomain', 'hostname', 'storageClassName', 'priorityClassName', 'providerID', 'volumeHandle', 'ingressClassName', 'runtimeClassName']);
 /** Objects whose `name` field names another object. */
 const REF_PARENTS = new Set(['configMap', 'secret', 'configMapKeyRef', 'secretKeyRef', 'configMapRef', 'secretRef', 'scaleTargetRef', 'claimRef', 'targetRef', 'ownerReferences', 'dataSource', 'dataSourceRef', 'describedObject', 'backend', 'service', 'parametersRef']);
+/** Lists whose items' `name` is a container's (a rollout event names containers so). */
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'containerStatuses', 'initContainerStatuses']);
+/** Probe handlers, whose `port` may name a container port. */
+const PROBE_HANDLERS = new Set(['httpGet', 'tcpSocket', 'grpc']);
 /** Objects whose `key` field is a ConfigMap's or Secret's key. */
 const KEY_PARENTS = new Set(['configMapKeyRef', 'secretKeyRef', 'items']);
 
@@ -37,7 +41,8 @@ export function anonymize(objects: readonly Obj[]): Obj[] {
     )
     .digest('hex');
   const digest = (s: string) => createHash('sha256').update(salt).update(s).digest('hex').slice(0, 10);
-  const hash = (s: string) => (BUILTIN_NAMES.has(s) ? s : `a${digest(s)}`);
+  // Numbers (generations, ordinals, indexes) say nothing of the workload and are matched against annotations.
+  const hash = (s: string) => (BUILTIN_NAMES.has(s) || /^\d+$/.test(s) ? s : `a${digest(s)}`);
   // Names the controllers parse: a StatefulSet's pods and claims.
   const special = new Map<string, string>();
   for (const o of objects) {
@@ -83,7 +88,12 @@ export function anonymize(objects: readonly Obj[]): Obj[] {
       if (key === 'image') return image(v);
       if (key === 'names' && parent === 'images') return image(v);
       if (NAME_FIELDS.has(key)) return name(v);
-      if (key === 'name' && REF_PARENTS.has(parent)) return name(v);
+      if (key === 'name' && (REF_PARENTS.has(parent) || CONTAINER_LISTS.has(parent))) return name(v);
+      if (key === 'container') return name(v);
+      // Port names, and the references to them (a Service's targetPort, a probe's port).
+      if ((key === 'name' && (parent === 'ports' || parent === 'env')) || key === 'targetPort' || (key === 'port' && PROBE_HANDLERS.has(parent))) return hash(v);
+      if (key === 'mountPath') return `/${digest(v)}`;
+      if (key === 'subPath' || key === 'subPathExpr') return hash(v);
       if (key === 'key' && KEY_PARENTS.has(parent)) return hash(v);
       if (key === 'namespace' || key === 'namespaces') return ns(v);
       if (key === 'value' || key === 'values') return v === '' ? v : name(v);
@@ -93,7 +103,7 @@ export function anonymize(objects: readonly Obj[]): Obj[] {
     for (const [k, x] of Object.entries(o)) {
       if (k === 'metadata' && record(x) !== undefined) out.metadata = meta(record(x)!, key === '' ? String(o.kind) : '');
       else if (k === 'matchLabels' || k === 'nodeSelector' || (k === 'selector' && isStringMap(x))) out[k] = values(x);
-      else if ((k === 'args' || k === 'command') && Array.isArray(x)) continue;
+      else if (((k === 'args' || k === 'command') && Array.isArray(x)) || (k === 'description' && key === '')) continue;
       else if (parent === 'httpGet' || key === 'httpGet') {
         if (k === 'host') continue;
         out[k] = k === 'path' ? '/' : walk(x, k, key);

@@ -239,7 +239,7 @@ function parts(objects: readonly Obj[]): string[] {
   let cur: string[] = [];
   let size = 0;
   for (const o of objects) {
-    const doc = stringify(o, { lineWidth: 0 });
+    const doc = stringify(o, { lineWidth: 0, aliasDuplicateObjects: false });
     if (size + doc.length > PART_BYTES && cur.length > 0) {
       out.push(cur.join('---\n'));
       cur = [];
@@ -315,7 +315,7 @@ export function importCluster(o: ImportClusterOptions): ImportClusterResult {
   mkdirSync(join(tmp, 'cluster'), { recursive: true });
   try {
     parts(objects).forEach((text, i) => writeFileSync(join(tmp, 'cluster', `objects-${String(i + 1).padStart(3, '0')}.yaml`), text));
-    writeFileSync(join(tmp, 'scenario.yaml'), `${header}\n${stringify(doc, { lineWidth: 0 })}`);
+    writeFileSync(join(tmp, 'scenario.yaml'), `${header}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`);
     // The scenario must load as written: a dump kubesim cannot take is reported now, not at the first run.
     try {
       loadScenario(join(tmp, 'scenario.yaml'));
