@@ -31,9 +31,20 @@ async function run(scenarioFile: string, duration = '2m'): Promise<Outputs> {
 }
 
 /** The dump's objects, read here without kubesim's loader. */
-const dump = (parse(readFileSync(DUMP, 'utf8')) as { items: Record<string, any>[] }).items;
-const dumpPods = dump.filter((o) => o.kind === 'Pod');
-const dumpNodes = dump.filter((o) => o.kind === 'Node');
+interface DumpPod {
+  kind: 'Pod';
+  metadata: { name: string; namespace: string };
+  spec: { nodeName?: string; containers: { resources?: { requests?: Record<string, string> } }[] };
+  status: { phase: string; conditions: { message?: string }[] };
+}
+interface DumpNode {
+  kind: 'Node';
+  metadata: { name: string; labels: Record<string, string> };
+  status: { allocatable: Record<string, string> };
+}
+const dump = (parse(readFileSync(DUMP, 'utf8')) as { items: { kind: string }[] }).items;
+const dumpPods = dump.filter((o): o is DumpPod => o.kind === 'Pod');
+const dumpNodes = dump.filter((o): o is DumpNode => o.kind === 'Node');
 
 describe('import-cluster on a realistic dump', () => {
   let plain: Outputs;
@@ -71,7 +82,7 @@ describe('import-cluster on a realistic dump', () => {
       const e = expected.get(String(r.node))!;
       expect([r.cpu_requested_m, r.memory_requested_bytes, r.pods], String(r.node)).toEqual([e.cpu, e.mem, e.pods]);
       const n = dumpNodes.find((x) => x.metadata.name === r.node)!;
-      expect(r.cpu_allocatable_m).toBe(resourceAmount('cpu', n.status.allocatable.cpu));
+      expect(r.cpu_allocatable_m).toBe(resourceAmount('cpu', n.status.allocatable.cpu!));
       expect(r.pool).toBe(n.metadata.labels['eks.amazonaws.com/nodegroup']);
     }
   });
@@ -100,7 +111,7 @@ describe('import-cluster on a realistic dump', () => {
       expect(row.node ?? undefined, p.metadata.name).toBe(p.spec.nodeName);
     }
     const failed = table(plain, 'events').filter((e) => e.reason === 'FailedScheduling');
-    const recorded = dumpPods.find((p) => p.spec.nodeName === undefined)!.status.conditions[0].message;
+    const recorded = dumpPods.find((p) => p.spec.nodeName === undefined)!.status.conditions[0]!.message;
     expect(failed.length).toBeGreaterThan(0);
     expect(String(failed[0]!.message).replace(/\s+$/, '')).toBe(recorded);
   });
