@@ -717,7 +717,10 @@ function expandTraffic(traffic: readonly Traffic[], objects: readonly KubeObject
 
 /** Timed events must name objects and pools that exist (Deployments and ReplicaSets from the manifests). */
 function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDoc): void {
-  const pools = new Set(doc.spec.cluster.nodePools.map((p) => p.name));
+  // Pools are the declared ones, and the pool labels of Node manifests and snapshot Nodes (import-cluster sets them
+  // from node groups); new nodes (addNodes) come only from a declared pool, which says what they are.
+  const declared = new Set(doc.spec.cluster.nodePools.map((p) => p.name));
+  const pools = new Set([...declared, ...objects.flatMap((o) => (o.kind === 'Node' && o.metadata.labels?.['kubesim.dev/pool'] !== undefined ? [o.metadata.labels['kubesim.dev/pool']] : []))]);
   const have = new Set(objects.map((o) => `${o.kind}/${objectKey({ ...o.metadata, namespace: o.kind === 'Node' || o.kind === 'PriorityClass' ? undefined : o.metadata.namespace ?? 'default' })}`));
   const ref = (r: string) => (r.includes('/') ? r : `default/${r}`);
   doc.spec.traffic.forEach((t, i) => {
@@ -760,6 +763,7 @@ function checkEvents(doc: ScenarioDocument, objects: KubeObject[], src: SourceDo
     if (deployment !== undefined && !have.has(`Deployment/${ref(deployment)}`)) fail([action, 'deployment'], `no Deployment "${ref(deployment)}" among the manifests`);
     if (e.scale?.replicaSet !== undefined && !have.has(`ReplicaSet/${ref(e.scale.replicaSet)}`)) fail(['scale', 'replicaSet'], `no ReplicaSet "${ref(e.scale.replicaSet)}" among the manifests`);
     const pool = e.addNodes?.pool ?? e.failNodes?.pool ?? e.recoverNodes?.pool ?? e.drainNodes?.pool ?? e.uncordonNodes?.pool;
+    if (e.addNodes !== undefined && !declared.has(e.addNodes.pool)) fail([action, 'pool'], `no node pool "${e.addNodes.pool}" declared in spec.cluster.nodePools (new nodes are made from a declared pool); expected one of ${[...declared].join(', ') || '(none)'}`);
     if (pool !== undefined && !pools.has(pool)) fail([action, 'pool'], `no node pool "${pool}"; expected one of ${[...pools].join(', ') || '(none)'}`);
   });
 }

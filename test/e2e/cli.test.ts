@@ -140,6 +140,24 @@ describe('other commands', () => {
     }
   });
 
+  it('import-cluster writes a scenario from a dump, says what it left out, and runs; a bad dump is one line, exit 2', () => {
+    const out = join(tmp, 'imported');
+    const r = kubesim('import-cluster', 'workloads/imported-cluster/dump.yaml', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/scenario\.yaml: 12 nodes, 52 running pods, 2 pending, 1 finished\n  left out: 2 built-in PriorityClasses, 7 EndpointSlices of the EndpointSlice controller\n  stand-ins for what the dump does not hold: 5 ServiceAccount, 1 Secret\n$/);
+    const j = kubesim('import-cluster', 'workloads/imported-cluster/dump.yaml', '--out', out, '--force', '--anonymize', '--json');
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ nodes: 12, pods: { running: 52, pending: 2, finished: 1 }, anonymized: true });
+    const run = kubesim('run', join(out, 'scenario.yaml'), '--out', join(tmp, 'imported-run'), '--set', 'spec.duration=5m');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/0 pods created, 0 bound/);
+    writeFileSync(join(tmp, 'not-a-dump.yaml'), '- 1\n- 2\n');
+    const bad = kubesim('import-cluster', join(tmp, 'not-a-dump.yaml'), '--out', join(tmp, 'never'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+  });
+
   it('--version names kubesim\'s version and the Kubernetes minor it follows', () => {
     const r = kubesim('--version');
     expect(r.code).toBe(0);

@@ -152,16 +152,19 @@ describe('what import-cluster keeps, adds and leaves out', () => {
     expect(text).not.toContain('managedFields');
   });
 
-  it('a folder that is neither empty nor an earlier import is refused; an earlier import is replaced only with force', () => {
+  it("a folder's other files are left alone; a scenario.yaml import-cluster did not write is refused; an earlier import is replaced only with force", () => {
     const busy = join(dir, 'busy');
     mkdirSync(busy, { recursive: true });
     writeFileSync(join(busy, 'notes.txt'), 'mine');
-    expect(() => importCluster({ dump: DUMP, out: busy })).toThrow(/not empty and not an earlier import/);
+    importCluster({ dump: DUMP, out: busy });
     expect(readFileSync(join(busy, 'notes.txt'), 'utf8')).toBe('mine');
-    const again = join(dir, 'again');
-    importCluster({ dump: DUMP, out: again });
-    expect(() => importCluster({ dump: DUMP, out: again })).toThrow(/pass --force/);
-    expect(() => importCluster({ dump: DUMP, out: again, force: true })).not.toThrow();
+    expect(() => importCluster({ dump: DUMP, out: busy })).toThrow(/pass --force/);
+    expect(() => importCluster({ dump: DUMP, out: busy, force: true })).not.toThrow();
+    const mine = join(dir, 'mine');
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'scenario.yaml'), 'apiVersion: kubesim.dev/v1\n');
+    expect(() => importCluster({ dump: DUMP, out: mine, force: true })).toThrow(/scenario\.yaml was not written by import-cluster/);
+    expect(readFileSync(join(mine, 'scenario.yaml'), 'utf8')).toBe('apiVersion: kubesim.dev/v1\n');
   });
 
   it('a dump that is not Kubernetes objects is one InputError naming the file and nothing is written', () => {
@@ -185,3 +188,29 @@ describe('what import-cluster keeps, adds and leaves out', () => {
     expect(readdirSync(join(dir, 'from-json', 'cluster')).map((f) => readFileSync(join(dir, 'from-json', 'cluster', f), 'utf8'))).toEqual(readdirSync(join(dir, 'from-yaml', 'cluster')).map((f) => readFileSync(join(dir, 'from-yaml', 'cluster', f), 'utf8')));
   });
 });
+
+describe('the shipped imported-cluster example', () => {
+  const EXAMPLE = join(__dirname, '../../workloads/imported-cluster');
+  const files = (root: string) => readdirSync(join(root, 'cluster')).map((f) => [f, readFileSync(join(root, 'cluster', f), 'utf8')]);
+
+  it('is what import-cluster writes from its dump today (re-import with: kubesim import-cluster dump.yaml --out . --name imported-cluster --force)', () => {
+    const out = join(dir, 'example');
+    importCluster({ dump: join(EXAMPLE, 'dump.yaml'), out, name: 'imported-cluster' });
+    expect(files(out)).toEqual(files(EXAMPLE));
+    expect(readFileSync(join(out, 'scenario.yaml'), 'utf8')).toBe(readFileSync(join(EXAMPLE, 'scenario.yaml'), 'utf8'));
+  });
+
+  it('its what-ifs answer what they ask: a drained group moves its pods, a lost zone recovers, a 3x frontend and three fewer nodes leave pods pending', async () => {
+    const summary = async (name: string) => table(await run(join(EXAMPLE, `${name}.yaml`), '40m'), 'summary')[0]!;
+    const drain = await summary('drain-general');
+    expect(Number(drain.evictions)).toBeGreaterThan(0);
+    const zone = await summary('zone-b-fails');
+    expect(Number(zone.availability_min)).toBeLessThan(1);
+    expect(Number(zone.recovery_s)).toBeGreaterThan(0);
+    const scaled = await summary('frontend-3x');
+    expect(Number(scaled.pods_created)).toBe(12);
+    const removed = table(await run(join(EXAMPLE, 'remove-3-nodes.yaml'), '40m'), 'cluster');
+    expect(Number(removed.at(-1)!.nodes)).toBe(9);
+  }, 60_000);
+});
+

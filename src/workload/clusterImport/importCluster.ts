@@ -14,7 +14,7 @@
  * - Nodes get the `kubesim.dev/pool` label from their node group (NODE_GROUP_LABELS) so events can select a pool;
  * - an HPA's target pods use what the HPA last observed (hpaUsage.ts), so the HPA starts where it was.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
@@ -252,15 +252,21 @@ function parts(objects: readonly Obj[]): string[] {
   return out;
 }
 
-/** Whether a folder may receive an import: absent, empty, or an earlier import's (scenario.yaml and cluster/ only). */
+/** The first line of the scenario.yaml an import writes (how a later import recognises it). */
+const HEADER = '# Imported by kubesim import-cluster from ';
+
+/**
+ * Whether a folder may receive an import: its scenario.yaml and cluster/ are written, nothing else is touched.
+ * Either must be absent or an earlier import's (replaced with `force`); a scenario.yaml the user wrote is refused.
+ */
 function checkOut(out: string, force: boolean): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new InputError(`--out ${out}: exists and is not a folder`);
-  const entries = readdirSync(out);
-  if (entries.length === 0) return;
-  const earlier = entries.includes('scenario.yaml') && entries.includes('cluster');
-  if (!earlier) throw new InputError(`--out ${out}: not empty and not an earlier import (no scenario.yaml and cluster/); choose another folder`);
-  if (!force) throw new InputError(`--out ${out}: holds an earlier import; pass --force to replace its scenario.yaml and cluster/`);
+  const scenario = join(out, 'scenario.yaml');
+  const ours = existsSync(scenario) && readFileSync(scenario, 'utf8').startsWith(HEADER);
+  if (existsSync(scenario) && !ours) throw new InputError(`--out ${out}: its scenario.yaml was not written by import-cluster; choose another folder`);
+  if (!ours && existsSync(join(out, 'cluster'))) throw new InputError(`--out ${out}: holds a cluster/ that is not an import's; choose another folder`);
+  if (ours && !force) throw new InputError(`--out ${out}: holds an earlier import; pass --force to replace its scenario.yaml and cluster/`);
 }
 
 /** Imports a dump; throws InputError on bad input, leaving nothing half-written. */
@@ -299,7 +305,7 @@ export function importCluster(o: ImportClusterOptions): ImportClusterResult {
     spec: { seed: 1, duration: o.duration ?? '1h', cluster: { snapshot: './cluster/' }, metrics: { interval: '10s' }, events: [] },
   };
   const header = [
-    `# Imported by kubesim import-cluster from ${basename(o.dump)}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.`,
+    `${HEADER}${basename(o.dump)}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.`,
     '# The run starts in that state: Nodes registered, bound pods running where they run, pending pods pending, the',
     '# controllers adopting their pods. Ask what-ifs by adding events (docs/import-cluster.md), for example:',
     '#   - {at: 5m, drainNodes: {pool: <node group>}}       drain a node group (PDBs respected)',
