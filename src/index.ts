@@ -18,6 +18,7 @@ import { InputError } from './workload/errors.js';
 export { KUBESIM_VERSION } from './sim/version.js';
 export { KUBERNETES_VERSION } from './cluster/kubernetesVersion.js';
 export { InputError } from './workload/errors.js';
+export { importCluster, CLUSTER_DUMP_COMMAND, type ImportClusterOptions, type ImportClusterResult } from './workload/clusterImport/importCluster.js';
 export type { Scenario, InertObject, KindCount } from './workload/scenario.js';
 export type { Explanation } from './sim/explain.js';
 export type { SweepResult } from './experiment/sweep.js';

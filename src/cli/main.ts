@@ -283,11 +283,11 @@ program
     const cells = s.matrix !== undefined ? planSweep(file, opts.set).runs.length : undefined;
     const pools = s.nodePools.reduce((n, p) => n + p.count, 0);
     if (opts.json === true) {
-      const result = { file, scenario: s.name, valid: true, poolNodes: pools, objects: s.objects.length, inert: s.inert.length, workloads: s.workloads.length, durationSeconds: s.durationUs / 1e6, kubernetesVersion: versionName(s.kubernetesMinor), runs: cells ?? null, kinds: s.kinds, warnings: s.warnings };
+      const result = { file, scenario: s.name, valid: true, poolNodes: pools, objects: s.objects.length, snapshotObjects: s.snapshotObjects, inert: s.inert.length, workloads: s.workloads.length, durationSeconds: s.durationUs / 1e6, kubernetesVersion: versionName(s.kubernetesMinor), runs: cells ?? null, kinds: s.kinds, warnings: s.warnings };
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       return;
     }
-    process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects, ${s.inert.length} inert, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
+    process.stdout.write(`${file}: valid scenario "${s.name}": ${pools} pool nodes, ${s.objects.length} manifest objects${s.snapshotObjects > 0 ? ` (${s.snapshotObjects} of them the cluster snapshot's)` : ''}, ${s.inert.length} inert, ${s.workloads.length} workload generators, ${s.durationUs / 1e6}s\n`);
     if (s.kinds.length > 0) process.stdout.write(kindTable(s.kinds));
   });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Code, explain, KUBERNETES_VERSION, load, run } from '../../src/index.js';
+import { Code, explain, importCluster, KUBERNETES_VERSION, load, run } from '../../src/index.js';
 import { runScenario } from '../../src/sim/simulation.js';
 import { formatCsv } from '../../src/metrics/csvFile.js';
 
@@ -59,5 +59,13 @@ describe('kubesim as a library', () => {
     expect(e?.selected).toMatch(/^n-[012]$/);
     expect(Code.Unschedulable).toBe(2);
     expect(KUBERNETES_VERSION).toBe('v1.34');
+  });
+
+  it('imports a cluster dump and runs the scenario from its state, into memory', async () => {
+    const r = importCluster({ dump: join(__dirname, '../../workloads/imported-cluster/dump.yaml'), out: join(dir, 'imported') });
+    expect(r.nodes).toBe(12);
+    const out = await run(r.scenario, { overrides: ['spec.duration=1m'] });
+    expect(out.summary.pods_running_end).toBe(52);
+    expect(out.summary.pods_created).toBe(0);
   });
 });
