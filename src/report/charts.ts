@@ -4,6 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from './readCsv.js';
+import { timeAxis } from './humanUnits.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
@@ -46,11 +47,24 @@ function stepLines(title: string, values: object[]) {
   return { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, data: { values }, mark: { type: 'line', interpolate: 'step-after' } } as const;
 }
 
+/** The largest `time_s` of chart values (the span a time axis covers). */
+function spanOf(values: readonly object[]): number {
+  let max = 0;
+  for (const v of values) max = Math.max(max, (v as { time_s?: number }).time_s ?? 0);
+  return max;
+}
+
+/** A quantitative time encoding with h:mm (or m:ss) ticks at round times. */
+function timeX(span: number) {
+  const a = timeAxis(span);
+  return { field: 'time_s', type: 'quantitative' as const, title: a.title, scale: { domain: [0, Math.max(span, 1)], nice: false }, axis: { values: a.values, labelExpr: a.labelExpr } };
+}
+
 function timeSeries(title: string, values: object[], field: string, yTitle: string): TopLevelSpec {
   return {
     ...stepLines(title, values),
     encoding: {
-      x: { field: 'time_s', type: 'quantitative', title: 'simulated time (s)' },
+      x: timeX(spanOf(values)),
       y: { field, type: 'quantitative', title: yTitle },
       color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
       tooltip: [{ field: 'series', title: 'series' }, { field: 'time_s', type: 'quantitative', title: 'time (s)' }, { field, type: 'quantitative', title: yTitle, format: '.3~f' }],
@@ -176,7 +190,7 @@ export function nodeHeatmapChart(nodes: readonly Row[]): TopLevelSpec {
     a.n++;
     acc.set(key, a);
   }
-  const values = [...acc.values()].map((a) => ({ node: a.node, time_s: Number((a.bin * binWidth).toFixed(3)), cpu: Number((a.sum / a.n).toFixed(4)) }));
+  const values = [...acc.values()].map((a) => ({ node: a.node, time_s: Number((a.bin * binWidth).toFixed(3)), end_s: Number(((a.bin + 1) * binWidth).toFixed(3)), cpu: Number((a.sum / a.n).toFixed(4)) }));
   return {
     $schema: SCHEMA,
     title: `Node CPU requested / allocatable${keep.size < names.length ? ` (${keep.size} of ${names.length} nodes)` : ''}`,
@@ -185,10 +199,12 @@ export function nodeHeatmapChart(nodes: readonly Row[]): TopLevelSpec {
     data: { values },
     mark: 'rect',
     encoding: {
-      x: { field: 'time_s', type: 'ordinal', title: 'simulated time (s)', axis: { labelOverlap: true } },
-      y: { field: 'node', type: 'nominal', title: 'node', axis: keep.size > 40 ? null : {}, sort: [...keep] },
+      x: timeX(tMax),
+      x2: { field: 'end_s' },
+      // Every node is a row; with many, the axis names as many as fit without overlapping.
+      y: { field: 'node', type: 'nominal', title: `node (${keep.size})`, axis: { labelOverlap: true, labelLimit: 180, labelFontSize: keep.size > 40 ? 8 : 10 }, sort: [...keep] },
       color: { field: 'cpu', type: 'quantitative', title: 'cpu', scale: { domain: [0, 1], scheme: 'viridis' }, legend: { format: '%' } },
-      tooltip: [{ field: 'node' }, { field: 'time_s', title: 'from (s)' }, { field: 'cpu', format: '.0%' }],
+      tooltip: [{ field: 'node' }, { field: 'time_s', title: 'from (s)' }, { field: 'end_s', title: 'to (s)' }, { field: 'cpu', format: '.0%' }],
     },
   };
 }
@@ -360,3 +376,51 @@ function summedOverTimeChart(title: string, yTitle: string, series: readonly Ser
   }
   return timeSeries(title, values, 'failed', yTitle);
 }
+
+/** A scenario event drawn on the time charts: when, and what (e.g. "failNodes ×30"). */
+export interface EventMark {
+  time_s: number;
+  label: string;
+}
+
+/** Most event marks drawn (the first ones in time). */
+const MAX_MARKS = 12;
+
+/**
+ * The scenario's events (events.csv rows of source `scenario`) as marks: one per distinct time and reason, counting
+ * the objects it acted on; a drain's end (Drained) and the follow-ups of node replacement are not marked.
+ */
+export function eventMarks(events: readonly Row[]): EventMark[] {
+  const by = new Map<string, { time_s: number; reason: string; n: number }>();
+  for (const e of events) {
+    if (e.source !== 'scenario' || e.reason === 'Drained' || e.reason === 'DeletingNode') continue;
+    const t = Number(e.time_s);
+    const key = `${t}\u0000${e.reason}`;
+    const a = by.get(key) ?? { time_s: t, reason: String(e.reason), n: 0 };
+    a.n++;
+    by.set(key, a);
+  }
+  return [...by.values()]
+    .sort((a, b) => a.time_s - b.time_s)
+    .slice(0, MAX_MARKS)
+    .map((a) => ({ time_s: a.time_s, label: `${a.reason}${a.n > 1 ? ` ×${a.n}` : ''}` }));
+}
+
+/** The chart with the events drawn on it: a dashed rule at each, labelled at the top (unchanged without events). */
+export function withEventMarks(spec: TopLevelSpec, marks: readonly EventMark[]): TopLevelSpec {
+  if (marks.length === 0) return spec;
+  const { $schema, title, width, height, ...view } = spec as unknown as Record<string, unknown>;
+  const x = { field: 'time_s', type: 'quantitative' } as const;
+  return {
+    $schema,
+    title,
+    width,
+    height,
+    layer: [
+      view,
+      { data: { values: marks }, mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x, tooltip: [{ field: 'label', title: 'event' }, { field: 'time_s', title: 'time (s)' }] } },
+      { data: { values: marks }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, fontSize: 9, color: '#555' }, encoding: { x, y: { value: 0 }, text: { field: 'label' } } },
+    ],
+  } as unknown as TopLevelSpec;
+}
+

@@ -6,13 +6,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { type AvailabilitySums, availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, availabilitySums, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
+import { eventMarks, withEventMarks, type AvailabilitySums, availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, availabilitySums, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
 import { type ChartSection, reportHtml, type ReportPage } from './html.js';
 import { numbers, readCsv, readNumberColumns, sumByTime, type Row } from './readCsv.js';
 import { renderPng, renderSvg } from './render.js';
 import type { SweepPlan } from '../experiment/plan.js';
 import { isPlacement, placementRunPage, placementSweepPage, readManifest } from './placementReport.js';
-import { fmtCell, headlineTable } from './headlineTable.js';
+import { headlineTable } from './headlineTable.js';
+import { changesTable, runFigures, topFailedScheduling } from './headline.js';
 
 const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -52,24 +53,29 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
   const pods = readCsv(join(dir, 'pods.csv'));
   const summary = readCsv(join(dir, 'summary.csv'))[0] ?? {};
   const manifest = readManifest(dir);
-  const specs: Spec[] = [
-    ['pending-pods', 'Pending pods over time', pendingPodsChart(cluster)],
-    ['scheduling-latency-cdf', 'Scheduling latency CDF', schedulingLatencyCdfChart(pods)],
-    ['startup-latency-cdf', 'Startup latency CDF', startupLatencyCdfChart(pods)],
-    ['requested-ratio', 'Requested resources over time', requestedRatioChart(cluster)],
-    ['scheduler-queues', 'Scheduler queues over time', clusterMetricChart('Scheduler queues', 'sched_unschedulable', 'pods in unschedulablePods', [{ label: 'unschedulablePods', data: [cluster] }])],
-    ['scheduling-throughput', 'Scheduling throughput over time', clusterMetricChart('Bindings per second', 'bind_rate_per_s', 'pods bound per second', [{ label: 'bindings', data: [cluster] }])],
-    ['cpu-fragmentation', 'Fragmentation of free CPU over time', clusterMetricChart('Free CPU no pending or typical pod fits', 'cpu_fragmentation_ratio', 'share of free CPU', [{ label: 'cpu', data: [cluster] }], true)],
-  ];
+  const events = existsSync(join(dir, 'events.csv')) ? readCsv(join(dir, 'events.csv')) : [];
+  // The scenario's events (rollouts, failures, drains…) are marked on every chart over time.
+  const marks = eventMarks(events);
+  const timed = (spec: TopLevelSpec) => withEventMarks(spec, marks);
+  const any = (column: string) => cluster.some((r) => Number(r[column]) > 0);
+  // Charts that would have nothing to show are left out (no pending pod, no rollout, no HPA…).
+  const specs: Spec[] = [];
+  if (any('pods_unscheduled') || any('pods_scheduled_pending')) specs.push(['pending-pods', 'Pending pods over time', timed(pendingPodsChart(cluster))]);
+  if (pods.some((p) => p.scheduling_latency_s !== undefined && p.scheduling_latency_s !== '')) specs.push(['scheduling-latency-cdf', 'Scheduling latency CDF', schedulingLatencyCdfChart(pods)]);
+  if (pods.some((p) => p.startup_latency_s !== undefined && p.startup_latency_s !== '')) specs.push(['startup-latency-cdf', 'Startup latency CDF', startupLatencyCdfChart(pods)]);
+  specs.push(['requested-ratio', 'Requested resources over time', timed(requestedRatioChart(cluster))]);
+  if (any('sched_unschedulable')) specs.push(['scheduler-queues', 'Scheduler queues over time', timed(clusterMetricChart('Scheduler queues', 'sched_unschedulable', 'pods in unschedulablePods', [{ label: 'unschedulablePods', data: [cluster] }]))]);
+  if (any('bind_rate_per_s')) specs.push(['scheduling-throughput', 'Scheduling throughput over time', timed(clusterMetricChart('Bindings per second', 'bind_rate_per_s', 'pods bound per second', [{ label: 'bindings', data: [cluster] }]))]);
+  if (any('cpu_fragmentation_ratio')) specs.push(['cpu-fragmentation', 'Fragmentation of free CPU over time', timed(clusterMetricChart('Free CPU no pending or typical pod fits', 'cpu_fragmentation_ratio', 'share of free CPU', [{ label: 'cpu', data: [cluster] }], true))]);
   if (existsSync(join(dir, 'nodes.csv'))) specs.push(['node-heatmap', 'Node utilisation', nodeHeatmapChart(readCsv(join(dir, 'nodes.csv')))]);
   const workloads = existsSync(join(dir, 'workloads.csv')) ? readCsv(join(dir, 'workloads.csv')) : [];
-  if (workloads.length > 0) {
-    specs.push(['rollout-timeline', 'Rollout timeline (replicas per Deployment)', rolloutTimelineChart(workloads)]);
-    specs.push(['availability', 'Availability during rollouts and failures', availabilityChart([{ label: 'all Deployments', data: [availabilitySums(AVAILABILITY_COLUMNS.map((c) => numbers(workloads, c)))] }])]);
+  if (workloads.length > 0 && workloadsChanged(workloads, events)) specs.push(['rollout-timeline', 'Rollout timeline (replicas per Deployment)', timed(rolloutTimelineChart(workloads))]);
+  if (workloads.length > 0 && summary.availability_min !== undefined && summary.availability_min !== '') {
+    specs.push(['availability', 'Availability during rollouts and failures', timed(availabilityChart([{ label: 'all Deployments', data: [availabilitySums(AVAILABILITY_COLUMNS.map((c) => numbers(workloads, c)))] }]))]);
   }
   const autoscaling = existsSync(join(dir, 'autoscaling.csv')) ? readCsv(join(dir, 'autoscaling.csv')) : [];
-  if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', hpaChart(autoscaling)]);
-  if (autoscaling.some((r) => r.kind === 'NodeGroup')) specs.push(['node-groups', 'Cluster autoscaler node count', nodeGroupChart(autoscaling)]);
+  if (autoscaling.some((r) => r.kind === 'HorizontalPodAutoscaler')) specs.push(['hpa', 'HPA replicas vs load', timed(hpaChart(autoscaling))]);
+  if (autoscaling.some((r) => r.kind === 'NodeGroup')) specs.push(['node-groups', 'Cluster autoscaler node count', timed(nodeGroupChart(autoscaling))]);
   const proxyRows = existsSync(join(dir, 'proxy.csv')) ? readCsv(join(dir, 'proxy.csv')) : [];
   if (proxyRows.length > 0 && Number(summary.services) > 0) {
     const mode = String(summary.proxy_mode ?? proxyRows[0]!.mode);
@@ -91,7 +97,7 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
     }
   }
   if (cluster.some((r) => r.nodes_ready !== r.nodes && Number(r.nodes) > 0)) {
-    specs.push(['nodes-ready', 'Ready nodes over time', clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }])]);
+    specs.push(['nodes-ready', 'Ready nodes over time', timed(clusterMetricChart('Ready nodes', 'nodes_ready', 'nodes Ready', [{ label: 'Ready', data: [cluster] }]))]);
   }
   return {
     page: {
@@ -99,10 +105,25 @@ function runPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec[]
       version: String(manifest.kubesim ?? ''),
       seed: String(summary.seed ?? manifest.seed ?? ''),
       wallTime: manifest.wallSeconds === undefined ? 'n/a' : `${Number(manifest.wallSeconds).toFixed(2)} s`,
+      figures: runFigures(summary),
+      reasons: topFailedScheduling(events),
       summary,
     },
     specs,
   };
+}
+
+/** Whether a Deployment's replicas changed in a way the rollout timeline shows: a rollout, rollback or scale event, or desired replicas that moved (an HPA). */
+function workloadsChanged(workloads: readonly Row[], events: readonly Row[]): boolean {
+  if (events.some((e) => e.source === 'scenario' && (e.reason === 'Rollout' || e.reason === 'RollbackDone' || e.reason === 'Scale'))) return true;
+  const desired = new Map<string, string>();
+  for (const r of workloads) {
+    const k = `${r.namespace}/${r.name}`;
+    const d = desired.get(k);
+    if (d === undefined) desired.set(k, String(r.desired));
+    else if (d !== String(r.desired)) return true;
+  }
+  return false;
 }
 
 /** Headline metrics of a sweep and whether lower is better. */
@@ -136,8 +157,6 @@ const HEADLINE_TRAFFIC: [string, 'lower' | 'higher'][] = [
   ['ingress_latency_ms_mean', 'lower'],
 ];
 
-const fmt = fmtCell;
-
 /** The workloads.csv columns of the availability chart. */
 const AVAILABILITY_COLUMNS = ['time_s', 'desired', 'available'];
 
@@ -154,7 +173,8 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   };
   if (plan.runs.length > 0 && isPlacement(join(dir, plan.runs[0]!.dir))) return placementSweepPage(dir, plan, state.kubesim, label, wall);
   const means = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
-  const table = headlineTable(means, [...HEADLINE, ...HEADLINE_TRAFFIC.filter(([m]) => means.some((r) => r[m] !== undefined && r[m] !== ''))]);
+  // Only the metrics some cell has a value of (a run without rollouts has no rollout_s).
+  const table = headlineTable(means, [...HEADLINE, ...HEADLINE_TRAFFIC].filter(([m]) => means.some((r) => r[m] !== undefined && r[m] !== '')));
   const runsOf = (cell: string) => plan.runs.filter((r) => r.cell === cell);
   // Only the two latency columns of each run's pods (a sweep's pods.csv files can hold millions of rows together).
   const podsOf = (cell: string): { scheduling: number[]; startup: number[] } => {
@@ -169,7 +189,8 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   const clusterOf = (cell: string): Row[][] => runsOf(cell).map((r) => readCsv(join(dir, r.dir, 'cluster.csv')));
   const cellPods = plan.cells.map((c) => ({ label: label(c.id), pods: podsOf(c.id) }));
   const cellCluster = plan.cells.map((c) => ({ label: label(c.id), data: clusterOf(c.id) }));
-  const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Number(r[`${m}_ci95_low`]) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
+  // Every metric charted is a count, a latency or a share: its CI is cut at zero (a t interval of few seeds can reach below).
+  const ci = (m: string) => means.map((r) => ({ cell: label(r.cell!), mean: Number(r[m]), low: r[`${m}_ci95_low`] ? Math.max(0, Number(r[`${m}_ci95_low`])) : undefined, high: r[`${m}_ci95_high`] ? Number(r[`${m}_ci95_high`]) : undefined }));
   const specs: Spec[] = [
     ['scheduling-latency-cdf', 'Scheduling latency CDF per cell (all seeds)', latencyCdfChart('Scheduling latency (created → bound), CDF', cellPods.map((c) => ({ label: c.label, data: c.pods.scheduling })))],
     ['startup-latency-cdf', 'Startup latency CDF per cell (all seeds)', latencyCdfChart('Startup latency (created → Ready), CDF', cellPods.map((c) => ({ label: c.label, data: c.pods.startup })))],
@@ -192,16 +213,9 @@ function sweepPage(dir: string): { page: Omit<ReportPage, 'charts'>; specs: Spec
   // kube-proxy charts when some cell has Services to proxy.
   const hasProxy = means.some((r) => Number(r.services) > 0);
   if (hasProxy) specs.push(...proxySweepCharts(dir, plan, means, runsOf, label));
-  const notes: string[] = [];
-  if (existsSync(join(dir, 'differences.csv')) && state.baseline) {
-    notes.push(`Paired differences against ${state.baseline} (same seeds, common random numbers), mean [95% CI]:`);
-    for (const d of readCsv(join(dir, 'differences.csv'))) {
-      if (!HEADLINE.some(([m]) => m === d.metric) && !HEADLINE_TRAFFIC.some(([m]) => m === d.metric)) continue;
-      notes.push(`${d.cell} − baseline, ${d.metric}: ${fmt(d.mean_difference)} [${fmt(d.ci95_low)}, ${fmt(d.ci95_high)}]`);
-    }
-  }
+  const changes = existsSync(join(dir, 'differences.csv')) && state.baseline ? { baseline: label(state.baseline), table: changesTable(readCsv(join(dir, 'differences.csv')), [...HEADLINE, ...HEADLINE_TRAFFIC], label) } : undefined;
   return {
-    page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallTime: wall, table, notes },
+    page: { scenario: plan.scenario, version: state.kubesim, seed: plan.seeds.join(', '), wallTime: wall, table, changes },
     specs,
   };
 }

@@ -61,9 +61,26 @@ async function open(file: string, screenshot: string) {
       return targets.length !== 1 || !e.closest('.interactive')!.contains(targets[0]!);
     }).length,
   );
+  // How a person meets the page: what the first screen shows, whether anything is wider than the page, the axes.
+  const reading = await page.evaluate(() => {
+    const headline = document.querySelector('#headline, #changes, #summary');
+    const firstChart = document.querySelector('section.chart');
+    const timeLabels = Array.from(document.querySelectorAll('section.chart .interactive svg .role-axis-label text')).map((t) => t.textContent ?? '').filter((t) => /^\d+:\d\d$/.test(t));
+    return {
+      opensWith: headline?.id,
+      headlineBottom: headline === null ? Infinity : headline.getBoundingClientRect().bottom,
+      firstChartTop: firstChart === null ? Infinity : firstChart.getBoundingClientRect().top,
+      pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      foldedSummary: document.querySelector('details#full-summary') !== null && !(document.querySelector('details#full-summary') as HTMLDetailsElement).open,
+      emptySummaryCells: Array.from(document.querySelectorAll('#full-summary #summary td')).filter((td) => (td.textContent ?? '').trim() === '').length,
+      timeLabels: timeLabels.length,
+      eventRules: document.querySelectorAll('section.chart .interactive svg .mark-rule line').length,
+    };
+  });
+  await page.screenshot({ path: join(artefacts, screenshot.replace('.png', '-first-screen.png')) });
   await page.screenshot({ path: join(artefacts, screenshot), fullPage: true });
   await page.close();
-  return { errors, requests, live, charts, staticHidden, danglingRefs };
+  return { errors, requests, live, charts, staticHidden, danglingRefs, reading };
 }
 
 describe('report.html in a browser', () => {
@@ -78,6 +95,27 @@ describe('report.html in a browser', () => {
     expect(r.live).toBeGreaterThan(5);
     expect(r.staticHidden).toBe(true);
     expect(r.danglingRefs).toBe(0);
+  }, 120_000);
+
+  it('a run report opens with its headline figures on the first screen, marks the scenario events on h:mm axes, and folds the full summary', async () => {
+    const out = join(tmp, 'zone-failure');
+    await runScenario(loadScenario(join(root, 'workloads/zone-failure.yaml'), { overrides: ['duration=40m'] }), { outDir: out });
+    const file = await writeReport(out);
+    const r = await open(file, 'report-zone-failure.png');
+    expect(r.errors).toEqual([]);
+    expect(r.reading.opensWith).toBe('headline');
+    expect(r.reading.headlineBottom).toBeLessThan(900); // on the first screen
+    expect(r.reading.firstChartTop).toBeGreaterThan(r.reading.headlineBottom);
+    expect(r.reading.pageOverflow).toBeLessThanOrEqual(0);
+    expect(r.reading.foldedSummary).toBe(true);
+    expect(r.reading.emptySummaryCells).toBe(0);
+    expect(r.reading.timeLabels).toBeGreaterThan(10);
+    expect(r.reading.eventRules).toBeGreaterThan(0); // failNodes and recovery marked
+    const page = await browser.newPage();
+    await page.goto(`file://${file}`);
+    const figures = await page.$$eval('#headline .figure', (els) => els.map((e) => [e.querySelector('.label')!.textContent, e.querySelector('.value')!.textContent]));
+    await page.close();
+    expect(Object.fromEntries(figures)).toMatchObject({ simulated: '40 min', nodes: '90', 'lowest availability': expect.stringMatching(/^\d+ %$/) });
   }, 120_000);
 
   it('a sweep report renders per-cell charts and highlights the best cell per metric', async () => {
@@ -96,5 +134,8 @@ describe('report.html in a browser', () => {
     await page.close();
     expect(cells).toBe(3);
     expect(best).toBeGreaterThan(0);
+    // It opens with what changed against the baseline, and nothing is wider than the page.
+    expect(r.reading.opensWith).toBe('changes');
+    expect(r.reading.pageOverflow).toBeLessThanOrEqual(0);
   }, 120_000);
 });
