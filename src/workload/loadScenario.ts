@@ -522,6 +522,16 @@ function manifestObjects(src: SourceDoc, prefix: (string | number)[], ctx: LoadC
   if (typeof kind !== 'string') throw new InputError(`${head('kind')}: missing kind; expected a Kubernetes kind such as ${SUPPORTED_KINDS.slice(0, 6).join(', ')}`);
   const apiVersion = value.apiVersion;
   if (typeof apiVersion !== 'string') throw new InputError(`${head('apiVersion')}: missing apiVersion for kind ${kind}`);
+  // The built-in PriorityClasses exist in every cluster (pkg/apis/scheduling: SystemPriorityClasses), and a dump lists
+  // them: applied unchanged they are the existing objects (kubectl apply changes nothing); another value is refused,
+  // as the API server refuses changing a class's value.
+  const meta0 = value.metadata as Record<string, unknown> | undefined;
+  if (apiVersion === 'scheduling.k8s.io/v1' && kind === 'PriorityClass' && typeof meta0?.name === 'string' && SYSTEM_PRIORITY_CLASSES.has(meta0.name)) {
+    const builtin = SYSTEM_PRIORITY_CLASSES.get(meta0.name)!;
+    if (value.value !== builtin) throw new InputError(`${head('value')}: PriorityClass "${meta0.name}" is a built-in system class with value ${builtin}; its value cannot be changed (found ${describeValue(value.value)})`);
+    countKind(ctx, apiVersion, kind, 'modelled');
+    return [];
+  }
   if ((MANIFEST_SCHEMAS as Record<string, z.ZodType>)[`${apiVersion}/${kind}`] !== undefined) {
     countKind(ctx, apiVersion, kind, 'modelled');
     const obj = manifestObject(src, prefix);

@@ -200,7 +200,7 @@ describe('the shipped imported-cluster example', () => {
     expect(readFileSync(join(out, 'scenario.yaml'), 'utf8')).toBe(readFileSync(join(EXAMPLE, 'scenario.yaml'), 'utf8'));
   });
 
-  it('its what-ifs answer what they ask: a drained group moves its pods, a lost zone recovers, a 3x frontend and three fewer nodes leave pods pending', async () => {
+  it('its what-ifs answer what they ask: a drained group evicts its pods, a lost zone lowers availability and recovers, the 3x frontend creates its 12 pods, three nodes fewer leave nine', async () => {
     const summary = async (name: string) => table(await run(join(EXAMPLE, `${name}.yaml`), '40m'), 'summary')[0]!;
     const drain = await summary('drain-general');
     expect(Number(drain.evictions)).toBeGreaterThan(0);

@@ -108,6 +108,16 @@ describe('manifests as kubectl takes them', () => {
     expect(() => loadScenario(file, { strict: true })).toThrow(/monitors\.yaml:2:7: kind: kind ServiceMonitor \(apiVersion monitoring\.coreos\.com\/v1\) is not a built-in Kubernetes v1\.34 kind \(a custom resource\?\); without --strict it is skipped/);
   });
 
+  it('loads a whole kubectl get -A -o yaml List unchanged (the shipped dump): the built-in PriorityClasses it lists are the existing ones', () => {
+    const dump = join(__dirname, '../../workloads/imported-cluster/dump.yaml');
+    const s = loadScenario(scenario('dump-as-manifests', `    - ${dump}\n`));
+    expect(s.objects.filter((o) => o.kind === 'PriorityClass').map((o) => o.metadata.name)).toEqual(['shop-critical']);
+    expect(s.objects.filter((o) => o.kind === 'Pod').length).toBe(55);
+    expect(s.kinds.find((k) => k.kind === 'PriorityClass')).toEqual({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', status: 'modelled', count: 3 });
+    const changed = scenario('system-class-changed', `    - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: system-node-critical}, value: 5}\n`);
+    expect(() => loadScenario(changed)).toThrow(/value: PriorityClass "system-node-critical" is a built-in system class with value 2000001000; its value cannot be changed \(found 5\)/);
+  });
+
   it('still names an inert object without a name as an error', () => {
     write('bad/cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n`);
     expect(() => loadScenario(scenario('bad', '    - bad\n'))).toThrow(/cm\.yaml:3:11: metadata: expected metadata with a name for ConfigMap v1/);
