@@ -21,7 +21,7 @@ import { planSweep } from '../experiment/plan.js';
 import { runSweep } from '../experiment/sweep.js';
 import { mergeSweeps } from '../experiment/merge.js';
 import { emitJob } from '../experiment/emitJob.js';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
 import { parseDuration } from '../workload/duration.js';
@@ -63,6 +63,14 @@ function parseSeed(v: string): string {
 
 const program = new Command();
 /** Warnings of a loaded scenario, one line each on stderr. */
+/** Columns whose values are names, kept as text in JSON even when they look like numbers. */
+const TEXT_COLUMNS = new Set(['scenario', 'policy', 'trace', 'proxy_mode', 'cell', 'baseline', 'kind', 'metric']);
+
+/** A CSV row for --json: numbers as numbers, empty cells as null. */
+function jsonRow(row: Record<string, string | undefined>): Record<string, string | number | null> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === undefined || v === '' ? null : !TEXT_COLUMNS.has(k) && /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v) ? Number(v) : v]));
+}
+
 function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`kubesim: warning: ${w}\n`);
 }
@@ -148,7 +156,7 @@ Examples:
     if (opts.report) await writeReport(outDir);
     const wall = (Date.now() - t0) / 1000;
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ results: outDir, wallSeconds: wall, summary: readCsv(join(outDir, 'summary.csv'))[0] }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ results: outDir, wallSeconds: wall, summary: jsonRow(readCsv(join(outDir, 'summary.csv'))[0] ?? {}) }, null, 2) + '\n');
     } else if (!opts.quiet) {
       process.stdout.write(
         `${scenario.name}: simulated ${(result.simulatedUs / 1e6).toFixed(0)}s in ${wall.toFixed(2)}s wall ` +
@@ -247,7 +255,7 @@ Examples:
     if (opts.json && result.complete && opts.parts === undefined) {
       const cells = readCsv(join(dir, 'summary.csv')).filter((r) => r.kind === 'mean');
       const differences = existsSync(join(dir, 'differences.csv')) ? readCsv(join(dir, 'differences.csv')) : [];
-      process.stdout.write(JSON.stringify({ results: dir, cells, differences }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ results: dir, cells: cells.map(jsonRow), differences: differences.map(jsonRow) }, null, 2) + '\n');
     } else if (!opts.quiet) {
       const done = result.state.status.filter((st) => st === 'done').length;
       process.stdout.write(`${plan.scenario}: ${plan.cells.length} cells × ${plan.seeds.length} seeds; ${result.ran} runs now, ${done}/${plan.runs.length} done in ${((Date.now() - t0) / 1000).toFixed(2)}s wall on ${opts.workers} workers\nresults: ${dir}\n`);
@@ -260,11 +268,17 @@ program
   .argument('<dirs...>', 'part folders, each written by kubesim sweep --parts N --index i')
   .requiredOption('--out <dir>', 'the merged sweep folder')
   .option('--no-report', 'skip report.html')
+  .option('--json', 'print {out, runs, report} as JSON')
   .addHelpText('after', '\nExample:\n  kubesim merge /results/part-0 /results/part-1 --out results/policies-basic')
-  .action(async (dirs: string[], opts: { out: string; report: boolean }) => {
+  .action(async (dirs: string[], opts: { out: string; report: boolean; json?: boolean }) => {
     const out = resolve(opts.out);
     mergeSweeps(dirs.map((d) => resolve(d)), out);
-    if (opts.report) await writeReport(out);
+    const report = opts.report ? await writeReport(out) : null;
+    if (opts.json === true) {
+      const state = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { plan: { runs: unknown[] } };
+      process.stdout.write(JSON.stringify({ out, runs: state.plan.runs.length, report }, null, 2) + '\n');
+      return;
+    }
     process.stdout.write(`${out}\n`);
   });
 
@@ -449,9 +463,15 @@ program
   .description('(re)build report.html and the chart files (.vl.json, .svg) from a run or sweep folder')
   .argument('<dir>', 'a results folder written by kubesim run or kubesim sweep')
   .option('--png', 'also write each chart as .png')
+  .option('--json', 'print {report, charts} as JSON (the chart ids, each written as charts/<id>.vl.json and .svg)')
   .addHelpText('after', '\nExamples:\n  kubesim report results/quickstart\n  kubesim report results/policies-basic --png')
-  .action(async (dir: string, opts: { png?: boolean }) => {
+  .action(async (dir: string, opts: { png?: boolean; json?: boolean }) => {
     const file = await writeReport(resolve(dir), { png: opts.png === true });
+    if (opts.json === true) {
+      const charts = readdirSync(join(resolve(dir), 'charts')).filter((f) => f.endsWith('.vl.json')).map((f) => f.slice(0, -'.vl.json'.length)).sort();
+      process.stdout.write(JSON.stringify({ report: file, charts }, null, 2) + '\n');
+      return;
+    }
     process.stdout.write(`${file}\n`);
   });
 

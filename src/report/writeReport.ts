@@ -3,7 +3,7 @@
  * the data present (vega-lite specs → SVG) and writes, next to the CSVs, `report.html` (self-contained, offline)
  * and `charts/<name>.vl.json` and `.svg` (and `.png` with `png: true`).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { eventMarks, withEventMarks, type AvailabilitySums, availabilityChart, cellCiChart, dnsChart, failedConnectionsChart, ingressChart, proxyVsServicesChart, type ProxyPoint, clusterMetricChart, hpaChart, nodeGroupChart, rolloutTimelineChart, latencyCdfChart, nodeHeatmapChart, pendingPodsChart, availabilitySums, requestedRatioChart, schedulingLatencyCdfChart, startupLatencyCdfChart } from './charts.js';
@@ -37,6 +37,12 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
     writeFileSync(join(chartsDir, `${id}.svg`), svg);
     if (opts.png) writeFileSync(join(chartsDir, `${id}.png`), await renderPng(svg));
     charts.push({ id, title, svg, spec });
+  }
+  // Charts an earlier build wrote and this one does not (a chart left out now) go, so charts/ is this report's.
+  const written = new Set(charts.map((c) => c.id));
+  for (const f of readdirSync(chartsDir)) {
+    const m = /^(.*)\.(vl\.json|svg|png)$/.exec(f);
+    if (m !== null && (!written.has(m[1]!) || (m[2] === 'png' && !opts.png))) rmSync(join(chartsDir, f));
   }
   const html = reportHtml({ ...page.page, charts });
   const file = join(dir, 'report.html');

@@ -3,7 +3,7 @@
  * exit codes and error messages on bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,7 +213,10 @@ describe('--json for scripting', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.results).toBe(join(tmp, 'json-run'));
-    expect(j.summary).toMatchObject({ scenario: 'placement', pods_bound: '3', pods_unscheduled_end: '1' });
+    // Numbers as numbers, empty values as null, names as text.
+    expect(j.summary).toMatchObject({ scenario: 'placement', pods_bound: 3, pods_unscheduled_end: 1, duration_s: 600 });
+    expect(Object.values(j.summary).every((v) => v === null || typeof v === 'number' || typeof v === 'string')).toBe(true);
+    expect(j.summary.recovery_s).toBeNull();
   });
   it('sweep --json prints per-cell means with CIs and the paired differences', () => {
     const r = kubesim('sweep', 'workloads/policies-basic.yaml', '--set', 'duration=5m', '--set', 'matrix.seeds=2', '--out', join(tmp, 'json-sweep'), '--json', '--no-report', '--workers', '2', '--baseline', 'scheduler.profile=default');
@@ -221,6 +224,19 @@ describe('--json for scripting', () => {
     const j = JSON.parse(r.stdout);
     expect(j.cells.map((c: { cell: string }) => c.cell)).toEqual(['scheduler.profile=default', 'scheduler.profile=most-allocated', 'scheduler.profile=balanced-allocation']);
     expect(j.cells[0]).toHaveProperty('pods_bound_ci95_low');
+    expect(typeof j.cells[0].pods_bound).toBe('number');
     expect(j.differences.length).toBeGreaterThan(0);
+    expect(typeof j.differences[0].mean_difference).toBe('number');
+  });
+  it('report --json names what it wrote; a rebuilt report drops the charts it no longer draws', () => {
+    const dir = join(tmp, 'json-run');
+    mkdirSync(join(dir, 'charts'), { recursive: true });
+    writeFileSync(join(dir, 'charts', 'stale-chart.svg'), '<svg/>');
+    const r = kubesim('report', dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.report).toBe(join(dir, 'report.html'));
+    expect(j.charts.length).toBeGreaterThan(0);
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(j.charts.flatMap((c: string) => [`${c}.svg`, `${c}.vl.json`]).sort());
   });
 });
