@@ -366,7 +366,7 @@ Examples:
 program
   .command('import-cluster')
   .description("write a scenario that starts in a live cluster's state, from a kubectl dump of its objects")
-  .argument('<dump>', `what \`${CLUSTER_DUMP_COMMAND}\` prints (YAML or JSON; - for standard input is not read: save it to a file)`)
+  .argument('<dump>', `what \`${CLUSTER_DUMP_COMMAND}\` prints (YAML or JSON), or - to read it from standard input`)
   .option('--out <dir>', 'folder for scenario.yaml and cluster/ (default: imported-<dump name> next to the dump)')
   .option('--anonymize', 'replace names, namespaces, label values and images by stable hashes, to share the scenario')
   .option('--name <name>', 'scenario name (default: imported-<dump name>)')
@@ -382,6 +382,7 @@ The dump:
 Examples:
   kubesim import-cluster workloads/imported-cluster/dump.yaml --out my-cluster
   kubesim import-cluster cluster.yaml --anonymize --out shared-cluster
+  kubectl get … -A -o yaml | kubesim import-cluster - --out my-cluster
   kubesim run my-cluster/scenario.yaml`,
   )
   .action((dump: string, opts: { out?: string; anonymize?: boolean; name?: string; duration: string; force?: boolean; json?: boolean }) => {

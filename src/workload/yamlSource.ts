@@ -42,7 +42,10 @@ export interface SourceDoc {
  */
 export function readText(file: string, what: string, limit = MAX_INPUT_BYTES): string {
   let fd: number;
-  try {
+  // Standard input is read from its descriptor: a pipe from another process may be a socket, which /dev/stdin
+  // cannot be opened on.
+  if (file === STDIN_PATH) fd = 0;
+  else try {
     const st = statSync(file);
     if (st.isDirectory()) throw new InputError(`${file}: expected a ${what} file, found a directory`);
     if (st.isFile() && st.size > limit) throw new InputError(`${file}: ${what} file is ${st.size} bytes; the limit is ${limit} (split it into several files)`);
@@ -61,6 +64,11 @@ export function readText(file: string, what: string, limit = MAX_INPUT_BYTES): s
       try {
         n = readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
+        // A non-blocking standard input with nothing yet: wait for the writer.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
         throw new InputError(`${file}: ${what} file cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
       if (n === 0) break;
@@ -70,9 +78,12 @@ export function readText(file: string, what: string, limit = MAX_INPUT_BYTES): s
     }
     return Buffer.concat(chunks, total).toString('utf8');
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }
+
+/** The path standard input is read by (a manifest path `-`, `import-cluster -`). */
+export const STDIN_PATH = '/dev/stdin';
 
 /** Parses YAML (JSON is YAML) into documents; empty documents are skipped. */
 export function parseYamlDocuments(text: string, file: string, limit = MAX_INPUT_BYTES): SourceDoc[] {

@@ -151,6 +151,16 @@ describe('other commands', () => {
     const run = kubesim('run', join(out, 'scenario.yaml'), '--out', join(tmp, 'imported-run'), '--set', 'spec.duration=5m');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/0 pods created, 0 bound/);
+    // Piped in, as `kubectl get … -o yaml | kubesim import-cluster -` does.
+    const piped = spawnSync(process.execPath, [cli, 'import-cluster', '-', '--out', join(tmp, 'piped')], { cwd: root, encoding: 'utf8', input: readFileSync(join(root, 'workloads/imported-cluster/dump.yaml'), 'utf8') });
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(readFileSync(join(tmp, 'piped', 'scenario.yaml'), 'utf8')).toMatch(/^# Imported by kubesim import-cluster from standard input: 12 nodes/);
+    // Manifests piped in (a manifests entry `-`), as kubectl apply -f - takes them.
+    const scenario = join(tmp, 'stdin-manifests.yaml');
+    writeFileSync(scenario, 'apiVersion: kubesim.dev/v1\nkind: Scenario\nmetadata: {name: stdin}\nspec:\n  duration: 1m\n  manifests: ["-"]\n');
+    const fromStdin = spawnSync(process.execPath, [cli, 'validate', scenario], { cwd: root, encoding: 'utf8', input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: "x:1"}]}\n' });
+    expect(fromStdin.status, fromStdin.stderr).toBe(0);
+    expect(fromStdin.stdout).toMatch(/1 manifest objects/);
     writeFileSync(join(tmp, 'not-a-dump.yaml'), '- 1\n- 2\n');
     const bad = kubesim('import-cluster', join(tmp, 'not-a-dump.yaml'), '--out', join(tmp, 'never'));
     expect(bad.code).toBe(2);

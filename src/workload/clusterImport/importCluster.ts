@@ -48,7 +48,7 @@ const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'PriorityClass', 'StorageCl
 const BUILTIN_GROUP = /^(v1|(apps|batch|policy|autoscaling|scheduling\.k8s\.io|storage\.k8s\.io|networking\.k8s\.io|discovery\.k8s\.io|rbac\.authorization\.k8s\.io|coordination\.k8s\.io|node\.k8s\.io|admissionregistration\.k8s\.io|apiextensions\.k8s\.io|apiregistration\.k8s\.io|certificates\.k8s\.io|events\.k8s\.io|flowcontrol\.apiserver\.k8s\.io|resource\.k8s\.io|storagemigration\.k8s\.io|internal\.apiserver\.k8s\.io|authentication\.k8s\.io|authorization\.k8s\.io)\/[a-z0-9]+)$/;
 
 export interface ImportClusterOptions {
-  /** The dump file (YAML or JSON; `kind: List` or several documents). */
+  /** The dump file (YAML or JSON; `kind: List` or several documents), or `-` for standard input. */
   dump: string;
   /** Output folder (default `imported-<dump name>`). */
   out?: string;
@@ -78,8 +78,8 @@ export interface ImportClusterResult {
 }
 
 /** Reads a dump's objects: one `kind: List` (or typed list), several documents, YAML or JSON. */
-function readDump(file: string): Obj[] {
-  const text = readText(file, 'cluster dump', MAX_DUMP_BYTES);
+function readDump(path: string, file: string): Obj[] {
+  const text = readText(path, 'cluster dump', MAX_DUMP_BYTES);
   let values: unknown[];
   if (/^\s*[{[]/.test(text)) {
     try {
@@ -271,15 +271,18 @@ function checkOut(out: string, force: boolean): void {
 
 /** Imports a dump; throws InputError on bad input, leaving nothing half-written. */
 export function importCluster(o: ImportClusterOptions): ImportClusterResult {
-  const dumpName = basename(o.dump).replace(/\.(ya?ml|json)$/i, '');
+  // `-`: the dump piped in (kubectl get … | kubesim import-cluster -), named "cluster".
+  const stdin = o.dump === '-';
+  const source = stdin ? 'standard input' : basename(o.dump);
+  const dumpName = stdin ? 'cluster' : basename(o.dump).replace(/\.(ya?ml|json)$/i, '');
   const name = o.name ?? (`imported-${dumpName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '')}`.replace(/-+$/, '') || 'imported-cluster');
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) throw new InputError(`--name ${name}: expected a lowercase DNS label`);
-  const out = resolve(o.out ?? join(dirname(o.dump), `imported-${dumpName}`));
+  const out = resolve(o.out ?? join(stdin ? '.' : dirname(o.dump), `imported-${dumpName}`));
   checkOut(out, o.force === true);
 
   const dropped: Record<string, number> = {};
   const made: Record<string, number> = {};
-  let objects = select(readDump(o.dump), dropped);
+  let objects = select(readDump(stdin ? '/dev/stdin' : o.dump, stdin ? '<stdin>' : o.dump), dropped);
   pruneOwners(objects, dropped);
   objects = [...standIns(objects, made), ...objects];
   labelPools(objects);
@@ -301,11 +304,11 @@ export function importCluster(o: ImportClusterOptions): ImportClusterResult {
   const doc = {
     apiVersion: 'kubesim.dev/v1',
     kind: 'Scenario',
-    metadata: { name, description: `The cluster of ${basename(o.dump)}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.` },
+    metadata: { name, description: `The cluster of ${source}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.` },
     spec: { seed: 1, duration: o.duration ?? '1h', cluster: { snapshot: './cluster/' }, metrics: { interval: '10s' }, events: [] },
   };
   const header = [
-    `${HEADER}${basename(o.dump)}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.`,
+    `${HEADER}${source}${o.anonymize === true ? ' (anonymized)' : ''}: ${summary}.`,
     '# The run starts in that state: Nodes registered, bound pods running where they run, pending pods pending, the',
     '# controllers adopting their pods. Ask what-ifs by adding events (docs/import-cluster.md), for example:',
     '#   - {at: 5m, drainNodes: {pool: <node group>}}       drain a node group (PDBs respected)',
@@ -326,7 +329,7 @@ export function importCluster(o: ImportClusterOptions): ImportClusterResult {
     try {
       loadScenario(join(tmp, 'scenario.yaml'));
     } catch (e) {
-      if (e instanceof InputError) throw new InputError(`${o.dump}: the imported scenario does not load: ${e.message.split(tmp).join(out)}`);
+      if (e instanceof InputError) throw new InputError(`${stdin ? '<stdin>' : o.dump}: the imported scenario does not load: ${e.message.split(tmp).join(out)}`);
       throw e;
     }
     mkdirSync(out, { recursive: true });
