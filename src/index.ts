@@ -12,7 +12,7 @@ import { explainPod, type Explanation } from './sim/explain.js';
 import { planSweep } from './experiment/plan.js';
 import { runSweep, type SweepResult } from './experiment/sweep.js';
 import type { Cell } from './metrics/csvFile.js';
-import { parseDuration } from './workload/duration.js';
+import { parseDuration } from './cluster/duration.js';
 import { InputError } from './workload/errors.js';
 
 export { KUBESIM_VERSION } from './sim/version.js';

@@ -24,7 +24,7 @@ import { emitJob } from '../experiment/emitJob.js';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../report/readCsv.js';
 import { explainPod, formatExplanation } from '../sim/explain.js';
-import { parseDuration } from '../workload/duration.js';
+import { parseDuration } from '../cluster/duration.js';
 import { importTrace } from '../workload/traces/importTrace.js';
 import { CLUSTER_DUMP_COMMAND, importCluster } from '../workload/clusterImport/importCluster.js';
 import { planCapacity, rankShapes } from '../experiment/capacity.js';

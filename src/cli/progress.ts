@@ -1,5 +1,5 @@
 /** A one-line progress bar on a TTY (simulated time, events/s, ETA); nothing when output is piped. */
-import { formatDuration } from '../workload/duration.js';
+import { formatDuration } from '../cluster/duration.js';
 
 /** Progress reporter for one run. */
 export class Progress {

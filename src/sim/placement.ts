@@ -28,7 +28,7 @@ import { nodeFrag, typicalPods } from '../models/scheduler/gpu/fragmentation.js'
 import { podInfo } from '../models/scheduler/podInfo.js';
 import type { NodeInfo } from '../models/scheduler/nodeInfo.js';
 import { scaledTracePods } from '../models/generators/traceReplay.js';
-import { tracePodObject } from '../workload/traces/traceWorkload.js';
+import { tracePodObject } from '../models/generators/tracePods.js';
 import { CsvFile, type Cell } from '../metrics/csvFile.js';
 import { PLACEMENT_COLUMNS, PLACEMENTS_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
 import { InputError } from '../workload/errors.js';

@@ -61,7 +61,7 @@ import { ratio } from '../metrics/csvFile.js';
 import { UsageModel } from '../models/metrics/usageModel.js';
 import { EvictionManagers } from '../models/kubelet/evictionManager.js';
 import { PersistentVolumeController, PV_CONTROLLER } from '../models/controllers/persistentVolume.js';
-import { EPHEMERAL_STORAGE_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from '../workload/usage.js';
+import { EPHEMERAL_STORAGE_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from '../cluster/usage.js';
 import { EPHEMERAL_STORAGE } from '../cluster/resources.js';
 import { MetricsServer } from '../models/metrics/metricsServer.js';
 import { HPA_CONTROLLER, HorizontalController } from '../models/controllers/hpa/horizontal.js';

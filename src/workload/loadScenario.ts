@@ -13,11 +13,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Deployment, HorizontalPodAutoscaler, Ingress, IngressClass, Job, KubeObject, Pod, PodSpec, PriorityClass, Service } from '../cluster/types.js';
-import { DEFAULT_CLASS_ANNOTATION, defaultClass, route } from '../models/ingress/rules.js';
-import { parseDurationFine } from './duration.js';
+import { DEFAULT_CLASS_ANNOTATION, defaultClass, route } from '../cluster/ingressRules.js';
+import { parseDurationFine } from '../cluster/duration.js';
 import { serviceFleetObjects } from './serviceFleet.js';
 import { resourceAmount } from '../cluster/quantity.js';
-import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../models/apiserver/priorityAdmission.js';
+import { admitPodPriority, SYSTEM_PRIORITY_CLASSES } from '../cluster/priorityClasses.js';
 import { kubeSchedulerConfiguration } from './schema/schedulerConfig.js';
 import { mergePlugins, type ProfileInput } from '../models/scheduler/framework/mergePlugins.js';
 import { Profile } from '../models/scheduler/framework/profile.js';
@@ -664,7 +664,7 @@ export const INGRESS_LATENCY_ANNOTATION = 'kubesim.dev/request-latency';
 
 /**
  * A traffic entry through an Ingress becomes external traffic to the class's controller Service, with the Service the
- * rules choose as its backend (models/ingress/rules.ts); the class, its controller Service and a matching rule must exist.
+ * rules choose as its backend (cluster/ingressRules.ts); the class, its controller Service and a matching rule must exist.
  */
 function resolveIngress(t: TrafficSpec, objects: readonly KubeObject[], src: SourceDoc, path: (string | number)[]): Traffic {
   if (t.ingress === undefined) return { ...t, service: t.service!, ingress: undefined };

@@ -9,66 +9,22 @@
  *   completionMode NonIndexed, suspend false.
  * Validation that upstream's API server would do (selector must match template labels, Job restartPolicy) is here too.
  */
-import type { Container, CronJob, DaemonSet, Deployment, ReplicationController, Ingress, IngressClass, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
+import type { CronJob, DaemonSet, Deployment, ReplicationController, Ingress, IngressClass, StatefulSet, Job, KubeObject, LimitRange, LimitRangeItem, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodDisruptionBudget, PodSpec, PodTemplateSpec, PriorityClass, ReplicaSet, ResourceQuota, Service, StorageClass } from '../cluster/types.js';
 import { compileLabelSelector } from '../cluster/selector.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../cluster/duration.js';
 import { resourceAmount } from '../cluster/quantity.js';
-import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION, IMAGE_SIZE_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION } from './annotations.js';
+import { DURATION_ANNOTATION, EXIT_CODE_ANNOTATION, FAILURE_PROBABILITY_ANNOTATION, IMAGE_SIZE_ANNOTATION, PRESTOP_DURATION_ANNOTATION, UNHEALTHY_AFTER_ANNOTATION } from '../cluster/annotations.js';
 import type { ParsedManifest, ParsedPodTemplate } from './schema/kubernetes.js';
 import { toHpa } from './hpaManifest.js';
-import { cronScheduleError } from './cronSchedule.js';
-import { parseUsage, USAGE_ANNOTATIONS } from './usage.js';
-import { gpuAnnotationError } from '../models/scheduler/gpu/gpuRequest.js';
+import { cronScheduleError } from '../cluster/cronSchedule.js';
+import { parseUsage, USAGE_ANNOTATIONS } from '../cluster/usage.js';
+import { gpuAnnotationError } from '../cluster/gpuRequest.js';
+import { defaultPodSpec } from '../cluster/podDefaults.js';
 
 /** A validation problem found after the schema: path inside the manifest and message. */
 export interface ManifestProblem {
   path: (string | number)[];
   message: string;
-}
-
-/** Upstream's default scheduler name. */
-export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
-
-/** `SetDefaults_Container`'s imagePullPolicy rule. */
-export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  if (image.includes('@')) return 'IfNotPresent';
-  const colon = lastSegment.lastIndexOf(':');
-  const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
-  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
-}
-
-/**
- * Container defaults: imagePullPolicy, and requests defaulting to limits for every resource that has a limit but no
- * request (pkg/apis/core/v1/defaults.go `SetDefaults_Pod`).
- */
-function defaultContainer(c: Container): Container {
-  const limits = c.resources?.limits;
-  let resources = c.resources;
-  if (limits !== undefined) {
-    const requests = { ...(c.resources?.requests ?? {}) };
-    let changed = false;
-    for (const k in limits) {
-      if (requests[k] === undefined) {
-        requests[k] = limits[k]!;
-        changed = true;
-      }
-    }
-    if (changed) resources = { ...c.resources, requests };
-  }
-  return { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultPullPolicy(c.image), ...(resources !== c.resources ? { resources } : {}) };
-}
-
-/** Applies pod spec defaults. */
-export function defaultPodSpec(spec: PodSpec): PodSpec {
-  return {
-    ...spec,
-    containers: spec.containers.map(defaultContainer),
-    ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
-    restartPolicy: spec.restartPolicy ?? 'Always',
-    terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
-    schedulerName: spec.schedulerName ?? DEFAULT_SCHEDULER_NAME,
-  };
 }
 
 function template(t: ParsedPodTemplate): PodTemplateSpec {

@@ -1,57 +1,20 @@
 /** The typed scenario that the simulation builds its world from. Nothing downstream sees raw YAML. */
 import type { Distribution } from '../engine/distribution.js';
 import type { Micros } from '../engine/time.js';
-import type { Job, KubeObject, Pod } from '../cluster/types.js';
+import type { KubeObject } from '../cluster/types.js';
 import type { ClientLimits } from '../models/apiserver/apiServer.js';
-import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, PlacementSettings, TrafficSpec, ScenarioEventSpec } from './schema/scenario.js';
-import type { TraceWorkload } from './traces/traceWorkload.js';
+import type { ClusterAutoscalerSettings, KubeProxySettings, NodePoolSpec, PlacementSettings, ScenarioEventSpec } from './schema/scenario.js';
+import type { TraceWorkload } from '../models/generators/traceReplay.js';
+import type { PoissonJobsWorkload } from '../models/generators/poissonJobs.js';
+import type { PodBatchWorkload } from '../models/generators/podBatch.js';
 import type { PluginConfig } from '../models/scheduler/framework/profile.js';
 
-/** An Ingress hop as the loader resolved it from the IngressClass, its annotations and the Ingress rules. */
-export interface IngressHop {
-  className: string;
-  host: string;
-  path: string;
-  /** The Service (`namespace/name`) the rules route to, and the Ingress and rule that did. */
-  backend: string;
-  ingress: string;
-  via: string;
-  /** CPU time of the controller per request (µs), and the latency it adds when idle (µs). */
-  requestCpuUs: number;
-  requestLatencyUs: number;
-}
-
-/** One traffic source as the simulation runs it: its clients connect to `service` (with `ingress`: the controller's). */
-export type Traffic = Omit<TrafficSpec, 'service' | 'ingress'> & { service: string; ingress?: IngressHop };
-
-/** A stream of Jobs with Poisson arrivals, stamped from a template. */
-export interface PoissonJobsWorkload {
-  kind: 'PoissonJobs';
-  name: string;
-  /** Jobs per second. */
-  ratePerSecond: number;
-  template: Job;
-  /** Run time of each Job's pods (written as the `kubesim.dev/duration` annotation); none keeps the template's. */
-  duration: Distribution | undefined;
-  startUs: Micros;
-  stopUs: Micros;
-  maxJobs: number;
-}
-
-/** A batch of bare Pods from a template (all at `startUs`, or one every 1/`ratePerSecond` s). */
-export interface PodBatchWorkload {
-  kind: 'Pods';
-  name: string;
-  count: number;
-  template: Pod;
-  /** Pods per second; undefined creates them all at once. */
-  ratePerSecond: number | undefined;
-  startUs: Micros;
-}
+import type { Traffic } from '../models/traffic/trafficSource.js';
+export type { IngressHop, Traffic } from '../models/traffic/trafficSource.js';
 
 /** Any workload generator. */
 export type Workload = PoissonJobsWorkload | PodBatchWorkload | TraceWorkload;
-export type { TraceWorkload };
+export type { PodBatchWorkload, PoissonJobsWorkload, TraceWorkload };
 
 /** A validated, defaulted scenario. */
 /**

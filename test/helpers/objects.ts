@@ -1,7 +1,7 @@
 /** Builders of API objects for tests. */
 import type { Node, Pod, PodSpec, Taint } from '../../src/cluster/types.js';
 import type { ResourceList } from '../../src/cluster/resources.js';
-import { defaultPodSpec } from '../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../src/cluster/podDefaults.js';
 
 let uid = 0;
 

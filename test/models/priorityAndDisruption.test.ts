@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Pod, PodDisruptionBudget, PriorityClass } from '../../src/cluster/types.js';
-import { admitPodPriority } from '../../src/models/apiserver/priorityAdmission.js';
+import { admitPodPriority } from '../../src/cluster/priorityClasses.js';
 import { budgetStatus } from '../../src/models/controllers/disruption.js';
 import { scaledValue } from '../../src/cluster/intstr.js';
 import { DisruptionController } from '../../src/models/controllers/disruption.js';

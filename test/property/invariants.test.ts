@@ -20,7 +20,7 @@ import { Scheduler } from '../../src/models/scheduler/scheduler.js';
 import { inTreeRegistry } from '../../src/models/scheduler/plugins/registry.js';
 import { JobController } from '../../src/models/controllers/job.js';
 import { ReplicaSetController } from '../../src/models/controllers/replicaSet.js';
-import { defaultPodSpec } from '../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../src/cluster/podDefaults.js';
 import { podInfo } from '../../src/models/scheduler/podInfo.js';
 
 const ms = 1000;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/workload/loadScenario.js';
 import { InputError } from '../../src/workload/errors.js';
-import { parseDuration, formatDuration } from '../../src/workload/duration.js';
+import { parseDuration, formatDuration } from '../../src/cluster/duration.js';
 import { scenarioJsonSchemaText } from '../../src/workload/jsonSchema.js';
-import { defaultPullPolicy } from '../../src/workload/manifests.js';
+import { defaultPullPolicy } from '../../src/cluster/podDefaults.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubesim-load-'));
 let n = 0;

@@ -23,7 +23,7 @@ import { ServiceAllocator } from './serviceAllocation.js';
 import { objectKey } from '../../cluster/types.js';
 import type { LabelMatcher } from '../../cluster/selector.js';
 import { TokenBucket } from './tokenBucket.js';
-import { admitPodPriority } from './priorityAdmission.js';
+import { admitPodPriority } from '../../cluster/priorityClasses.js';
 import { admitDefaultTolerations } from './defaultTolerationSeconds.js';
 import { evictionBlocker } from './eviction.js';
 import { extend } from '../../cluster/extend.js';

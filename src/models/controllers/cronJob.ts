@@ -16,7 +16,7 @@ import type { CronJob, Job } from '../../cluster/types.js';
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import { nextScheduleUs, prevScheduleUs } from '../../workload/cronSchedule.js';
+import { nextScheduleUs, prevScheduleUs } from '../../cluster/cronSchedule.js';
 import { controllerRef, getControllerOf } from './podControl.js';
 import { Pending, WorkQueue } from './workQueue.js';
 import { extend } from '../../cluster/extend.js';

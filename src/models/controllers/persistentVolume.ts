@@ -15,7 +15,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { Micros } from '../../engine/time.js';
-import { parseDuration } from '../../workload/duration.js';
+import { parseDuration } from '../../cluster/duration.js';
 import { type Node, type PersistentVolume, type PersistentVolumeClaim, type StorageClass, objectKey, ZONE_LABEL } from '../../cluster/types.js';
 import { compileNodeSelectorTerms } from '../../cluster/selector.js';
 import type { ApiClient, ApiServer } from '../apiserver/apiServer.js';

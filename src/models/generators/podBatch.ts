@@ -4,10 +4,21 @@
  * kubectl), subject to API latency.
  */
 import type { Engine } from '../../engine/engine.js';
+import type { Micros } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
-import type { PodBatchWorkload } from '../../workload/scenario.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
 import { extend } from '../../cluster/extend.js';
+
+/** A batch of bare Pods from a template (all at `startUs`, or one every 1/`ratePerSecond` s). */
+export interface PodBatchWorkload {
+  kind: 'Pods';
+  name: string;
+  count: number;
+  template: Pod;
+  /** Pods per second; undefined creates them all at once. */
+  ratePerSecond: number | undefined;
+  startUs: Micros;
+}
 
 /** Starts the batch; returns a function giving the number of Pods submitted so far. */
 export function startPodBatch(engine: Engine, client: ApiClient, w: PodBatchWorkload): () => number {

@@ -7,13 +7,28 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { sample } from '../../engine/distribution.js';
+import type { Distribution } from '../../engine/distribution.js';
+import type { Micros } from '../../engine/time.js';
 import type { RngStreams } from '../../engine/rng.js';
-import { formatDuration } from '../../workload/duration.js';
-import { DURATION_ANNOTATION } from '../../workload/annotations.js';
-import type { PoissonJobsWorkload } from '../../workload/scenario.js';
+import { formatDuration } from '../../cluster/duration.js';
+import { DURATION_ANNOTATION } from '../../cluster/annotations.js';
 import type { Job } from '../../cluster/types.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
 import { extend } from '../../cluster/extend.js';
+
+/** A stream of Jobs with Poisson arrivals, stamped from a template. */
+export interface PoissonJobsWorkload {
+  kind: 'PoissonJobs';
+  name: string;
+  /** Jobs per second. */
+  ratePerSecond: number;
+  template: Job;
+  /** Run time of each Job's pods (written as the `kubesim.dev/duration` annotation); none keeps the template's. */
+  duration: Distribution | undefined;
+  startUs: Micros;
+  stopUs: Micros;
+  maxJobs: number;
+}
 
 /** Starts the generator; returns a function giving the number of Jobs submitted so far. */
 export function startPoissonJobs(engine: Engine, streams: RngStreams, client: ApiClient, w: PoissonJobsWorkload): () => number {

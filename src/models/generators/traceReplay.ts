@@ -9,13 +9,29 @@
  * another uniformly drawn pod, so the arrival profile over time is kept.
  */
 import type { Engine } from '../../engine/engine.js';
+import type { Micros } from '../../engine/time.js';
 import type { Rng, RngStreams } from '../../engine/rng.js';
 import { objectKey } from '../../cluster/types.js';
-import type { TraceWorkload } from '../../workload/scenario.js';
-import type { TracePod } from '../../workload/traces/traceRecords.js';
-import { tracePodObject } from '../../workload/traces/traceWorkload.js';
+import type { TracePod } from '../../cluster/tracePod.js';
+import { tracePodObject } from './tracePods.js';
 import type { ApiClient } from '../apiserver/apiServer.js';
 import { extend } from '../../cluster/extend.js';
+
+/** A Trace workload, read. */
+export interface TraceWorkload {
+  kind: 'Trace';
+  name: string;
+  /** The trace's format (openb, alibaba-dlrm, …). */
+  format: string;
+  namespace: string;
+  /** The trace's pods created in the window, in file order. */
+  pods: TracePod[];
+  /** Trace time of the window's start (subtracted from every time), µs. */
+  startUs: Micros;
+  timeScale: number;
+  load: number;
+  departures: 'recorded' | 'none';
+}
 
 /** A trace pod with its replay name. */
 export interface NamedTracePod {

@@ -29,7 +29,7 @@ import type { Container, Node, Pod, PodCondition, PodPhase } from '../../cluster
 import { objectKey } from '../../cluster/types.js';
 import type { ApiClient, ApiServer, WatchEvent } from '../apiserver/apiServer.js';
 import type { EventRecorder } from '../eventRecorder.js';
-import { durationAnnotationUs, imageSizeBytes, exitCode, failureProbability, PRESTOP_DURATION_ANNOTATION, runDurationUs, UNHEALTHY_AFTER_ANNOTATION } from '../../workload/annotations.js';
+import { durationAnnotationUs, imageSizeBytes, exitCode, failureProbability, PRESTOP_DURATION_ANNOTATION, runDurationUs, UNHEALTHY_AFTER_ANNOTATION } from '../../cluster/annotations.js';
 import { NodeInfo } from '../scheduler/nodeInfo.js';
 import { podInfo } from '../scheduler/podInfo.js';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.js';

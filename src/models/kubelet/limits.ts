@@ -14,7 +14,7 @@ import type { Micros } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import { CPU, MEMORY } from '../../cluster/resources.js';
 import { podLimitList, podRequestList } from '../../cluster/podResources.js';
-import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION, parseUsage, type Signal } from '../../workload/usage.js';
+import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION, parseUsage, type Signal } from '../../cluster/usage.js';
 
 /**
  * The pod's limit of a resource: PodLimits (sidecars and init peaks included) when every container, init containers

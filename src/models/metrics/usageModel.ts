@@ -1,5 +1,5 @@
 /**
- * What running pods actually use, over time (workload/usage.ts describes the annotations): the source of truth for
+ * What running pods actually use, over time (cluster/usage.ts describes the annotations): the source of truth for
  * node and cluster utilisation and, through the metrics server, for the HPA.
  *
  * A pod uses resources while its phase is Running. Its usage of a resource is
@@ -20,7 +20,7 @@ import { hashNormal } from '../../engine/hashNoise.js';
 import type { Pod } from '../../cluster/types.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../cluster/resources.js';
 import type { ApiServer, WatchEvent } from '../apiserver/apiServer.js';
-import { parseUsage, signalAt, USAGE_ANNOTATIONS, type UsageSpec } from '../../workload/usage.js';
+import { parseUsage, signalAt, USAGE_ANNOTATIONS, type UsageSpec } from '../../cluster/usage.js';
 import { isReady } from '../controllers/podControl.js';
 
 /** metrics-server `--metric-resolution` default: 15 s. */

@@ -7,7 +7,7 @@ import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js
 import { hostPortAnyIp, type PodInfo } from './podInfo.js';
 import { affinityTerms } from './plugins/helpers/affinityTerms.js';
 import { GpuDevices } from './gpu/gpuDevices.js';
-import { GPU_MODEL_LABEL, GPU_RESOURCE } from './gpu/gpuRequest.js';
+import { GPU_MODEL_LABEL, GPU_RESOURCE } from '../../cluster/gpuRequest.js';
 
 /**
  * The CRI-compliant name of an image (imagelocality `normalizedImageName`): ":latest" is appended when the name has

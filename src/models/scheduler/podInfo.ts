@@ -6,7 +6,7 @@
  *   (100 m and 200 MB: pkg/scheduler/util/pod_resources.go), used by NodeResourcesFit scoring and NonZeroRequested.
  */
 import type { Container, Pod, PodSpec } from '../../cluster/types.js';
-import { gpuRequest, type GpuRequest } from './gpu/gpuRequest.js';
+import { gpuRequest, type GpuRequest } from '../../cluster/gpuRequest.js';
 import { aggregateContainers, longRunningContainers, podRequestList } from '../../cluster/podResources.js';
 import { CPU, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, EPHEMERAL_STORAGE, MEMORY, PODS } from '../../cluster/resources.js';
 

@@ -21,9 +21,8 @@ import type { Micros } from '../../engine/time.js';
 import { formatSeconds } from '../../engine/time.js';
 import type { Pod } from '../../cluster/types.js';
 import type { ApiServer } from '../apiserver/apiServer.js';
-import type { TrafficSpec } from '../../workload/schema/scenario.js';
-import type { Traffic } from '../../workload/scenario.js';
-import { DAY_US, DIURNAL_PEAK_US, diurnal } from '../../workload/usage.js';
+import type { Traffic, TrafficPattern } from './trafficSource.js';
+import { DAY_US, DIURNAL_PEAK_US, diurnal } from '../../cluster/usage.js';
 import type { ProxyGroup, ProxyMode } from '../proxy/kubeProxy.js';
 import type { ServiceTable } from '../proxy/serviceTable.js';
 import type { ProxyCosts } from '../proxy/costs.js';
@@ -34,7 +33,7 @@ import { candidates, clusterFirst, lookup } from '../dns/resolver.js';
 export const TRAFFIC_STEP_US = 1_000_000;
 
 /** The factor of a traffic pattern at time t. Trace patterns are read into steps when the scenario loads. */
-export function patternFactor(p: TrafficSpec['pattern'], t: Micros): number {
+export function patternFactor(p: TrafficPattern, t: Micros): number {
   if (p === 'constant') return 1;
   if ('diurnal' in p) {
     const d = p.diurnal;
@@ -185,7 +184,7 @@ export class TrafficModel {
   private readonly fKey: Int32Array;
   private readonly fConns: Float64Array;
   private readonly fReqs: Float64Array;
-  private readonly fPattern: TrafficSpec['pattern'][];
+  private readonly fPattern: TrafficPattern[];
   /** Per flow: DNS queries and tries per lookup (0: no lookup), and whether the name resolves to the Service. */
   private readonly fDnsQ: Float64Array;
   private readonly fDnsTries: Float64Array;
@@ -561,7 +560,7 @@ export class TrafficModel {
     const hopOffered = hops.length > 0 ? new Float64Array(hops.length) : undefined;
     const reached = hops.length > 0 ? new Float64Array(fRouting.length) : undefined;
     // Flows expanded from one `prefix*` entry share their pattern object: its factor is computed once per step.
-    let lastPattern: TrafficSpec['pattern'] | undefined;
+    let lastPattern: TrafficPattern | undefined;
     let lastFactor = 1;
     for (let f = 0; f < fRouting.length; f++) {
       const r = fRouting[f]!;

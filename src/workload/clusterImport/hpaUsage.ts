@@ -1,6 +1,6 @@
 /**
  * The resource use of an HPA's pods, from the HPA's own last observation. kubesim's pods use what they request unless
- * a usage annotation says otherwise (workload/usage.ts); an imported HPA would then see 100 % of its target's requests
+ * a usage annotation says otherwise (cluster/usage.ts); an imported HPA would then see 100 % of its target's requests
  * and scale to its maximum at its first sync, which the cluster did not do. So for each HPA whose status records a
  * Resource metric (`status.currentMetrics[].resource.current`: averageValue, or averageUtilization of the pods'
  * requests), the target's pods, its template and its ReplicaSets' templates get `kubesim.dev/<resource>-usage` of that

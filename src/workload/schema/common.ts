@@ -7,7 +7,7 @@ import type { Distribution } from '../../engine/distribution.js';
 import type { Micros } from '../../engine/time.js';
 import { isValidResourceName, QuantityError, resourceAmount } from '../../cluster/quantity.js';
 import type { ResourceList } from '../../cluster/resources.js';
-import { DURATION_EXPECTATION, parseDuration, parseDurationFine } from '../duration.js';
+import { DURATION_EXPECTATION, parseDuration, parseDurationFine } from '../../cluster/duration.js';
 import { didYouMean } from '../errors.js';
 
 /** A strict object: unknown fields are errors, with a "did you mean" when a known field is close. */

@@ -14,7 +14,7 @@
  */
 import type { Hash } from 'node:crypto';
 import { readCsvRows } from './csvRows.js';
-import { GIB, MIB, type TraceNode, type TracePod } from './traceRecords.js';
+import { GIB, MIB, type TraceNode, type TracePod } from '../../cluster/tracePod.js';
 
 const us = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * 1e6));
 

@@ -11,7 +11,7 @@
 import type { Hash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { readCsvRows, type RowReader } from './csvRows.js';
-import type { TraceNode, TracePod } from './traceRecords.js';
+import type { TraceNode, TracePod } from '../../cluster/tracePod.js';
 
 /** InstanceEvent types of the v3 format. */
 const INSTANCE_TYPES = ['SUBMIT', 'QUEUE', 'ENABLE', 'SCHEDULE', 'EVICT', 'FAIL', 'FINISH', 'KILL', 'LOST', 'UPDATE_PENDING', 'UPDATE_RUNNING'];

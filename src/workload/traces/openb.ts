@@ -9,7 +9,7 @@
  */
 import type { Hash } from 'node:crypto';
 import { readCsvRows } from './csvRows.js';
-import { MIB, type TraceNode, type TracePod } from './traceRecords.js';
+import { MIB, type TraceNode, type TracePod } from '../../cluster/tracePod.js';
 
 const POD_COLUMNS = ['name', 'cpu_milli', 'memory_mib', 'num_gpu', 'gpu_milli'] as const;
 const NODE_COLUMNS = ['sn', 'cpu_milli', 'memory_mib', 'gpu', 'model'] as const;

@@ -5,46 +5,17 @@
  * model constraints as kubesim's GPU annotations, the trace's QoS as a label.
  */
 import type { Hash } from 'node:crypto';
-import type { Micros } from '../../engine/time.js';
-import type { Pod } from '../../cluster/types.js';
 import type { NodePoolSpec, TraceWorkloadSpec } from '../schema/scenario.js';
-import { defaultPodSpec } from '../manifests.js';
-import { DURATION_ANNOTATION } from '../annotations.js';
-import { GPU_COUNT_ANNOTATION, GPU_MILLI_ANNOTATION, GPU_MODEL_ANNOTATION, GPU_MODEL_LABEL, GPU_RESOURCE } from '../../models/scheduler/gpu/gpuRequest.js';
-import { APP_LABEL, MAX_PER_NODE_ANNOTATION } from '../../models/scheduler/plugins/maxPerNode.js';
+import { GPU_MODEL_LABEL, GPU_RESOURCE } from '../../cluster/gpuRequest.js';
 import { InputError } from '../errors.js';
 import { openbNodes, openbPods } from './openb.js';
 import { batchTasks, dlrmPods, paiNodes, spotNodes } from './alibaba.js';
 import { googleInstances, googleMachines } from './google.js';
-import type { TraceNode, TracePod } from './traceRecords.js';
-
-/** Label of trace pods: the workload's name. */
-export const TRACE_LABEL = 'kubesim.dev/trace';
-/** Label of trace pods: the trace's QoS class. */
-export const TRACE_QOS_LABEL = 'kubesim.dev/trace-qos';
-
-/** A valid label value from a trace's text (63 characters of [A-Za-z0-9._-], alphanumeric at both ends). */
-function labelValue(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
-}
+import type { TraceNode } from '../../cluster/tracePod.js';
+import type { TraceWorkload } from '../../models/generators/traceReplay.js';
 
 /** Most pods a trace workload may replay (a bound, not an out-of-memory). */
 export const MAX_TRACE_PODS = 3_000_000;
-
-/** A Trace workload, read. */
-export interface TraceWorkload {
-  kind: 'Trace';
-  name: string;
-  format: TraceWorkloadSpec['format'];
-  namespace: string;
-  /** The trace's pods created in the window, in file order. */
-  pods: TracePod[];
-  /** Trace time of the window's start (subtracted from every time), µs. */
-  startUs: Micros;
-  timeScale: number;
-  load: number;
-  departures: 'recorded' | 'none';
-}
 
 /** Reads a Trace workload's files; `resolvePath` resolves paths against the scenario, `where` names the field. */
 export function readTraceWorkload(w: TraceWorkloadSpec, resolvePath: (p: string) => string, hash: Hash, readFiles: string[], where: string): { workload: TraceWorkload; pools: NodePoolSpec[] | undefined } {
@@ -123,28 +94,3 @@ export function nodePools(nodes: readonly TraceNode[], trace: string): NodePoolS
   return [...pools.values()];
 }
 
-/** The Pod of a trace pod (`index` makes names unique when a trace repeats one). */
-export function tracePodObject(p: TracePod, w: Pick<TraceWorkload, 'name' | 'namespace'>, name: string): Pod {
-  const requests: Record<string, number> = { cpu: p.cpuMilli, memory: p.memoryBytes };
-  const limits: Record<string, number> = { cpu: p.cpuLimitMilli ?? p.cpuMilli, memory: p.memoryLimitBytes ?? p.memoryBytes };
-  const annotations: Record<string, string> = {};
-  if (p.gpu !== undefined) {
-    if (p.gpu.count === 1 && p.gpu.milli < 1000) {
-      annotations[GPU_MILLI_ANNOTATION] = String(p.gpu.milli);
-      annotations[GPU_COUNT_ANNOTATION] = '1';
-    } else requests[GPU_RESOURCE] = limits[GPU_RESOURCE] = p.gpu.count;
-    if (p.gpu.models !== undefined) annotations[GPU_MODEL_ANNOTATION] = p.gpu.models.join('|');
-  }
-  if (p.durationUs !== undefined) annotations[DURATION_ANNOTATION] = `${p.durationUs}us`;
-  if (p.maxPerNode !== undefined) annotations[MAX_PER_NODE_ANNOTATION] = String(p.maxPerNode);
-  const labels: Record<string, string> = { [TRACE_LABEL]: w.name };
-  if (p.qos !== undefined) labels[TRACE_QOS_LABEL] = p.qos;
-  if (p.app !== undefined) labels[APP_LABEL] = labelValue(p.app);
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: w.namespace, labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-    spec: defaultPodSpec({ containers: [{ name: 'main', image: `kubesim.dev/trace/${w.name}:1`, resources: { requests, limits } }] }),
-    status: { phase: 'Pending' },
-  };
-}

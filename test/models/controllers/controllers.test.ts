@@ -6,7 +6,7 @@ import { JobController } from '../../../src/models/controllers/job.js';
 import { deletionOrder } from '../../../src/models/controllers/podControl.js';
 import { WorkQueue } from '../../../src/models/controllers/workQueue.js';
 import { Engine } from '../../../src/engine/engine.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makePod } from '../../helpers/objects.js';
 import { s, world } from '../../helpers/world.js';
 

@@ -5,8 +5,8 @@ import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
 import { GarbageCollector } from '../../../src/models/controllers/garbageCollector.js';
 import { JobController } from '../../../src/models/controllers/job.js';
 import { CronJobController, SCHEDULED_TIMESTAMP_ANNOTATION } from '../../../src/models/controllers/cronJob.js';
-import { cronScheduleError, nextScheduleUs } from '../../../src/workload/cronSchedule.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { cronScheduleError, nextScheduleUs } from '../../../src/cluster/cronSchedule.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makeNode } from '../../helpers/objects.js';
 import { ms, s, withScheduler, world } from '../../helpers/world.js';
 
@@ -117,11 +117,11 @@ describe('CronJob controller (cronjob_controllerv2.go)', () => {
 
 describe('CronJob schedules as upstream validates them (cron.ParseStandard, validateScheduleFormat)', () => {
   it('takes five fields, names in the month and day-of-week fields, ? in the day fields, and the descriptors', async () => {
-    const { cronScheduleError } = await import('../../../src/workload/cronSchedule.js');
+    const { cronScheduleError } = await import('../../../src/cluster/cronSchedule.js');
     for (const ok of ['*/15 * * * *', '0 9 * * MON-FRI', '30 2 1 JAN,JUL ?', '0 0 ? * SUN', '@hourly', '@daily', '@midnight', '@yearly', '5-10/2 0-23 1-31 1-12 0-6']) expect(cronScheduleError(ok), ok).toBeUndefined();
   });
   it('refuses what the standard parser refuses, with its message', async () => {
-    const { cronScheduleError } = await import('../../../src/workload/cronSchedule.js');
+    const { cronScheduleError } = await import('../../../src/cluster/cronSchedule.js');
     expect(cronScheduleError('0 0 * * * *')).toBe('not a valid cron schedule: expected exactly 5 fields, found 6: [0 0 * * * *]');
     expect(cronScheduleError('0 0 L * *')).toBe('not a valid cron schedule: failed to parse day of month field "L": unknown value "L"');
     expect(cronScheduleError('0 0 * * 5#3')).toBe('not a valid cron schedule: failed to parse day of week field "5#3"');

@@ -8,7 +8,7 @@ import { GarbageCollector } from '../../../src/models/controllers/garbageCollect
 import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
 import { maxSurge, maxUnavailable, newRSNewReplicas, proportionalSizes, resolveFenceposts, REVISION_ANNOTATION } from '../../../src/models/controllers/deploymentUtil.js';
 import { isActive, isReady } from '../../../src/models/controllers/podControl.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makeNode } from '../../helpers/objects.js';
 import { ms, s, withScheduler, world } from '../../helpers/world.js';
 

@@ -5,7 +5,7 @@ import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
 import { ReplicaSetController } from '../../../src/models/controllers/replicaSet.js';
 import { GarbageCollector } from '../../../src/models/controllers/garbageCollector.js';
 import { EndpointSliceController, MANAGED_BY, SERVICE_NAME_LABEL } from '../../../src/models/controllers/endpointSlice.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makeNode } from '../../helpers/objects.js';
 import { ms, s, withScheduler, world } from '../../helpers/world.js';
 

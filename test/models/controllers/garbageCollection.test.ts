@@ -9,7 +9,7 @@ import { DeploymentController } from '../../../src/models/controllers/deployment
 import { GarbageCollector } from '../../../src/models/controllers/garbageCollector.js';
 import { PodGC } from '../../../src/models/controllers/podGC.js';
 import { ReplicaSetController } from '../../../src/models/controllers/replicaSet.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 import { s, world } from '../../helpers/world.js';
 

@@ -9,8 +9,8 @@ import { MetricsServer, type PodMetric } from '../../../src/models/metrics/metri
 import { HorizontalController } from '../../../src/models/controllers/hpa/horizontal.js';
 import { resourceReplicas } from '../../../src/models/controllers/hpa/replicaCalculator.js';
 import { normalizeWithBehavior, normalizeWithoutBehavior, type Recommendation, type ScaleEvent, scaleDownLimit, scaleUpLimit } from '../../../src/models/controllers/hpa/normalize.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
-import { parseUsage, signalAt } from '../../../src/workload/usage.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
+import { parseUsage, signalAt } from '../../../src/cluster/usage.js';
 import { makeNode } from '../../helpers/objects.js';
 import { ms, s, withScheduler, world } from '../../helpers/world.js';
 

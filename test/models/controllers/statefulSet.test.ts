@@ -4,7 +4,7 @@ import { constant } from '../../../src/engine/distribution.js';
 import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
 import { GarbageCollector } from '../../../src/models/controllers/garbageCollector.js';
 import { ordinalOf, POD_INDEX_LABEL, REVISION_LABEL, StatefulSetController } from '../../../src/models/controllers/statefulSet.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { makeNode } from '../../helpers/objects.js';
 import { ms, s, withScheduler, world } from '../../helpers/world.js';
 

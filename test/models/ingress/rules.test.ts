@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Ingress, IngressClass, IngressPath } from '../../../src/cluster/types.js';
-import { defaultClass, hostMatches, pathMatches, route } from '../../../src/models/ingress/rules.js';
+import { defaultClass, hostMatches, pathMatches, route } from '../../../src/cluster/ingressRules.js';
 
 const path = (p: string, pathType: IngressPath['pathType'], service: string): IngressPath => ({ path: p, pathType, backend: { service: { name: service } } });
 const ingress = (name: string, rules: Ingress['spec']['rules'], extra: Partial<Ingress['spec']> = {}): Ingress => ({

@@ -8,7 +8,7 @@ import { constant } from '../../../src/engine/distribution.js';
 import { Kubelet } from '../../../src/models/kubelet/kubelet.js';
 import type { Container, Pod } from '../../../src/cluster/types.js';
 import { podQos } from '../../../src/cluster/qos.js';
-import { defaultPodSpec } from '../../../src/workload/manifests.js';
+import { defaultPodSpec } from '../../../src/cluster/podDefaults.js';
 import { oomAfterUs, throttledDurationUs } from '../../../src/models/kubelet/limits.js';
 import { makeNode, makePod } from '../../helpers/objects.js';
 import { ms, s, world } from '../../helpers/world.js';

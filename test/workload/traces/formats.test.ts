@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchTasks, dlrmPods, paiNodes, spotNodes } from '../../../src/workload/traces/alibaba.js';
 import { googleInstances, googleMachines } from '../../../src/workload/traces/google.js';
-import { tracePodObject } from '../../../src/workload/traces/traceWorkload.js';
+import { tracePodObject } from '../../../src/models/generators/tracePods.js';
 import { maxPerNode } from '../../../src/models/scheduler/plugins/maxPerNode.js';
 import { NodeInfo } from '../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../src/models/scheduler/podInfo.js';

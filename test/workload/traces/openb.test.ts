@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openbNodes, openbPods } from '../../../src/workload/traces/openb.js';
-import { nodePools, traceName, tracePodObject } from '../../../src/workload/traces/traceWorkload.js';
+import { nodePools, traceName } from '../../../src/workload/traces/traceWorkload.js';
+import { tracePodObject } from '../../../src/models/generators/tracePods.js';
 import { InputError } from '../../../src/workload/errors.js';
-import { gpuRequest } from '../../../src/models/scheduler/gpu/gpuRequest.js';
+import { gpuRequest } from '../../../src/cluster/gpuRequest.js';
 
 const samples = join(import.meta.dirname, 'samples');
 const MIB = 1024 * 1024;

@@ -34,7 +34,7 @@ import type { EventRecorder } from '../../eventRecorder.js';
 import type { NodeInfo } from '../../scheduler/nodeInfo.js';
 import { podInfo } from '../../scheduler/podInfo.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
-import type { ClusterAutoscalerSettings } from '../../../workload/schema/scenario.js';
+import type { ClusterAutoscalerSettings } from './settings.js';
 import { getControllerOf } from '../podControl.js';
 import { bestOption, type Option } from './expander.js';
 import { Snapshot } from './snapshot.js';

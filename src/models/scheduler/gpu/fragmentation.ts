@@ -11,7 +11,7 @@
  * F_n(M) = Σ_m p_m F_n(m); the cluster's F is Σ_n F_n(M) and its fragmentation rate F / Σ_n Σ_g R_g. Memory is not
  * part of the measure.
  */
-import { acceptsModel, type GpuRequest } from './gpuRequest.js';
+import { acceptsModel, type GpuRequest } from '../../../cluster/gpuRequest.js';
 
 /** One typical pod: its demand and its probability. */
 export interface TypicalPod {

@@ -8,7 +8,7 @@
  * - `random`: a sharing pod goes to a uniformly random fitting GPU; whole GPUs as `best`.
  */
 import type { Rng } from '../../../engine/rng.js';
-import { acceptsModel, GPU_MILLI, type GpuRequest } from './gpuRequest.js';
+import { acceptsModel, GPU_MILLI, type GpuRequest } from '../../../cluster/gpuRequest.js';
 
 /** One pod's GPUs: their indices and the share taken on each. */
 interface Holding {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GpuDevices } from '../../../../src/models/scheduler/gpu/gpuDevices.js';
-import { gpuAnnotationError, gpuRequest, type GpuRequest } from '../../../../src/models/scheduler/gpu/gpuRequest.js';
+import { gpuAnnotationError, gpuRequest, type GpuRequest } from '../../../../src/cluster/gpuRequest.js';
 import { NodeInfo } from '../../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../../src/models/scheduler/podInfo.js';
 import { gpuShare, ERR_REASON_GPU_MODEL, ERR_REASON_GPU_SHARE, ERR_REASON_NO_GPU } from '../../../../src/models/scheduler/plugins/gpu/gpuShare.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GpuDevices } from '../../../../src/models/scheduler/gpu/gpuDevices.js';
 import { nodeFrag, podFrag, typicalPods, type TypicalPod } from '../../../../src/models/scheduler/gpu/fragmentation.js';
-import type { GpuRequest } from '../../../../src/models/scheduler/gpu/gpuRequest.js';
+import type { GpuRequest } from '../../../../src/cluster/gpuRequest.js';
 import { NodeInfo } from '../../../../src/models/scheduler/nodeInfo.js';
 import { podInfo } from '../../../../src/models/scheduler/podInfo.js';
 import { bestFit, dotProd, gpuClustering, gpuPacking, gpuPackingScore } from '../../../../src/models/scheduler/plugins/gpu/gpuPolicies.js';

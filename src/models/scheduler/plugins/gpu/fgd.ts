@@ -13,7 +13,7 @@ import type { PluginHandle, PreScorePlugin, ReservePlugin, ScorePlugin } from '.
 import type { NodeInfo } from '../../nodeInfo.js';
 import type { PodInfo } from '../../podInfo.js';
 import { nodeFrag, shapeKey, type TypicalPod } from '../../gpu/fragmentation.js';
-import type { GpuRequest } from '../../gpu/gpuRequest.js';
+import type { GpuRequest } from '../../../../cluster/gpuRequest.js';
 import { gpuReserve } from './gpuPolicies.js';
 
 export const FGD = 'FGD';

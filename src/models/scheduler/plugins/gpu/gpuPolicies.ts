@@ -17,7 +17,7 @@
 import type { PluginHandle, ReservePlugin, ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../nodeInfo.js';
 import type { PodInfo } from '../../podInfo.js';
-import { GPU_MILLI, type GpuRequest } from '../../gpu/gpuRequest.js';
+import { GPU_MILLI, type GpuRequest } from '../../../../cluster/gpuRequest.js';
 import type { GpuDevices } from '../../gpu/gpuDevices.js';
 
 export const DOT_PROD = 'DotProd';

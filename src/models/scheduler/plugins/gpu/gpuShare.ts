@@ -7,7 +7,7 @@
  */
 import type { FilterPlugin, PreFilterPlugin } from '../../framework/interfaces.js';
 import { Code, SKIP, status } from '../../framework/status.js';
-import { acceptsModel } from '../../gpu/gpuRequest.js';
+import { acceptsModel } from '../../../../cluster/gpuRequest.js';
 
 export const GPU_SHARE = 'GpuShare';
 export const ERR_REASON_NO_GPU = 'node(s) had no GPU';

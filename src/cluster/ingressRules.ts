@@ -14,7 +14,7 @@
  * An Ingress without `ingressClassName` belongs to the default class: the IngressClass annotated
  * `ingressclass.kubernetes.io/is-default-class: "true"` (the admission plugin DefaultIngressClass sets it).
  */
-import type { Ingress, IngressBackend, IngressClass } from '../../cluster/types.js';
+import type { Ingress, IngressBackend, IngressClass } from './types.js';
 
 /** Annotation marking the default IngressClass (networking/v1 AnnotationIsDefaultIngressClass). */
 export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';

@@ -4,7 +4,7 @@
  */
 import { parseDuration } from './duration.js';
 import type { Micros } from '../engine/time.js';
-import { resourceAmount } from '../cluster/quantity.js';
+import { resourceAmount } from './quantity.js';
 
 /** How long the pod's containers run before exiting 0. Absent: they run until deleted. */
 export const DURATION_ANNOTATION = 'kubesim.dev/duration';

@@ -7,7 +7,7 @@
  * `kubesim.dev/gpu-model: "A|B"` restricts the GPU models the pod accepts (the node's `nvidia.com/gpu.product`
  * label, as NVIDIA's GPU feature discovery sets it); absent: any model.
  */
-import type { Pod } from '../../../cluster/types.js';
+import type { Pod } from './types.js';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 export const GPU_MODEL_LABEL = 'nvidia.com/gpu.product';

@@ -8,8 +8,8 @@
  * kubesim extension: a pod that names no class but sets `spec.priority` keeps it (upstream forbids setting the
  * integer), so scheduler_perf-style scenarios can give pods priorities without declaring classes.
  */
-import type { Pod, PodSpec, PriorityClass } from '../../cluster/types.js';
-import { extend } from '../../cluster/extend.js';
+import type { Pod, PodSpec, PriorityClass } from './types.js';
+import { extend } from './extend.js';
 
 /** scheduling.SystemCriticalPriority and the built-in classes. */
 export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;

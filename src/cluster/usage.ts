@@ -21,9 +21,10 @@
  */
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CPU, EPHEMERAL_STORAGE, MEMORY, resourceAmount } from '../cluster/quantity.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, resourceAmount } from './quantity.js';
 import type { Micros } from '../engine/time.js';
 import { parseDuration } from './duration.js';
+import { extend } from './extend.js';
 
 export const CPU_USAGE_ANNOTATION = 'kubesim.dev/cpu-usage';
 export const MEMORY_USAGE_ANNOTATION = 'kubesim.dev/memory-usage';
@@ -134,7 +135,7 @@ type Issue = { code: string; message: string; path: PropertyKey[]; errors?: Issu
 function specific(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue | undefined {
   for (const i of issues) {
     const path = [...prefix, ...i.path];
-    if (i.code === 'custom') return { ...i, path };
+    if (i.code === 'custom') return extend(i, { path });
     for (const branch of i.errors ?? []) {
       const found = specific(branch, path);
       if (found !== undefined) return found;

@@ -2,7 +2,7 @@
  * What trace importers produce, whatever the format: pods (requests, GPU demand, recorded times) and nodes (shape,
  * GPUs). Times are µs from the trace's start; requests in Kubernetes units (milli-CPU, bytes).
  */
-import type { Micros } from '../../engine/time.js';
+import type { Micros } from '../engine/time.js';
 
 /** One pod (or task instance) of a trace. */
 export interface TracePod {
